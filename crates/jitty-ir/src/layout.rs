@@ -1,0 +1,210 @@
+//! Data layout: sizes, alignments and struct field offsets.
+//!
+//! Follows LLVM's rules for the parts of the `target datalayout` string that
+//! rustc and clang emit for x86-64 (`e-m:e-p270:32:32-...-i64:64-i128:128-f80:128-n8:16:32:64-S128`).
+//! An integer width without its own entry takes the alignment of the next
+//! larger listed width (LLVM's rule), so `i24` aligns like `i32`.
+
+use crate::Ty;
+use crate::types::{FloatKind, TypeData, TypeStore};
+
+/// Parsed data layout.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataLayout {
+    /// Little-endian (`e`) or big-endian (`E`).
+    pub little_endian: bool,
+    /// Pointer size in bytes in address space 0.
+    pub pointer_size: u64,
+    /// Pointer ABI alignment in bytes in address space 0.
+    pub pointer_align: u64,
+    /// `(bit width, ABI alignment in bytes)`, sorted by width.
+    pub int_aligns: Vec<(u32, u64)>,
+    /// ABI alignment of `x86_fp80`, in bytes.
+    pub f80_align: u64,
+}
+
+impl Default for DataLayout {
+    fn default() -> Self {
+        DataLayout {
+            little_endian: true,
+            pointer_size: 8,
+            pointer_align: 8,
+            int_aligns: vec![(1, 1), (8, 1), (16, 2), (32, 4), (64, 8), (128, 16)],
+            f80_align: 16,
+        }
+    }
+}
+
+/// An error in a `target datalayout` string.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("bad datalayout component `{component}`: {reason}")]
+pub struct LayoutError {
+    /// The offending `-`-separated component.
+    pub component: String,
+    /// Why it was rejected.
+    pub reason: &'static str,
+}
+
+fn bits_to_bytes(component: &str, s: &str) -> Result<u64, LayoutError> {
+    let bits: u64 =
+        s.parse().map_err(|_| LayoutError { component: component.to_string(), reason: "expected a number" })?;
+    if bits % 8 != 0 {
+        return Err(LayoutError { component: component.to_string(), reason: "alignment not a whole byte" });
+    }
+    Ok(bits / 8)
+}
+
+impl DataLayout {
+    /// Parses a `target datalayout` string, starting from the x86-64 defaults.
+    pub fn parse(s: &str) -> Result<Self, LayoutError> {
+        let mut dl = DataLayout::default();
+        for comp in s.split('-').filter(|c| !c.is_empty()) {
+            let parts: Vec<&str> = comp.split(':').collect();
+            let head = parts[0];
+            match head.as_bytes()[0] {
+                b'e' => dl.little_endian = true,
+                b'E' => dl.little_endian = false,
+                b'p' => {
+                    // `p[n]:size:abi[:pref[:idx]]`; only address space 0 matters here.
+                    let addrspace = head[1..].parse::<u32>().unwrap_or(0);
+                    if addrspace == 0 && parts.len() >= 3 {
+                        dl.pointer_size = bits_to_bytes(comp, parts[1])?;
+                        dl.pointer_align = bits_to_bytes(comp, parts[2])?;
+                    }
+                }
+                b'i' if parts.len() >= 2 => {
+                    let width: u32 = head[1..].parse().map_err(|_| LayoutError {
+                        component: comp.to_string(),
+                        reason: "expected an integer width",
+                    })?;
+                    let align = bits_to_bytes(comp, parts[1])?;
+                    match dl.int_aligns.iter_mut().find(|(w, _)| *w == width) {
+                        Some(entry) => entry.1 = align,
+                        None => dl.int_aligns.push((width, align)),
+                    }
+                    dl.int_aligns.sort_unstable();
+                }
+                b'f' if head == "f80" && parts.len() >= 2 => dl.f80_align = bits_to_bytes(comp, parts[1])?,
+                // Mangling, native widths, stack alignment, function pointer
+                // alignment, vector and float entries we do not need: ignored.
+                _ => {}
+            }
+        }
+        Ok(dl)
+    }
+
+    fn int_align(&self, bits: u32) -> u64 {
+        self.int_aligns.iter().find(|(w, _)| *w >= bits).or(self.int_aligns.last()).map_or(8, |(_, a)| *a)
+    }
+
+    /// ABI alignment of `ty` in bytes (at least 1).
+    pub fn abi_align(&self, types: &TypeStore, ty: Ty) -> u64 {
+        match types.get(ty) {
+            TypeData::Int(bits) => self.int_align(*bits),
+            TypeData::Float(kind) => match kind {
+                FloatKind::Half | FloatKind::BFloat => 2,
+                FloatKind::Float => 4,
+                FloatKind::Double => 8,
+                FloatKind::X86Fp80 => self.f80_align,
+                FloatKind::Fp128 | FloatKind::PpcFp128 => 16,
+            },
+            TypeData::Ptr { .. } => self.pointer_align,
+            TypeData::Array { elem, .. } => self.abi_align(types, *elem),
+            TypeData::Vector { .. } => self.store_size(types, ty).next_power_of_two().max(1),
+            TypeData::Struct { .. } | TypeData::Named(_) => match types.struct_fields(ty) {
+                Some((_, true)) => 1,
+                Some((fields, false)) => fields.iter().map(|f| self.abi_align(types, *f)).max().unwrap_or(1),
+                None => 1,
+            },
+            _ => 1,
+        }
+    }
+
+    /// Bytes a store of `ty` writes (LLVM's store size).
+    pub fn store_size(&self, types: &TypeStore, ty: Ty) -> u64 {
+        match types.get(ty) {
+            TypeData::Int(bits) => u64::from(*bits).div_ceil(8),
+            TypeData::Float(FloatKind::X86Fp80) => 10,
+            TypeData::Float(kind) => u64::from(kind.bits()) / 8,
+            TypeData::Ptr { .. } => self.pointer_size,
+            TypeData::Vector { elem, len, .. } => {
+                let elem_bits = match types.get(*elem) {
+                    TypeData::Int(bits) => u64::from(*bits),
+                    TypeData::Ptr { .. } => self.pointer_size * 8,
+                    TypeData::Float(k) => u64::from(k.bits()),
+                    _ => self.alloc_size(types, *elem) * 8,
+                };
+                (elem_bits * u64::from(*len)).div_ceil(8)
+            }
+            _ => self.alloc_size(types, ty),
+        }
+    }
+
+    /// Bytes `ty` occupies in memory including tail padding (LLVM's alloc
+    /// size): the stride of an array of `ty`.
+    pub fn alloc_size(&self, types: &TypeStore, ty: Ty) -> u64 {
+        match types.get(ty) {
+            TypeData::Int(_) | TypeData::Float(_) | TypeData::Ptr { .. } | TypeData::Vector { .. } => {
+                self.store_size(types, ty).next_multiple_of(self.abi_align(types, ty))
+            }
+            TypeData::Array { elem, len } => self.alloc_size(types, *elem).saturating_mul(*len),
+            TypeData::Struct { .. } | TypeData::Named(_) => self.struct_layout(types, ty).map_or(0, |l| l.size),
+            _ => 0,
+        }
+    }
+
+    /// Byte offsets of each field, plus total size and alignment, of a struct
+    /// type. `None` if `ty` is not a struct with a body.
+    pub fn struct_layout(&self, types: &TypeStore, ty: Ty) -> Option<StructLayout> {
+        let (fields, packed) = types.struct_fields(ty)?;
+        let mut offsets = Vec::with_capacity(fields.len());
+        let mut offset = 0u64;
+        let mut align = 1u64;
+        for &field in fields {
+            let field_align = if packed { 1 } else { self.abi_align(types, field) };
+            offset = offset.next_multiple_of(field_align);
+            offsets.push(offset);
+            offset = offset.saturating_add(self.alloc_size(types, field));
+            align = align.max(field_align);
+        }
+        Some(StructLayout { offsets, size: offset.next_multiple_of(align), align })
+    }
+}
+
+/// The layout of one struct type.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StructLayout {
+    /// Byte offset of each field.
+    pub offsets: Vec<u64>,
+    /// Total size including tail padding.
+    pub size: u64,
+    /// ABI alignment.
+    pub align: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn x86_64_sizes_match_llvm() {
+        let dl = DataLayout::parse("e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-i128:128-f80:128-n8:16:32:64-S128")
+            .unwrap();
+        let mut t = TypeStore::new();
+        let i24 = t.int(24);
+        let i1 = t.int(1);
+        let i128 = t.int(128);
+        let f80 = t.float(FloatKind::X86Fp80);
+        let i8 = t.int(8);
+        let i64 = t.int(64);
+        let s = t.intern(TypeData::Struct { fields: vec![i8, i64, i8], packed: false });
+        let p = t.intern(TypeData::Struct { fields: vec![i8, i64], packed: true });
+        assert_eq!((dl.store_size(&t, i24), dl.alloc_size(&t, i24), dl.abi_align(&t, i24)), (3, 4, 4));
+        assert_eq!(dl.alloc_size(&t, i1), 1);
+        assert_eq!((dl.alloc_size(&t, i128), dl.abi_align(&t, i128)), (16, 16));
+        assert_eq!((dl.store_size(&t, f80), dl.alloc_size(&t, f80)), (10, 16));
+        assert_eq!(dl.struct_layout(&t, s).unwrap().offsets, vec![0, 8, 16]);
+        assert_eq!(dl.alloc_size(&t, s), 24);
+        assert_eq!(dl.alloc_size(&t, p), 9);
+    }
+}
