@@ -21,7 +21,9 @@ pub mod inst;
 pub mod intrinsics;
 pub mod layout;
 pub mod module;
+pub mod printer;
 pub mod types;
+pub mod verifier;
 
 pub use constant::{ConstData, ConstExpr, ConstPool};
 pub use entity::{AliasId, BlockId, ConstId, FuncId, GlobalId, InstId, Ty};
@@ -33,4 +35,6 @@ pub use inst::{
 pub use intrinsics::Intrinsic;
 pub use layout::{DataLayout, StructLayout};
 pub use module::{Alias, Global, Linkage, Module, Symbol};
+pub use printer::print_module;
 pub use types::{FloatKind, TypeData, TypeStore};
+pub use verifier::{VerifyError, verify_module};

@@ -1,0 +1,202 @@
+//! Type syntax: `i32`, `ptr addrspace(1)`, `[4 x i8]`, `<4 x i32>`,
+//! `{ i64, ptr }`, `<{ i8 }>`, `%Named`, function types `i32 (ptr, ...)`.
+
+use super::Parser;
+use crate::Result;
+use crate::lexer::Kind;
+use jitty_ir::{FloatKind, Ty, TypeData};
+
+/// True when `word` is a type keyword (`i32`, `ptr`, `double`, ...).
+pub(crate) fn is_type_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "void"
+            | "half"
+            | "bfloat"
+            | "float"
+            | "double"
+            | "x86_fp80"
+            | "fp128"
+            | "ppc_fp128"
+            | "label"
+            | "metadata"
+            | "token"
+            | "x86_amx"
+            | "x86_mmx"
+            | "ptr"
+            | "target"
+    ) || word.strip_prefix('i').is_some_and(|d| !d.is_empty() && d.bytes().all(|c| c.is_ascii_digit()))
+}
+
+impl Parser<'_> {
+    /// Parses a type, including a trailing function-type parameter list.
+    pub fn parse_type(&mut self) -> Result<Ty> {
+        self.enter()?;
+        let r = self.parse_type_inner();
+        self.leave();
+        r
+    }
+
+    fn parse_type_inner(&mut self) -> Result<Ty> {
+        let mut ty = self.parse_base_type()?;
+        loop {
+            if self.is_punct(b'(') {
+                self.bump();
+                let mut params = Vec::new();
+                let mut varargs = false;
+                while !self.is_punct(b')') {
+                    if !params.is_empty() || varargs {
+                        self.expect_punct(b',')?;
+                    }
+                    if self.tok.kind == Kind::Ellipsis {
+                        self.bump();
+                        varargs = true;
+                        continue;
+                    }
+                    if varargs {
+                        return Err(self.expected("`)` after `...`"));
+                    }
+                    let p = self.parse_type()?;
+                    // Attributes are not allowed in function types, but skip
+                    // them rather than fail on hand-written IR.
+                    self.parse_param_attrs()?;
+                    params.push(p);
+                }
+                self.bump();
+                ty = self.m.types.intern(TypeData::Func { ret: ty, params, varargs });
+            } else if self.is_punct(b'*') {
+                return Err(self.err_at(self.tok.start, "typed pointers are not supported; use `ptr`"));
+            } else {
+                return Ok(ty);
+            }
+        }
+    }
+
+    fn parse_base_type(&mut self) -> Result<Ty> {
+        let pos = self.tok.start;
+        match self.tok.kind {
+            Kind::Ident => {
+                let w = self.text(self.tok);
+                let data = match w {
+                    "void" => TypeData::Void,
+                    "half" => TypeData::Float(FloatKind::Half),
+                    "bfloat" => TypeData::Float(FloatKind::BFloat),
+                    "float" => TypeData::Float(FloatKind::Float),
+                    "double" => TypeData::Float(FloatKind::Double),
+                    "x86_fp80" => TypeData::Float(FloatKind::X86Fp80),
+                    "fp128" => TypeData::Float(FloatKind::Fp128),
+                    "ppc_fp128" => TypeData::Float(FloatKind::PpcFp128),
+                    "label" => TypeData::Label,
+                    "metadata" => TypeData::Metadata,
+                    "token" => TypeData::Token,
+                    "x86_amx" | "x86_mmx" => {
+                        self.unsupported(pos, format!("type `{w}`"));
+                        TypeData::Opaque(w.to_string())
+                    }
+                    "ptr" => {
+                        self.bump();
+                        let addrspace = self.parse_addrspace()?;
+                        return Ok(self.m.types.intern(TypeData::Ptr { addrspace }));
+                    }
+                    "target" => {
+                        self.bump();
+                        let start = self.tok.start;
+                        self.skip_balanced(b'(', b')')?;
+                        let text = format!("target{}", &self.src[start..self.tok.start].trim_end());
+                        self.unsupported(pos, format!("target extension type `{text}`"));
+                        return Ok(self.m.types.intern(TypeData::Opaque(text)));
+                    }
+                    _ => match w.strip_prefix('i').map(str::parse::<u32>) {
+                        Some(Ok(bits)) if (1..=(1 << 23)).contains(&bits) => {
+                            if bits > 128 {
+                                self.unsupported(pos, format!("integer type `i{bits}` wider than 128 bits"));
+                            }
+                            TypeData::Int(bits)
+                        }
+                        Some(_) => return Err(self.err_at(pos, format!("invalid integer type `{w}`"))),
+                        None => return Err(self.expected("a type")),
+                    },
+                };
+                self.bump();
+                Ok(self.m.types.intern(data))
+            }
+            Kind::Punct(b'{') => {
+                let fields = self.parse_struct_body()?;
+                Ok(self.m.types.intern(TypeData::Struct { fields, packed: false }))
+            }
+            Kind::Punct(b'<') => {
+                self.bump();
+                if self.is_punct(b'{') {
+                    let fields = self.parse_struct_body()?;
+                    self.expect_punct(b'>')?;
+                    return Ok(self.m.types.intern(TypeData::Struct { fields, packed: true }));
+                }
+                let scalable = self.eat_ident("vscale");
+                if scalable {
+                    self.expect_ident("x")?;
+                    self.unsupported(pos, "scalable vector type");
+                }
+                let len = self.expect_u32()?;
+                self.expect_ident("x")?;
+                let elem = self.parse_type()?;
+                self.expect_punct(b'>')?;
+                if len == 0 {
+                    return Err(self.err_at(pos, "zero-length vector type"));
+                }
+                Ok(self.m.types.intern(TypeData::Vector { elem, len, scalable }))
+            }
+            Kind::Punct(b'[') => {
+                self.bump();
+                let len = self.expect_u64()?;
+                self.expect_ident("x")?;
+                let elem = self.parse_type()?;
+                self.expect_punct(b']')?;
+                Ok(self.m.types.intern(TypeData::Array { elem, len }))
+            }
+            Kind::LocalName | Kind::LocalNum => {
+                let name = self.name_of(self.tok).into_owned();
+                let ty = self.m.types.intern(TypeData::Named(name));
+                self.named_first_use.entry(ty).or_insert(pos);
+                self.bump();
+                Ok(ty)
+            }
+            _ => Err(self.expected("a type")),
+        }
+    }
+
+    /// Parses `{ T, T, ... }` (current token `{`).
+    pub fn parse_struct_body(&mut self) -> Result<Vec<Ty>> {
+        self.expect_punct(b'{')?;
+        let mut fields = Vec::new();
+        while !self.is_punct(b'}') {
+            if !fields.is_empty() {
+                self.expect_punct(b',')?;
+            }
+            fields.push(self.parse_type()?);
+        }
+        self.bump();
+        Ok(fields)
+    }
+
+    /// Parses an optional `addrspace(N)`.
+    pub fn parse_addrspace(&mut self) -> Result<u32> {
+        if !self.eat_ident("addrspace") {
+            return Ok(0);
+        }
+        self.expect_punct(b'(')?;
+        let n = if self.tok.kind == Kind::Str {
+            // Symbolic address spaces ("A", "G", "P") from the datalayout.
+            self.bump();
+            0
+        } else {
+            self.expect_u32()?
+        };
+        self.expect_punct(b')')?;
+        Ok(n)
+    }
+
+    /// Renders a type for error messages.
+    pub fn type_name(&self, ty: Ty) -> String {
+        jitty_ir::printer::type_to_string(&self.m.types, ty)
+    }
+}

@@ -1,0 +1,117 @@
+//! Malformed inputs: every one gives an error with a location, never a panic.
+
+use expect_test::{Expect, expect};
+
+fn check(src: &str, want: Expect) {
+    match jitty_llvm::parse_module(src, "t.ll") {
+        Ok(_) => panic!("expected an error for:\n{src}"),
+        Err(e) => want.assert_eq(&e.to_string()),
+    }
+}
+
+#[test]
+fn truncated_files() {
+    check(
+        "define i32 @f(i32 %a) {\nentry:\n  %x = add i32 %a,",
+        expect!["t.ll:3:19: expected a constant, found end of file"],
+    );
+    check("define i32 @f(", expect!["t.ll:1:15: expected a type, found end of file"]);
+    check("@g = global [2 x i8] c\"ab", expect!["t.ll:1:22: expected a constant, found unterminated string"]);
+    check(
+        "define void @f() {\n  ret void\n",
+        expect!["t.ll:3:1: expected `}` to end the function body, found end of file"],
+    );
+    check("!0 = !{i32 1, !{", expect!["t.ll:1:7: unterminated `{`: no matching `}`"]);
+    check("%T = type { i32,", expect!["t.ll:1:17: expected a type, found end of file"]);
+}
+
+#[test]
+fn bad_tokens() {
+    check(
+        "define i32 @f() {\n  %x = frobnicate i32 1\n  ret i32 %x\n}",
+        expect!["t.ll:2:8: expected an instruction, found `frobnicate`"],
+    );
+    check("@g = global i32 ~", expect!["t.ll:1:17: expected a constant, found `~`"]);
+    check("@g = global i99999999 0", expect!["t.ll:1:13: invalid integer type `i99999999`"]);
+    check("@g = global ptr* null", expect!["t.ll:1:16: typed pointers are not supported; use `ptr`"]);
+    check("@g = global double 0xZZ", expect!["t.ll:1:20: invalid floating-point constant `0x`"]);
+    check("@g = global float 0xK1234", expect!["t.ll:1:19: invalid floating-point constant `0xK1234`"]);
+    check(
+        "@g = global i8 99999999999999999999999999999999999999999",
+        expect!["t.ll:1:16: integer constant `99999999999999999999999999999999999999999` is too large"],
+    );
+    check("wat", expect!["t.ll:1:1: expected a top-level entity, found `wat`"]);
+    check("@g = global i32 1 \u{e9}", expect!["t.ll:1:19: expected a top-level entity, found unexpected character"]);
+}
+
+#[test]
+fn type_mismatches() {
+    check(
+        "define i32 @f(i64 %a) {\n  ret i32 %a\n}",
+        expect!["t.ll:2:11: type mismatch: `%a` has type `i64` but is used as `i32`"],
+    );
+    check("@g = global i32 c\"ab\"", expect!["t.ll:1:17: string constant is not a valid constant of type `i32`"]);
+    check(
+        "@g = global [2 x i8] c\"abc\"",
+        expect!["t.ll:1:22: string constant is not a valid constant of type `[2 x i8]`"],
+    );
+    check("@g = global { i32 } { i64 1 }", expect!["t.ll:1:23: expected element type `i32`, found `i64`"]);
+    check("@g = global i32 null", expect!["t.ll:1:17: null is not a valid constant of type `i32`"]);
+    check(
+        "define void @f() {\n  %x = add i32 1, 2\n  br label %b\nb:\n  %y = phi i64 [ %x, %0 ]\n  ret void\n}",
+        expect!["t.ll:5:18: type mismatch: `%x` has type `i32` but is used as `i64`"],
+    );
+    check(
+        "define void @f() {\n  br label %b\nb:\n  %y = add i64 %z, 1\n  %z = add i32 1, 2\n  ret void\n}",
+        expect!["t.ll:4:16: type mismatch: value defined with type `i32` but used as `i64`"],
+    );
+    check(
+        "define void @f(i32 %c) {\n  br i32 %c, label %a, label %a\na:\n  ret void\n}",
+        expect!["t.ll:2:6: branch condition must be `i1`"],
+    );
+}
+
+#[test]
+fn undefined_names() {
+    check(
+        "define i32 @f() {\n  %x = add i32 %nope, 1\n  ret i32 %x\n}",
+        expect!["t.ll:2:16: use of undefined value `%nope`"],
+    );
+    check("define void @f() {\n  br label %nowhere\n}", expect!["t.ll:2:12: use of undefined label `%nowhere`"]);
+    check("@g = global ptr @missing", expect!["t.ll:1:17: use of undefined symbol `@missing`"]);
+    check("@g = global %Missing zeroinitializer", expect!["t.ll:1:13: use of undefined type `%Missing`"]);
+    check(
+        "define void @f() {\n  ret void\n}\ndefine void @f() {\n  ret void\n}",
+        expect!["t.ll:4:13: redefinition of symbol `@f`"],
+    );
+    check(
+        "define void @f() {\n  %x = add i32 1, 1\n  %x = add i32 1, 1\n  ret void\n}",
+        expect!["t.ll:3:3: redefinition of a local value"],
+    );
+}
+
+#[test]
+fn wrong_operand_counts() {
+    check("define i32 @f() {\n  %x = add i32 1\n  ret i32 %x\n}", expect!["t.ll:3:3: expected `,`, found `ret`"]);
+    check("define void @f() {\n  store i32 1\n  ret void\n}", expect!["t.ll:3:3: expected `,`, found `ret`"]);
+    check(
+        "define i32 @f() {\n  %x = extractvalue { i32 } zeroinitializer, 3\n  ret i32 %x\n}",
+        expect!["t.ll:2:46: index 3 is out of range for type `{ i32 }`"],
+    );
+    check(
+        "define void @f() {\n  %x = add i32 1, 2\n}",
+        expect!["t.ll:3:1: expected a terminator instruction before `}`"],
+    );
+}
+
+#[test]
+fn nesting_is_bounded() {
+    let deep = format!("@g = global {}i8{} zeroinitializer", "[1 x ".repeat(300), "]".repeat(300));
+    check(&deep, expect!["t.ll:1:1293: nesting deeper than 256 levels"]);
+    let deep_c = format!("@g = global i64 {}0{}", "add (i64 ".repeat(400), ", i64 1)".repeat(400));
+    check(&deep_c, expect!["t.ll:1:2317: nesting deeper than 256 levels"]);
+    // Within the bound, deep nesting parses without overflowing the stack.
+    let ok = format!("@g = global {}i8{} zeroinitializer", "[1 x ".repeat(200), "]".repeat(200));
+    let m = jitty_llvm::parse_module(&ok, "t.ll").expect("200 levels parse");
+    assert!(jitty_ir::print_module(&m).contains("[1 x [1 x"));
+}
