@@ -1,0 +1,580 @@
+//! Bench mode: wall-clock time of engines against native code and LLVM's
+//! own interpreter.
+//!
+//! Programs are the C files in `tests/bench/` plus a few csmith programs.
+//! A bench source declares its arguments in a header comment:
+//!
+//! ```text
+//! // jitty-bench: full=ARG quick=ARG
+//! ```
+//!
+//! (`quick` is used with `--quick`). Every program is built with
+//! `clang -O2`: natively (the baseline), to `.ll` with the vectorizer on (for
+//! the engines and `lli`'s JIT), and to `.ll` with `-fno-vectorize
+//! -fno-slp-vectorize -ffp-contract=off` for `lli -jit-kind=mcjit
+//! -force-interpreter`, which rejects some vector intrinsics and
+//! `llvm.fmuladd` (x86-64 without FMA computes the same results either way). Each configuration runs K times,
+//! interleaved, and the median wall-clock time (process start to exit, so
+//! engine start-up and IR parsing count) is reported; the output of every run
+//! must match native or the cell is marked `MISMATCH`.
+//!
+//! With `--jit`, three more measurements: `lli`'s default ORC JIT total
+//! time, `llc -O2 -filetype=obj` compile time of the same module, and each
+//! engine's own compile time when the engine reports it on stderr as a line
+//! `jitty-stat: compile_ms=<float>` (left empty otherwise).
+
+use crate::cache::Cache;
+use crate::compare::{Verdict, compare};
+use crate::csmith::{BuiltC, build_c, csmith_clang_flags, generate};
+use crate::engine::EngineSpec;
+use crate::run::{Output, Status, run};
+use crate::tools::{self, Tools};
+use crate::{Result, err};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// csmith seeds used as bench programs. csmith programs run for about a
+/// millisecond natively, so these rows measure start-up, parsing and
+/// compilation more than execution.
+pub const CSMITH_BENCH_SEEDS: [u64; 3] = [1, 11, 19];
+
+/// Options of a bench run.
+#[derive(Debug, Clone)]
+pub struct BenchConfig {
+    /// Directory of the bench sources.
+    pub dir: PathBuf,
+    /// Engines under test (may be empty: baselines only).
+    pub engines: Vec<EngineSpec>,
+    /// Runs per configuration (median reported).
+    pub runs: usize,
+    /// Small inputs (the `quick=` arguments).
+    pub quick: bool,
+    /// Also measure the JIT columns.
+    pub jit: bool,
+    /// csmith seeds to include.
+    pub csmith_seeds: Vec<u64>,
+    /// Timeout of one run of an engine or of `lli`.
+    pub timeout: Duration,
+    /// Only programs whose name contains one of these (all if empty).
+    pub filter: Vec<String>,
+    /// Where the HTML report goes.
+    pub html: PathBuf,
+    /// Artifact cache.
+    pub cache_dir: PathBuf,
+}
+
+impl BenchConfig {
+    /// Defaults for the workspace at `root`: 5 runs, full inputs.
+    pub fn new(root: &Path, engines: Vec<EngineSpec>) -> BenchConfig {
+        BenchConfig {
+            dir: root.join("tests/bench"),
+            engines,
+            runs: 5,
+            quick: false,
+            jit: false,
+            csmith_seeds: CSMITH_BENCH_SEEDS.to_vec(),
+            timeout: Duration::from_secs(300),
+            filter: Vec::new(),
+            html: root.join("target/bench-report/engine.html"),
+            cache_dir: tools::cache_dir(root),
+        }
+    }
+}
+
+/// The `full=`/`quick=` arguments declared in a bench source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BenchArgs {
+    /// Arguments of a full run.
+    pub full: Vec<String>,
+    /// Arguments with `--quick`.
+    pub quick: Vec<String>,
+}
+
+/// Reads the `// jitty-bench: full=A quick=B` line of a bench source.
+pub fn parse_bench_args(source: &str) -> BenchArgs {
+    let mut args = BenchArgs { full: Vec::new(), quick: Vec::new() };
+    if let Some(line) = source.lines().find_map(|l| l.split_once("jitty-bench:").map(|(_, r)| r)) {
+        for word in line.split_whitespace() {
+            if let Some(v) = word.strip_prefix("full=") {
+                args.full.push(v.to_string());
+            } else if let Some(v) = word.strip_prefix("quick=") {
+                args.quick.push(v.to_string());
+            }
+        }
+    }
+    args
+}
+
+/// One configuration measured on every program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Config {
+    Native,
+    Engine(usize),
+    LliInterp,
+    LliOrc,
+    Llc,
+}
+
+/// A bench program ready to run.
+#[derive(Debug, Clone)]
+struct Program {
+    name: String,
+    args: Vec<String>,
+    vec: BuiltC,
+    novec_ll: PathBuf,
+}
+
+/// Median time (ms) of one configuration on one program.
+#[derive(Debug, Clone, Default)]
+struct Cell {
+    samples: Vec<f64>,
+    compile_ms: Vec<f64>,
+    problem: Option<String>,
+}
+
+impl Cell {
+    fn median(&self) -> Option<f64> {
+        if self.problem.is_some() {
+            return None;
+        }
+        median(&self.samples)
+    }
+}
+
+/// The median of `v` (mean of the two middle values for even lengths).
+pub fn median(v: &[f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let n = s.len();
+    Some(if n % 2 == 1 { s[n / 2] } else { (s[n / 2 - 1] + s[n / 2]) / 2.0 })
+}
+
+/// Parses `jitty-stat: compile_ms=X` from an engine's stderr.
+pub fn parse_compile_ms(stderr: &[u8]) -> Option<f64> {
+    String::from_utf8_lossy(stderr)
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("jitty-stat:"))
+        .flat_map(str::split_whitespace)
+        .find_map(|w| w.strip_prefix("compile_ms=").and_then(|v| v.parse().ok()))
+}
+
+fn prepare(cfg: &BenchConfig, tools: &Tools) -> Result<Vec<Program>> {
+    let cache = Cache::new(&cfg.cache_dir);
+    let clang_version = tools::require(&tools.clang, "--version")?;
+    let novec = ["-fno-vectorize".to_string(), "-fno-slp-vectorize".to_string(), "-ffp-contract=off".to_string()];
+    let mut programs = Vec::new();
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(&cfg.dir)
+        .map_err(|e| err!("{}: {e}", cfg.dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "c"))
+        .collect();
+    sources.sort();
+    for src in sources {
+        let text = std::fs::read_to_string(&src)?;
+        let a = parse_bench_args(&text);
+        let name = src.file_stem().and_then(|s| s.to_str()).unwrap_or("?").to_string();
+        let vec = build_c(tools, &cache, &clang_version, &src, 2, &[])?;
+        let novec_ll = build_c(tools, &cache, &clang_version, &src, 2, &novec)?.ll;
+        programs.push(Program { name, args: if cfg.quick { a.quick } else { a.full }, vec, novec_ll });
+    }
+    if !cfg.csmith_seeds.is_empty() {
+        let csmith_version = tools::require(&tools.csmith, "--version")?;
+        for &seed in &cfg.csmith_seeds {
+            let src = generate(tools, &cache, &csmith_version, seed, &[])?;
+            let flags = csmith_clang_flags(tools, &[]);
+            let vec = build_c(tools, &cache, &clang_version, &src, 2, &flags)?;
+            let novec_ll = build_c(tools, &cache, &clang_version, &src, 2, &csmith_clang_flags(tools, &novec))?.ll;
+            programs.push(Program { name: format!("csmith-{seed}"), args: Vec::new(), vec, novec_ll });
+        }
+    }
+    programs.retain(|p| cfg.filter.is_empty() || cfg.filter.iter().any(|f| p.name.contains(f.as_str())));
+    Ok(programs)
+}
+
+/// Runs the benchmarks, prints the table and writes the HTML report.
+pub fn run_bench(cfg: &BenchConfig, tools: &Tools) -> Result<String> {
+    let programs = prepare(cfg, tools)?;
+    if programs.is_empty() {
+        return Err(err!("no bench programs"));
+    }
+    let libstd = tools::libstd_so(&tools.rustc).ok();
+    let mut configs = vec![Config::Native];
+    configs.extend((0..cfg.engines.len()).map(Config::Engine));
+    configs.push(Config::LliInterp);
+    if cfg.jit {
+        configs.extend([Config::LliOrc, Config::Llc]);
+    }
+    let mut cells = vec![vec![Cell::default(); configs.len()]; programs.len()];
+    let mut natives: Vec<Option<Output>> = vec![None; programs.len()];
+    println!(
+        "bench: {} programs, {} runs each ({} inputs), configurations: {}",
+        programs.len(),
+        cfg.runs,
+        if cfg.quick { "quick" } else { "full" },
+        configs.iter().map(|&c| label(cfg, c)).collect::<Vec<_>>().join(", ")
+    );
+    for k in 0..cfg.runs {
+        for (pi, p) in programs.iter().enumerate() {
+            for (ci, &c) in configs.iter().enumerate() {
+                let cell = &mut cells[pi][ci];
+                if cell.problem.is_some() {
+                    continue;
+                }
+                let (program, args) = match command(cfg, tools, c, p, libstd.as_deref()) {
+                    Ok(x) => x,
+                    Err(e) => {
+                        cell.problem = Some(e.to_string());
+                        continue;
+                    }
+                };
+                let out = run(&program, &args, cfg.timeout, None);
+                let ms = out.elapsed.as_secs_f64() * 1e3;
+                match c {
+                    Config::Native => {
+                        if !matches!(out.status, Status::Exited(_)) {
+                            cell.problem = Some(format!("native {}", out.status));
+                        }
+                        if natives[pi].is_none() {
+                            natives[pi] = Some(out);
+                        }
+                    }
+                    Config::Llc => {
+                        if !out.status.success() {
+                            cell.problem = Some(format!("llc {}: {}", out.status, out.stderr_head(120)));
+                        }
+                    }
+                    _ => {
+                        if let Some(native) = &natives[pi]
+                            && let Verdict::Fail(why) = compare(native, &out)
+                        {
+                            cell.problem = Some(if out.status == Status::TimedOut {
+                                "timeout".to_string()
+                            } else {
+                                format!("MISMATCH: {}", why.first().cloned().unwrap_or_default())
+                            });
+                        }
+                        if let Some(c) = parse_compile_ms(&out.stderr) {
+                            cell.compile_ms.push(c);
+                        }
+                    }
+                }
+                cell.samples.push(ms);
+                let shown = cell.problem.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
+                println!("  run {}/{} {:<16} {:<28} {:>10.1} ms{}", k + 1, cfg.runs, p.name, label(cfg, c), ms, shown);
+            }
+        }
+    }
+    let table = text_table(cfg, &configs, &programs, &cells);
+    println!("\n{table}");
+    let html = html_report(cfg, &configs, &programs, &cells, &table);
+    if let Some(dir) = cfg.html.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&cfg.html, html)?;
+    println!("HTML report: {}", cfg.html.display());
+    Ok(table)
+}
+
+fn label(cfg: &BenchConfig, c: Config) -> String {
+    match c {
+        Config::Native => "native".into(),
+        Config::Engine(i) => cfg.engines[i].label.clone(),
+        Config::LliInterp => "lli-interp".into(),
+        Config::LliOrc => "lli-orc".into(),
+        Config::Llc => "llc -O2 (compile)".into(),
+    }
+}
+
+fn command(
+    cfg: &BenchConfig,
+    tools: &Tools,
+    c: Config,
+    p: &Program,
+    libstd: Option<&Path>,
+) -> Result<(String, Vec<String>)> {
+    let path = |p: &Path| p.to_string_lossy().into_owned();
+    let with_args = |mut v: Vec<String>| {
+        v.extend(p.args.iter().cloned());
+        v
+    };
+    Ok(match c {
+        Config::Native => (path(&p.vec.native), p.args.clone()),
+        Config::Engine(i) => {
+            let cmd = cfg.engines[i].command(&p.vec.ll, &p.args, libstd)?;
+            (cmd.program, cmd.args)
+        }
+        Config::LliInterp => (
+            tools.lli.clone(),
+            with_args(vec!["-jit-kind=mcjit".into(), "-force-interpreter".into(), path(&p.novec_ll)]),
+        ),
+        Config::LliOrc => (tools.lli.clone(), with_args(vec![path(&p.vec.ll)])),
+        Config::Llc => (
+            tools.llc.clone(),
+            vec!["-O2".into(), "-filetype=obj".into(), path(&p.vec.ll), "-o".into(), "/dev/null".into()],
+        ),
+    })
+}
+
+fn fmt_ms(v: Option<f64>) -> String {
+    match v {
+        Some(ms) if ms >= 100.0 => format!("{ms:.0}"),
+        Some(ms) => format!("{ms:.1}"),
+        None => "-".into(),
+    }
+}
+
+fn fmt_ratio(a: Option<f64>, b: Option<f64>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => format!("{:.2}x", a / b),
+        _ => "-".into(),
+    }
+}
+
+/// Column headers and rows of the result table.
+fn rows(
+    cfg: &BenchConfig,
+    configs: &[Config],
+    programs: &[Program],
+    cells: &[Vec<Cell>],
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let idx = |c: Config| configs.iter().position(|&x| x == c);
+    let mut head = vec!["program".to_string(), "native ms".into()];
+    for e in &cfg.engines {
+        head.extend([format!("{} ms", e.label), "vs native".into(), "vs lli-interp".into()]);
+        if cfg.jit {
+            head.push(format!("{} compile ms", e.label));
+        }
+    }
+    head.extend(["lli-interp ms".into(), "vs native".into()]);
+    if cfg.jit {
+        head.extend(["lli-orc ms".into(), "vs native".into(), "llc -O2 ms".into()]);
+    }
+    let mut body = Vec::new();
+    for (pi, p) in programs.iter().enumerate() {
+        let m = |c: Config| idx(c).and_then(|i| cells[pi][i].median());
+        let problem = |c: Config| idx(c).and_then(|i| cells[pi][i].problem.clone());
+        let cell_ms = |c: Config| problem(c).map(|p| run_problem_short(&p)).unwrap_or_else(|| fmt_ms(m(c)));
+        let native = m(Config::Native);
+        let interp = m(Config::LliInterp);
+        let mut row = vec![p.name.clone(), cell_ms(Config::Native)];
+        for i in 0..cfg.engines.len() {
+            let e = m(Config::Engine(i));
+            row.extend([cell_ms(Config::Engine(i)), fmt_ratio(e, native), fmt_ratio(e, interp)]);
+            if cfg.jit {
+                let compile = idx(Config::Engine(i)).and_then(|ci| median(&cells[pi][ci].compile_ms));
+                row.push(fmt_ms(compile));
+            }
+        }
+        row.extend([cell_ms(Config::LliInterp), fmt_ratio(interp, native)]);
+        if cfg.jit {
+            row.extend([cell_ms(Config::LliOrc), fmt_ratio(m(Config::LliOrc), native), cell_ms(Config::Llc)]);
+        }
+        body.push(row);
+    }
+    (head, body)
+}
+
+fn run_problem_short(p: &str) -> String {
+    if p.starts_with("MISMATCH") {
+        "MISMATCH".into()
+    } else if p.contains("timeout") {
+        "timeout".into()
+    } else {
+        "error".into()
+    }
+}
+
+fn text_table(cfg: &BenchConfig, configs: &[Config], programs: &[Program], cells: &[Vec<Cell>]) -> String {
+    let (head, body) = rows(cfg, configs, programs, cells);
+    let mut widths: Vec<usize> = head.iter().map(String::len).collect();
+    for r in &body {
+        for (i, c) in r.iter().enumerate() {
+            widths[i] = widths[i].max(c.len());
+        }
+    }
+    let line = |r: &[String]| {
+        r.iter()
+            .enumerate()
+            .map(|(i, c)| if i == 0 { format!("{c:<w$}", w = widths[i]) } else { format!("{c:>w$}", w = widths[i]) })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    let mut out = line(&head);
+    out.push('\n');
+    out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1)));
+    out.push('\n');
+    for r in &body {
+        out.push_str(&line(r));
+        out.push('\n');
+    }
+    let mut notes = String::new();
+    for (pi, p) in programs.iter().enumerate() {
+        for (ci, &c) in configs.iter().enumerate() {
+            if let Some(prob) = &cells[pi][ci].problem {
+                let _ = writeln!(notes, "note: {} / {}: {}", p.name, label(cfg, c), prob);
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "median of {} run(s), wall-clock ms incl. process start; lower is better; vs = time ratio{}",
+        cfg.runs,
+        if cfg.quick { "; quick inputs" } else { "" }
+    );
+    out.push_str(&notes);
+    out
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A self-contained HTML page: the table and an SVG bar chart of each
+/// configuration's time relative to native (log scale).
+fn html_report(cfg: &BenchConfig, configs: &[Config], programs: &[Program], cells: &[Vec<Cell>], text: &str) -> String {
+    let (head, body) = rows(cfg, configs, programs, cells);
+    let mut h = String::new();
+    h.push_str("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>jitty engine benchmarks</title>\n");
+    h.push_str("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child{text-align:left}pre{background:#f6f6f6;padding:1em}</style>\n");
+    h.push_str("</head><body>\n<h1>jitty engine benchmarks</h1>\n");
+    let _ = writeln!(
+        h,
+        "<p>Wall-clock time per program run (median of {} run(s), {} inputs), relative to native <code>clang -O2</code>. Log scale; lower is better.</p>",
+        cfg.runs,
+        if cfg.quick { "quick" } else { "full" }
+    );
+    // Bar chart: one group per program, one bar per non-native time config.
+    let bar_configs: Vec<(usize, Config)> =
+        configs.iter().copied().enumerate().filter(|(_, c)| !matches!(c, Config::Native | Config::Llc)).collect();
+    let colors = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1"];
+    let bar_h = 14.0;
+    let group_h = bar_h * bar_configs.len() as f64 + 12.0;
+    let left = 130.0;
+    let width = 900.0;
+    let plot_w = width - left - 90.0;
+    let mut max_ratio: f64 = 10.0;
+    let mut ratios = vec![vec![None; bar_configs.len()]; programs.len()];
+    for (pi, _) in programs.iter().enumerate() {
+        let native = cells[pi][0].median();
+        for (bi, &(ci, _)) in bar_configs.iter().enumerate() {
+            if let (Some(n), Some(v)) = (native, cells[pi][ci].median())
+                && n > 0.0
+            {
+                ratios[pi][bi] = Some(v / n);
+                max_ratio = max_ratio.max(v / n);
+            }
+        }
+    }
+    let log_max = max_ratio.log10().ceil().max(1.0);
+    let legend_h = 20.0 * bar_configs.len() as f64;
+    let height = 30.0 + group_h * programs.len() as f64 + legend_h + 20.0;
+    let x_of = |r: f64| left + plot_w * (r.max(0.1).log10() + 1.0) / (log_max + 1.0);
+    let _ = writeln!(
+        h,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-size=\"11\">"
+    );
+    for d in -1..=(log_max as i32) {
+        let x = x_of(10f64.powi(d));
+        let _ = writeln!(
+            h,
+            "<line x1=\"{x:.1}\" y1=\"20\" x2=\"{x:.1}\" y2=\"{:.1}\" stroke=\"#ddd\"/><text x=\"{x:.1}\" y=\"14\" text-anchor=\"middle\">{}x</text>",
+            20.0 + group_h * programs.len() as f64,
+            if d < 0 { "0.1".to_string() } else { format!("{}", 10u64.pow(d as u32)) }
+        );
+    }
+    for (pi, p) in programs.iter().enumerate() {
+        let y0 = 24.0 + group_h * pi as f64;
+        let _ = writeln!(
+            h,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+            left - 6.0,
+            y0 + group_h / 2.0,
+            esc(&p.name)
+        );
+        for (bi, &(ci, c)) in bar_configs.iter().enumerate() {
+            let y = y0 + bar_h * bi as f64;
+            let color = colors[bi % colors.len()];
+            match ratios[pi][bi] {
+                Some(r) => {
+                    let x1 = x_of(r);
+                    let _ = writeln!(
+                        h,
+                        "<rect x=\"{left}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{color}\"><title>{}: {:.2}x native</title></rect><text x=\"{:.1}\" y=\"{:.1}\">{:.2}x</text>",
+                        (x1 - left).max(1.0),
+                        bar_h - 2.0,
+                        esc(&label(cfg, c)),
+                        r,
+                        x1 + 3.0,
+                        y + bar_h - 4.0,
+                        r
+                    );
+                }
+                None => {
+                    let why = cells[pi][ci].problem.as_deref().map(run_problem_short).unwrap_or_else(|| "-".into());
+                    let _ = writeln!(
+                        h,
+                        "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"{color}\">{}</text>",
+                        left + 3.0,
+                        y + bar_h - 4.0,
+                        esc(&why)
+                    );
+                }
+            }
+        }
+    }
+    let ly = 30.0 + group_h * programs.len() as f64;
+    for (bi, &(_, c)) in bar_configs.iter().enumerate() {
+        let y = ly + 20.0 * bi as f64;
+        let _ = writeln!(
+            h,
+            "<rect x=\"{left}\" y=\"{y:.1}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+            colors[bi % colors.len()],
+            left + 18.0,
+            y + 10.0,
+            esc(&label(cfg, c))
+        );
+    }
+    h.push_str("</svg>\n<h2>Table</h2>\n<table><tr>");
+    for c in &head {
+        let _ = write!(h, "<th>{}</th>", esc(c));
+    }
+    h.push_str("</tr>\n");
+    for r in &body {
+        h.push_str("<tr>");
+        for c in r {
+            let _ = write!(h, "<td>{}</td>", esc(c));
+        }
+        h.push_str("</tr>\n");
+    }
+    let _ = writeln!(h, "</table>\n<h2>Text</h2>\n<pre>{}</pre>\n</body></html>", esc(text));
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bench_args() {
+        let a = parse_bench_args("/* x */\n// jitty-bench: full=300 quick=7\nint main;");
+        assert_eq!(a, BenchArgs { full: vec!["300".into()], quick: vec!["7".into()] });
+        assert_eq!(parse_bench_args("int main;").full, Vec::<String>::new());
+    }
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), Some(2.5));
+    }
+
+    #[test]
+    fn compile_stat() {
+        assert_eq!(parse_compile_ms(b"x\njitty-stat: parse_ms=1 compile_ms=12.5\n"), Some(12.5));
+        assert_eq!(parse_compile_ms(b"jitty: error\n"), None);
+    }
+}

@@ -1,0 +1,34 @@
+//! Differential testing and benchmarking of `lli`-compatible LLVM IR engines.
+//!
+//! The harness compiles programs twice — to a native executable and to LLVM
+//! IR (`.ll`) — runs the native build as the oracle, runs every configured
+//! engine on the IR, and compares stdout bytes and exit status. It works with
+//! any engine command that runs a `.ll` file like `lli` does ([`engine`]), so
+//! it serves `lli-22` today and `jitty exec` as soon as it exists.
+//!
+//! Three modes share the machinery:
+//!
+//! * [`corpus`]: the hand-written Rust programs in `tests/corpus/rust/`, at
+//!   several rustc opt levels;
+//! * [`csmith`]: random C programs from csmith, compiled with clang;
+//! * [`bench`]: wall-clock benchmarks of engines against native code, LLVM's
+//!   own interpreter and (with `--jit`) LLVM's JIT and `llc`.
+//!
+//! Compiled artifacts are soft state cached under `target/difftest-cache/`
+//! ([`cache`]); deleting the directory only costs time.
+
+#![forbid(unsafe_code)]
+
+pub mod bench;
+pub mod cache;
+pub mod compare;
+pub mod corpus;
+pub mod csmith;
+pub mod engine;
+pub mod error;
+pub mod pool;
+pub mod report;
+pub mod run;
+pub mod tools;
+
+pub use error::{Error, Result};
