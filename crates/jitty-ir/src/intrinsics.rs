@@ -122,6 +122,9 @@ pub enum Intrinsic {
     VectorReduceSMin,
     VectorReduceUMax,
     VectorReduceUMin,
+    /// `llvm.experimental.cttz.elts`: index of the first true lane of an
+    /// `<N x i1>` (N when none is true and the second operand is false).
+    CttzElts,
 }
 
 /// Base names, longest first where one is a prefix of another.
@@ -231,6 +234,7 @@ const TABLE: &[(&str, Intrinsic)] = {
         ("llvm.vector.reduce.smin", VectorReduceSMin),
         ("llvm.vector.reduce.umax", VectorReduceUMax),
         ("llvm.vector.reduce.umin", VectorReduceUMin),
+        ("llvm.experimental.cttz.elts", CttzElts),
     ]
 };
 

@@ -1,0 +1,218 @@
+//! Running a module's entry function the way `lli` does.
+//!
+//! Both engines share one [`Image`]: the module's globals in real process
+//! memory, externals resolved in the host. The interpreter runs everything
+//! itself; the JIT compiles every definition eagerly into one unit and leaves
+//! the functions it cannot lower to the interpreter, which is reachable from
+//! JIT code through the image's native entry points. Eager compilation is the
+//! default because programs run once, start to finish: compiling everything
+//! up front keeps the run free of compile pauses and lets calls inside the
+//! unit be direct. `Options::lazy` is the alternative for large modules of
+//! which little runs: only the entry function is compiled, and the rest runs
+//! on the interpreter.
+
+use jitty_interp::{Image, InterpError, Interpreter};
+use jitty_ir::{FuncId, GlobalId, Module};
+use jitty_jit::{JitEnv, JitOptions, JitUnit, compile_unit};
+use std::ffi::CString;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Stack of the thread that runs the program: deep recursion in test
+/// programs must not overflow before the native build would.
+const MAIN_STACK: usize = 1 << 30;
+
+/// Which engine runs the code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// The reference interpreter.
+    Interp,
+    /// Cranelift-compiled code, with interpreter fallback per function.
+    Jit,
+}
+
+/// How to run.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The engine.
+    pub engine: Engine,
+    /// Interpreter fuel limit (executed instructions), if any.
+    pub fuel: Option<u64>,
+    /// JIT options (perf map, dumps, optimisation level).
+    pub jit: JitOptions,
+    /// JIT: compile only the entry function (the rest runs interpreted).
+    pub lazy: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { engine: Engine::Interp, fuel: None, jit: JitOptions::default(), lazy: false }
+    }
+}
+
+/// Why a run failed (the program itself did not get to return a status).
+#[derive(Debug, thiserror::Error)]
+pub enum ExecError {
+    /// Loading the module into memory failed.
+    #[error("loading the module: {0}")]
+    Load(#[from] jitty_interp::LoadError),
+    /// The entry function is missing or has an unusable signature.
+    #[error("entry @{entry}: {reason}")]
+    Entry {
+        /// The entry's name.
+        entry: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The interpreter trapped.
+    #[error(transparent)]
+    Interp(#[from] InterpError),
+    /// JIT code trapped.
+    #[error("{kind} in JIT code of @{func}")]
+    JitTrap {
+        /// What happened.
+        kind: String,
+        /// The function in which it happened.
+        func: String,
+    },
+    /// The JIT could not compile the entry point's unit at all.
+    #[error("JIT: {0}")]
+    Jit(#[from] jitty_jit::JitError),
+    /// The program thread could not be started or died.
+    #[error("running the program thread: {0}")]
+    Thread(String),
+}
+
+/// What a run did besides its exit status.
+#[derive(Clone, Debug, Default)]
+pub struct RunStats {
+    /// Time spent compiling (JIT only).
+    pub compile_time: Duration,
+    /// Functions compiled (JIT only).
+    pub compiled: usize,
+    /// Functions the JIT left to the interpreter, with the reason.
+    pub fallbacks: Vec<String>,
+    /// Bytes of machine code produced.
+    pub code_size: usize,
+}
+
+/// [`JitEnv`] over an [`Image`]: JIT code uses the very addresses the
+/// interpreter uses.
+struct ImageEnv<'a>(&'a Image);
+
+impl JitEnv for ImageEnv<'_> {
+    fn global_addr(&self, id: GlobalId) -> u64 {
+        self.0.global_addr(id)
+    }
+    fn func_addr(&self, id: FuncId) -> Option<u64> {
+        Some(self.0.func_addr(id)).filter(|&a| a != 0)
+    }
+    fn external_addr(&self, name: &str) -> Option<u64> {
+        self.0.symbol_addr(name)
+    }
+}
+
+/// `argv` as C strings plus the NULL-terminated pointer array.
+struct Argv {
+    _strings: Vec<CString>,
+    ptrs: Vec<usize>,
+}
+
+impl Argv {
+    fn new(program: &str, args: &[String]) -> Argv {
+        let strings: Vec<CString> = std::iter::once(program)
+            .chain(args.iter().map(String::as_str))
+            .map(|a| CString::new(a.replace('\0', "")).unwrap_or_default())
+            .collect();
+        let mut ptrs: Vec<usize> = strings.iter().map(|c| c.as_ptr() as usize).collect();
+        ptrs.push(0);
+        Argv { _strings: strings, ptrs }
+    }
+}
+
+/// Runs `entry` of `module` with `argv = [program, args...]` and returns its
+/// exit status together with statistics.
+pub fn run_main(
+    module: Module,
+    entry: &str,
+    program: &str,
+    args: &[String],
+    opts: &Options,
+) -> Result<(i32, RunStats), ExecError> {
+    let module = Arc::new(module);
+    let entry_id = module
+        .func_by_name(entry)
+        .filter(|f| !module.func(*f).is_declaration())
+        .ok_or_else(|| ExecError::Entry { entry: entry.into(), reason: "no such function is defined".into() })?;
+    let nparams = module.func(entry_id).params.len();
+    if ![0, 2, 3].contains(&nparams) {
+        return Err(ExecError::Entry { entry: entry.into(), reason: format!("takes {nparams} parameters") });
+    }
+    let image = Arc::new(Image::load_host(module.clone())?);
+    let interp = Interpreter::new(image.clone());
+    interp.set_fuel(opts.fuel);
+    match opts.engine {
+        Engine::Interp => Ok((interp.run_main(entry, program, args)?, RunStats::default())),
+        Engine::Jit => run_jit(&module, &image, &interp, entry_id, program, args, opts),
+    }
+}
+
+fn run_jit(
+    module: &Module,
+    image: &Image,
+    interp: &Interpreter,
+    entry: FuncId,
+    program: &str,
+    args: &[String],
+    opts: &Options,
+) -> Result<(i32, RunStats), ExecError> {
+    let funcs: Vec<FuncId> = if opts.lazy {
+        vec![entry]
+    } else {
+        module.funcs_iter().filter(|(_, f)| !f.is_declaration()).map(|(id, _)| id).collect()
+    };
+    let started = Instant::now();
+    let unit: JitUnit = compile_unit(module, &funcs, &ImageEnv(image), &opts.jit)?;
+    let stats = RunStats {
+        compile_time: started.elapsed(),
+        compiled: unit.functions().len(),
+        fallbacks: unit.failures().iter().map(ToString::to_string).collect(),
+        code_size: unit.code_size(),
+    };
+    let Some(addr) = unit.addr(entry) else {
+        // The entry itself could not be compiled: the interpreter runs it,
+        // and it still reaches compiled code through the image's entries.
+        let name = &module.func(entry).name;
+        return Ok((interp.run_main(name, program, args)?, stats));
+    };
+    let argv = Argv::new(program, args);
+    let argc = argv.ptrs.len() - 1;
+    let argv_addr = argv.ptrs.as_ptr() as usize;
+    let status = std::thread::Builder::new()
+        .name("jitty-main".into())
+        .stack_size(MAIN_STACK)
+        .spawn(move || {
+            unsafe extern "C" {
+                static environ: *const *const libc::c_char;
+            }
+            // SAFETY: `addr` is the entry of a function the JIT compiled from
+            // an IR `main` that takes 0, 2 or 3 parameters (checked above);
+            // under the SysV ABI passing three arguments to a function that
+            // reads fewer is harmless. argv stays alive until after join, and
+            // the unit is not freed while the program runs.
+            let status = unsafe {
+                let main: extern "C" fn(i32, usize, *const *const libc::c_char) -> i32 =
+                    std::mem::transmute(addr as usize);
+                main(argc as i32, argv_addr, environ)
+            };
+            (status, jitty_jit::take_trap())
+        })
+        .map_err(|e| ExecError::Thread(e.to_string()))?
+        .join()
+        .map_err(|_| ExecError::Thread("the program thread panicked".into()))?;
+    drop(argv);
+    match status {
+        (_, Some(trap)) => Err(ExecError::JitTrap { kind: format!("{:?}", trap.kind), func: trap.func }),
+        (code, None) => Ok((code, stats)),
+    }
+}

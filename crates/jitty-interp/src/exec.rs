@@ -1,0 +1,1737 @@
+//! The execution engine: per-thread stacks, the dispatch loop, calls (IR,
+//! native through libffi, indirect), intrinsics and the slow paths.
+//!
+//! Frames are windows of a per-thread register stack (`u64` slots) and
+//! `alloca`s come from a per-thread bump stack that is reset on return; both
+//! are reserved once per thread with `mmap`, so executing an instruction never
+//! touches the heap.
+
+use crate::image::Image;
+use crate::lower::{Lowered, Op, Slow, lower_in_image};
+use crate::mem::{self, rd, wr};
+use crate::sem::{self, Fk, Repr, Scalar, f_get, f_put, mask64, mask128, sext64, sext128};
+use crate::{InterpError, Trap};
+use jitty_ir::{BinOp, FuncId, Intrinsic, Module, RmwOp};
+use std::cell::Cell;
+use std::ffi::c_void;
+use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, Ordering as AO};
+use std::sync::{Arc, OnceLock, Weak};
+
+const REG_STACK_BYTES: usize = 1 << 30;
+const ALLOCA_STACK_BYTES: usize = 1 << 29;
+const NATIVE_STACK_MARGIN: usize = 256 * 1024;
+
+/// Per-thread interpreter stacks.
+struct ThreadState {
+    regs_base: *mut u64,
+    regs_len: usize,
+    regs_top: Cell<usize>,
+    alloca_base: u64,
+    alloca_end: u64,
+    alloca_top: Cell<u64>,
+    stack_limit: Cell<usize>,
+    fuel: Cell<u64>,
+    depth: Cell<u32>,
+}
+
+fn map_region(bytes: usize) -> *mut u8 {
+    // SAFETY: anonymous private mapping; the result is checked.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            bytes,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED { std::ptr::null_mut() } else { p as *mut u8 }
+}
+
+fn native_stack_low() -> usize {
+    let mut attr = std::mem::MaybeUninit::<libc::pthread_attr_t>::uninit();
+    // SAFETY: standard pthread attribute query for the calling thread; the
+    // attribute object is destroyed after use.
+    unsafe {
+        if libc::pthread_getattr_np(libc::pthread_self(), attr.as_mut_ptr()) != 0 {
+            return 0;
+        }
+        let mut addr: *mut c_void = std::ptr::null_mut();
+        let mut size: libc::size_t = 0;
+        let ok = libc::pthread_attr_getstack(attr.as_ptr(), &mut addr, &mut size) == 0;
+        libc::pthread_attr_destroy(attr.as_mut_ptr());
+        if ok { addr as usize } else { 0 }
+    }
+}
+
+impl ThreadState {
+    fn new() -> ThreadState {
+        let regs = map_region(REG_STACK_BYTES) as *mut u64;
+        let alloca = map_region(ALLOCA_STACK_BYTES) as u64;
+        let (regs_len, alloca_end) = (
+            if regs.is_null() { 0 } else { REG_STACK_BYTES / 8 },
+            if alloca == 0 { 0 } else { alloca + ALLOCA_STACK_BYTES as u64 },
+        );
+        let low = native_stack_low();
+        ThreadState {
+            regs_base: regs,
+            regs_len,
+            regs_top: Cell::new(0),
+            alloca_base: alloca,
+            alloca_end,
+            alloca_top: Cell::new(alloca),
+            stack_limit: Cell::new(if low == 0 { 0 } else { low + NATIVE_STACK_MARGIN }),
+            fuel: Cell::new(u64::MAX),
+            depth: Cell::new(0),
+        }
+    }
+
+    #[inline]
+    fn alloca(&self, size: u64, align: u64) -> Option<u64> {
+        let top = self.alloca_top.get();
+        let a = top.checked_add(align - 1)? & !(align - 1);
+        let end = a.checked_add(size.max(1))?;
+        if end > self.alloca_end {
+            return None;
+        }
+        self.alloca_top.set(end.next_multiple_of(8));
+        Some(a)
+    }
+}
+
+impl Drop for ThreadState {
+    fn drop(&mut self) {
+        // SAFETY: unmapping the regions mapped in `new`, exactly once.
+        unsafe {
+            if !self.regs_base.is_null() {
+                libc::munmap(self.regs_base as *mut c_void, REG_STACK_BYTES);
+            }
+            if self.alloca_base != 0 {
+                libc::munmap(self.alloca_base as *mut c_void, ALLOCA_STACK_BYTES);
+            }
+        }
+    }
+}
+
+thread_local! {
+    static TS: ThreadState = ThreadState::new();
+}
+
+/// A frame's register window.
+#[derive(Clone, Copy)]
+struct Regs(*mut u64);
+
+impl Regs {
+    #[inline(always)]
+    fn get(self, i: u32) -> u64 {
+        // SAFETY: lowering assigns every slot operand an index below the
+        // function's `nslots`, and the frame window has `nslots` slots.
+        unsafe { *self.0.add(i as usize) }
+    }
+    #[inline(always)]
+    fn set(self, i: u32, v: u64) {
+        // SAFETY: as in `get`.
+        unsafe { *self.0.add(i as usize) = v }
+    }
+    #[inline(always)]
+    fn ptr(self, i: u32) -> *mut u64 {
+        // SAFETY: as in `get` (pointer arithmetic stays inside the window).
+        unsafe { self.0.add(i as usize) }
+    }
+    #[inline(always)]
+    fn get128(self, i: u32) -> u128 {
+        u128::from(self.get(i)) | (u128::from(self.get(i + 1)) << 64)
+    }
+    #[inline(always)]
+    fn set128(self, i: u32, v: u128) {
+        self.set(i, v as u64);
+        self.set(i + 1, (v >> 64) as u64);
+    }
+    #[inline(always)]
+    fn f64(self, i: u32) -> f64 {
+        f64::from_bits(self.get(i))
+    }
+    #[inline(always)]
+    fn f32(self, i: u32) -> f32 {
+        f32::from_bits(self.get(i) as u32)
+    }
+    fn copy(self, d: u32, s: u32, n: u32) {
+        // SAFETY: both ranges lie inside the window (lowering invariant);
+        // `copy` handles overlap.
+        unsafe { std::ptr::copy(self.ptr(s), self.ptr(d), n as usize) }
+    }
+}
+
+type R<T> = Result<T, Box<Fail>>;
+
+/// An error on its way up, before it is given its location.
+struct Fail {
+    trap: Trap,
+    pc: usize,
+    detail: String,
+    /// Already located (by an inner frame).
+    located: Option<InterpError>,
+}
+
+fn fail(trap: Trap, pc: usize, detail: impl Into<String>) -> Box<Fail> {
+    Box::new(Fail { trap, pc, detail: detail.into(), located: None })
+}
+
+struct Inner {
+    image: Arc<Image>,
+    code: Vec<OnceLock<Box<Lowered>>>,
+    fuel: std::sync::Mutex<Option<u64>>,
+}
+
+/// The interpreter of one loaded [`Image`].
+#[derive(Clone)]
+pub struct Interpreter {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Interpreter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Interpreter").field("image", &self.inner.image).finish()
+    }
+}
+
+/// Stack size of the thread [`Interpreter::run_main`] runs on.
+const MAIN_STACK: usize = 1 << 30;
+
+impl Interpreter {
+    /// An interpreter for `image`. The first interpreter created for an image
+    /// is the one native code enters when it calls an IR function pointer.
+    pub fn new(image: Arc<Image>) -> Interpreter {
+        let n = image.module().funcs.len();
+        let inner = Arc::new(Inner {
+            image: image.clone(),
+            code: (0..n).map(|_| OnceLock::new()).collect(),
+            fuel: std::sync::Mutex::new(None),
+        });
+        let weak: Weak<Inner> = Arc::downgrade(&inner);
+        let _ = image.hook.0.set(Box::new(move |f, args, ret| {
+            let Some(inner) = weak.upgrade() else {
+                eprintln!("jitty: IR function called from native code after its interpreter was dropped");
+                std::process::abort();
+            };
+            if let Err(e) = inner.enter_from_native(f, args, ret) {
+                eprintln!("jitty: error in IR function called from native code: {e}");
+                std::process::abort();
+            }
+        }));
+        Interpreter { inner }
+    }
+
+    /// The image.
+    pub fn image(&self) -> &Arc<Image> {
+        &self.inner.image
+    }
+
+    /// Limits every top-level run to `fuel` executed instructions (`None`:
+    /// unlimited). Exhaustion is [`Trap::OutOfFuel`].
+    pub fn set_fuel(&self, fuel: Option<u64>) {
+        *self.inner.fuel.lock().unwrap_or_else(|e| e.into_inner()) = fuel;
+    }
+
+    /// Calls IR function `func` with register-format arguments (one `u64` per
+    /// slot, in parameter order; i128 takes two). Returns the result slots.
+    pub fn call(&self, func: FuncId, args: &[u64]) -> Result<Vec<u64>, InterpError> {
+        self.inner.call_top(func, args)
+    }
+
+    /// Calls the function named `name`.
+    pub fn call_by_name(&self, name: &str, args: &[u64]) -> Result<Vec<u64>, InterpError> {
+        let f = self
+            .inner
+            .image
+            .module()
+            .func_by_name(name)
+            .ok_or_else(|| InterpError::new(Trap::BadCall, name, "entry", "no such function"))?;
+        self.call(f, args)
+    }
+
+    /// Runs `entry` (normally `main`) like `lli`: `argv[0]` is `program`,
+    /// then `args`; `main` may take 0, 2 or 3 parameters. Returns the exit
+    /// code. Runs on a thread with a 1 GiB stack so deep recursion works.
+    pub fn run_main(&self, entry: &str, program: &str, args: &[String]) -> Result<i32, InterpError> {
+        let m = self.inner.image.module().clone();
+        let f = m
+            .func_by_name(entry)
+            .filter(|f| !m.func(*f).is_declaration())
+            .ok_or_else(|| InterpError::new(Trap::BadCall, entry, "entry", "no such function defined"))?;
+        let nparams = m.func(f).params.len();
+        let mut owned: Vec<std::ffi::CString> = Vec::new();
+        for a in std::iter::once(program).chain(args.iter().map(String::as_str)) {
+            owned.push(std::ffi::CString::new(a.replace('\0', "")).unwrap_or_default());
+        }
+        let mut argv: Vec<u64> = owned.iter().map(|c| c.as_ptr() as u64).collect();
+        argv.push(0);
+        unsafe extern "C" {
+            static environ: *const *const libc::c_char;
+        }
+        // SAFETY: reading libc's `environ` pointer.
+        let envp = unsafe { environ } as u64;
+        let call_args: Vec<u64> = match nparams {
+            0 => vec![],
+            2 => vec![owned.len() as u64, argv.as_ptr() as u64],
+            3 => vec![owned.len() as u64, argv.as_ptr() as u64, envp],
+            n => {
+                return Err(InterpError::new(Trap::BadCall, entry, "entry", format!("main with {n} parameters")));
+            }
+        };
+        let me = self.clone();
+        let res = std::thread::Builder::new()
+            .name("jitty-main".into())
+            .stack_size(MAIN_STACK)
+            .spawn(move || me.call(f, &call_args))
+            .map_err(|e| InterpError::new(Trap::BadCall, entry, "entry", format!("cannot spawn: {e}")))?
+            .join()
+            .map_err(|_| InterpError::new(Trap::BadCall, entry, "entry", "interpreter thread panicked"))?;
+        drop(owned);
+        let r = res?;
+        Ok(r.first().copied().unwrap_or(0) as u32 as i32)
+    }
+
+    /// The lowered code of `func` (lowering it now if needed).
+    pub fn lowered(&self, func: FuncId) -> &Lowered {
+        self.inner.code(func)
+    }
+}
+
+impl Inner {
+    fn m(&self) -> &Module {
+        self.image.module()
+    }
+
+    #[inline]
+    fn code(&self, f: FuncId) -> &Lowered {
+        self.code[f.index()].get_or_init(|| Box::new(lower_in_image(&self.image, f)))
+    }
+
+    fn locate(&self, f: &Lowered, e: Box<Fail>) -> InterpError {
+        if let Some(l) = e.located {
+            return l;
+        }
+        let detail = if e.detail.is_empty() {
+            f.ops.get(e.pc).map_or(String::new(), |op| match op {
+                Op::Trap { msg, .. } => f.msgs.get(*msg as usize).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+        } else {
+            e.detail
+        };
+        InterpError::new(e.trap, f.name.clone(), f.location(self.m(), e.pc), detail)
+    }
+
+    fn call_top(&self, func: FuncId, args: &[u64]) -> Result<Vec<u64>, InterpError> {
+        let m = self.m();
+        let fd = m.func(func);
+        if fd.is_declaration() {
+            return Err(InterpError::new(Trap::BadCall, fd.name.clone(), "entry", "function has no body"));
+        }
+        let fuel = *self.fuel.lock().unwrap_or_else(|e| e.into_inner());
+        TS.with(|ts| {
+            let top_level = ts.depth.get() == 0;
+            let saved_fuel = ts.fuel.get();
+            if top_level {
+                ts.fuel.set(fuel.unwrap_or(u64::MAX));
+            }
+            let f = self.code(func);
+            let want: u32 = f.params.iter().map(|p| p.1).sum();
+            if want as usize != args.len() {
+                return Err(InterpError::new(
+                    Trap::BadCall,
+                    f.name.clone(),
+                    "entry",
+                    format!("expected {want} argument slots, got {}", args.len()),
+                ));
+            }
+            let r = self.with_frame(ts, f, |regs| {
+                let mut k = 0;
+                for &(s, n) in &f.params {
+                    for j in 0..n {
+                        regs.set(s + j, args[k]);
+                        k += 1;
+                    }
+                }
+                Ok(())
+            });
+            let out = match r {
+                Ok((base, n)) => {
+                    let regs = Regs(base);
+                    Ok((0..n).map(|i| regs.get(i)).collect())
+                }
+                Err(e) => Err(self.locate(f, e)),
+            };
+            if top_level {
+                ts.fuel.set(saved_fuel);
+            }
+            out
+        })
+    }
+
+    /// Pushes a frame for `f`, lets `init` fill the parameters, runs `f`
+    /// and pops the frame. Returns the frame base (whose first slots hold the
+    /// result, valid until the next push) and the result slot count.
+    #[inline]
+    fn with_frame(&self, ts: &ThreadState, f: &Lowered, init: impl FnOnce(Regs) -> R<()>) -> R<(*mut u64, u32)> {
+        let top = ts.regs_top.get();
+        let n = f.nslots as usize;
+        if top + n > ts.regs_len {
+            return Err(fail(Trap::StackOverflow, 0, "register stack exhausted"));
+        }
+        // SAFETY: `top + n <= regs_len`, inside the mapped register stack.
+        let base = unsafe { ts.regs_base.add(top) };
+        // SAFETY: the constant image fits the frame (consts.len() <= nslots).
+        unsafe { std::ptr::copy_nonoverlapping(f.consts.as_ptr(), base, f.consts.len()) };
+        ts.regs_top.set(top + n);
+        let regs = Regs(base);
+        let r = init(regs).and_then(|()| {
+            ts.depth.set(ts.depth.get() + 1);
+            let r = self.run(ts, f, regs);
+            ts.depth.set(ts.depth.get() - 1);
+            r
+        });
+        ts.regs_top.set(top);
+        r.map(|n| (base, n))
+    }
+
+    /// Called by a libffi closure: converts native arguments, runs, writes
+    /// the native return value.
+    fn enter_from_native(&self, func: FuncId, args: *const *const c_void, ret: *mut c_void) -> Result<(), InterpError> {
+        let m = self.m();
+        let fd = m.func(func);
+        TS.with(|ts| {
+            let top_level = ts.depth.get() == 0;
+            if top_level {
+                ts.fuel.set(self.fuel.lock().unwrap_or_else(|e| e.into_inner()).unwrap_or(u64::MAX));
+            }
+            let f = self.code(func);
+            let r = self.with_frame(ts, f, |regs| {
+                for (k, p) in fd.params.iter().enumerate() {
+                    let (s, _) = f.params[k];
+                    // SAFETY: libffi passes one valid pointer per parameter.
+                    let ap = unsafe { *args.add(k) } as u64;
+                    if p.attrs.byval.is_some() {
+                        regs.set(s, ap);
+                    } else {
+                        let r = sem::repr_of(m, p.ty).unwrap_or(Repr::None);
+                        // SAFETY: `ap` points to a value of the parameter's type.
+                        unsafe { mem::load_repr(&r, ap, regs.ptr(s)) };
+                    }
+                }
+                Ok(())
+            });
+            match r {
+                Ok((base, _)) => {
+                    let (rt, _, _) = m.types.func_sig(fd.ty).unwrap_or((fd.ty, &[], false));
+                    let r = sem::repr_of(m, rt).unwrap_or(Repr::None);
+                    // SAFETY: `ret` is libffi's return buffer for this type
+                    // (at least 8 bytes); `base` holds the result slots.
+                    unsafe {
+                        match r {
+                            Repr::S(Scalar::I(b)) if b <= 64 => {
+                                let v = *base;
+                                let v = if fd.ret_attrs.signext { sext64(v, b) as u64 } else { v };
+                                *(ret as *mut u64) = v;
+                            }
+                            Repr::None => {}
+                            r => mem::store_repr(&r, ret as u64, base),
+                        }
+                    }
+                    Ok(())
+                }
+                Err(e) => Err(self.locate(f, e)),
+            }
+        })
+    }
+
+    /// Executes `f` in frame `regs`. On return the result is in slots `0..n`.
+    fn run(&self, ts: &ThreadState, f: &Lowered, regs: Regs) -> R<u32> {
+        let probe = 0u8;
+        if (&probe as *const u8 as usize) < ts.stack_limit.get() {
+            return Err(fail(Trap::StackOverflow, 0, "native stack exhausted"));
+        }
+        let saved_alloca = ts.alloca_top.get();
+        let r = self.run_loop(ts, f, regs);
+        ts.alloca_top.set(saved_alloca);
+        r
+    }
+
+    #[inline(never)]
+    fn run_loop(&self, ts: &ThreadState, f: &Lowered, r: Regs) -> R<u32> {
+        let ops = &f.ops[..];
+        let mut pc: usize = 0;
+        let mut fuel = ts.fuel.get();
+        macro_rules! charge {
+            ($cost:expr) => {{
+                let c = u64::from($cost);
+                if fuel < c {
+                    ts.fuel.set(0);
+                    return Err(fail(Trap::OutOfFuel, pc - 1, ""));
+                }
+                fuel -= c;
+            }};
+        }
+        macro_rules! br {
+            ($cost:expr, $cond:expr, $t:expr, $f:expr) => {{
+                charge!($cost);
+                pc = if $cond { $t as usize } else { $f as usize };
+            }};
+        }
+        // Effective address of a fused GEP.
+        macro_rules! ea {
+            ($b:expr, $i:expr, $scale:expr, $off:expr) => {
+                r.get($b).wrapping_add(
+                    (r.get($i) as i64).wrapping_mul(i64::from($scale)).wrapping_add(i64::from($off)) as u64
+                )
+            };
+        }
+        loop {
+            // SAFETY: every block ends in a terminator, so `pc` never runs
+            // past the last op; branch targets are op indices from lowering.
+            let op = unsafe { *ops.get_unchecked(pc) };
+            pc += 1;
+            match op {
+                Op::Br { t, cost } => {
+                    charge!(cost);
+                    pc = t as usize;
+                }
+                Op::MovBr { d, s, t } => {
+                    r.set(d, r.get(s));
+                    pc = t as usize;
+                }
+                Op::BrEq { a, b, t, f: fl, cost } => br!(cost, r.get(a) == r.get(b), t, fl),
+                Op::BrNe { a, b, t, f: fl, cost } => br!(cost, r.get(a) != r.get(b), t, fl),
+                Op::BrUlt { a, b, t, f: fl, cost } => br!(cost, r.get(a) < r.get(b), t, fl),
+                Op::BrUle { a, b, t, f: fl, cost } => br!(cost, r.get(a) <= r.get(b), t, fl),
+                Op::BrUgt { a, b, t, f: fl, cost } => br!(cost, r.get(a) > r.get(b), t, fl),
+                Op::BrUge { a, b, t, f: fl, cost } => br!(cost, r.get(a) >= r.get(b), t, fl),
+                Op::BrSlt32 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i32) < (r.get(b) as i32), t, fl),
+                Op::BrSle32 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i32) <= (r.get(b) as i32), t, fl),
+                Op::BrSgt32 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i32) > (r.get(b) as i32), t, fl),
+                Op::BrSge32 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i32) >= (r.get(b) as i32), t, fl),
+                Op::BrSlt64 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i64) < (r.get(b) as i64), t, fl),
+                Op::BrSle64 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i64) <= (r.get(b) as i64), t, fl),
+                Op::BrSgt64 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i64) > (r.get(b) as i64), t, fl),
+                Op::BrSge64 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i64) >= (r.get(b) as i64), t, fl),
+                Op::CondBr { c, t, f: fl, cost } => {
+                    charge!(cost);
+                    pc = if r.get(c) & 1 != 0 { t as usize } else { fl as usize };
+                }
+                Op::Switch { v, table, cost } => {
+                    charge!(cost);
+                    let sw = &f.switches[table as usize];
+                    let x = if sw.wide { r.get128(v) } else { u128::from(r.get(v)) };
+                    pc = match sw.cases.binary_search_by_key(&x, |c| c.0) {
+                        Ok(i) => sw.cases[i].1 as usize,
+                        Err(_) => sw.default as usize,
+                    };
+                }
+                Op::Ret { s, n, cost } => {
+                    charge!(cost);
+                    ts.fuel.set(fuel);
+                    r.copy(0, s, n);
+                    return Ok(n);
+                }
+                Op::RetVoid { cost } => {
+                    charge!(cost);
+                    ts.fuel.set(fuel);
+                    return Ok(0);
+                }
+                Op::Trap { kind, .. } => {
+                    ts.fuel.set(fuel);
+                    return Err(fail(kind, pc - 1, ""));
+                }
+                Op::Mov { d, s } => r.set(d, r.get(s)),
+                Op::MovN { d, s, n } => r.copy(d, s, n),
+                Op::Zext128 { d, s } => {
+                    r.set(d, r.get(s));
+                    r.set(d + 1, 0);
+                }
+                Op::Add32 { d, a, b } => r.set(d, u64::from((r.get(a) as u32).wrapping_add(r.get(b) as u32))),
+                Op::Sub32 { d, a, b } => r.set(d, u64::from((r.get(a) as u32).wrapping_sub(r.get(b) as u32))),
+                Op::Mul32 { d, a, b } => r.set(d, u64::from((r.get(a) as u32).wrapping_mul(r.get(b) as u32))),
+                Op::Add64 { d, a, b } => r.set(d, r.get(a).wrapping_add(r.get(b))),
+                Op::Sub64 { d, a, b } => r.set(d, r.get(a).wrapping_sub(r.get(b))),
+                Op::Mul64 { d, a, b } => r.set(d, r.get(a).wrapping_mul(r.get(b))),
+                Op::And { d, a, b } => r.set(d, r.get(a) & r.get(b)),
+                Op::Or { d, a, b } => r.set(d, r.get(a) | r.get(b)),
+                Op::Xor { d, a, b } => r.set(d, r.get(a) ^ r.get(b)),
+                Op::Shl32 { d, a, b } => {
+                    let s = r.get(b);
+                    r.set(d, if s >= 32 { 0 } else { u64::from((r.get(a) as u32) << s) });
+                }
+                Op::Shl64 { d, a, b } => {
+                    let s = r.get(b);
+                    r.set(d, if s >= 64 { 0 } else { r.get(a) << s });
+                }
+                Op::LShr32 { d, a, b } => {
+                    let s = r.get(b);
+                    r.set(d, if s >= 32 { 0 } else { r.get(a) >> s });
+                }
+                Op::LShr64 { d, a, b } => {
+                    let s = r.get(b);
+                    r.set(d, if s >= 64 { 0 } else { r.get(a) >> s });
+                }
+                Op::AShr32 { d, a, b } => {
+                    let s = r.get(b);
+                    r.set(d, if s >= 32 { 0 } else { u64::from(((r.get(a) as i32) >> s) as u32) });
+                }
+                Op::AShr64 { d, a, b } => {
+                    let s = r.get(b);
+                    r.set(d, if s >= 64 { 0 } else { ((r.get(a) as i64) >> s) as u64 });
+                }
+                Op::IBin { op, bits, d, a, b } => {
+                    let v = ibin64(op, r.get(a), r.get(b), u32::from(bits)).map_err(|t| fail(t, pc - 1, ""))?;
+                    r.set(d, v);
+                }
+                Op::IBin128 { op, bits, d, a, b } => {
+                    let v =
+                        sem::int_bin(op, r.get128(a), r.get128(b), u32::from(bits)).map_err(|t| fail(t, pc - 1, ""))?;
+                    r.set128(d, v);
+                }
+                Op::Eq { d, a, b } => r.set(d, u64::from(r.get(a) == r.get(b))),
+                Op::Ne { d, a, b } => r.set(d, u64::from(r.get(a) != r.get(b))),
+                Op::Ult { d, a, b } => r.set(d, u64::from(r.get(a) < r.get(b))),
+                Op::Ule { d, a, b } => r.set(d, u64::from(r.get(a) <= r.get(b))),
+                Op::Ugt { d, a, b } => r.set(d, u64::from(r.get(a) > r.get(b))),
+                Op::Uge { d, a, b } => r.set(d, u64::from(r.get(a) >= r.get(b))),
+                Op::Slt32 { d, a, b } => r.set(d, u64::from((r.get(a) as i32) < (r.get(b) as i32))),
+                Op::Sle32 { d, a, b } => r.set(d, u64::from((r.get(a) as i32) <= (r.get(b) as i32))),
+                Op::Sgt32 { d, a, b } => r.set(d, u64::from((r.get(a) as i32) > (r.get(b) as i32))),
+                Op::Sge32 { d, a, b } => r.set(d, u64::from((r.get(a) as i32) >= (r.get(b) as i32))),
+                Op::Slt64 { d, a, b } => r.set(d, u64::from((r.get(a) as i64) < (r.get(b) as i64))),
+                Op::Sle64 { d, a, b } => r.set(d, u64::from((r.get(a) as i64) <= (r.get(b) as i64))),
+                Op::Sgt64 { d, a, b } => r.set(d, u64::from((r.get(a) as i64) > (r.get(b) as i64))),
+                Op::Sge64 { d, a, b } => r.set(d, u64::from((r.get(a) as i64) >= (r.get(b) as i64))),
+                Op::ICmp { pred, bits, d, a, b } => {
+                    let bits = u32::from(bits);
+                    let (x, y) = if bits > 64 {
+                        (r.get128(a), r.get128(b))
+                    } else {
+                        (u128::from(r.get(a)), u128::from(r.get(b)))
+                    };
+                    r.set(d, u64::from(sem::icmp(pred, x, y, bits)));
+                }
+                Op::Trunc { bits, d, s } => r.set(d, r.get(s) & mask64(u32::from(bits))),
+                Op::Sext { from, to, d, s } => {
+                    r.set(d, (sext64(r.get(s), u32::from(from)) as u64) & mask64(u32::from(to)))
+                }
+                Op::Cast { d, s, info } => {
+                    let c = &f.casts[info as usize];
+                    let v = if c.from.slots() == 2 { r.get128(s) } else { u128::from(r.get(s)) };
+                    let out = sem::cast_scalar(c.op, v, c.from, c.to);
+                    if c.to.slots() == 2 {
+                        r.set128(d, out);
+                    } else {
+                        r.set(d, out as u64);
+                    }
+                }
+                Op::FAdd64 { d, a, b } => r.set(d, (r.f64(a) + r.f64(b)).to_bits()),
+                Op::FSub64 { d, a, b } => r.set(d, (r.f64(a) - r.f64(b)).to_bits()),
+                Op::FMul64 { d, a, b } => r.set(d, (r.f64(a) * r.f64(b)).to_bits()),
+                Op::FDiv64 { d, a, b } => r.set(d, (r.f64(a) / r.f64(b)).to_bits()),
+                Op::FAdd32 { d, a, b } => r.set(d, u64::from((r.f32(a) + r.f32(b)).to_bits())),
+                Op::FSub32 { d, a, b } => r.set(d, u64::from((r.f32(a) - r.f32(b)).to_bits())),
+                Op::FMul32 { d, a, b } => r.set(d, u64::from((r.f32(a) * r.f32(b)).to_bits())),
+                Op::FDiv32 { d, a, b } => r.set(d, u64::from((r.f32(a) / r.f32(b)).to_bits())),
+                Op::FBin { op, k, d, a, b } => {
+                    let v = if k == Fk::F32 {
+                        u64::from(sem::float_bin32(op, r.f32(a), r.f32(b)).to_bits())
+                    } else {
+                        f_put(sem::float_bin(op, f_get(r.get(a), k), f_get(r.get(b), k)), k)
+                    };
+                    r.set(d, v);
+                }
+                Op::FNeg { k, d, s } => {
+                    let sign = match k {
+                        Fk::F32 => 1u64 << 31,
+                        Fk::F64 | Fk::F80 => 1u64 << 63,
+                        Fk::Half | Fk::BF16 => 1u64 << 15,
+                    };
+                    r.set(d, r.get(s) ^ sign);
+                }
+                Op::FMulAdd64 { d, a, b, c } => r.set(d, (r.f64(a) * r.f64(b) + r.f64(c)).to_bits()),
+                Op::FCmp { pred, k, d, a, b } => {
+                    r.set(d, u64::from(sem::fcmp(pred, f_get(r.get(a), k), f_get(r.get(b), k))))
+                }
+                Op::Select { d, c, t, f: fl } => r.set(d, if r.get(c) & 1 != 0 { r.get(t) } else { r.get(fl) }),
+                Op::SelectN { d, c, t, f: fl, n } => r.copy(d, if r.get(c) & 1 != 0 { t } else { fl }, n),
+                // SAFETY (all loads/stores): the address is the IR program's;
+                // validity is its obligation, as natively.
+                Op::Ld8 { d, a } => r.set(d, u64::from(unsafe { rd::<u8>(r.get(a)) })),
+                Op::Ld16 { d, a } => r.set(d, u64::from(unsafe { rd::<u16>(r.get(a)) })),
+                Op::Ld32 { d, a } => r.set(d, u64::from(unsafe { rd::<u32>(r.get(a)) })),
+                Op::Ld64 { d, a } => r.set(d, unsafe { rd::<u64>(r.get(a)) }),
+                Op::LdR { d, a, r: ri } => {
+                    // SAFETY: as above; the destination has the repr's slots.
+                    unsafe { mem::load_repr(&f.reprs[ri as usize], r.get(a), r.ptr(d)) }
+                }
+                Op::Ld8X { d, b, i, scale, off } => r.set(d, u64::from(unsafe { rd::<u8>(ea!(b, i, scale, off)) })),
+                Op::Ld16X { d, b, i, scale, off } => r.set(d, u64::from(unsafe { rd::<u16>(ea!(b, i, scale, off)) })),
+                Op::Ld32X { d, b, i, scale, off } => r.set(d, u64::from(unsafe { rd::<u32>(ea!(b, i, scale, off)) })),
+                Op::Ld64X { d, b, i, scale, off } => r.set(d, unsafe { rd::<u64>(ea!(b, i, scale, off)) }),
+                Op::Ld8O { d, a, off } => r.set(d, u64::from(unsafe { rd::<u8>(r.get(a).wrapping_add(off as u64)) })),
+                Op::Ld16O { d, a, off } => r.set(d, u64::from(unsafe { rd::<u16>(r.get(a).wrapping_add(off as u64)) })),
+                Op::Ld32O { d, a, off } => r.set(d, u64::from(unsafe { rd::<u32>(r.get(a).wrapping_add(off as u64)) })),
+                Op::Ld64O { d, a, off } => r.set(d, unsafe { rd::<u64>(r.get(a).wrapping_add(off as u64)) }),
+                Op::St8X { v, b, i, scale, off } => unsafe { wr::<u8>(ea!(b, i, scale, off), r.get(v) as u8) },
+                Op::St16X { v, b, i, scale, off } => unsafe { wr::<u16>(ea!(b, i, scale, off), r.get(v) as u16) },
+                Op::St32X { v, b, i, scale, off } => unsafe { wr::<u32>(ea!(b, i, scale, off), r.get(v) as u32) },
+                Op::St64X { v, b, i, scale, off } => unsafe { wr::<u64>(ea!(b, i, scale, off), r.get(v)) },
+                Op::St8O { v, a, off } => unsafe { wr::<u8>(r.get(a).wrapping_add(off as u64), r.get(v) as u8) },
+                Op::St16O { v, a, off } => unsafe { wr::<u16>(r.get(a).wrapping_add(off as u64), r.get(v) as u16) },
+                Op::St32O { v, a, off } => unsafe { wr::<u32>(r.get(a).wrapping_add(off as u64), r.get(v) as u32) },
+                Op::St64O { v, a, off } => unsafe { wr::<u64>(r.get(a).wrapping_add(off as u64), r.get(v)) },
+                Op::St8 { v, a } => unsafe { wr::<u8>(r.get(a), r.get(v) as u8) },
+                Op::St16 { v, a } => unsafe { wr::<u16>(r.get(a), r.get(v) as u16) },
+                Op::St32 { v, a } => unsafe { wr::<u32>(r.get(a), r.get(v) as u32) },
+                Op::St64 { v, a } => unsafe { wr::<u64>(r.get(a), r.get(v)) },
+                Op::StR { v, a, r: ri } => {
+                    // SAFETY: as above; the source has the repr's slots.
+                    unsafe { mem::store_repr(&f.reprs[ri as usize], r.get(a), r.ptr(v)) }
+                }
+                Op::Fence => std::sync::atomic::fence(AO::SeqCst),
+                Op::GepC { d, b, off } => r.set(d, r.get(b).wrapping_add(off as u64)),
+                Op::Gep1 { d, b, i, scale, off } => r.set(
+                    d,
+                    r.get(b).wrapping_add(
+                        (r.get(i) as i64).wrapping_mul(i64::from(scale)).wrapping_add(i64::from(off)) as u64,
+                    ),
+                ),
+                Op::GepN { d, b, info } => {
+                    let g = &f.geps[info as usize];
+                    let mut x = r.get(b).wrapping_add(g.off as u64);
+                    for &(s, scale, bits) in &g.terms {
+                        let idx = if bits > 64 { r.get(s) as i64 } else { sext64(r.get(s), bits) };
+                        x = x.wrapping_add(idx.wrapping_mul(scale) as u64);
+                    }
+                    r.set(d, x);
+                }
+                Op::Alloca { d, size, align } => {
+                    let p = ts
+                        .alloca(u64::from(size), u64::from(align))
+                        .ok_or_else(|| fail(Trap::StackOverflow, pc - 1, "alloca stack exhausted"))?;
+                    r.set(d, p);
+                }
+                Op::AllocaDyn { d, count, info } => {
+                    let (size, align, w) = f.allocas[info as usize];
+                    let n = r.get(count) & mask64(w.min(64));
+                    let p = size
+                        .checked_mul(n)
+                        .and_then(|t| ts.alloca(t, u64::from(align)))
+                        .ok_or_else(|| fail(Trap::StackOverflow, pc - 1, "alloca stack exhausted"))?;
+                    r.set(d, p);
+                }
+                Op::Call { site } => {
+                    ts.fuel.set(fuel);
+                    self.call_ir(ts, f, r, site, None).map_err(|e| self.wrap(f, pc - 1, e))?;
+                    fuel = ts.fuel.get();
+                }
+                Op::CallNative { site } => {
+                    let cs = &f.calls[site as usize];
+                    ts.fuel.set(fuel);
+                    self.call_native(f, r, site, cs.addr).map_err(|e| self.wrap(f, pc - 1, e))?;
+                    fuel = ts.fuel.get();
+                }
+                Op::CallInd { site } => {
+                    let cs = &f.calls[site as usize];
+                    let addr = r.get(cs.callee);
+                    ts.fuel.set(fuel);
+                    if addr == 0 {
+                        return Err(fail(Trap::NullCall, pc - 1, ""));
+                    }
+                    match self.image.func_at(addr) {
+                        Some(fid) => self.call_ir(ts, f, r, site, Some(fid)),
+                        None => self.call_native(f, r, site, addr),
+                    }
+                    .map_err(|e| self.wrap(f, pc - 1, e))?;
+                    fuel = ts.fuel.get();
+                }
+                // SAFETY (memory intrinsics): addresses and lengths are the
+                // IR program's, as natively.
+                Op::MemCpy { d, s, n } => unsafe {
+                    std::ptr::copy(r.get(s) as *const u8, r.get(d) as *mut u8, r.get(n) as usize)
+                },
+                Op::MemMove { d, s, n } => unsafe {
+                    std::ptr::copy(r.get(s) as *const u8, r.get(d) as *mut u8, r.get(n) as usize)
+                },
+                Op::MemSet { d, v, n } => unsafe {
+                    std::ptr::write_bytes(r.get(d) as *mut u8, r.get(v) as u8, r.get(n) as usize)
+                },
+                Op::Intr { info } => {
+                    intrinsic(ts, f, r, info).map_err(|t| fail(t, pc - 1, ""))?;
+                }
+                Op::Slow { info } => slow(ts, f, r, info).map_err(|t| fail(t, pc - 1, ""))?,
+            }
+        }
+    }
+
+    /// Locates an error from a callee at the call instruction if it has no
+    /// location yet.
+    fn wrap(&self, f: &Lowered, pc: usize, mut e: Box<Fail>) -> Box<Fail> {
+        if e.located.is_none() && e.pc == usize::MAX {
+            e.pc = pc;
+            let l = self.locate(f, e);
+            return Box::new(Fail { trap: l.trap(), pc, detail: String::new(), located: Some(l) });
+        }
+        e
+    }
+
+    fn call_ir(&self, ts: &ThreadState, f: &Lowered, r: Regs, site: u32, target: Option<FuncId>) -> R<()> {
+        let cs = &f.calls[site as usize];
+        let target = target.or(cs.target).unwrap_or(FuncId(0));
+        let callee = self.code(target);
+        let saved_alloca = ts.alloca_top.get();
+        let res = self.with_frame(ts, callee, |cr| {
+            let np = callee.params.len();
+            for (k, a) in cs.args.iter().enumerate() {
+                if k < np {
+                    let (ps, pn) = callee.params[k];
+                    if let Some((size, align)) = a.byval {
+                        let p = ts
+                            .alloca(u64::from(size), u64::from(align))
+                            .ok_or_else(|| fail(Trap::StackOverflow, usize::MAX, "alloca stack exhausted"))?;
+                        // SAFETY: byval source is the caller's pointer (its
+                        // obligation); `p` is fresh alloca space of `size`.
+                        unsafe {
+                            std::ptr::copy_nonoverlapping(r.get(a.slot) as *const u8, p as *mut u8, size as usize)
+                        };
+                        cr.set(ps, p);
+                    } else {
+                        let n = pn.min(a.n);
+                        // SAFETY: both windows hold these slots (lowering).
+                        unsafe { std::ptr::copy_nonoverlapping(r.ptr(a.slot), cr.ptr(ps), n as usize) };
+                    }
+                }
+            }
+            if callee.varargs {
+                let area = self.layout_varargs(ts, r, &cs.args[np.min(cs.args.len())..])?;
+                cr.set(callee.va_slot, area);
+            }
+            Ok(())
+        });
+        ts.alloca_top.set(saved_alloca);
+        match res {
+            Ok((base, n)) => {
+                let n = n.min(cs.dest_n);
+                // SAFETY: `base` holds `n` result slots; the destination
+                // window holds `dest_n >= n` slots.
+                unsafe { std::ptr::copy_nonoverlapping(base, r.ptr(cs.dest), n as usize) };
+                Ok(())
+            }
+            Err(e) => {
+                if e.located.is_some() || e.pc == usize::MAX {
+                    Err(e)
+                } else {
+                    let l = self.locate(callee, e);
+                    Err(Box::new(Fail { trap: l.trap(), pc: 0, detail: String::new(), located: Some(l) }))
+                }
+            }
+        }
+    }
+
+    /// Lays variadic arguments out as the SysV overflow area does.
+    fn layout_varargs(&self, ts: &ThreadState, r: Regs, args: &[crate::lower::ArgSlot]) -> R<u64> {
+        let mut size = 0u64;
+        for a in args {
+            let (sz, al) = vararg_size(a);
+            size = size.next_multiple_of(al) + sz;
+        }
+        let base = ts
+            .alloca(size.max(8), 16)
+            .ok_or_else(|| fail(Trap::StackOverflow, usize::MAX, "alloca stack exhausted"))?;
+        let mut off = 0u64;
+        for a in args {
+            let (sz, al) = vararg_size(a);
+            off = off.next_multiple_of(al);
+            // SAFETY: `base..base+size` is fresh alloca space; sources are
+            // frame slots or the caller's byval pointer.
+            unsafe {
+                match (&a.byval, &a.repr) {
+                    (Some((bs, _)), _) => {
+                        std::ptr::copy_nonoverlapping(r.get(a.slot) as *const u8, (base + off) as *mut u8, *bs as usize)
+                    }
+                    (None, Repr::S(Scalar::F(Fk::F80))) => mem::store_repr(&a.repr, base + off, r.ptr(a.slot)),
+                    (None, Repr::S(Scalar::F(Fk::F32))) => {
+                        wr::<u64>(base + off, f64::from(f32::from_bits(r.get(a.slot) as u32)).to_bits())
+                    }
+                    (None, Repr::S(Scalar::I(b))) if *b <= 64 => wr::<u64>(base + off, r.get(a.slot)),
+                    _ => mem::store_repr(&a.repr, base + off, r.ptr(a.slot)),
+                }
+            }
+            off += sz;
+        }
+        Ok(base)
+    }
+
+    fn call_native(&self, f: &Lowered, r: Regs, site: u32, addr: u64) -> R<()> {
+        let cs = &f.calls[site as usize];
+        let sig = match &cs.sig {
+            Ok(s) => s,
+            Err(e) => return Err(fail(Trap::Unsupported, usize::MAX, format!("native call: {e}"))),
+        };
+        const MAXA: usize = 24;
+        let n = cs.args.len();
+        let mut ptrs_a = [std::ptr::null_mut::<c_void>(); MAXA];
+        let mut tmp_a = [[0u64; 2]; MAXA];
+        let mut ptrs_v;
+        let mut tmp_v;
+        let (ptrs, tmp): (&mut [*mut c_void], &mut [[u64; 2]]) = if n <= MAXA {
+            (&mut ptrs_a[..n], &mut tmp_a[..n])
+        } else {
+            ptrs_v = vec![std::ptr::null_mut::<c_void>(); n];
+            tmp_v = vec![[0u64; 2]; n];
+            (&mut ptrs_v[..], &mut tmp_v[..])
+        };
+        for (k, a) in cs.args.iter().enumerate() {
+            ptrs[k] = if a.byval.is_some() {
+                r.get(a.slot) as *mut c_void
+            } else if let Repr::S(Scalar::F(Fk::F80)) = a.repr {
+                // SAFETY: `tmp[k]` has 16 bytes for the 80-bit value.
+                unsafe { mem::store_repr(&a.repr, tmp[k].as_mut_ptr() as u64, r.ptr(a.slot)) };
+                tmp[k].as_mut_ptr() as *mut c_void
+            } else {
+                r.ptr(a.slot) as *mut c_void
+            };
+        }
+        let ret_bytes = match &sig.ret {
+            Repr::A { size, .. } => *size as usize,
+            _ => 16,
+        };
+        let mut ret_a = [0u64; 8];
+        let mut ret_v;
+        let ret: &mut [u64] = if ret_bytes <= 64 {
+            &mut ret_a
+        } else {
+            ret_v = vec![0u64; ret_bytes.div_ceil(8)];
+            &mut ret_v
+        };
+        // SAFETY: the cif matches the call site's types; argument pointers
+        // point to values of those types; the return buffer is large enough.
+        unsafe { sig.call(addr, ptrs.as_mut_ptr(), ret.as_mut_ptr() as *mut c_void) };
+        if cs.dest_n > 0 {
+            // SAFETY: `ret` holds the returned value; the destination window
+            // holds `dest_n` slots.
+            unsafe { crate::ffi::ret_to_slots(&sig.ret, ret.as_ptr(), r.ptr(cs.dest)) };
+        }
+        Ok(())
+    }
+}
+
+fn vararg_size(a: &crate::lower::ArgSlot) -> (u64, u64) {
+    if let Some((s, al)) = a.byval {
+        return (u64::from(s).next_multiple_of(8), if al > 8 { 16 } else { 8 });
+    }
+    match &a.repr {
+        Repr::S(Scalar::F(Fk::F80)) => (16, 16),
+        Repr::S(Scalar::I(b)) if *b > 64 => (16, 16),
+        Repr::S(_) => (8, 8),
+        Repr::A { size, .. } => (u64::from(*size).next_multiple_of(8), 8),
+        r => (u64::from(r.slots()) * 8, 8),
+    }
+}
+
+#[inline]
+fn ibin64(op: BinOp, a: u64, b: u64, bits: u32) -> Result<u64, Trap> {
+    let m = mask64(bits);
+    Ok(match op {
+        BinOp::Add => a.wrapping_add(b) & m,
+        BinOp::Sub => a.wrapping_sub(b) & m,
+        BinOp::Mul => a.wrapping_mul(b) & m,
+        BinOp::And => a & b,
+        BinOp::Or => a | b,
+        BinOp::Xor => a ^ b,
+        BinOp::Shl => {
+            if b >= u64::from(bits) {
+                0
+            } else {
+                (a << b) & m
+            }
+        }
+        BinOp::LShr => {
+            if b >= u64::from(bits) {
+                0
+            } else {
+                a >> b
+            }
+        }
+        BinOp::AShr => {
+            if b >= u64::from(bits) {
+                0
+            } else {
+                ((sext64(a, bits) >> b) as u64) & m
+            }
+        }
+        BinOp::UDiv => {
+            if b == 0 {
+                return Err(Trap::DivByZero);
+            }
+            a / b
+        }
+        BinOp::URem => {
+            if b == 0 {
+                return Err(Trap::DivByZero);
+            }
+            a % b
+        }
+        BinOp::SDiv | BinOp::SRem => {
+            if b == 0 {
+                return Err(Trap::DivByZero);
+            }
+            let (x, y) = (sext64(a, bits), sext64(b, bits));
+            if y == -1 && x == sext64(1u64 << (bits - 1), bits) {
+                return Err(Trap::DivOverflow);
+            }
+            (if op == BinOp::SDiv { x.wrapping_div(y) } else { x.wrapping_rem(y) }) as u64 & m
+        }
+        _ => return Err(Trap::Unsupported),
+    })
+}
+
+fn get_scalar(r: Regs, s: u32, sc: Scalar) -> u128 {
+    if sc.slots() == 2 { r.get128(s) } else { u128::from(r.get(s)) }
+}
+
+fn set_scalar(r: Regs, s: u32, sc: Scalar, v: u128) {
+    if sc.slots() == 2 {
+        r.set128(s, v);
+    } else {
+        r.set(s, v as u64);
+    }
+}
+
+/// Writes an aggregate `{ T, i1 }`-style pair (value then flag) as the
+/// memory image the register file holds for it.
+fn set_pair(r: Regs, d: u32, ret: &Repr, v: u128, flag: bool, bits: u32) {
+    let Repr::A { size, ty: _ } = ret else { return };
+    let vbytes = bits.div_ceil(8).next_power_of_two().max(1) as u64;
+    let base = r.ptr(d) as u64;
+    // SAFETY: the destination window holds `size` bytes (the pair's image);
+    // the flag's offset is the value's alloc size, inside it.
+    unsafe {
+        std::ptr::write_bytes(base as *mut u8, 0, *size as usize);
+        mem::wr_bytes(base, vbytes.min(16) as usize, v);
+        wr::<u8>(base + vbytes.min(u64::from(*size) - 1), u8::from(flag));
+    }
+}
+
+fn intrinsic(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Trap> {
+    let it = &f.intrs[info as usize];
+    let a = &it.args;
+    let d = it.d;
+    let arg_sc = match it.arg_repr {
+        Repr::S(s) => Some(s),
+        _ => None,
+    };
+    let bits = arg_sc.map_or(64, |s| s.int_bits());
+    let x = |i: usize| -> u128 { arg_sc.map_or(0, |s| get_scalar(r, a[i], s)) };
+    let fk = |s: Option<Scalar>| match s {
+        Some(Scalar::F(k)) => k,
+        _ => Fk::F64,
+    };
+    let fx = |i: usize| -> f64 { f_get(r.get(a[i]), fk(arg_sc)) };
+    use Intrinsic as I;
+    match it.which {
+        I::SAddWithOverflow
+        | I::UAddWithOverflow
+        | I::SSubWithOverflow
+        | I::USubWithOverflow
+        | I::SMulWithOverflow
+        | I::UMulWithOverflow => {
+            let (p, q) = (x(0), x(1));
+            let (sp, sq) = (sext128(p, bits), sext128(q, bits));
+            let m = mask128(bits);
+            let (v, ov) = match it.which {
+                I::UAddWithOverflow => {
+                    let v = p.wrapping_add(q);
+                    (v & m, v & m < p || (bits == 128 && v < p))
+                }
+                I::USubWithOverflow => (p.wrapping_sub(q) & m, q > p),
+                I::UMulWithOverflow => {
+                    let (v, o) = p.overflowing_mul(q);
+                    (v & m, o || v > m)
+                }
+                I::SAddWithOverflow => {
+                    let (v, o) = sp.overflowing_add(sq);
+                    (v as u128 & m, o || sext128(v as u128 & m, bits) != v)
+                }
+                I::SSubWithOverflow => {
+                    let (v, o) = sp.overflowing_sub(sq);
+                    (v as u128 & m, o || sext128(v as u128 & m, bits) != v)
+                }
+                _ => {
+                    let (v, o) = sp.overflowing_mul(sq);
+                    (v as u128 & m, o || sext128(v as u128 & m, bits) != v)
+                }
+            };
+            set_pair(r, d, &it.ret_repr, v, ov, bits);
+        }
+        I::SAddSat | I::UAddSat | I::SSubSat | I::USubSat | I::SShlSat | I::UShlSat => {
+            let (p, q) = (x(0), x(1));
+            let m = mask128(bits);
+            let smax = (m >> 1) as i128;
+            let smin = -smax - 1;
+            let v = match it.which {
+                I::UAddSat => p.saturating_add(q).min(m),
+                I::USubSat => p.saturating_sub(q),
+                I::SAddSat => (sext128(p, bits).saturating_add(sext128(q, bits))).clamp(smin, smax) as u128 & m,
+                I::SSubSat => (sext128(p, bits).saturating_sub(sext128(q, bits))).clamp(smin, smax) as u128 & m,
+                I::UShlSat => {
+                    if q >= u128::from(bits) || (p << q) & m >> q != p {
+                        if p == 0 { 0 } else { m }
+                    } else {
+                        (p << q) & m
+                    }
+                }
+                _ => {
+                    let sp = sext128(p, bits);
+                    let shifted = if q >= u128::from(bits) { 0 } else { (p << q) & m };
+                    if q < u128::from(bits) && sext128(shifted, bits) >> q == sp {
+                        shifted
+                    } else if sp < 0 {
+                        smin as u128 & m
+                    } else if sp == 0 {
+                        0
+                    } else {
+                        smax as u128
+                    }
+                }
+            };
+            set_scalar(r, d, Scalar::I(bits), v);
+        }
+        I::SMax | I::SMin | I::UMax | I::UMin => {
+            if let Repr::V { elem, len, .. } = it.arg_repr {
+                let n = elem.slots();
+                let b = elem.int_bits();
+                for l in 0..len {
+                    let (p, q) = (get_scalar(r, a[0] + l * n, elem), get_scalar(r, a[1] + l * n, elem));
+                    set_scalar(r, d + l * n, elem, minmax(it.which, p, q, b));
+                }
+            } else {
+                let v = minmax(it.which, x(0), x(1), bits);
+                set_scalar(r, d, Scalar::I(bits), v);
+            }
+        }
+        I::Abs => {
+            let do_abs = |v: u128, b: u32| (sext128(v, b).unsigned_abs()) & mask128(b);
+            if let Repr::V { elem, len, .. } = it.arg_repr {
+                let n = elem.slots();
+                for l in 0..len {
+                    let v = get_scalar(r, a[0] + l * n, elem);
+                    set_scalar(r, d + l * n, elem, do_abs(v, elem.int_bits()));
+                }
+            } else {
+                set_scalar(r, d, Scalar::I(bits), do_abs(x(0), bits));
+            }
+        }
+        I::SCmp | I::UCmp => {
+            let (p, q) = (x(0), x(1));
+            let o = if it.which == I::SCmp { sext128(p, bits).cmp(&sext128(q, bits)) } else { p.cmp(&q) };
+            let rb = match it.ret_repr {
+                Repr::S(s) => s.int_bits(),
+                _ => 8,
+            };
+            let v: i128 = match o {
+                std::cmp::Ordering::Less => -1,
+                std::cmp::Ordering::Equal => 0,
+                std::cmp::Ordering::Greater => 1,
+            };
+            set_scalar(r, d, Scalar::I(rb), v as u128 & mask128(rb));
+        }
+        I::CtPop | I::Ctlz | I::Cttz | I::BSwap | I::BitReverse => {
+            let one = |v: u128, b: u32| -> u128 {
+                match it.which {
+                    I::CtPop => u128::from(v.count_ones()),
+                    I::Ctlz => u128::from(v.leading_zeros() - (128 - b)),
+                    I::Cttz => u128::from(v.trailing_zeros().min(b)),
+                    I::BSwap => v.swap_bytes() >> (128 - b),
+                    _ => v.reverse_bits() >> (128 - b),
+                }
+            };
+            if let Repr::V { elem, len, .. } = it.arg_repr {
+                let n = elem.slots();
+                for l in 0..len {
+                    let v = get_scalar(r, a[0] + l * n, elem);
+                    set_scalar(r, d + l * n, elem, one(v, elem.int_bits()));
+                }
+            } else {
+                set_scalar(r, d, Scalar::I(bits), one(x(0), bits));
+            }
+        }
+        I::Fshl | I::Fshr => {
+            let (hi, lo, s) = (x(0), x(1), x(2) % u128::from(bits));
+            let m = mask128(bits);
+            let v = if s == 0 {
+                if it.which == I::Fshl { hi } else { lo }
+            } else if it.which == I::Fshl {
+                ((hi << s) | (lo >> (u128::from(bits) - s))) & m
+            } else {
+                ((lo >> s) | (hi << (u128::from(bits) - s))) & m
+            };
+            set_scalar(r, d, Scalar::I(bits), v);
+        }
+        I::StackSave => r.set(d, ts.alloca_top.get()),
+        I::StackRestore => {
+            let p = r.get(a[0]);
+            if p >= ts.alloca_base && p <= ts.alloca_end {
+                ts.alloca_top.set(p);
+            }
+        }
+        I::IsConstant => r.set(d, 0),
+        I::ObjectSize => {
+            let min = a.get(1).map_or(0, |&s| r.get(s) & 1);
+            r.set(d, if min != 0 { 0 } else { u64::MAX });
+        }
+        I::AllowRuntimeCheck | I::AllowUbsanCheck => r.set(d, 1),
+        I::ThreadLocalAddress | I::InvariantStart => r.set(d, r.get(a[0])),
+        I::FAbs
+        | I::Sqrt
+        | I::Floor
+        | I::Ceil
+        | I::Trunc
+        | I::Round
+        | I::RoundEven
+        | I::Rint
+        | I::NearbyInt
+        | I::Exp
+        | I::Exp2
+        | I::Log
+        | I::Log2
+        | I::Log10
+        | I::Sin
+        | I::Cos
+        | I::Canonicalize => {
+            let k = fk(arg_sc);
+            let one = |v: f64| -> f64 {
+                match it.which {
+                    I::FAbs => v.abs(),
+                    I::Sqrt => v.sqrt(),
+                    I::Floor => v.floor(),
+                    I::Ceil => v.ceil(),
+                    I::Trunc => v.trunc(),
+                    I::Round => v.round(),
+                    I::RoundEven | I::Rint | I::NearbyInt => v.round_ties_even(),
+                    I::Exp => v.exp(),
+                    I::Exp2 => v.exp2(),
+                    I::Log => v.ln(),
+                    I::Log2 => v.log2(),
+                    I::Log10 => v.log10(),
+                    I::Sin => v.sin(),
+                    I::Cos => v.cos(),
+                    _ => v,
+                }
+            };
+            if let Repr::V { elem: Scalar::F(ek), len, .. } = it.arg_repr {
+                for l in 0..len {
+                    r.set(d + l, f_put(one(f_get(r.get(a[0] + l), ek)), ek));
+                }
+            } else if k == Fk::F32 && matches!(it.which, I::Sqrt) {
+                r.set(d, u64::from(r.f32(a[0]).sqrt().to_bits()));
+            } else {
+                r.set(d, f_put(one(fx(0)), k));
+            }
+        }
+        I::CopySign | I::MinNum | I::MaxNum | I::Minimum | I::Maximum | I::Pow => {
+            let k = fk(arg_sc);
+            let two = |p: f64, q: f64| -> f64 {
+                match it.which {
+                    I::CopySign => p.copysign(q),
+                    I::MinNum => p.min(q),
+                    I::MaxNum => p.max(q),
+                    I::Minimum => {
+                        if p.is_nan() || q.is_nan() {
+                            f64::NAN
+                        } else {
+                            p.min(q)
+                        }
+                    }
+                    I::Maximum => {
+                        if p.is_nan() || q.is_nan() {
+                            f64::NAN
+                        } else {
+                            p.max(q)
+                        }
+                    }
+                    _ => p.powf(q),
+                }
+            };
+            if let Repr::V { elem: Scalar::F(ek), len, .. } = it.arg_repr {
+                for l in 0..len {
+                    let v = two(f_get(r.get(a[0] + l), ek), f_get(r.get(a[1] + l), ek));
+                    r.set(d + l, f_put(v, ek));
+                }
+            } else if k == Fk::F32 && it.which == I::Pow {
+                r.set(d, u64::from(r.f32(a[0]).powf(r.f32(a[1])).to_bits()));
+            } else {
+                r.set(d, f_put(two(fx(0), fx(1)), k));
+            }
+        }
+        I::PowI => {
+            let k = fk(arg_sc);
+            let e = r.get(a[1]) as i32;
+            r.set(d, f_put(fx(0).powi(e), k));
+        }
+        I::Fma | I::FMulAdd => {
+            let k = fk(arg_sc);
+            if let Repr::V { elem: Scalar::F(ek), len, .. } = it.arg_repr {
+                for l in 0..len {
+                    let (p, q, z) =
+                        (f_get(r.get(a[0] + l), ek), f_get(r.get(a[1] + l), ek), f_get(r.get(a[2] + l), ek));
+                    let v = if it.which == I::FMulAdd { p * q + z } else { p.mul_add(q, z) };
+                    r.set(d + l, f_put(v, ek));
+                }
+            } else if it.which == I::FMulAdd {
+                // Unfused, as x86-64 without FMA computes it.
+                if k == Fk::F32 {
+                    r.set(d, u64::from((r.f32(a[0]) * r.f32(a[1]) + r.f32(a[2])).to_bits()));
+                } else {
+                    r.set(d, f_put(fx(0) * fx(1) + fx(2), k));
+                }
+            } else if k == Fk::F32 {
+                r.set(d, u64::from(r.f32(a[0]).mul_add(r.f32(a[1]), r.f32(a[2])).to_bits()));
+            } else {
+                r.set(d, f_put(fx(0).mul_add(fx(1), fx(2)), k));
+            }
+        }
+        I::LRint | I::LLRint | I::LRound | I::LLRound => {
+            let v = fx(0);
+            let v = if matches!(it.which, I::LRound | I::LLRound) { v.round() } else { v.round_ties_even() };
+            let rb = match it.ret_repr {
+                Repr::S(s) => s.int_bits(),
+                _ => 64,
+            };
+            r.set(d, (v as i64 as u64) & mask64(rb.min(64)));
+        }
+        I::FpToSiSat | I::FpToUiSat => {
+            let rb = match it.ret_repr {
+                Repr::S(s) => s.int_bits(),
+                _ => 64,
+            };
+            let v = fx(0);
+            let out = if it.which == I::FpToSiSat {
+                let lo = if rb >= 128 { i128::MIN } else { -(1i128 << (rb - 1)) };
+                let hi = if rb >= 128 { i128::MAX } else { (1i128 << (rb - 1)) - 1 };
+                if v.is_nan() { 0 } else { (v as i128).clamp(lo, hi) as u128 & mask128(rb) }
+            } else if v.is_nan() {
+                0
+            } else {
+                (v as u128).min(mask128(rb))
+            };
+            set_scalar(r, d, Scalar::I(rb), out);
+        }
+        I::IsFpClass => {
+            let v = fx(0);
+            let test = r.get(a[1]);
+            let bit = if v.is_nan() {
+                // Treat every NaN as quiet.
+                1
+            } else if v.is_infinite() {
+                if v < 0.0 { 2 } else { 512 }
+            } else if v == 0.0 {
+                if v.is_sign_negative() { 32 } else { 64 }
+            } else if v.is_subnormal() {
+                if v < 0.0 { 16 } else { 128 }
+            } else if v < 0.0 {
+                8
+            } else {
+                256
+            };
+            r.set(d, u64::from(test & bit != 0));
+        }
+        I::VectorReduceAdd
+        | I::VectorReduceMul
+        | I::VectorReduceAnd
+        | I::VectorReduceOr
+        | I::VectorReduceXor
+        | I::VectorReduceSMax
+        | I::VectorReduceSMin
+        | I::VectorReduceUMax
+        | I::VectorReduceUMin => {
+            let Repr::V { elem, len, .. } = it.arg_repr else { return Err(Trap::Unsupported) };
+            let n = elem.slots();
+            let b = elem.int_bits();
+            let mut acc = get_scalar(r, a[0], elem);
+            for l in 1..len {
+                let v = get_scalar(r, a[0] + l * n, elem);
+                acc = match it.which {
+                    I::VectorReduceAdd => acc.wrapping_add(v) & mask128(b),
+                    I::VectorReduceMul => acc.wrapping_mul(v) & mask128(b),
+                    I::VectorReduceAnd => acc & v,
+                    I::VectorReduceOr => acc | v,
+                    I::VectorReduceXor => acc ^ v,
+                    I::VectorReduceSMax => minmax(I::SMax, acc, v, b),
+                    I::VectorReduceSMin => minmax(I::SMin, acc, v, b),
+                    I::VectorReduceUMax => acc.max(v),
+                    _ => acc.min(v),
+                };
+            }
+            set_scalar(r, d, elem, acc);
+        }
+        _ => return Err(Trap::Unsupported),
+    }
+    Ok(())
+}
+
+fn minmax(which: Intrinsic, p: u128, q: u128, bits: u32) -> u128 {
+    match which {
+        Intrinsic::UMax => p.max(q),
+        Intrinsic::UMin => p.min(q),
+        Intrinsic::SMax => {
+            if sext128(p, bits) >= sext128(q, bits) {
+                p
+            } else {
+                q
+            }
+        }
+        _ => {
+            if sext128(p, bits) <= sext128(q, bits) {
+                p
+            } else {
+                q
+            }
+        }
+    }
+}
+
+fn slow(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Trap> {
+    let _ = ts;
+    match &f.slow[info as usize] {
+        Slow::VBin { op, elem, len, d, a, b } => {
+            let n = elem.slots();
+            for l in 0..*len {
+                let (x, y) = (get_scalar(r, a + l * n, *elem), get_scalar(r, b + l * n, *elem));
+                let v = match elem {
+                    Scalar::F(k) => {
+                        u128::from(f_put(sem::float_bin(*op, f_get(x as u64, *k), f_get(y as u64, *k)), *k))
+                    }
+                    s => sem::int_bin(*op, x, y, s.int_bits())?,
+                };
+                set_scalar(r, d + l * n, *elem, v);
+            }
+        }
+        Slow::VICmp { pred, elem, len, d, a, b } => {
+            let n = elem.slots();
+            for l in 0..*len {
+                let (x, y) = (get_scalar(r, a + l * n, *elem), get_scalar(r, b + l * n, *elem));
+                r.set(d + l, u64::from(sem::icmp(*pred, x, y, elem.int_bits())));
+            }
+        }
+        Slow::VFCmp { pred, k, len, d, a, b } => {
+            for l in 0..*len {
+                r.set(d + l, u64::from(sem::fcmp(*pred, f_get(r.get(a + l), *k), f_get(r.get(b + l), *k))));
+            }
+        }
+        Slow::VFNeg { k, len, d, s } => {
+            for l in 0..*len {
+                r.set(d + l, f_put(-f_get(r.get(s + l), *k), *k));
+            }
+        }
+        Slow::VCast { op, from, to, len, d, s } => {
+            let (fnn, tn) = (from.slots(), to.slots());
+            // Read all lanes first: source and destination never overlap, but
+            // keep it simple and safe.
+            for l in 0..*len {
+                let v = get_scalar(r, s + l * fnn, *from);
+                set_scalar(r, d + l * tn, *to, sem::cast_scalar(*op, v, *from, *to));
+            }
+        }
+        Slow::VSelect { elem_n, len, d, c, t, f: fl } => {
+            for l in 0..*len {
+                let src = if r.get(c + l) & 1 != 0 { t } else { fl };
+                r.copy(d + l * elem_n, src + l * elem_n, *elem_n);
+            }
+        }
+        Slow::ExtractElt { elem_n, len, d, v, i } => {
+            let idx = r.get(*i);
+            if idx < u64::from(*len) {
+                r.copy(*d, v + idx as u32 * elem_n, *elem_n);
+            } else {
+                for j in 0..*elem_n {
+                    r.set(d + j, 0);
+                }
+            }
+        }
+        Slow::InsertElt { elem_n, len, n, d, v, e, i } => {
+            let idx = r.get(*i);
+            let mut tmp = [0u64; 2];
+            for j in 0..*elem_n {
+                tmp[j as usize] = r.get(e + j);
+            }
+            r.copy(*d, *v, *n);
+            if idx < u64::from(*len) {
+                for j in 0..*elem_n {
+                    r.set(d + idx as u32 * elem_n + j, tmp[j as usize]);
+                }
+            }
+        }
+        Slow::Shuffle { elem_n, len_a, d, a, b, mask } => {
+            // Gather into a small stack buffer first (d may alias a or b only
+            // if lowering reused slots, which it does not; still cheap).
+            let total = mask.len() * *elem_n as usize;
+            let mut buf = [0u64; 64];
+            let mut big;
+            let out: &mut [u64] = if total <= 64 {
+                &mut buf[..total]
+            } else {
+                big = vec![0u64; total];
+                &mut big
+            };
+            for (l, &mi) in mask.iter().enumerate() {
+                for j in 0..*elem_n {
+                    out[l * *elem_n as usize + j as usize] = if mi < 0 {
+                        0
+                    } else if (mi as u32) < *len_a {
+                        r.get(a + mi as u32 * elem_n + j)
+                    } else {
+                        r.get(b + (mi as u32 - len_a) * elem_n + j)
+                    };
+                }
+            }
+            for (k, v) in out.iter().enumerate() {
+                r.set(d + k as u32, *v);
+            }
+        }
+        Slow::Bitcast { from, to, d, s } => {
+            let mut buf = [0u64; 32];
+            // SAFETY: both types have the same size (IR rule) and fit the
+            // 256-byte buffer (checked); frame windows hold the slots.
+            unsafe {
+                if from.slots() > 32 || to.slots() > 32 {
+                    return Err(Trap::Unsupported);
+                }
+                mem::store_repr(from, buf.as_mut_ptr() as u64, r.ptr(*s));
+                mem::load_repr(to, buf.as_ptr() as u64, r.ptr(*d));
+            }
+        }
+        Slow::ExtractV { r: rep, off, d, s } => {
+            // SAFETY: the aggregate's image lives in its slots; `off` plus the
+            // element size is within it (lowering computed it from layout).
+            unsafe { mem::load_repr(rep, r.ptr(*s) as u64 + u64::from(*off), r.ptr(*d)) }
+        }
+        Slow::InsertV { r: rep, off, n, d, s, v } => {
+            r.copy(*d, *s, *n);
+            // SAFETY: as for ExtractV, on the destination image.
+            unsafe { mem::store_repr(rep, r.ptr(*d) as u64 + u64::from(*off), r.ptr(*v)) }
+        }
+        Slow::Rmw { op, s, d, a, v } => {
+            let old = rmw(*op, *s, r.get(*a), r.get(*v));
+            r.set(*d, old);
+        }
+        Slow::CmpXchg { s, d, a, c, n } => {
+            let addr = r.get(*a);
+            let (cmp, new) = (r.get(*c), r.get(*n));
+            // SAFETY: atomic access to the IR program's address, as natively.
+            let (old, ok) = unsafe {
+                match s.int_bits() {
+                    8 => cx(AtomicU8::from_ptr(addr as *mut u8).compare_exchange(
+                        cmp as u8,
+                        new as u8,
+                        AO::SeqCst,
+                        AO::SeqCst,
+                    )),
+                    16 => cx(AtomicU16::from_ptr(addr as *mut u16).compare_exchange(
+                        cmp as u16,
+                        new as u16,
+                        AO::SeqCst,
+                        AO::SeqCst,
+                    )),
+                    32 => cx(AtomicU32::from_ptr(addr as *mut u32).compare_exchange(
+                        cmp as u32,
+                        new as u32,
+                        AO::SeqCst,
+                        AO::SeqCst,
+                    )),
+                    _ => cx(AtomicU64::from_ptr(addr as *mut u64).compare_exchange(cmp, new, AO::SeqCst, AO::SeqCst)),
+                }
+            };
+            let bytes = (s.int_bits() / 8).max(1);
+            let base = r.ptr(*d) as u64;
+            // SAFETY: the `{T, i1}` result image has room for T and the flag.
+            unsafe {
+                mem::wr_bytes(base, bytes as usize, u128::from(old));
+                wr::<u8>(base + u64::from(bytes), u8::from(ok));
+            }
+        }
+        Slow::AtomicStore { s, v, a } => {
+            let _ = s;
+            // SAFETY: atomic access to the IR program's address.
+            unsafe { AtomicU64::from_ptr(r.get(*a) as *mut u64).store(r.get(*v), AO::SeqCst) };
+        }
+        Slow::VaStart { a } => {
+            let list = r.get(*a);
+            let area = r.get(f.va_slot);
+            // SAFETY: `list` points to a va_list (24 bytes) per the IR.
+            unsafe {
+                wr::<u32>(list, 48);
+                wr::<u32>(list + 4, 176);
+                wr::<u64>(list + 8, area);
+                wr::<u64>(list + 16, area);
+            }
+        }
+        Slow::WBin { op, bits, d, a, b } => {
+            let (x, y) = (read_wide(r, *a, *bits), read_wide(r, *b, *bits));
+            let v = sem::wide_bin(*op, &x, &y, *bits)?;
+            write_wide(r, *d, *bits, &v);
+        }
+        Slow::WCmp { pred, bits, d, a, b } => {
+            let (x, y) = (read_wide(r, *a, *bits), read_wide(r, *b, *bits));
+            r.set(*d, u64::from(sem::wide_icmp(*pred, &x, &y, *bits)));
+        }
+        Slow::WCast { op, from, to, d, s } => {
+            let x = read_wide(r, *s, *from);
+            let mut v = if *op == jitty_ir::CastOp::SExt { sem::wide_sext(&x, *from) } else { x };
+            sem::wide_norm(&mut v, *to);
+            write_wide(r, *d, *to, &v);
+        }
+        Slow::VaCopy { d, s } => {
+            // SAFETY: both point to va_lists (24 bytes).
+            unsafe { std::ptr::copy_nonoverlapping(r.get(*s) as *const u8, r.get(*d) as *mut u8, 24) };
+        }
+        Slow::VaArg { r: rep, d, list } => {
+            let l = r.get(*list);
+            // SAFETY: `l` is a SysV va_list; reading per its layout.
+            unsafe {
+                let is_fp = matches!(rep, Repr::S(Scalar::F(Fk::F32 | Fk::F64)));
+                let gp = rd::<u32>(l);
+                let fp = rd::<u32>(l + 4);
+                let src = if matches!(rep, Repr::S(Scalar::I(1..=64) | Scalar::P)) && gp < 48 {
+                    wr::<u32>(l, gp + 8);
+                    rd::<u64>(l + 16) + u64::from(gp)
+                } else if is_fp && fp < 176 {
+                    wr::<u32>(l + 4, fp + 16);
+                    rd::<u64>(l + 16) + u64::from(fp)
+                } else {
+                    let mut p = rd::<u64>(l + 8);
+                    let (sz, al) = match rep {
+                        Repr::S(Scalar::F(Fk::F80)) => (16, 16),
+                        Repr::S(Scalar::I(b)) if *b > 64 => (16, 16),
+                        Repr::A { size, .. } => (u64::from(*size).next_multiple_of(8), 8),
+                        _ => (8, 8),
+                    };
+                    p = p.next_multiple_of(al);
+                    wr::<u64>(l + 8, p + sz);
+                    p
+                };
+                if let Repr::S(Scalar::F(Fk::F32)) = rep {
+                    r.set(*d, u64::from((f64::from_bits(rd::<u64>(src)) as f32).to_bits()));
+                } else {
+                    mem::load_repr(rep, src, r.ptr(*d));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_wide(r: Regs, s: u32, bits: u32) -> sem::Wide {
+    let mut w = [0u64; sem::WIDE_LIMBS];
+    for (i, l) in w.iter_mut().enumerate().take(sem::limbs(bits)) {
+        *l = r.get(s + i as u32);
+    }
+    w
+}
+
+fn write_wide(r: Regs, d: u32, bits: u32, v: &sem::Wide) {
+    for (i, l) in v.iter().enumerate().take(sem::limbs(bits)) {
+        r.set(d + i as u32, *l);
+    }
+}
+
+fn cx<T: Into<u64>>(r: Result<T, T>) -> (u64, bool) {
+    match r {
+        Ok(v) => (v.into(), true),
+        Err(v) => (v.into(), false),
+    }
+}
+
+fn rmw_val(op: RmwOp, s: Scalar, old: u64, v: u64) -> u64 {
+    let bits = s.int_bits();
+    let m = mask64(bits);
+    match op {
+        RmwOp::Xchg => v,
+        RmwOp::Add => old.wrapping_add(v) & m,
+        RmwOp::Sub => old.wrapping_sub(v) & m,
+        RmwOp::And => old & v,
+        RmwOp::Nand => !(old & v) & m,
+        RmwOp::Or => old | v,
+        RmwOp::Xor => old ^ v,
+        RmwOp::Max => {
+            if sext64(old, bits) >= sext64(v, bits) {
+                old
+            } else {
+                v
+            }
+        }
+        RmwOp::Min => {
+            if sext64(old, bits) <= sext64(v, bits) {
+                old
+            } else {
+                v
+            }
+        }
+        RmwOp::UMax => old.max(v),
+        RmwOp::UMin => old.min(v),
+        RmwOp::FAdd | RmwOp::FSub | RmwOp::FMax | RmwOp::FMin => {
+            let k = match s {
+                Scalar::F(k) => k,
+                _ => Fk::F64,
+            };
+            let (x, y) = (f_get(old, k), f_get(v, k));
+            let z = match op {
+                RmwOp::FAdd => x + y,
+                RmwOp::FSub => x - y,
+                RmwOp::FMax => x.max(y),
+                _ => x.min(y),
+            };
+            f_put(z, k)
+        }
+        RmwOp::UIncWrap => {
+            if old >= v {
+                0
+            } else {
+                old + 1
+            }
+        }
+        RmwOp::UDecWrap => {
+            if old == 0 || old > v {
+                v
+            } else {
+                old - 1
+            }
+        }
+        RmwOp::USubCond => {
+            if old >= v {
+                old - v
+            } else {
+                old
+            }
+        }
+        RmwOp::USubSat => old.saturating_sub(v),
+    }
+}
+
+fn rmw(op: RmwOp, s: Scalar, addr: u64, v: u64) -> u64 {
+    macro_rules! cas_loop {
+        ($at:ty, $t:ty) => {{
+            // SAFETY: atomic access to the IR program's address, as natively.
+            let a = unsafe { <$at>::from_ptr(addr as *mut $t) };
+            let mut old = a.load(AO::SeqCst);
+            loop {
+                let new = rmw_val(op, s, u64::from(old), v) as $t;
+                match a.compare_exchange_weak(old, new, AO::SeqCst, AO::SeqCst) {
+                    Ok(_) => break u64::from(old),
+                    Err(x) => old = x,
+                }
+            }
+        }};
+    }
+    match s {
+        Scalar::I(8) => cas_loop!(AtomicU8, u8),
+        Scalar::I(16) => cas_loop!(AtomicU16, u16),
+        Scalar::I(32) | Scalar::F(Fk::F32) => cas_loop!(AtomicU32, u32),
+        _ => cas_loop!(AtomicU64, u64),
+    }
+}

@@ -1,0 +1,219 @@
+//! The `jitty` command line.
+//!
+//! A thin edge over the library crates: argument parsing, file I/O, and the
+//! mapping of failures to jitty's exit status. Every failure of jitty itself
+//! (as opposed to the program it runs) prints one line starting with `jitty:`
+//! on stderr and exits with [`JITTY_FAILURE`], as documented in the README.
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit status of jitty's own failures (parse error, unsupported construct,
+/// trap, bad usage). Distinct from any status a program under `exec` chooses
+/// in practice, like `lli`'s convention of reserving a status for itself.
+const JITTY_FAILURE: u8 = 125;
+
+#[derive(Parser, Debug)]
+#[command(name = "jitty", version, about = "A dynamically specializing OS and LLVM IR engine")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a module's entry function like `lli`: argc/argv in, exit code out.
+    Exec {
+        /// The `.ll` file to run.
+        file: PathBuf,
+        /// Execution engine.
+        #[arg(long, value_enum, default_value_t = Engine::Interp)]
+        engine: Engine,
+        /// Entry function (called with `argc, argv[, envp]` if it takes them).
+        #[arg(long, default_value = "main")]
+        entry: String,
+        /// Stop with a trap after this many executed instructions (interpreter).
+        #[arg(long)]
+        fuel: Option<u64>,
+        /// JIT: compile only the entry function; the rest runs interpreted.
+        #[arg(long)]
+        lazy: bool,
+        /// Print `jitty-stat:` lines (compile time, code size, fallbacks) on stderr.
+        #[arg(long)]
+        stats: bool,
+        /// JIT: append JIT symbols to /tmp/perf-PID.map for profilers.
+        #[arg(long)]
+        perf_map: bool,
+        /// JIT: print each function's Cranelift IR on stderr.
+        #[arg(long)]
+        dump_clif: bool,
+        /// JIT: print each function's disassembly on stderr.
+        #[arg(long)]
+        dump_asm: bool,
+        /// Arguments passed to the program (after `--`).
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Inspect LLVM IR.
+    Ir {
+        #[command(subcommand)]
+        command: IrCommand,
+    },
+    /// Run the bundled demonstration (the default with no subcommand).
+    Demo,
+}
+
+#[derive(Subcommand, Debug)]
+enum IrCommand {
+    /// Parse and verify a module; print counts and every unsupported construct.
+    Check {
+        /// The `.ll` file.
+        file: PathBuf,
+    },
+    /// Parse a module and print it back as `.ll` text.
+    Print {
+        /// The `.ll` file.
+        file: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Engine {
+    /// The reference interpreter.
+    Interp,
+    /// Cranelift JIT (every definition compiled eagerly; functions it cannot
+    /// lower run on the interpreter).
+    Jit,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            // One line: the chain of contexts joined, as promised in the README.
+            eprintln!("jitty: {}", format!("{err:#}").replace('\n', " "));
+            ExitCode::from(JITTY_FAILURE)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command.unwrap_or(Command::Demo) {
+        Command::Exec { file, engine, entry, fuel, lazy, stats, perf_map, dump_clif, dump_asm, args } => {
+            let module = read_module(&file)?;
+            let opts = jitty_exec::Options {
+                engine: match engine {
+                    Engine::Interp => jitty_exec::Engine::Interp,
+                    Engine::Jit => jitty_exec::Engine::Jit,
+                },
+                fuel,
+                jit: jitty_jit::JitOptions { perf_map, dump_clif, dump_asm, ..Default::default() },
+                lazy,
+            };
+            let (status, run_stats) = jitty_exec::run_main(module, &entry, &file.to_string_lossy(), &args, &opts)?;
+            if stats {
+                flush_c_stdio();
+                eprintln!(
+                    "jitty-stat: compile_ms={:.3} compiled={} fallbacks={} code_bytes={}",
+                    run_stats.compile_time.as_secs_f64() * 1e3,
+                    run_stats.compiled,
+                    run_stats.fallbacks.len(),
+                    run_stats.code_size
+                );
+                for reason in &run_stats.fallbacks {
+                    eprintln!("jitty-stat: fallback {reason}");
+                }
+            }
+            // The program's exit status, truncated to 8 bits as the OS does.
+            Ok(ExitCode::from(status as u8))
+        }
+        Command::Ir { command: IrCommand::Check { file } } => ir_check(&file),
+        Command::Ir { command: IrCommand::Print { file } } => {
+            let module = read_module(&file)?;
+            print!("{}", jitty_ir::printer::print_module(&module));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo => demo(),
+    }
+}
+
+fn read_source(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// Reads, parses and verifies a module.
+fn read_module(path: &Path) -> Result<jitty_ir::Module> {
+    let src = read_source(path)?;
+    let module = jitty_llvm::parse_module(&src, &path.to_string_lossy())?;
+    verify(&module, path)?;
+    Ok(module)
+}
+
+fn verify(module: &jitty_ir::Module, path: &Path) -> Result<()> {
+    if let Err(errors) = jitty_ir::verifier::verify_module(module) {
+        let first = errors.first().map(ToString::to_string).unwrap_or_default();
+        bail!("{}: invalid IR ({} verifier errors), first: {first}", path.display(), errors.len());
+    }
+    Ok(())
+}
+
+/// Flushes the host's C stdio buffers, so output the program wrote with
+/// `printf` appears before jitty's own next line.
+fn flush_c_stdio() {
+    // SAFETY: `fflush(NULL)` flushes every open C stream; it takes no
+    // pointers of ours and is safe to call at any time from any thread.
+    unsafe { libc::fflush(std::ptr::null_mut()) };
+}
+
+fn ir_check(path: &Path) -> Result<ExitCode> {
+    let src = read_source(path)?;
+    let (module, mut unsupported) = jitty_llvm::parse_module_with_report(&src, &path.to_string_lossy())?;
+    verify(&module, path)?;
+    let defined = module.funcs.iter().filter(|f| !f.is_declaration()).count();
+    let insts: usize = module.funcs.iter().map(|f| f.inst_count()).sum();
+    println!(
+        "{}: {} functions ({} defined, {} declared), {} instructions, {} globals, {} aliases",
+        path.display(),
+        module.funcs.len(),
+        defined,
+        module.funcs.len() - defined,
+        insts,
+        module.globals.len(),
+        module.aliases.len()
+    );
+    unsupported.sort_by_key(|u| (u.line, u.col));
+    for u in &unsupported {
+        println!("unsupported: {}:{}:{}: {}", path.display(), u.line, u.col, u.what);
+    }
+    for (func, reason) in jitty_interp::unsupported(&module) {
+        println!("unsupported: @{func}: {reason}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The bundled demonstration: the IR of a real Rust program, compiled by
+/// rustc when jitty was built, parsed, verified and run on the interpreter.
+fn demo() -> Result<ExitCode> {
+    const DEMO_IR: &str = include_str!(concat!(env!("OUT_DIR"), "/demo.ll"));
+    let started = std::time::Instant::now();
+    let module = jitty_llvm::parse_module(DEMO_IR, "demo.ll")?;
+    verify(&module, Path::new("demo.ll"))?;
+    let parsed = started.elapsed();
+    let insts: usize = module.funcs.iter().map(|f| f.inst_count()).sum();
+    println!(
+        "jitty demo: parsed and verified the bundled program's IR ({} bytes, {} functions, {} instructions) in {:.2} ms",
+        DEMO_IR.len(),
+        module.funcs.len(),
+        insts,
+        parsed.as_secs_f64() * 1e3
+    );
+    println!("jitty demo: running main on the interpreter:");
+    let started = std::time::Instant::now();
+    let (status, _) = jitty_exec::run_main(module, "main", "demo", &[], &jitty_exec::Options::default())?;
+    flush_c_stdio();
+    println!("jitty demo: main returned {status} after {:.2} ms", started.elapsed().as_secs_f64() * 1e3);
+    Ok(ExitCode::SUCCESS)
+}
