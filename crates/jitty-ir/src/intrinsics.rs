@@ -125,6 +125,9 @@ pub enum Intrinsic {
     /// `llvm.experimental.cttz.elts`: index of the first true lane of an
     /// `<N x i1>` (N when none is true and the second operand is false).
     CttzElts,
+    /// `llvm.x86.sse2.pause` (`core::hint::spin_loop`): a spin-wait hint
+    /// with no semantic effect.
+    SpinLoopHint,
 }
 
 /// Base names, longest first where one is a prefix of another.
@@ -235,6 +238,7 @@ const TABLE: &[(&str, Intrinsic)] = {
         ("llvm.vector.reduce.umax", VectorReduceUMax),
         ("llvm.vector.reduce.umin", VectorReduceUMin),
         ("llvm.experimental.cttz.elts", CttzElts),
+        ("llvm.x86.sse2.pause", SpinLoopHint),
     ]
 };
 
@@ -271,6 +275,7 @@ impl Intrinsic {
                 | InvariantEnd
                 | Prefetch
                 | VaEnd
+                | SpinLoopHint
         )
     }
 }
@@ -292,7 +297,8 @@ mod tests {
         assert_eq!(Intrinsic::from_name("llvm.exp2.f64"), Some(Intrinsic::Exp2));
         assert_eq!(Intrinsic::from_name("llvm.memcpy.p0.p0.i64"), Some(Intrinsic::MemCpy));
         assert_eq!(Intrinsic::from_name("llvm.roundeven.f32"), Some(Intrinsic::RoundEven));
-        assert_eq!(Intrinsic::from_name("llvm.x86.sse2.pause"), None);
+        assert_eq!(Intrinsic::from_name("llvm.x86.sse2.pause"), Some(Intrinsic::SpinLoopHint));
+        assert_eq!(Intrinsic::from_name("llvm.x86.sse2.pmovmskb.128"), None);
         assert_eq!(Intrinsic::from_name("llvm.umaxx"), None);
         assert_eq!(Intrinsic::from_name("printf"), None);
     }

@@ -484,7 +484,7 @@ impl FnLower<'_, '_> {
             }
             IsFpClass => return Err(self.unsup("llvm.is.fpclass is not supported")),
             LifetimeStart | LifetimeEnd | DbgDeclare | DbgValue | DbgLabel | DbgAssign | NoAliasScopeDecl | Assume
-            | SideEffect | DoNothing | InvariantEnd | Prefetch => Vec::new(),
+            | SideEffect | DoNothing | InvariantEnd | Prefetch | SpinLoopHint => Vec::new(),
         })
     }
 

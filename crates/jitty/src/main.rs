@@ -61,8 +61,30 @@ enum Command {
         #[command(subcommand)]
         command: IrCommand,
     },
+    /// Run benchmarks.
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
     /// Run the bundled demonstration (the default with no subcommand).
     Demo,
+}
+
+#[derive(Subcommand, Debug)]
+enum BenchCommand {
+    /// The IR engines against native clang -O2, LLVM's interpreter, lli's
+    /// ORC JIT and llc -O2 (median of interleaved runs, HTML report).
+    Engine {
+        /// One run with small inputs (for CI).
+        #[arg(long)]
+        quick: bool,
+        /// Runs per configuration; the median is reported.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Where to write the HTML report.
+        #[arg(long)]
+        html: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -136,8 +158,31 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", jitty_ir::printer::print_module(&module));
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench { what: BenchCommand::Engine { quick, runs, html } } => bench_engine(quick, runs, html),
         Command::Demo => demo(),
     }
+}
+
+/// `jitty bench engine`: this very binary under test as two engines.
+fn bench_engine(quick: bool, runs: usize, html: Option<PathBuf>) -> Result<ExitCode> {
+    use jitty_difftest::{bench, engine::EngineSpec, tools};
+    let exe = std::env::current_exe().context("locating the jitty binary")?;
+    let exe = exe.to_string_lossy();
+    let engines = vec![
+        EngineSpec::parse(&format!("interp='{exe}' exec --engine interp"))?,
+        EngineSpec::parse(&format!("jit='{exe}' exec --engine jit --stats"))?,
+    ];
+    let root = tools::workspace_root();
+    let mut cfg = bench::BenchConfig::new(&root, engines);
+    cfg.quick = quick;
+    cfg.runs = if quick { 1 } else { runs.max(1) };
+    cfg.jit = true;
+    if let Some(html) = html {
+        cfg.html = html;
+    }
+    let table = bench::run_bench(&cfg, &tools::Tools::from_env())?;
+    println!("{table}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn read_source(path: &Path) -> Result<String> {

@@ -5,7 +5,11 @@
 use std::path::{Path, PathBuf};
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2).expect("crates/jitty sits two levels below the root").into()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("crates/jitty sits two levels below the root")
+        .into()
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -59,7 +63,9 @@ fn no_stubs_outside_tests() {
         })
         .filter_map(|path| {
             let text = std::fs::read_to_string(path).ok()?;
-            let hit = text.lines().position(|l| l.contains(concat!("todo", "!(")) || l.contains(concat!("unimplemented", "!(")))?;
+            let hit = text
+                .lines()
+                .position(|l| l.contains(concat!("todo", "!(")) || l.contains(concat!("unimplemented", "!(")))?;
             Some(format!("{}:{}", path.display(), hit + 1))
         })
         .collect();

@@ -1,0 +1,98 @@
+//! # The JITTY kernel
+//!
+//! A Unix-like kernel written once, generically, the way a Linux engineer
+//! would write it, and compiled by one rustc invocation to a native object
+//! and to LLVM IR (see `crates/jitty-os/build.rs`). It has no crate
+//! dependencies: `#![no_std]` + `alloc`, and reaches its host only through
+//! the HAL ([`hal`]).
+//!
+//! ## Layers
+//!
+//! ```text
+//! syscall   jk_sys_* entries, GFT (SyscallTable), ksys_*, exit_to_user
+//!   │
+//!   ├── vfs      path walk, permissions, namespace ops ── ramfs file/dir ops
+//!   ├── file     File + FileOps (f_op), FilesStruct/Fdtable (fdget, install)
+//!   ├── pipe     ring buffer, pipe_read/pipe_write/pipe_release
+//!   ├── signal   kill → check_kill_permission → send_signal; delivery
+//!   └── task     Process/Thread, pid radix table, spawn/exit/wait, creds
+//! mm (pages, heap, access_ok) · sync (spin, rw, mutex, wait queues) · hal
+//! annotations (Const, Quasi, QuasiDeps, SPEC_POINTS) · check (boot, probe, invariants)
+//! vmalloc (Vmalloc-style region allocator) · rpc (XDR + RPC over pipes)
+//! ```
+//!
+//! ## Calling convention
+//!
+//! Every syscall is `extern "C" fn jk_sys_NAME(current: *mut Thread, args…)`
+//! returning a value or `-errno`; the host calls it through the process's
+//! dispatch table, `current->process->gft->NAME` ([`syscall::GENERIC_GFT`]
+//! is the generic table). A host thread obtains its `current` with
+//! `jk_task_enter(pid)` (thread-less process) or `clone_thread` (another
+//! thread of the caller's process) and gives it back with `jk_task_leave`.
+//!
+//! ## API for in-kernel modules (vmalloc, rpc)
+//!
+//! Kernel modules call the `ksys_*` layer directly, on behalf of a thread
+//! (`cur: &Thread`), and get `Result<isize, errno>`:
+//!
+//! | function | does |
+//! | --- | --- |
+//! | [`syscall::ksys_pipe2`]`(cur, fds: *mut i32, flags)` | pipe; `fds[0]` read end, `fds[1]` write end |
+//! | [`syscall::ksys_read`]`(cur, fd, buf, len)` / [`syscall::ksys_write`]`(cur, fd, buf, len)` | read/write through the VFS (blocking, EINTR, EPIPE) |
+//! | [`syscall::ksys_close`]`(cur, fd)`, [`syscall::ksys_dup2`]`(cur, old, new)`, [`syscall::ksys_fcntl`]`(cur, fd, cmd, arg)` | descriptor management |
+//! | [`syscall::ksys_spawn`]`(cur)` | fork-like child; then [`task::task_enter`]`(pid)` from another host thread |
+//! | [`task::clone_thread`]`(cur)`, [`task::task_leave`]`(t)` | more threads / release a thread |
+//! | [`task::find_get_process`]`(pid)` / [`task::put_process`] | reference a process by pid |
+//! | [`mm::alloc_pages`]`(n)` / [`mm::free_pages`] | page allocator (HAL backed) |
+//! | [`sync::Mutex`], [`sync::SpinLock`], [`sync::WaitQueue`] | kernel locks |
+//! | [`annotations::Const`], [`annotations::Quasi`], [`annotations::QuasiDeps`] | specialization annotations |
+//!
+//! From the host, the same operations go through the `extern "C"` entries
+//! (`jk_sys_pipe2(cur, fds, flags)`, `jk_sys_read`, `jk_sys_write`, …).
+//!
+//! ## Annotations
+//!
+//! Every field of every kernel object is deliberately `Const` (set at
+//! construction), `Quasi` (guarded writes; the object's `deps` word is its
+//! QUID) or plain (dynamic); see each struct's field docs. Specialization
+//! points are the `JK_SPEC_POINTS` table in [`annotations`].
+
+#![cfg_attr(not(test), no_std)]
+#![warn(missing_docs)]
+// Kernel entry points take user pointers and validate them (`access_ok`,
+// EFAULT) as a kernel does: passing a bad pointer is not undefined behavior
+// for the caller, so these functions are deliberately not `unsafe fn`.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
+extern crate alloc;
+
+pub mod abi;
+pub mod annotations;
+pub mod check;
+pub mod file;
+pub mod hal;
+pub mod mm;
+pub mod pipe;
+pub mod rpc;
+pub mod signal;
+pub mod sync;
+pub mod syscall;
+pub mod task;
+pub mod vfs;
+pub mod vmalloc;
+
+#[cfg(test)]
+mod testhal;
+#[cfg(test)]
+mod tests;
+
+/// Last-resort panic handler of a stand-alone kernel image: report through
+/// the HAL and abort. The kernel returns errno on every bad input; reaching
+/// this is a kernel bug. (Hosted in jitty-os, the host's handler is used.)
+#[cfg(all(feature = "standalone", not(test)))]
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    let msg = info.message().as_str().unwrap_or("kernel panic");
+    // SAFETY: `msg` is a valid byte range; hal_panic does not return.
+    unsafe { hal::hal_panic(msg.as_ptr(), msg.len()) }
+}

@@ -1,0 +1,504 @@
+//! Signals: generation (`kill`), permission checks, dispositions
+//! (`sigaction`), masks (`sigprocmask`), pending sets, and delivery at the end
+//! of every syscall (`exit_to_user_mode`).
+//!
+//! Layering follows Linux: `sys_kill → kill_something_info → kill_pid_info →
+//! group_send_sig_info (check_kill_permission) → send_signal → prepare_signal /
+//! complete_signal`. Non-real-time semantics for all 64 signals (a pending
+//! signal is not queued twice).
+//!
+//! Delivery (no sigreturn): handlers are native `extern "C" fn(i32)`
+//! callbacks, run on the receiving thread just before a syscall returns.
+//! While a handler runs, `sa_mask` and (unless `SA_NODEFER`) the signal
+//! itself are blocked; the previous mask is restored when it returns.
+//! Default actions: terminate (and core → terminate), ignore, stop, continue.
+//! Fatal and stop actions of a process that no thread of it blocks are taken
+//! at generation time (a thread-less process is a process whose threads are
+//! all "in user mode").
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use core::sync::atomic::Ordering;
+
+use crate::abi::*;
+use crate::annotations::{Quasi, QuasiDeps};
+use crate::sync::{SpinLock, WaitQueue};
+use crate::task::{self, PF_STOP_REPORT, PF_STOPPED, Process, TASKLIST, Thread};
+
+/// Signals that can be neither blocked, caught nor ignored.
+pub const UNBLOCKABLE: SigSet = sigmask(SIGKILL) | sigmask(SIGSTOP);
+/// Signals whose default action is to stop.
+pub const STOP_MASK: SigSet = sigmask(SIGSTOP) | sigmask(SIGTSTP) | sigmask(SIGTTIN) | sigmask(SIGTTOU);
+/// Signals whose default action is to ignore.
+pub const IGNORE_MASK: SigSet = sigmask(SIGCHLD) | sigmask(SIGURG) | sigmask(SIGWINCH) | sigmask(SIGCONT);
+
+/// The mask bit of signal `sig`.
+#[inline(always)]
+pub const fn sigmask(sig: i32) -> SigSet {
+    1u64 << (sig - 1)
+}
+
+/// Whether `sig` is a valid signal number (1..=64).
+#[inline(always)]
+pub fn valid_signal(sig: i32) -> bool {
+    (1..=SIGMAX).contains(&sig)
+}
+
+/// Signal dispositions of a process (Linux `sighand_struct`).
+#[repr(C)]
+#[derive(Debug)]
+pub struct SigHand {
+    /// QUID for `action`.
+    pub deps: QuasiDeps,
+    /// The signal lock: pending sets, masks, dispositions, thread list.
+    pub siglock: SpinLock<()>,
+    /// Disposition of each signal (index `sig - 1`); quasi-invariant,
+    /// written by `sigaction` through the guard under `siglock`.
+    pub action: [Quasi<SigAction>; SIGMAX as usize],
+}
+
+impl SigHand {
+    /// All-default dispositions.
+    pub fn new() -> *mut SigHand {
+        Box::into_raw(Box::new(SigHand {
+            deps: QuasiDeps::new(),
+            siglock: SpinLock::new(()),
+            action: [const { Quasi::new(SigAction { handler: SIG_DFL, flags: 0, mask: 0 }) }; SIGMAX as usize],
+        }))
+    }
+
+    /// A copy of `src`'s dispositions (fork keeps handlers).
+    pub fn copy_from(src: &SigHand) -> *mut SigHand {
+        let new = SigHand::new();
+        let _g = src.siglock.lock();
+        for i in 0..SIGMAX as usize {
+            // SAFETY: `new` is private to us.
+            unsafe { (*new).action[i].set(&(*new).deps, src.action[i].get()) };
+        }
+        new
+    }
+
+    /// Frees a table.
+    ///
+    /// # Safety
+    /// `p` is unreachable from everywhere else.
+    pub unsafe fn free(p: *mut SigHand) {
+        // SAFETY: exclusive ownership per the caller.
+        unsafe { drop(Box::from_raw(p)) }
+    }
+
+    /// The disposition of `sig`.
+    #[inline(always)]
+    pub fn get(&self, sig: i32) -> SigAction {
+        self.action[(sig - 1) as usize].get()
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Default_ {
+    Term,
+    Ignore,
+    Stop,
+    Cont,
+}
+
+fn default_action(sig: i32) -> Default_ {
+    let m = sigmask(sig);
+    if sig == SIGCONT {
+        Default_::Cont
+    } else if m & STOP_MASK != 0 {
+        Default_::Stop
+    } else if m & IGNORE_MASK != 0 {
+        Default_::Ignore
+    } else {
+        Default_::Term
+    }
+}
+
+/// Whether `p`'s parent-side SIGCHLD disposition asks for auto-reaping
+/// (SIG_IGN or SA_NOCLDWAIT).
+pub fn ignores_children(p: &Process) -> bool {
+    let a = p.sighand().get(SIGCHLD);
+    a.handler == SIG_IGN || a.flags & SA_NOCLDWAIT != 0
+}
+
+/// The blocked mask of the "whole process" for generation decisions: the
+/// intersection of its threads' masks (a signal is blocked only if every
+/// thread blocks it), or the idle mask when it has no thread. Siglock held.
+fn group_blocked(p: &Process) -> SigSet {
+    // SAFETY: siglock held by the caller.
+    let ths = unsafe { p.threads() };
+    if ths.is_empty() {
+        return p.idle_blocked.load(Ordering::Relaxed);
+    }
+    let mut m = u64::MAX;
+    for &t in ths.iter() {
+        // SAFETY: attached threads are live.
+        m &= unsafe { (*t).blocked.load(Ordering::Relaxed) };
+    }
+    m
+}
+
+/// Wakes `t` if it sleeps interruptibly (signal_wake_up).
+pub fn wake_thread(t: &Thread) {
+    let wq = t.sleeping_on.load(Ordering::Acquire);
+    if !wq.is_null() {
+        // SAFETY: a thread publishes the queue only while it sleeps on it
+        // holding a reference to the queue's owner, and clears it under
+        // siglock (which our caller holds) before dropping that reference.
+        unsafe { (*wq).kick() };
+    }
+}
+
+/// Linux `kill_ok_by_cred`: privileged, or the sender's uid or euid equals
+/// the target's uid or saved uid.
+#[inline]
+pub fn kill_ok_by_cred(sender: &Process, target: &Process) -> bool {
+    let (su, se) = (sender.uid.get(), sender.euid.get());
+    let (tu, ts) = (target.uid.get(), target.suid.get());
+    se == ts || se == tu || su == ts || su == tu || se == 0
+}
+
+/// Linux `check_kill_permission` (the signal number is already valid).
+#[inline]
+pub fn check_kill_permission(sender: &Process, target: &Process, sig: i32) -> Result<(), i32> {
+    if core::ptr::eq(sender, target) || kill_ok_by_cred(sender, target) {
+        return Ok(());
+    }
+    if sig == SIGCONT && sender.sid.get() == target.sid.get() {
+        return Ok(());
+    }
+    Err(EPERM)
+}
+
+/// Generates `sig` for process `p` (send_signal: prepare + complete).
+/// `thread`: direct it at one thread (e.g. SIGPIPE), else at the group.
+pub fn send_signal(p: &Process, sig: i32, thread: Option<&Thread>) {
+    let sh = p.sighand();
+    let g = sh.siglock.lock();
+    if p.exiting() {
+        return;
+    }
+    let m = sigmask(sig);
+    // prepare_signal: stop/continue side effects.
+    if m & STOP_MASK != 0 {
+        p.shared_pending.fetch_and(!sigmask(SIGCONT), Ordering::Relaxed);
+        // SAFETY: siglock held.
+        for &t in unsafe { p.threads() }.iter() {
+            // SAFETY: attached threads are live.
+            unsafe { (*t).pending.fetch_and(!sigmask(SIGCONT), Ordering::Relaxed) };
+        }
+    } else if sig == SIGCONT {
+        p.shared_pending.fetch_and(!STOP_MASK, Ordering::Relaxed);
+        // SAFETY: siglock held.
+        for &t in unsafe { p.threads() }.iter() {
+            // SAFETY: attached threads are live.
+            unsafe { (*t).pending.fetch_and(!STOP_MASK, Ordering::Relaxed) };
+        }
+        if p.flags.fetch_and(!(PF_STOPPED | PF_STOP_REPORT), Ordering::AcqRel) & PF_STOPPED != 0 {
+            p.stop_wq.kick();
+        }
+    }
+    let act = sh.get(sig);
+    let blocked = match thread {
+        Some(t) => t.blocked.load(Ordering::Relaxed),
+        None => group_blocked(p),
+    };
+    // sig_ignored: blocked signals are never ignored (the handler may change).
+    if sig != SIGKILL
+        && m & blocked == 0
+        && (act.handler == SIG_IGN || (act.handler == SIG_DFL && default_action(sig) == Default_::Ignore))
+    {
+        return;
+    }
+    if sig == SIGCONT && act.handler == SIG_DFL {
+        return;
+    }
+    // Legacy (non-queued) signals: already pending → coalesce.
+    let pend = match thread {
+        Some(t) => &t.pending,
+        None => &p.shared_pending,
+    };
+    if pend.load(Ordering::Relaxed) & m != 0 {
+        return;
+    }
+    // complete_signal: fatal and stop defaults act on the whole group now.
+    if act.handler == SIG_DFL && (sig == SIGKILL || m & blocked == 0) {
+        match default_action(sig) {
+            Default_::Term => {
+                drop(g);
+                task::do_group_exit(p, w_termsig(sig));
+                return;
+            }
+            Default_::Stop => {
+                p.flags.fetch_or(PF_STOPPED | PF_STOP_REPORT, Ordering::AcqRel);
+                drop(g);
+                notify_parent_stopped(p);
+                return;
+            }
+            Default_::Ignore | Default_::Cont => return,
+        }
+    }
+    pend.fetch_or(m, Ordering::Release);
+    match thread {
+        Some(t) => wake_thread(t),
+        None => {
+            // SAFETY: siglock held.
+            for &t in unsafe { p.threads() }.iter() {
+                // SAFETY: attached threads are live.
+                let t = unsafe { &*t };
+                if t.blocked.load(Ordering::Relaxed) & m == 0 {
+                    wake_thread(t);
+                }
+            }
+        }
+    }
+}
+
+fn notify_parent_stopped(p: &Process) {
+    let parent = {
+        let _g = TASKLIST.read();
+        let pp = p.parent.get();
+        if !pp.is_null() {
+            task::get_process(pp);
+        }
+        pp
+    };
+    if !parent.is_null() {
+        // SAFETY: we hold a reference.
+        unsafe {
+            (*parent).child_wq.kick();
+            task::put_process(parent);
+        }
+    }
+}
+
+/// Generation by the kernel itself (no permission check), e.g. SIGCHLD.
+pub fn send_signal_kernel(p: &Process, sig: i32) {
+    send_signal(p, sig, None);
+}
+
+/// `group_send_sig_info`: permission check, then generation (nothing is
+/// generated for signal 0).
+#[inline]
+pub fn group_send_sig_info(sender: &Process, target: &Process, sig: i32) -> Result<(), i32> {
+    check_kill_permission(sender, target, sig)?;
+    if sig != 0 {
+        send_signal(target, sig, None);
+    }
+    Ok(())
+}
+
+/// `kill_pid_info`: look the pid up and signal it.
+pub fn kill_pid_info(sender: &Process, pid: Pid, sig: i32) -> Result<(), i32> {
+    let p = task::find_get_process(pid);
+    if p.is_null() {
+        return Err(ESRCH);
+    }
+    // SAFETY: we hold a reference.
+    let r = group_send_sig_info(sender, unsafe { &*p }, sig);
+    // SAFETY: our reference.
+    unsafe { task::put_process(p) };
+    r
+}
+
+/// `kill_something_info`: the four pid forms of kill(2).
+pub fn kill_something_info(cur: &Thread, pid: Pid, sig: i32) -> Result<(), i32> {
+    if !valid_signal(sig) && sig != 0 {
+        return Err(EINVAL);
+    }
+    let sender = cur.proc_();
+    if pid > 0 {
+        return kill_pid_info(sender, pid, sig);
+    }
+    if pid == i32::MIN {
+        return Err(ESRCH);
+    }
+    // Group forms: collect targets under the tasklist lock, then signal.
+    let me = sender as *const Process as *mut Process;
+    let init = task::INIT.load(Ordering::Acquire);
+    let pgrp = if pid == 0 { sender.pgid.get() } else { -pid };
+    let mut targets: Vec<*mut Process> = Vec::new();
+    {
+        let _g = TASKLIST.read();
+        // SAFETY: read lock held; published processes are live.
+        unsafe { task::pid_table() }.for_each(|q| {
+            // SAFETY: live under the lock.
+            let qr = unsafe { &*q };
+            let take = if pid == -1 { q != init && q != me } else { qr.pgid.get() == pgrp };
+            if take && !qr.exiting() {
+                task::get_process(q);
+                targets.push(q);
+            }
+        });
+    }
+    let mut any_ok = false;
+    let mut err = ESRCH;
+    for &q in targets.iter() {
+        // SAFETY: we hold a reference.
+        match group_send_sig_info(sender, unsafe { &*q }, sig) {
+            Ok(()) => any_ok = true,
+            Err(e) => err = e,
+        }
+    }
+    for q in targets {
+        // SAFETY: our references.
+        unsafe { task::put_process(q) };
+    }
+    if any_ok { Ok(()) } else { Err(err) }
+}
+
+/// `sigaction(sig, act, oldact)`.
+pub fn do_sigaction(p: &Process, sig: i32, act: Option<SigAction>) -> Result<SigAction, i32> {
+    if !valid_signal(sig) {
+        return Err(EINVAL);
+    }
+    let sh = p.sighand();
+    let _g = sh.siglock.lock();
+    let old = sh.get(sig);
+    if let Some(mut a) = act {
+        if sigmask(sig) & UNBLOCKABLE != 0 {
+            return Err(EINVAL);
+        }
+        if a.handler > SIG_IGN && !crate::mm::access_ok(a.handler, 1) {
+            return Err(EFAULT);
+        }
+        a.mask &= !UNBLOCKABLE;
+        sh.action[(sig - 1) as usize].set(&sh.deps, a);
+        // POSIX: setting SIG_IGN (or SIG_DFL for a default-ignored signal)
+        // discards that pending signal.
+        if a.handler == SIG_IGN || (a.handler == SIG_DFL && default_action(sig) == Default_::Ignore) {
+            let m = sigmask(sig);
+            p.shared_pending.fetch_and(!m, Ordering::Relaxed);
+            // SAFETY: siglock held.
+            for &t in unsafe { p.threads() }.iter() {
+                // SAFETY: attached threads are live.
+                unsafe { (*t).pending.fetch_and(!m, Ordering::Relaxed) };
+            }
+        }
+    }
+    Ok(old)
+}
+
+/// `sigprocmask(how, set)` on the calling thread; returns the old mask.
+pub fn do_sigprocmask(cur: &Thread, how: i32, set: Option<SigSet>) -> Result<SigSet, i32> {
+    let _g = cur.proc_().sighand().siglock.lock();
+    let old = cur.blocked.load(Ordering::Relaxed);
+    if let Some(s) = set {
+        let new = match how {
+            SIG_BLOCK => old | s,
+            SIG_UNBLOCK => old & !s,
+            SIG_SETMASK => s,
+            _ => return Err(EINVAL),
+        };
+        cur.blocked.store(new & !UNBLOCKABLE, Ordering::Relaxed);
+    } else if !matches!(how, SIG_BLOCK | SIG_UNBLOCK | SIG_SETMASK) {
+        return Err(EINVAL);
+    }
+    Ok(old)
+}
+
+/// `sigpending()`: pending signals that are blocked.
+pub fn do_sigpending(cur: &Thread) -> SigSet {
+    let p = cur.proc_();
+    let _g = p.sighand().siglock.lock();
+    (cur.pending.load(Ordering::Relaxed) | p.shared_pending.load(Ordering::Relaxed))
+        & cur.blocked.load(Ordering::Relaxed)
+}
+
+/// Whether a signal would interrupt a sleep of `cur`: an unblocked pending
+/// signal, or the process is exiting.
+#[inline]
+pub fn signal_pending(cur: &Thread) -> bool {
+    let p = cur.proc_();
+    let pend = cur.pending.load(Ordering::Acquire) | p.shared_pending.load(Ordering::Acquire);
+    pend & !cur.blocked.load(Ordering::Relaxed) != 0 || p.exiting()
+}
+
+/// Sleeps on `wq` (ticket from `wq.prepare()`) unless a signal is pending.
+/// Returns false if interrupted by a signal (the caller returns EINTR).
+pub fn sleep_interruptible(cur: &Thread, wq: &WaitQueue, ticket: u32) -> bool {
+    cur.sleeping_on.store(wq as *const WaitQueue as *mut WaitQueue, Ordering::SeqCst);
+    if signal_pending(cur) {
+        clear_sleeping(cur);
+        wq.finish();
+        return false;
+    }
+    wq.sleep(ticket, 0);
+    clear_sleeping(cur);
+    !signal_pending(cur)
+}
+
+fn clear_sleeping(cur: &Thread) {
+    let _g = cur.proc_().sighand().siglock.lock();
+    cur.sleeping_on.store(core::ptr::null_mut(), Ordering::Release);
+}
+
+/// `exit_to_user_mode`: stop while stopped, then deliver every deliverable
+/// signal: run handlers, take default actions. Called at the end of every
+/// syscall entry with no lock held.
+pub fn exit_to_user(cur: &Thread) {
+    let p = cur.proc_();
+    loop {
+        if p.exiting() {
+            return;
+        }
+        if p.flags.load(Ordering::Acquire) & PF_STOPPED != 0 {
+            let ticket = p.stop_wq.prepare();
+            if p.flags.load(Ordering::Acquire) & PF_STOPPED != 0 && !p.exiting() {
+                p.stop_wq.sleep(ticket, 0);
+            } else {
+                p.stop_wq.finish();
+            }
+            continue;
+        }
+        let sh = p.sighand();
+        let g = sh.siglock.lock();
+        let blocked = cur.blocked.load(Ordering::Relaxed);
+        let tp = cur.pending.load(Ordering::Relaxed) & !blocked;
+        let sp = p.shared_pending.load(Ordering::Relaxed) & !blocked;
+        let (set, word) = if tp != 0 { (tp, &cur.pending) } else { (sp, &p.shared_pending) };
+        if set == 0 {
+            return;
+        }
+        let sig = set.trailing_zeros() as i32 + 1;
+        word.fetch_and(!sigmask(sig), Ordering::Relaxed);
+        let act = sh.get(sig);
+        match act.handler {
+            SIG_IGN => continue,
+            SIG_DFL => match default_action(sig) {
+                Default_::Term => {
+                    drop(g);
+                    task::do_group_exit(p, w_termsig(sig));
+                    return;
+                }
+                Default_::Stop => {
+                    p.flags.fetch_or(PF_STOPPED | PF_STOP_REPORT, Ordering::AcqRel);
+                    drop(g);
+                    notify_parent_stopped(p);
+                    continue;
+                }
+                Default_::Ignore | Default_::Cont => continue,
+            },
+            h => {
+                if act.flags & SA_RESETHAND != 0 {
+                    sh.action[(sig - 1) as usize].set(&sh.deps, SigAction { handler: SIG_DFL, flags: 0, mask: 0 });
+                }
+                let mut during = blocked | act.mask;
+                if act.flags & SA_NODEFER == 0 {
+                    during |= sigmask(sig);
+                }
+                cur.blocked.store(during & !UNBLOCKABLE, Ordering::Relaxed);
+                drop(g);
+                // SAFETY: `h` is a handler address registered through
+                // sigaction (checked to be a user address); the host promises
+                // it is an `extern "C" fn(i32)`, as a user program promises
+                // its sa_handler is a function.
+                let f: extern "C" fn(i32) = unsafe { core::mem::transmute::<usize, extern "C" fn(i32)>(h) };
+                f(sig);
+                let _g = sh.siglock.lock();
+                cur.blocked.store(blocked, Ordering::Relaxed);
+            }
+        }
+    }
+}

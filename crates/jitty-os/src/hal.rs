@@ -1,0 +1,158 @@
+//! The host side of the kernel's HAL: every `hal_*` symbol the kernel image
+//! imports, implemented on Linux with std and the `futex` syscall.
+//!
+//! Kernel threads are host threads; wait/wake is `FUTEX_WAIT_PRIVATE` /
+//! `FUTEX_WAKE_PRIVATE` on the kernel's `AtomicU32` words; memory comes from
+//! the host's global allocator; clocks from `clock_gettime`. The
+//! quasi-invariant write hook forwards to a callback the specialization
+//! runtime installs with [`set_quasi_write_hook`] (none by default: no
+//! specialization depends on anything yet).
+
+use std::ffi::c_void;
+use std::io::Write;
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
+
+/// Signature of the runtime's guarded-write callback `(dependents, field_addr)`.
+pub type QuasiWriteHook = fn(*mut c_void, *const c_void);
+
+static QUASI_HOOK: AtomicPtr<()> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Installs the specialization runtime's guarded-write callback.
+pub fn set_quasi_write_hook(hook: QuasiWriteHook) {
+    QUASI_HOOK.store(hook as *mut (), Ordering::Release);
+}
+
+const PAGE: usize = 4096;
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_alloc(size: usize, align: usize) -> *mut u8 {
+    match std::alloc::Layout::from_size_align(size.max(1), align) {
+        // SAFETY: non-zero size.
+        Ok(l) => unsafe { std::alloc::alloc(l) },
+        Err(_) => std::ptr::null_mut(),
+    }
+}
+
+#[unsafe(no_mangle)]
+unsafe extern "C" fn hal_free(ptr: *mut u8, size: usize, align: usize) {
+    if ptr.is_null() {
+        return;
+    }
+    // SAFETY: the kernel frees with the layout it allocated with.
+    unsafe { std::alloc::dealloc(ptr, std::alloc::Layout::from_size_align_unchecked(size.max(1), align)) }
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_alloc_pages(n: usize) -> *mut u8 {
+    let Some(bytes) = n.max(1).checked_mul(PAGE) else { return std::ptr::null_mut() };
+    match std::alloc::Layout::from_size_align(bytes, PAGE) {
+        // SAFETY: non-zero size.
+        Ok(l) => unsafe { std::alloc::alloc_zeroed(l) },
+        Err(_) => std::ptr::null_mut(),
+    }
+}
+
+#[unsafe(no_mangle)]
+unsafe extern "C" fn hal_free_pages(ptr: *mut u8, n: usize) {
+    if ptr.is_null() {
+        return;
+    }
+    // SAFETY: allocated by hal_alloc_pages with this page count.
+    unsafe { std::alloc::dealloc(ptr, std::alloc::Layout::from_size_align_unchecked(n.max(1) * PAGE, PAGE)) }
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_futex_wait(addr: *const AtomicU32, expected: u32, timeout_ns: u64) -> i32 {
+    let ts = libc::timespec { tv_sec: (timeout_ns / 1_000_000_000) as _, tv_nsec: (timeout_ns % 1_000_000_000) as _ };
+    let tsp = if timeout_ns == 0 { std::ptr::null() } else { &ts as *const libc::timespec };
+    // SAFETY: `addr` is a live, aligned 32-bit word owned by the kernel.
+    let r = unsafe {
+        libc::syscall(libc::SYS_futex, addr, libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG, expected, tsp, 0usize, 0u32)
+    };
+    if r == 0 { 0 } else { -std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EINVAL) }
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_futex_wake(addr: *const AtomicU32, n: u32) -> i32 {
+    let n = n.min(i32::MAX as u32) as i32;
+    // SAFETY: `addr` is a live, aligned 32-bit word owned by the kernel.
+    let r = unsafe {
+        libc::syscall(libc::SYS_futex, addr, libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG, n, 0usize, 0usize, 0u32)
+    };
+    r.max(0) as i32
+}
+
+fn clock(id: libc::clockid_t) -> u64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid out-parameter.
+    unsafe { libc::clock_gettime(id, &mut ts) };
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_clock_monotonic_ns() -> u64 {
+    clock(libc::CLOCK_MONOTONIC)
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_clock_realtime_ns() -> u64 {
+    clock(libc::CLOCK_REALTIME)
+}
+
+#[unsafe(no_mangle)]
+unsafe extern "C" fn hal_console_write(buf: *const u8, len: usize) {
+    // SAFETY: the kernel passes a valid byte range.
+    let s = unsafe { std::slice::from_raw_parts(buf, len) };
+    let _ = std::io::stderr().write_all(s);
+}
+
+struct SendPtr(*mut c_void);
+// SAFETY: the argument is handed to exactly one new thread.
+unsafe impl Send for SendPtr {}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_thread_spawn(entry: unsafe extern "C" fn(*mut c_void), arg: *mut c_void) -> u64 {
+    let a = SendPtr(arg);
+    let r = std::thread::Builder::new().name("jitty-kthread".into()).spawn(move || {
+        let a = a;
+        // SAFETY: the kernel pairs the entry with its argument.
+        unsafe { entry(a.0) }
+    });
+    match r {
+        Ok(h) => Box::into_raw(Box::new(h)) as u64,
+        Err(_) => 0,
+    }
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_thread_join(handle: u64) -> i32 {
+    if handle == 0 {
+        return -libc::EINVAL;
+    }
+    // SAFETY: the handle came from hal_thread_spawn and is joined once.
+    let h = unsafe { Box::from_raw(handle as *mut std::thread::JoinHandle<()>) };
+    if h.join().is_ok() { 0 } else { -libc::EIO }
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_thread_yield() {
+    std::thread::yield_now();
+}
+
+#[unsafe(no_mangle)]
+unsafe extern "C" fn hal_panic(msg: *const u8, len: usize) -> ! {
+    // SAFETY: the kernel passes a valid byte range.
+    let s = unsafe { std::slice::from_raw_parts(msg, len) };
+    eprintln!("jitty: kernel panic: {}", String::from_utf8_lossy(s));
+    std::process::abort()
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn jitty_quasi_write_hook(deps: *mut c_void, field: *const c_void) {
+    let h = QUASI_HOOK.load(Ordering::Acquire);
+    if !h.is_null() {
+        // SAFETY: only `set_quasi_write_hook` stores here, from a `QuasiWriteHook`.
+        let f: QuasiWriteHook = unsafe { std::mem::transmute::<*mut (), QuasiWriteHook>(h) };
+        f(deps, field);
+    }
+}

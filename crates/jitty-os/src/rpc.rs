@@ -1,0 +1,223 @@
+//! The kernel's RPC-over-pipes entry points as a host program uses them.
+//!
+//! The kernel (`jitty-kernel/src/rpc/pipe.rs`) implements the transport and
+//! exports C entries; this module declares them, mirrors the few `#[repr(C)]`
+//! types a caller fills in ([`ProcDesc`], [`BenchArgs`]), and wraps clients
+//! and servers in owning handles. Every operation runs on behalf of the
+//! calling host thread's kernel thread ([`crate::syscall::current`]): create
+//! and use a handle on the thread that entered the process.
+
+use std::ffi::c_void;
+
+use crate::abi::EINVAL;
+use crate::syscall::{Errno, current};
+
+/// `clnt_stat` values of [`PipeClient::call`] (the kernel's `rpc::stat`).
+pub mod stat {
+    /// The call succeeded.
+    pub const RPC_SUCCESS: i32 = 0;
+    /// The arguments could not be encoded.
+    pub const RPC_CANTENCODEARGS: i32 = 1;
+    /// The reply could not be decoded.
+    pub const RPC_CANTDECODERES: i32 = 2;
+    /// Writing the call failed.
+    pub const RPC_CANTSEND: i32 = 3;
+    /// Reading the reply failed (or the stream ended).
+    pub const RPC_CANTRECV: i32 = 4;
+    /// The server does not speak RPC version 2.
+    pub const RPC_VERSMISMATCH: i32 = 6;
+    /// The server rejected the credentials.
+    pub const RPC_AUTHERROR: i32 = 7;
+    /// The program is not registered.
+    pub const RPC_PROGUNAVAIL: i32 = 8;
+    /// The program is registered, not in this version.
+    pub const RPC_PROGVERSMISMATCH: i32 = 9;
+    /// The procedure is not registered.
+    pub const RPC_PROCUNAVAIL: i32 = 10;
+    /// The server could not decode the arguments.
+    pub const RPC_CANTDECODEARGS: i32 = 11;
+    /// The server failed.
+    pub const RPC_SYSTEMERROR: i32 = 12;
+}
+
+/// What one server step did (the kernel's `rpc::pipe::serve` codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Served {
+    /// The client closed its end at a record boundary.
+    Eof,
+    /// A reply was sent.
+    Replied,
+    /// The record was not a decodable call; nothing was sent.
+    Dropped,
+}
+
+/// A procedure descriptor, laid out as the kernel's `rpc::msg::ProcDesc`
+/// (`#[repr(C)]`: three `u32` numbers, then the argument and result schemas).
+/// Obtain one from [`bench_proc`] and change the numbers to address other
+/// procedures with the same schemas.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct ProcDesc {
+    /// Program number.
+    pub prog: u32,
+    /// Program version.
+    pub vers: u32,
+    /// Procedure number.
+    pub proc_: u32,
+    /// The kernel's argument schema (`&XdrType`), opaque to the host.
+    args: *const c_void,
+    /// The kernel's result schema.
+    res: *const c_void,
+}
+
+/// The kernel's `XdrVar`: a counted array (`len` elements at `val`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct XdrVar {
+    /// Number of elements.
+    pub len: u32,
+    /// The elements.
+    pub val: *mut u8,
+}
+
+/// The benchmark procedure's arguments (the kernel's `rpc::bench::BenchArgs`):
+/// `struct { int a; hyper b; string s<64>; int arr<16>; }`. The handler
+/// answers `a + b + strlen(s) + sum(arr)`, truncated to `int`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct BenchArgs {
+    /// `int a`.
+    pub a: i32,
+    /// `hyper b`.
+    pub b: i64,
+    /// `string s<64>`: NUL-terminated.
+    pub s: *mut u8,
+    /// `int arr<16>`.
+    pub arr: XdrVar,
+}
+
+/// Program number of the benchmark procedure.
+pub const BENCH_PROG: u32 = 0x2000_0001;
+/// Version of the benchmark procedure.
+pub const BENCH_VERS: u32 = 1;
+/// Procedure number of the benchmark procedure.
+pub const BENCH_PROCNUM: u32 = 1;
+
+unsafe extern "C" {
+    fn rpc_pipe_client_create(thread: *mut c_void, rfd: i32, wfd: i32, cred: *const c_void) -> *mut c_void;
+    fn rpc_pipe_client_destroy(client: *mut c_void);
+    fn rpc_call(client: *mut c_void, pd: *const ProcDesc, args: *const u8, res: *mut u8) -> i32;
+    fn rpc_bench_server_create() -> *mut c_void;
+    fn rpc_server_destroy(server: *mut c_void);
+    fn rpc_pipe_serve_one(server: *mut c_void, thread: *mut c_void, rfd: i32, wfd: i32) -> i32;
+    fn rpc_bench_proc() -> *const ProcDesc;
+}
+
+/// The benchmark procedure's descriptor (a copy of the kernel's `BENCH_PROC`).
+pub fn bench_proc() -> ProcDesc {
+    // SAFETY: the kernel returns its static descriptor, of this layout.
+    unsafe { *rpc_bench_proc() }
+}
+
+/// An RPC client over two kernel pipe descriptors of the calling thread's process.
+#[derive(Debug)]
+pub struct PipeClient {
+    client: *mut c_void,
+}
+
+impl PipeClient {
+    /// A client (AUTH_NONE) writing calls to `wfd` and reading replies from
+    /// `rfd`, for the calling host thread's kernel thread. `EFAULT` if the
+    /// thread entered no process, `ENOMEM` if the kernel could not allocate.
+    pub fn new(rfd: i32, wfd: i32) -> Result<PipeClient, Errno> {
+        let t = current();
+        if t.is_null() {
+            return Err(Errno(crate::abi::EFAULT));
+        }
+        // SAFETY: `t` is this host thread's live kernel thread; the handle is
+        // not `Send`, so it is used on this thread only.
+        let client = unsafe { rpc_pipe_client_create(t, rfd, wfd, std::ptr::null()) };
+        if client.is_null() { Err(Errno(crate::abi::ENOMEM)) } else { Ok(PipeClient { client }) }
+    }
+
+    /// Calls `pd` with the arguments at `args`, decoding results into `res`.
+    /// Returns a `clnt_stat` ([`stat`]).
+    ///
+    /// # Safety
+    /// `args` holds a value of `pd`'s argument schema and `res` is writable
+    /// memory of `pd`'s result schema (see the kernel's `rpc_call`); the
+    /// kernel thread the client was made for is still this thread's.
+    pub unsafe fn call(&mut self, pd: &ProcDesc, args: *const u8, res: *mut u8) -> i32 {
+        // SAFETY: a live client; argument contract forwarded to the caller.
+        unsafe { rpc_call(self.client, pd, args, res) }
+    }
+
+    /// Calls the benchmark procedure (or, with `pd` a modified [`bench_proc`],
+    /// another procedure of the same schemas) and returns its `int` result
+    /// or the failing `clnt_stat`.
+    pub fn call_bench(&mut self, pd: &ProcDesc, a: i32, b: i64, s: &str, arr: &[i32]) -> Result<i32, i32> {
+        let mut sz: Vec<u8> = s.bytes().take_while(|&c| c != 0).collect();
+        sz.push(0);
+        let mut elems = arr.to_vec();
+        let args = BenchArgs {
+            a,
+            b,
+            s: sz.as_mut_ptr(),
+            arr: XdrVar { len: elems.len() as u32, val: elems.as_mut_ptr() as *mut u8 },
+        };
+        let mut res: i32 = 0;
+        // SAFETY: `args` is a BenchArgs (the schema of `pd`, per the contract
+        // of this function's callers) whose buffers live across the call;
+        // `res` is an `int`.
+        let st = unsafe { self.call(pd, &args as *const BenchArgs as *const u8, &mut res as *mut i32 as *mut u8) };
+        if st == stat::RPC_SUCCESS { Ok(res) } else { Err(st) }
+    }
+}
+
+impl Drop for PipeClient {
+    fn drop(&mut self) {
+        // SAFETY: our client, not used afterwards.
+        unsafe { rpc_pipe_client_destroy(self.client) }
+    }
+}
+
+/// A kernel RPC server serving the benchmark procedure.
+#[derive(Debug)]
+pub struct BenchServer {
+    server: *mut c_void,
+}
+
+impl BenchServer {
+    /// A server with the benchmark procedure registered.
+    pub fn new() -> Result<BenchServer, Errno> {
+        // SAFETY: no preconditions.
+        let server = unsafe { rpc_bench_server_create() };
+        if server.is_null() { Err(Errno(crate::abi::ENOMEM)) } else { Ok(BenchServer { server }) }
+    }
+
+    /// Reads one call from `rfd` and answers on `wfd`, for the calling host
+    /// thread's kernel thread. Errors are the kernel's (`EPIPE`, `EBADF`,
+    /// `EIO` for a broken record stream, `EINVAL` with no current thread).
+    pub fn serve_one(&mut self, rfd: i32, wfd: i32) -> Result<Served, Errno> {
+        let t = current();
+        if t.is_null() {
+            return Err(Errno(EINVAL));
+        }
+        // SAFETY: a live server used by this thread only (`&mut self`, not
+        // `Send`); `t` is this host thread's live kernel thread.
+        match unsafe { rpc_pipe_serve_one(self.server, t, rfd, wfd) } {
+            0 => Ok(Served::Eof),
+            1 => Ok(Served::Replied),
+            2 => Ok(Served::Dropped),
+            e if e < 0 => Err(Errno(-e)),
+            e => Err(Errno(e)),
+        }
+    }
+}
+
+impl Drop for BenchServer {
+    fn drop(&mut self) {
+        // SAFETY: our server, not used afterwards.
+        unsafe { rpc_server_destroy(self.server) }
+    }
+}

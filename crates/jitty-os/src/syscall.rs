@@ -1,0 +1,485 @@
+//! The host's syscall stubs: every call loads `current->process->gft->NAME`
+//! and calls through it, exactly the path a specialized slot will replace.
+//!
+//! `current` is a per-host-thread pointer set by [`crate::Task::enter`]. The
+//! two field offsets on the way (`Thread.process`, `Process.gft`) come from
+//! the kernel's own layout probe at boot. Every wrapper returns
+//! `Result<_, Errno>`; the `raw` module exposes the unchecked pointer-level
+//! calls (for tests of `EFAULT` and for benchmarks).
+
+use std::cell::Cell;
+use std::ffi::c_void;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::abi::*;
+use crate::image::HostGft;
+
+/// A POSIX error number returned by the kernel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Errno(pub i32);
+
+impl std::fmt::Display for Errno {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "errno {}", self.0)
+    }
+}
+
+impl std::error::Error for Errno {}
+
+/// Result of a syscall.
+pub type SysResult<T = isize> = Result<T, Errno>;
+
+thread_local! {
+    static CURRENT: Cell<*mut c_void> = const { Cell::new(std::ptr::null_mut()) };
+}
+
+pub(crate) static OFF_THREAD_PROCESS: AtomicUsize = AtomicUsize::new(usize::MAX);
+pub(crate) static OFF_PROCESS_GFT: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+/// The calling host thread's kernel thread (null if it entered no process).
+#[inline(always)]
+pub fn current() -> *mut c_void {
+    CURRENT.with(|c| c.get())
+}
+
+pub(crate) fn set_current(t: *mut c_void) -> *mut c_void {
+    CURRENT.with(|c| c.replace(t))
+}
+
+/// The dispatch table of `t`'s process (`t->process->gft`).
+///
+/// # Safety
+/// `t` is a live kernel thread and the kernel has booted.
+#[inline(always)]
+pub unsafe fn gft_of(t: *mut c_void) -> &'static HostGft {
+    let op = OFF_THREAD_PROCESS.load(Ordering::Relaxed);
+    let og = OFF_PROCESS_GFT.load(Ordering::Relaxed);
+    // SAFETY: offsets from the kernel's layout probe; `t` is live and holds
+    // its process, whose `gft` points to a static or runtime-owned table.
+    unsafe {
+        let p = *((t as *const u8).add(op) as *const *const u8);
+        &**(p.add(og) as *const *const HostGft)
+    }
+}
+
+#[inline(always)]
+fn cur() -> *mut c_void {
+    current()
+}
+
+#[inline(always)]
+fn res(r: isize) -> SysResult {
+    if r < 0 { Err(Errno(-r as i32)) } else { Ok(r) }
+}
+
+/// Pointer-level calls through the GFT for the calling thread; results are
+/// raw (`-errno` on failure). With no current thread they return -EFAULT.
+pub mod raw {
+    use super::*;
+
+    macro_rules! raw_call {
+        ($(#[$m:meta])* $name:ident($($a:ident : $t:ty),*) -> $r:ty) => {
+            $(#[$m])*
+            ///
+            /// # Safety
+            /// Pointer arguments are passed to the kernel unchecked by the host
+            /// (the kernel checks them as a kernel checks user pointers).
+            #[inline(always)]
+            pub unsafe fn $name($($a: $t),*) -> $r {
+                let t = cur();
+                if t.is_null() {
+                    return -(EFAULT as $r);
+                }
+                // SAFETY: `t` is this thread's live kernel thread.
+                unsafe { (gft_of(t).$name)(t $(, $a)*) }
+            }
+        };
+    }
+
+    raw_call!(
+        /// `read`.
+        read(fd: i32, buf: *mut u8, len: usize) -> isize
+    );
+    raw_call!(
+        /// `write`.
+        write(fd: i32, buf: *const u8, len: usize) -> isize
+    );
+    raw_call!(
+        /// `pread`.
+        pread(fd: i32, buf: *mut u8, len: usize, off: i64) -> isize
+    );
+    raw_call!(
+        /// `pwrite`.
+        pwrite(fd: i32, buf: *const u8, len: usize, off: i64) -> isize
+    );
+    raw_call!(
+        /// `open`.
+        open(path: *const u8, flags: u32, mode: u32) -> isize
+    );
+    raw_call!(
+        /// `creat`.
+        creat(path: *const u8, mode: u32) -> isize
+    );
+    raw_call!(
+        /// `stat`.
+        stat(path: *const u8, st: *mut Stat) -> isize
+    );
+    raw_call!(
+        /// `fstat`.
+        fstat(fd: i32, st: *mut Stat) -> isize
+    );
+    raw_call!(
+        /// `unlink`.
+        unlink(path: *const u8) -> isize
+    );
+    raw_call!(
+        /// `mkdir`.
+        mkdir(path: *const u8, mode: u32) -> isize
+    );
+    raw_call!(
+        /// `getdents64`.
+        getdents(fd: i32, buf: *mut u8, len: usize) -> isize
+    );
+    raw_call!(
+        /// `pipe2`.
+        pipe2(fds: *mut i32, flags: u32) -> isize
+    );
+    raw_call!(
+        /// `sigaction`.
+        sigaction(sig: i32, act: *const SigAction, old: *mut SigAction) -> isize
+    );
+    raw_call!(
+        /// `sigprocmask`.
+        sigprocmask(how: i32, set: *const SigSet, old: *mut SigSet) -> isize
+    );
+    raw_call!(
+        /// `sigpending`.
+        sigpending(set: *mut SigSet) -> isize
+    );
+    raw_call!(
+        /// `wait4`.
+        wait4(pid: Pid, status: *mut i32, options: i32) -> isize
+    );
+    raw_call!(
+        /// `kill`.
+        kill(pid: Pid, sig: i32) -> isize
+    );
+    raw_call!(
+        /// `fcntl`.
+        fcntl(fd: i32, cmd: i32, arg: u64) -> isize
+    );
+}
+
+fn cpath(path: &str) -> Vec<u8> {
+    let mut v = Vec::with_capacity(path.len() + 1);
+    v.extend_from_slice(path.as_bytes());
+    v.push(0);
+    v
+}
+
+/// `read(fd, buf)`.
+#[inline]
+pub fn read(fd: i32, buf: &mut [u8]) -> SysResult<usize> {
+    // SAFETY: a valid buffer.
+    res(unsafe { raw::read(fd, buf.as_mut_ptr(), buf.len()) }).map(|n| n as usize)
+}
+
+/// `write(fd, buf)`.
+#[inline]
+pub fn write(fd: i32, buf: &[u8]) -> SysResult<usize> {
+    // SAFETY: a valid buffer.
+    res(unsafe { raw::write(fd, buf.as_ptr(), buf.len()) }).map(|n| n as usize)
+}
+
+/// `pread(fd, buf, off)`.
+pub fn pread(fd: i32, buf: &mut [u8], off: i64) -> SysResult<usize> {
+    // SAFETY: a valid buffer.
+    res(unsafe { raw::pread(fd, buf.as_mut_ptr(), buf.len(), off) }).map(|n| n as usize)
+}
+
+/// `pwrite(fd, buf, off)`.
+pub fn pwrite(fd: i32, buf: &[u8], off: i64) -> SysResult<usize> {
+    // SAFETY: a valid buffer.
+    res(unsafe { raw::pwrite(fd, buf.as_ptr(), buf.len(), off) }).map(|n| n as usize)
+}
+
+/// `open(path, flags, mode)`.
+pub fn open(path: &str, flags: u32, mode: u32) -> SysResult<i32> {
+    let p = cpath(path);
+    // SAFETY: NUL-terminated path.
+    res(unsafe { raw::open(p.as_ptr(), flags, mode) }).map(|n| n as i32)
+}
+
+/// `creat(path, mode)`.
+pub fn creat(path: &str, mode: u32) -> SysResult<i32> {
+    let p = cpath(path);
+    // SAFETY: NUL-terminated path.
+    res(unsafe { raw::creat(p.as_ptr(), mode) }).map(|n| n as i32)
+}
+
+macro_rules! simple {
+    ($(#[$m:meta])* $name:ident($($a:ident : $t:ty),*)) => {
+        $(#[$m])*
+        pub fn $name($($a: $t),*) -> SysResult {
+            let t = cur();
+            if t.is_null() {
+                return Err(Errno(EFAULT));
+            }
+            // SAFETY: `t` is this thread's live kernel thread.
+            res(unsafe { (gft_of(t).$name)(t $(, $a)*) } as isize)
+        }
+    };
+}
+
+simple!(
+    /// `close(fd)`.
+    close(fd: i32)
+);
+simple!(
+    /// `lseek(fd, off, whence)`.
+    lseek(fd: i32, off: i64, whence: i32)
+);
+simple!(
+    /// `dup(fd)`.
+    dup(fd: i32)
+);
+simple!(
+    /// `dup2(old, new)`.
+    dup2(old: i32, new: i32)
+);
+simple!(
+    /// `fcntl(fd, cmd, arg)`.
+    fcntl(fd: i32, cmd: i32, arg: u64)
+);
+simple!(
+    /// `kill(pid, sig)`.
+    kill(pid: Pid, sig: i32)
+);
+simple!(
+    /// `umask(mask)`: returns the old mask.
+    umask(mask: u32)
+);
+simple!(
+    /// `getpid()`.
+    getpid()
+);
+simple!(
+    /// `getppid()`.
+    getppid()
+);
+simple!(
+    /// `setuid(uid)`.
+    setuid(uid: Uid)
+);
+simple!(
+    /// `setgid(gid)`.
+    setgid(gid: Gid)
+);
+simple!(
+    /// `setresuid(r, e, s)` (`u32::MAX` = unchanged).
+    setresuid(r: Uid, e: Uid, s: Uid)
+);
+simple!(
+    /// `setresgid(r, e, s)` (`u32::MAX` = unchanged).
+    setresgid(r: Gid, e: Gid, s: Gid)
+);
+simple!(
+    /// `setsid()`.
+    setsid()
+);
+simple!(
+    /// `setpgid(pid, pgid)`.
+    setpgid(pid: Pid, pgid: Pid)
+);
+simple!(
+    /// `getpgid(pid)`.
+    getpgid(pid: Pid)
+);
+simple!(
+    /// `getsid(pid)`.
+    getsid(pid: Pid)
+);
+simple!(
+    /// `spawn()`: fork-like; returns the child's pid.
+    spawn()
+);
+simple!(
+    /// `exit(code)`: ends the calling process.
+    exit(code: i32)
+);
+
+macro_rules! path_call {
+    ($(#[$m:meta])* $name:ident($path:ident $(, $a:ident : $t:ty)*)) => {
+        $(#[$m])*
+        pub fn $name($path: &str $(, $a: $t)*) -> SysResult {
+            let t = cur();
+            if t.is_null() {
+                return Err(Errno(EFAULT));
+            }
+            let p = cpath($path);
+            // SAFETY: `t` is live; the path is NUL-terminated.
+            res(unsafe { (gft_of(t).$name)(t, p.as_ptr() $(, $a)*) })
+        }
+    };
+}
+
+path_call!(
+    /// `unlink(path)`.
+    unlink(path)
+);
+path_call!(
+    /// `mkdir(path, mode)`.
+    mkdir(path, mode: u32)
+);
+path_call!(
+    /// `rmdir(path)`.
+    rmdir(path)
+);
+path_call!(
+    /// `chdir(path)`.
+    chdir(path)
+);
+path_call!(
+    /// `chmod(path, mode)`.
+    chmod(path, mode: u32)
+);
+
+/// `rename(old, new)`.
+pub fn rename(old: &str, new: &str) -> SysResult {
+    let t = cur();
+    if t.is_null() {
+        return Err(Errno(EFAULT));
+    }
+    let (a, b) = (cpath(old), cpath(new));
+    // SAFETY: `t` is live; both paths are NUL-terminated.
+    res(unsafe { (gft_of(t).rename)(t, a.as_ptr(), b.as_ptr()) })
+}
+
+/// `stat(path)`.
+pub fn stat(path: &str) -> SysResult<Stat> {
+    let p = cpath(path);
+    let mut st = Stat::default();
+    // SAFETY: valid path and out-parameter.
+    res(unsafe { raw::stat(p.as_ptr(), &mut st) })?;
+    Ok(st)
+}
+
+/// `fstat(fd)`.
+pub fn fstat(fd: i32) -> SysResult<Stat> {
+    let mut st = Stat::default();
+    // SAFETY: valid out-parameter.
+    res(unsafe { raw::fstat(fd, &mut st) })?;
+    Ok(st)
+}
+
+/// `pipe2(flags)`: `[read end, write end]`.
+pub fn pipe2(flags: u32) -> SysResult<[i32; 2]> {
+    let mut fds = [-1i32; 2];
+    // SAFETY: valid out-parameter.
+    res(unsafe { raw::pipe2(fds.as_mut_ptr(), flags) })?;
+    Ok(fds)
+}
+
+/// `pipe()`.
+pub fn pipe() -> SysResult<[i32; 2]> {
+    pipe2(0)
+}
+
+/// `sigaction(sig, act)`: returns the previous disposition.
+pub fn sigaction(sig: i32, act: Option<&SigAction>) -> SysResult<SigAction> {
+    let mut old = SigAction::default();
+    let a = act.map_or(std::ptr::null(), |a| a as *const SigAction);
+    // SAFETY: valid pointers.
+    res(unsafe { raw::sigaction(sig, a, &mut old) })?;
+    Ok(old)
+}
+
+/// Installs `handler` for `sig` with `mask` and `flags`.
+pub fn signal(sig: i32, handler: extern "C" fn(i32), mask: SigSet, flags: u64) -> SysResult<SigAction> {
+    sigaction(sig, Some(&SigAction { handler: handler as usize, flags, mask }))
+}
+
+/// `sigprocmask(how, set)`: returns the previous mask.
+pub fn sigprocmask(how: i32, set: Option<SigSet>) -> SysResult<SigSet> {
+    let mut old = 0;
+    let s = set.as_ref().map_or(std::ptr::null(), |s| s as *const SigSet);
+    // SAFETY: valid pointers.
+    res(unsafe { raw::sigprocmask(how, s, &mut old) })?;
+    Ok(old)
+}
+
+/// `sigpending()`.
+pub fn sigpending() -> SysResult<SigSet> {
+    let mut s = 0;
+    // SAFETY: valid out-parameter.
+    res(unsafe { raw::sigpending(&mut s) })?;
+    Ok(s)
+}
+
+/// `wait4(pid, options)`: `(pid, status)`.
+pub fn wait4(pid: Pid, options: i32) -> SysResult<(Pid, i32)> {
+    let mut st = 0;
+    // SAFETY: valid out-parameter.
+    let r = res(unsafe { raw::wait4(pid, &mut st, options) })?;
+    Ok((r as Pid, st))
+}
+
+/// `getresuid()`.
+pub fn getresuid() -> SysResult<(Uid, Uid, Uid)> {
+    let t = cur();
+    if t.is_null() {
+        return Err(Errno(EFAULT));
+    }
+    let (mut a, mut b, mut c) = (0, 0, 0);
+    // SAFETY: live thread, valid out-parameters.
+    res(unsafe { (gft_of(t).getresuid)(t, &mut a, &mut b, &mut c) })?;
+    Ok((a, b, c))
+}
+
+/// `getresgid()`.
+pub fn getresgid() -> SysResult<(Gid, Gid, Gid)> {
+    let t = cur();
+    if t.is_null() {
+        return Err(Errno(EFAULT));
+    }
+    let (mut a, mut b, mut c) = (0, 0, 0);
+    // SAFETY: live thread, valid out-parameters.
+    res(unsafe { (gft_of(t).getresgid)(t, &mut a, &mut b, &mut c) })?;
+    Ok((a, b, c))
+}
+
+/// `getdents64(fd)` decoded: `(ino, type, name)` of each record returned by
+/// one call with a `len`-byte buffer.
+pub fn getdents(fd: i32, len: usize) -> SysResult<Vec<(u64, u8, String)>> {
+    let mut buf = vec![0u8; len];
+    // SAFETY: valid buffer.
+    let n = res(unsafe { raw::getdents(fd, buf.as_mut_ptr(), len) })? as usize;
+    let mut out = Vec::new();
+    let mut off = 0;
+    while off < n {
+        let ino = u64::from_ne_bytes(buf[off..off + 8].try_into().unwrap_or([0; 8]));
+        let reclen = u16::from_ne_bytes([buf[off + 16], buf[off + 17]]) as usize;
+        let ty = buf[off + 18];
+        let name_bytes = &buf[off + DIRENT_NAME_OFFSET..off + reclen];
+        let end = name_bytes.iter().position(|&b| b == 0).unwrap_or(name_bytes.len());
+        out.push((ino, ty, String::from_utf8_lossy(&name_bytes[..end]).into_owned()));
+        if reclen == 0 {
+            break;
+        }
+        off += reclen;
+    }
+    Ok(out)
+}
+
+/// `clone_thread()`: a new kernel thread of the caller's process, to hand to
+/// another host thread with [`crate::Task::adopt`].
+pub fn clone_thread() -> SysResult<crate::ThreadHandle> {
+    let t = cur();
+    if t.is_null() {
+        return Err(Errno(EFAULT));
+    }
+    let mut out: *mut c_void = std::ptr::null_mut();
+    // SAFETY: live thread, valid out-parameter.
+    res(unsafe { (gft_of(t).clone_thread)(t, &mut out) })?;
+    Ok(crate::ThreadHandle(out))
+}
