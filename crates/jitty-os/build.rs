@@ -29,6 +29,8 @@ fn main() {
         .args(["-C", "debug-assertions=off", "-C", "overflow-checks=off"])
         .arg(format!("--emit=obj={},llvm-ir={}", obj.display(), ll.display()))
         .arg(kdir.join("lib.rs"))
+        // rustc keeps temporary files in its working directory: not the source tree.
+        .current_dir(&out)
         .status()
         .expect("running rustc for the kernel image");
     assert!(status.success(), "rustc failed to build the kernel image");

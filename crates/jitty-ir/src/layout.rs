@@ -48,7 +48,7 @@ pub struct LayoutError {
 fn bits_to_bytes(component: &str, s: &str) -> Result<u64, LayoutError> {
     let bits: u64 =
         s.parse().map_err(|_| LayoutError { component: component.to_string(), reason: "expected a number" })?;
-    if bits % 8 != 0 {
+    if !bits.is_multiple_of(8) {
         return Err(LayoutError { component: component.to_string(), reason: "alignment not a whole byte" });
     }
     Ok(bits / 8)

@@ -245,9 +245,7 @@ pub static JK_SPEC_POINTS: [SpecPoint; NR_SPEC_POINTS] = [
         static_args: 0b0011,
         gft_slot: u32::MAX,
         nargs: 2,
-        roots: c!(
-            "arg0: *Region -> meth (-> alloc), disc, flags (Quasi), pool.psize/stride (Quasi); arg1: size"
-        ),
+        roots: c!("arg0: *Region -> meth (-> alloc), disc, flags (Quasi), pool.psize/stride (Quasi); arg1: size"),
     },
     SpecPoint {
         name: c!("rpc"),

@@ -74,6 +74,7 @@ pub mod hal;
 pub mod mm;
 pub mod pipe;
 pub mod rpc;
+pub mod rpc_pipe;
 pub mod signal;
 pub mod sync;
 pub mod syscall;

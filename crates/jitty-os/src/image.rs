@@ -270,10 +270,8 @@ fn ir_layout_check(r: &mut ImageReport, module: &jitty_ir::Module) {
             words.truncate(n.min(LAYOUT_PROBE_WORDS));
             r.ir_probe_compared = true;
             if words != r.probe {
-                r.problems.push(format!(
-                    "layout probe: interpreted IR says {words:?}, native kernel says {:?}",
-                    r.probe
-                ));
+                r.problems
+                    .push(format!("layout probe: interpreted IR says {words:?}, native kernel says {:?}", r.probe));
             }
         }
         Err(e) => r.problems.push(format!("interpreting jk_layout_probe from the kernel IR: {e}")),

@@ -26,6 +26,7 @@ use std::sync::atomic::Ordering;
 pub mod abi;
 pub mod hal;
 pub mod image;
+pub mod rpc;
 pub mod syscall;
 
 pub use image::{ImageReport, check_image};

@@ -9,7 +9,7 @@
 
 use std::ffi::c_void;
 
-use crate::abi::EINVAL;
+use crate::abi::{EFAULT, EINVAL, EIO, ENOMEM};
 use crate::syscall::{Errno, current};
 
 /// `clnt_stat` values of [`PipeClient::call`] (the kernel's `rpc::stat`).
@@ -68,6 +68,13 @@ pub struct ProcDesc {
     args: *const c_void,
     /// The kernel's result schema.
     res: *const c_void,
+}
+
+impl ProcDesc {
+    /// This descriptor's schemas under other (program, version, procedure) numbers.
+    pub fn renumbered(&self, prog: u32, vers: u32, proc_: u32) -> ProcDesc {
+        ProcDesc { prog, vers, proc_, ..*self }
+    }
 }
 
 /// The kernel's `XdrVar`: a counted array (`len` elements at `val`).
@@ -132,12 +139,12 @@ impl PipeClient {
     pub fn new(rfd: i32, wfd: i32) -> Result<PipeClient, Errno> {
         let t = current();
         if t.is_null() {
-            return Err(Errno(crate::abi::EFAULT));
+            return Err(Errno(EFAULT));
         }
         // SAFETY: `t` is this host thread's live kernel thread; the handle is
         // not `Send`, so it is used on this thread only.
         let client = unsafe { rpc_pipe_client_create(t, rfd, wfd, std::ptr::null()) };
-        if client.is_null() { Err(Errno(crate::abi::ENOMEM)) } else { Ok(PipeClient { client }) }
+        if client.is_null() { Err(Errno(ENOMEM)) } else { Ok(PipeClient { client }) }
     }
 
     /// Calls `pd` with the arguments at `args`, decoding results into `res`.
@@ -166,9 +173,10 @@ impl PipeClient {
             arr: XdrVar { len: elems.len() as u32, val: elems.as_mut_ptr() as *mut u8 },
         };
         let mut res: i32 = 0;
-        // SAFETY: `args` is a BenchArgs (the schema of `pd`, per the contract
-        // of this function's callers) whose buffers live across the call;
-        // `res` is an `int`.
+        // SAFETY: a host `ProcDesc` can only carry the schemas of
+        // `bench_proc()` (its schema fields are private), so `args` is a value
+        // of the argument schema, its buffers live across the call, and `res`
+        // is the `int` result.
         let st = unsafe { self.call(pd, &args as *const BenchArgs as *const u8, &mut res as *mut i32 as *mut u8) };
         if st == stat::RPC_SUCCESS { Ok(res) } else { Err(st) }
     }
@@ -192,7 +200,7 @@ impl BenchServer {
     pub fn new() -> Result<BenchServer, Errno> {
         // SAFETY: no preconditions.
         let server = unsafe { rpc_bench_server_create() };
-        if server.is_null() { Err(Errno(crate::abi::ENOMEM)) } else { Ok(BenchServer { server }) }
+        if server.is_null() { Err(Errno(ENOMEM)) } else { Ok(BenchServer { server }) }
     }
 
     /// Reads one call from `rfd` and answers on `wfd`, for the calling host
@@ -210,7 +218,7 @@ impl BenchServer {
             1 => Ok(Served::Replied),
             2 => Ok(Served::Dropped),
             e if e < 0 => Err(Errno(-e)),
-            e => Err(Errno(e)),
+            _ => Err(Errno(EIO)),
         }
     }
 }

@@ -85,6 +85,21 @@ enum BenchCommand {
         #[arg(long)]
         html: Option<PathBuf>,
     },
+    /// The kernel's generic paths of experiments E1-E6: ns/op (median of
+    /// interleaved batches) and instructions/op (callgrind), with host-Linux
+    /// context; HTML and JSON in target/bench-report.
+    Kernel {
+        /// Fewer, smaller batches (for CI).
+        #[arg(long)]
+        quick: bool,
+    },
+    /// Runs experiments `KEY=N...` once; what `bench kernel` runs under
+    /// callgrind to count instructions.
+    #[command(hide = true)]
+    Probe {
+        /// `KEY=N` pairs, e.g. `e1=20000`.
+        plan: Vec<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -159,6 +174,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { what: BenchCommand::Engine { quick, runs, html } } => bench_engine(quick, runs, html),
+        Command::Bench { what: BenchCommand::Kernel { quick } } => bench_kernel(quick),
+        Command::Bench { what: BenchCommand::Probe { plan } } => bench_probe(&plan),
         Command::Demo => demo(),
     }
 }
@@ -239,9 +256,76 @@ fn ir_check(path: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The bundled demonstration: the IR of a real Rust program, compiled by
-/// rustc when jitty was built, parsed, verified and run on the interpreter.
+/// `jitty bench kernel`: this binary doubles as the callgrind probe
+/// (`jitty bench probe KEY=N...`).
+fn bench_kernel(quick: bool) -> Result<ExitCode> {
+    let mut opts =
+        if quick { jitty_bench::KernelBenchOptions::quick() } else { jitty_bench::KernelBenchOptions::full() };
+    opts.probe = Some(std::env::current_exe().context("locating the jitty binary")?);
+    opts.probe_args = vec!["bench".into(), "probe".into()];
+    let report = jitty_bench::run(&opts)?;
+    print!("{}", report.render_table());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench_probe(plan: &[String]) -> Result<ExitCode> {
+    let plan = plan
+        .iter()
+        .map(|arg| {
+            arg.split_once('=')
+                .and_then(|(key, n)| Some((jitty_bench::Experiment::from_key(key)?, n.parse::<u64>().ok()?)))
+                .with_context(|| format!("bad probe argument {arg:?} (want KEY=N, e.g. e1=20000)"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    jitty_bench::run_probe(&plan)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The main job: boot the kernel, report the start-up image check, drive a
+/// process through the syscall ABI, then run a real program's IR on the
+/// engine.
 fn demo() -> Result<ExitCode> {
+    kernel_demo()?;
+    engine_demo()
+}
+
+/// Boots the JITTY kernel and makes a few system calls through the generic
+/// (unspecialized) paths: every call goes through the process's GFT.
+fn kernel_demo() -> Result<()> {
+    use jitty_os::{abi, syscall};
+    let started = std::time::Instant::now();
+    let kernel = jitty_os::boot().context("booting the kernel")?;
+    println!("jitty: booted the JITTY kernel in {:.2} ms", started.elapsed().as_secs_f64() * 1e3);
+    for line in kernel.image_report().to_string().lines() {
+        println!("  {line}");
+    }
+    let pid = kernel.spawn_process(1000, 1000).context("spawning a process")?;
+    let task = jitty_os::Task::enter(pid).context("entering the process")?;
+    let [rfd, wfd] = syscall::pipe().context("pipe")?;
+    let written = syscall::write(wfd, b"hello through the GFT").context("write")?;
+    let mut buf = [0u8; 64];
+    let read = syscall::read(rfd, &mut buf).context("read")?;
+    syscall::kill(pid, 0).context("kill(self, 0)")?;
+    let denied = syscall::kill(1, abi::SIGKILL);
+    println!(
+        "  process {pid} (uid 1000): pipe [{rfd}, {wfd}]; wrote {written} bytes, read {read}: {:?}; kill(self, 0) ok; kill(init, SIGKILL) -> {}",
+        String::from_utf8_lossy(&buf[..read]),
+        match denied {
+            Err(e) if e.0 == abi::EPERM => "EPERM (uid 1000 may not signal root's init)".to_string(),
+            other => format!("{other:?} (expected EPERM)"),
+        }
+    );
+    syscall::close(rfd).context("close")?;
+    syscall::close(wfd).context("close")?;
+    drop(task);
+    kernel.check_invariants().map_err(|code| anyhow::anyhow!("kernel invariant check failed: {code}"))?;
+    println!("  kernel invariants hold; {} processes in the table", kernel.nr_processes());
+    Ok(())
+}
+
+/// The bundled program: the IR of a real Rust program, compiled by rustc
+/// when jitty was built, parsed, verified and run on the interpreter.
+fn engine_demo() -> Result<ExitCode> {
     const DEMO_IR: &str = include_str!(concat!(env!("OUT_DIR"), "/demo.ll"));
     let started = std::time::Instant::now();
     let module = jitty_llvm::parse_module(DEMO_IR, "demo.ll")?;

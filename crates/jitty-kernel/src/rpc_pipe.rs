@@ -25,7 +25,7 @@
 //! | [`rpc_bench_proc`]`()` | the benchmark descriptor (a template for callers) |
 //! | [`rpc_pipe_serve_one`]`(server, thread, rfd, wfd)` | answers one call (see [`serve`]) |
 //!
-//! Calls go through the generic [`rpc_call`](super::rpc_call); nothing here
+//! Calls go through the generic [`rpc_call`](crate::rpc::rpc_call); nothing here
 //! knows the procedure, so a specializer can fold the descriptor, the
 //! client's constants and the transport per (program, procedure).
 
@@ -33,12 +33,12 @@ use alloc::boxed::Box;
 use core::ffi::c_void;
 use core::ptr;
 
-use super::bench::{BENCH_PROC, bench_handler};
-use super::client::{DEFAULT_BUFSIZE, RpcClient, rpc_client_create, rpc_client_destroy};
-use super::msg::{Auth, ProcDesc};
-use super::server::{RpcServer, Served, SvcHandler};
-use super::{RpcError, Transport, TransportOps, Xport};
 use crate::abi::{EINTR, EINVAL, EIO};
+use crate::rpc::bench::{BENCH_PROC, bench_handler};
+use crate::rpc::client::{DEFAULT_BUFSIZE, RpcClient, rpc_client_create, rpc_client_destroy};
+use crate::rpc::msg::{Auth, ProcDesc};
+use crate::rpc::server::{RpcServer, Served, SvcHandler};
+use crate::rpc::{RpcError, Transport, TransportOps, Xport};
 use crate::syscall;
 use crate::task::Thread;
 
@@ -155,7 +155,7 @@ pub static PIPE_XPORT_OPS: TransportOps = TransportOps { read: pipe_xport_read, 
 ///
 /// # Safety
 /// `thread` is null or the calling host thread's live kernel thread, and the
-/// client is only used (by [`rpc_call`](super::rpc_call)) on that host thread
+/// client is only used (by [`rpc_call`](crate::rpc::rpc_call)) on that host thread
 /// while the thread lives; `cred` is null or valid.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rpc_pipe_client_create(

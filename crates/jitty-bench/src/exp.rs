@@ -1,0 +1,1043 @@
+//! The experiments: their setup (processes, pipes, files, regions, RPC
+//! client), the measured loops (`bench_loop_*`, `#[inline(never)]` so that
+//! callgrind can attribute instructions to them with `--toggle-collect`), and
+//! the work done outside the timed region (draining pipes, `lseek`).
+
+use std::cell::Cell;
+use std::ffi::c_void;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use jitty_os::abi::{EINTR, O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, SEEK_SET, SIGUSR1};
+use jitty_os::syscall as sys;
+use jitty_os::{Kernel, Task};
+
+use crate::BenchError;
+use crate::ffi::{self, BenchArgs, Opaque, TransportOps, XdrVar};
+
+/// One measured operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Experiment {
+    /// E1: 1-byte `write()` to a pipe.
+    E1PipeWrite,
+    /// E2: `kill(pid, SIGUSR1)` with a handler.
+    E2KillUsr1,
+    /// E2': `kill(pid, 0)`.
+    E2pKill0,
+    /// E3: producer–consumer over signals.
+    E3ProdCons,
+    /// E4: 16-byte sequential `read()`s of a RAM-fs file.
+    E4Read16,
+    /// E5: `malloc(32)` + `free` in the default (best-fit) region.
+    E5VmBest,
+    /// E5: `malloc(32)` + `free` in a pool region.
+    E5VmPool,
+    /// E5 context: the host's `malloc(32)` + `free`.
+    E5HostMalloc,
+    /// E6: marshal the call message of the benchmark procedure.
+    E6Marshal,
+    /// E6: a full call over an in-memory transport.
+    E6Call,
+    /// Reference: the kernel's null syscall `getppid()` through the GFT.
+    KGetppid,
+    /// Host Linux: 1-byte pipe `write`.
+    HostPipeWrite,
+    /// Host Linux: `kill(getpid(), 0)`.
+    HostKill0,
+    /// Host Linux: `getppid()`.
+    HostGetppid,
+}
+
+impl Experiment {
+    /// Every experiment, in report order.
+    pub const ALL: [Experiment; 14] = [
+        Experiment::E1PipeWrite,
+        Experiment::E2KillUsr1,
+        Experiment::E2pKill0,
+        Experiment::E3ProdCons,
+        Experiment::E4Read16,
+        Experiment::E5VmBest,
+        Experiment::E5VmPool,
+        Experiment::E5HostMalloc,
+        Experiment::E6Marshal,
+        Experiment::E6Call,
+        Experiment::KGetppid,
+        Experiment::HostPipeWrite,
+        Experiment::HostKill0,
+        Experiment::HostGetppid,
+    ];
+
+    /// Short key (command line, JSON).
+    pub fn key(self) -> &'static str {
+        match self {
+            Experiment::E1PipeWrite => "e1",
+            Experiment::E2KillUsr1 => "e2",
+            Experiment::E2pKill0 => "e2p",
+            Experiment::E3ProdCons => "e3",
+            Experiment::E4Read16 => "e4",
+            Experiment::E5VmBest => "e5-best",
+            Experiment::E5VmPool => "e5-pool",
+            Experiment::E5HostMalloc => "e5-host",
+            Experiment::E6Marshal => "e6-marshal",
+            Experiment::E6Call => "e6-call",
+            Experiment::KGetppid => "k-getppid",
+            Experiment::HostPipeWrite => "host-pipe-write",
+            Experiment::HostKill0 => "host-kill0",
+            Experiment::HostGetppid => "host-getppid",
+        }
+    }
+
+    /// The experiment with key `k`.
+    pub fn from_key(k: &str) -> Option<Experiment> {
+        Experiment::ALL.into_iter().find(|e| e.key() == k)
+    }
+
+    /// One-line label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Experiment::E1PipeWrite => "E1  write(pipe, 1 byte)",
+            Experiment::E2KillUsr1 => "E2  kill(pid, SIGUSR1) + handler",
+            Experiment::E2pKill0 => "E2' kill(pid, 0)",
+            Experiment::E3ProdCons => "E3  producer-consumer (per item)",
+            Experiment::E4Read16 => "E4  read(file, 16 bytes)",
+            Experiment::E5VmBest => "E5  vmalloc best malloc(32)+free",
+            Experiment::E5VmPool => "E5  vmalloc pool malloc(32)+free",
+            Experiment::E5HostMalloc => "E5  host malloc(32)+free",
+            Experiment::E6Marshal => "E6  RPC marshal (primary)",
+            Experiment::E6Call => "E6  RPC full call, in-memory",
+            Experiment::KGetppid => "ref getppid() through the GFT",
+            Experiment::HostPipeWrite => "host write(pipe, 1 byte)",
+            Experiment::HostKill0 => "host kill(getpid(), 0)",
+            Experiment::HostGetppid => "host getppid()",
+        }
+    }
+
+    /// Exactly what one operation is.
+    pub fn what(self) -> &'static str {
+        match self {
+            Experiment::E1PipeWrite => {
+                "jitty_os::syscall::raw::write(fd, &b, 1) on the write end of a kernel pipe, through \
+                 current->process->gft->write, from a single-threaded process; batches of <= 4096 writes, \
+                 the pipe is drained with 64 KiB reads outside the timed region"
+            }
+            Experiment::E2KillUsr1 => {
+                "kill(getpid(), SIGUSR1) through the GFT with a handler installed: generation, permission \
+                 check, pid lookup among the processes in the table, and delivery (the handler runs on \
+                 return, counting deliveries)"
+            }
+            Experiment::E2pKill0 => {
+                "kill(pid, 0) through the GFT to another process with the same uid (existence + permission \
+                 check), same process table"
+            }
+            Experiment::E3ProdCons => {
+                "two single-threaded kernel processes on two host threads share a 4-slot ring; a user-level \
+                 mutex and two condition variables block by waiting for SIGUSR1 (a blocking read of a \
+                 never-written kernel pipe, ended by the signal with EINTR: the kernel has no \
+                 sigsuspend/pause/sigwait) and wake with kill(peer, SIGUSR1); time per item produced+consumed"
+            }
+            Experiment::E4Read16 => {
+                "read(fd, buf, 16) through the GFT, sequentially through a 64 KiB RAM-fs file; lseek(fd, 0) \
+                 at end of file is outside the timed region"
+            }
+            Experiment::E5VmBest => {
+                "vmalloc_alloc(vmalloc_default_region(), 32), one byte written, vmalloc_free (best-fit \
+                 method, heap discipline, region lock taken)"
+            }
+            Experiment::E5VmPool => {
+                "vmalloc_alloc(pool region, 32), one byte written, vmalloc_free (VMPOOL method over the heap \
+                 discipline, region lock taken)"
+            }
+            Experiment::E5HostMalloc => "libc malloc(32), one byte written, free (glibc)",
+            Experiment::E6Marshal => {
+                "rpc_client_marshal(client, &BENCH_PROC, &args): XDR call header (AUTH_NONE) + \
+                 {int, hyper, string(12), int<8>} into the client's send buffer, no I/O"
+            }
+            Experiment::E6Call => {
+                "rpc_call(client, &BENCH_PROC, &args, &res) over an in-memory transport whose peer answers \
+                 with a canned accepted reply (marshal + record write + record read + reply/result decode)"
+            }
+            Experiment::KGetppid => "getppid() through current->process->gft (kernel null-syscall reference)",
+            Experiment::HostPipeWrite => {
+                "libc write(fd, &b, 1) to a Linux pipe, batches of <= 4096, drained outside the timed region"
+            }
+            Experiment::HostKill0 => "libc kill(getpid(), 0) against the Linux kernel",
+            Experiment::HostGetppid => "libc getppid() against the Linux kernel",
+        }
+    }
+
+    /// Operations per timed batch.
+    pub fn batch_ops(self, quick: bool) -> u64 {
+        let full = match self {
+            Experiment::E3ProdCons => 100_000,
+            Experiment::E6Call => 20_000,
+            _ => 40_000,
+        };
+        if quick { (full / 50).max(200) } else { full }
+    }
+
+    /// The `bench_loop_*` functions whose inclusive callgrind cost is this
+    /// experiment's (summed).
+    pub(crate) fn loop_fns(self) -> &'static [&'static str] {
+        match self {
+            Experiment::E1PipeWrite => &["bench_loop_e1"],
+            Experiment::E2KillUsr1 => &["bench_loop_e2"],
+            Experiment::E2pKill0 => &["bench_loop_e2p"],
+            Experiment::E3ProdCons => &["bench_loop_e3_producer", "bench_loop_e3_consumer"],
+            Experiment::E4Read16 => &["bench_loop_e4"],
+            Experiment::E5VmBest => &["bench_loop_e5_best"],
+            Experiment::E5VmPool => &["bench_loop_e5_pool"],
+            Experiment::E5HostMalloc => &["bench_loop_e5_host"],
+            Experiment::E6Marshal => &["bench_loop_e6_marshal"],
+            Experiment::E6Call => &["bench_loop_e6_call"],
+            Experiment::KGetppid => &["bench_loop_k_getppid"],
+            Experiment::HostPipeWrite => &["bench_loop_host_pipe_write"],
+            Experiment::HostKill0 => &["bench_loop_host_kill0"],
+            Experiment::HostGetppid => &["bench_loop_host_getppid"],
+        }
+    }
+}
+
+const PIPE_CHUNK: u64 = 4096;
+const FILE_SIZE: usize = 64 * 1024;
+const READ_SIZE: usize = 16;
+const E3_SLOTS: usize = 4;
+
+static USR1_DELIVERED: AtomicU64 = AtomicU64::new(0);
+
+extern "C" fn on_usr1(_sig: i32) {
+    USR1_DELIVERED.fetch_add(1, Ordering::Relaxed);
+}
+
+fn kerr(what: &'static str) -> impl FnOnce(jitty_os::Errno) -> BenchError {
+    move |e| BenchError::Syscall { what, errno: e.0 }
+}
+
+fn check(ok: bool, what: &str) -> Result<(), BenchError> {
+    if ok { Ok(()) } else { Err(BenchError::Check(what.to_string())) }
+}
+
+// ---------------------------------------------------------------------------
+// The measured loops.
+
+#[inline(never)]
+fn bench_loop_e1(fd: i32, n: u64) -> u64 {
+    let b = [b'x'];
+    let mut ok = 0;
+    for _ in 0..n {
+        // SAFETY: a valid 1-byte buffer.
+        ok += (unsafe { sys::raw::write(black_box(fd), b.as_ptr(), 1) } == 1) as u64;
+    }
+    ok
+}
+
+#[inline(never)]
+fn bench_loop_e2(pid: i32, n: u64) -> u64 {
+    let mut ok = 0;
+    for _ in 0..n {
+        ok += (sys::kill(black_box(pid), SIGUSR1) == Ok(0)) as u64;
+    }
+    ok
+}
+
+#[inline(never)]
+fn bench_loop_e2p(pid: i32, n: u64) -> u64 {
+    let mut ok = 0;
+    for _ in 0..n {
+        ok += (sys::kill(black_box(pid), 0) == Ok(0)) as u64;
+    }
+    ok
+}
+
+#[inline(never)]
+fn bench_loop_e4(fd: i32, buf: &mut [u8; READ_SIZE], n: u64) -> u64 {
+    let mut ok = 0;
+    for _ in 0..n {
+        // SAFETY: a valid 16-byte buffer.
+        ok += (unsafe { sys::raw::read(black_box(fd), buf.as_mut_ptr(), READ_SIZE) } == READ_SIZE as isize) as u64;
+    }
+    ok
+}
+
+#[inline(never)]
+fn bench_loop_e5_best(region: *mut Opaque, n: u64) -> u64 {
+    let mut ok = 0;
+    for _ in 0..n {
+        // SAFETY: a live region; the block is written within its 32 bytes and freed once.
+        unsafe {
+            let p = ffi::vmalloc_alloc(black_box(region), black_box(32));
+            if !p.is_null() {
+                p.write_volatile(1);
+                ok += (ffi::vmalloc_free(region, p) == 0) as u64;
+            }
+        }
+    }
+    ok
+}
+
+#[inline(never)]
+fn bench_loop_e5_pool(region: *mut Opaque, n: u64) -> u64 {
+    let mut ok = 0;
+    for _ in 0..n {
+        // SAFETY: as in `bench_loop_e5_best` (a different byte is written so
+        // that the two loops stay distinct functions for callgrind).
+        unsafe {
+            let p = ffi::vmalloc_alloc(black_box(region), black_box(32));
+            if !p.is_null() {
+                p.write_volatile(2);
+                ok += (ffi::vmalloc_free(region, p) == 0) as u64;
+            }
+        }
+    }
+    ok
+}
+
+#[inline(never)]
+fn bench_loop_e5_host(n: u64) -> u64 {
+    let mut ok = 0;
+    for _ in 0..n {
+        // SAFETY: malloc'd block written within bounds and freed once.
+        unsafe {
+            let p = libc::malloc(black_box(32)) as *mut u8;
+            if !p.is_null() {
+                p.write_volatile(1);
+                libc::free(p as *mut c_void);
+                ok += 1;
+            }
+        }
+    }
+    ok
+}
+
+#[inline(never)]
+fn bench_loop_e6_marshal(client: *mut Opaque, args: &BenchArgs, n: u64) -> u64 {
+    let mut ok = 0;
+    for _ in 0..n {
+        // SAFETY: live client, the kernel's descriptor, args matching its schema.
+        let r = unsafe { ffi::rpc_client_marshal(black_box(client), &ffi::BENCH_PROC, args as *const _ as *const u8) };
+        ok += (r > 0) as u64;
+    }
+    ok
+}
+
+#[inline(never)]
+fn bench_loop_e6_call(client: *mut Opaque, args: &BenchArgs, expect: i32, n: u64) -> u64 {
+    let mut ok = 0;
+    for _ in 0..n {
+        let mut res = 0i32;
+        // SAFETY: as above; `res` is writable for the `int` result.
+        let st = unsafe {
+            ffi::rpc_call(
+                black_box(client),
+                &ffi::BENCH_PROC,
+                args as *const _ as *const u8,
+                &mut res as *mut i32 as *mut u8,
+            )
+        };
+        ok += (st == 0 && res == expect) as u64;
+    }
+    ok
+}
+
+#[inline(never)]
+fn bench_loop_k_getppid(n: u64) -> u64 {
+    let mut ok = 0;
+    for _ in 0..n {
+        ok += black_box(sys::getppid()).is_ok() as u64;
+    }
+    ok
+}
+
+#[inline(never)]
+fn bench_loop_host_pipe_write(fd: i32, n: u64) -> u64 {
+    let b = [b'x'];
+    let mut ok = 0;
+    for _ in 0..n {
+        // SAFETY: a valid 1-byte buffer.
+        ok += (unsafe { libc::write(black_box(fd), b.as_ptr() as *const c_void, 1) } == 1) as u64;
+    }
+    ok
+}
+
+#[inline(never)]
+fn bench_loop_host_kill0(pid: i32, n: u64) -> u64 {
+    let mut ok = 0;
+    for _ in 0..n {
+        // SAFETY: signal 0 only checks existence and permission.
+        ok += (unsafe { libc::kill(black_box(pid), 0) } == 0) as u64;
+    }
+    ok
+}
+
+#[inline(never)]
+fn bench_loop_host_getppid(n: u64) -> u64 {
+    let mut ok = 0;
+    for _ in 0..n {
+        // SAFETY: getppid has no preconditions.
+        ok += (black_box(unsafe { libc::getppid() }) > 0) as u64;
+    }
+    ok
+}
+
+// ---------------------------------------------------------------------------
+// E6: the in-memory transport.
+
+/// The peer of the RPC client: takes the call record, answers with an
+/// accepted reply carrying `result` under the call's xid.
+#[derive(Debug)]
+struct LoopPeer {
+    inbuf: Vec<u8>,
+    reply: [u8; 32],
+    rlen: usize,
+    rpos: usize,
+    result: i32,
+    capture: bool,
+    captured: Vec<u8>,
+}
+
+unsafe extern "C" fn peer_write(ctx: *mut c_void, buf: *const u8, len: usize) -> isize {
+    // SAFETY: `ctx` is the live LoopPeer given to rpc_client_create; `buf` holds `len` bytes.
+    let (p, data) = unsafe { (&mut *(ctx as *mut LoopPeer), std::slice::from_raw_parts(buf, len)) };
+    p.inbuf.extend_from_slice(data);
+    if p.inbuf.len() >= 4 {
+        let mark = u32::from_be_bytes([p.inbuf[0], p.inbuf[1], p.inbuf[2], p.inbuf[3]]);
+        let n = (mark & 0x7fff_ffff) as usize;
+        if p.inbuf.len() >= 4 + n && n >= 4 {
+            if p.capture {
+                p.captured.clear();
+                p.captured.extend_from_slice(&p.inbuf[4..4 + n]);
+            }
+            let words: [u32; 8] = [
+                0x8000_0000 | 28,
+                u32::from_be_bytes([p.inbuf[4], p.inbuf[5], p.inbuf[6], p.inbuf[7]]),
+                1, // REPLY
+                0, // MSG_ACCEPTED
+                0, // verifier AUTH_NONE
+                0, // verifier length
+                0, // SUCCESS
+                p.result as u32,
+            ];
+            for (i, w) in words.iter().enumerate() {
+                p.reply[i * 4..i * 4 + 4].copy_from_slice(&w.to_be_bytes());
+            }
+            p.rlen = 32;
+            p.rpos = 0;
+            p.inbuf.drain(..4 + n);
+        }
+    }
+    len as isize
+}
+
+unsafe extern "C" fn peer_read(ctx: *mut c_void, buf: *mut u8, len: usize) -> isize {
+    // SAFETY: `ctx` is the live LoopPeer; `buf` is writable for `len` bytes.
+    let p = unsafe { &mut *(ctx as *mut LoopPeer) };
+    let n = len.min(p.rlen - p.rpos);
+    // SAFETY: both ranges are in bounds and do not overlap.
+    unsafe { std::ptr::copy_nonoverlapping(p.reply.as_ptr().add(p.rpos), buf, n) };
+    p.rpos += n;
+    n as isize
+}
+
+static PEER_OPS: TransportOps = TransportOps { read: peer_read, write: peer_write };
+
+/// The E6 arguments: `a = 7`, `b = 2^40 + 5`, `s = "hello, jitty"`, `arr = 1..=8`.
+#[derive(Debug)]
+pub(crate) struct RpcFixture {
+    s: Box<[u8]>,
+    arr: Box<[i32]>,
+    pub(crate) args: BenchArgs,
+    pub(crate) expect: i32,
+}
+
+impl RpcFixture {
+    fn new() -> RpcFixture {
+        let mut s: Box<[u8]> = b"hello, jitty\0".to_vec().into_boxed_slice();
+        let mut arr: Box<[i32]> = (1..=8).collect::<Vec<i32>>().into_boxed_slice();
+        let args = BenchArgs {
+            a: 7,
+            b: (1i64 << 40) + 5,
+            s: s.as_mut_ptr(),
+            arr: XdrVar { len: arr.len() as u32, val: arr.as_mut_ptr() as *mut u8 },
+        };
+        // What the kernel's bench_handler computes: a + b + strlen(s) + sum(arr), as int.
+        let sum = 7i64 + (1i64 << 40) + 5 + 12 + (1..=8).sum::<i64>();
+        RpcFixture { s, arr, args, expect: sum as i32 }
+    }
+
+    /// The string argument (without NUL).
+    pub(crate) fn string(&self) -> &[u8] {
+        &self.s[..self.s.len() - 1]
+    }
+
+    /// The array argument.
+    pub(crate) fn array(&self) -> &[i32] {
+        &self.arr
+    }
+}
+
+// ---------------------------------------------------------------------------
+// E3: producer–consumer with a mutex and condition variables built on signals.
+
+thread_local! {
+    static WOKEN: Cell<bool> = const { Cell::new(false) };
+}
+
+extern "C" fn e3_wake(_sig: i32) {
+    WOKEN.with(|w| w.set(true));
+}
+
+/// State shared by the two E3 processes (their "shared memory").
+#[derive(Debug)]
+struct E3Shared {
+    lock: AtomicBool,
+    lock_wait: [AtomicBool; 2],
+    cond_wait: [AtomicBool; 2],
+    ring: [AtomicU64; E3_SLOTS],
+    head: AtomicUsize,
+    count: AtomicUsize,
+    pids: [i32; 2],
+    dead_fd: [i32; 2],
+    kills: AtomicU64,
+    failed: AtomicBool,
+}
+
+/// E3 counters of one batch.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct E3Stats {
+    /// Items produced and consumed, in order.
+    pub(crate) items: u64,
+    /// `kill(peer, SIGUSR1)` calls made.
+    pub(crate) kills: u64,
+}
+
+impl E3Shared {
+    /// Blocks until a SIGUSR1 has been delivered to this process (its handler sets `WOKEN`).
+    fn sig_wait(&self, me: usize) -> bool {
+        while !WOKEN.with(|w| w.replace(false)) {
+            if self.failed.load(Ordering::Relaxed) {
+                return false;
+            }
+            let mut b = [0u8; 1];
+            // SAFETY: a valid buffer.
+            let r = unsafe { sys::raw::read(self.dead_fd[me], b.as_mut_ptr(), 1) };
+            if r != -(EINTR as isize) {
+                self.fail(me);
+                return false;
+            }
+        }
+        true
+    }
+
+    fn wake(&self, other: usize) {
+        self.kills.fetch_add(1, Ordering::Relaxed);
+        if sys::kill(self.pids[other], SIGUSR1).is_err() {
+            self.failed.store(true, Ordering::SeqCst);
+        }
+    }
+
+    fn fail(&self, me: usize) {
+        self.failed.store(true, Ordering::SeqCst);
+        let _ = sys::kill(self.pids[1 - me], SIGUSR1);
+    }
+
+    fn lock(&self, me: usize) -> bool {
+        loop {
+            if !self.lock.swap(true, Ordering::SeqCst) {
+                return true;
+            }
+            self.lock_wait[me].store(true, Ordering::SeqCst);
+            if !self.lock.swap(true, Ordering::SeqCst) {
+                self.lock_wait[me].store(false, Ordering::SeqCst);
+                return true;
+            }
+            if !self.sig_wait(me) {
+                return false;
+            }
+        }
+    }
+
+    fn unlock(&self, me: usize) {
+        self.lock.store(false, Ordering::SeqCst);
+        if self.lock_wait[1 - me].swap(false, Ordering::SeqCst) {
+            self.wake(1 - me);
+        }
+    }
+
+    /// Waits on this side's condition: called and returns with the lock held.
+    fn cond_wait(&self, me: usize) -> bool {
+        self.cond_wait[me].store(true, Ordering::SeqCst);
+        self.unlock(me);
+        self.sig_wait(me) && self.lock(me)
+    }
+
+    /// Signals the other side's condition (with the lock held).
+    fn cond_signal(&self, me: usize) {
+        if self.cond_wait[1 - me].swap(false, Ordering::SeqCst) {
+            self.wake(1 - me);
+        }
+    }
+}
+
+#[inline(never)]
+fn bench_loop_e3_producer(sh: &E3Shared, n: u64) -> u64 {
+    const ME: usize = 0;
+    for v in 1..=n {
+        if !sh.lock(ME) {
+            return v - 1;
+        }
+        while sh.count.load(Ordering::Relaxed) == E3_SLOTS {
+            if !sh.cond_wait(ME) {
+                return v - 1;
+            }
+        }
+        let c = sh.count.load(Ordering::Relaxed);
+        let slot = (sh.head.load(Ordering::Relaxed) + c) % E3_SLOTS;
+        sh.ring[slot].store(v, Ordering::Relaxed);
+        sh.count.store(c + 1, Ordering::Relaxed);
+        sh.cond_signal(ME);
+        sh.unlock(ME);
+    }
+    n
+}
+
+#[inline(never)]
+fn bench_loop_e3_consumer(sh: &E3Shared, n: u64) -> u64 {
+    const ME: usize = 1;
+    let mut got = 0;
+    while got < n {
+        if !sh.lock(ME) {
+            return got;
+        }
+        while sh.count.load(Ordering::Relaxed) == 0 {
+            if !sh.cond_wait(ME) {
+                return got;
+            }
+        }
+        let h = sh.head.load(Ordering::Relaxed);
+        let v = sh.ring[h].load(Ordering::Relaxed);
+        sh.head.store((h + 1) % E3_SLOTS, Ordering::Relaxed);
+        sh.count.store(sh.count.load(Ordering::Relaxed) - 1, Ordering::Relaxed);
+        sh.cond_signal(ME);
+        sh.unlock(ME);
+        if v != got + 1 {
+            sh.fail(ME);
+            return got;
+        }
+        got += 1;
+    }
+    got
+}
+
+// ---------------------------------------------------------------------------
+// The suite.
+
+/// All experiments set up in the calling host thread's kernel process.
+#[derive(Debug)]
+pub(crate) struct Suite {
+    task: Task,
+    self_pid: i32,
+    target_pid: i32,
+    processes: i32,
+    pipe: [i32; 2],
+    drain: Vec<u8>,
+    file_fd: i32,
+    file_pos: u64,
+    read_buf: [u8; READ_SIZE],
+    best: *mut Opaque,
+    pool: *mut Opaque,
+    peer: Box<LoopPeer>,
+    client: *mut Opaque,
+    pub(crate) rpc: RpcFixture,
+    e3_pids: [i32; 2],
+    e3_dead: [i32; 2],
+    host_pipe: [i32; 2],
+    host_pid: i32,
+    /// Counters of the last E3 batch.
+    pub(crate) e3_last: E3Stats,
+}
+
+/// Number of processes E2/E2' want in the kernel's process table.
+pub const TABLE_PROCESSES: i32 = 62;
+
+impl Suite {
+    /// Boots the kernel and sets every experiment up (uid/gid 1000 processes).
+    pub(crate) fn new(k: Kernel, file_tag: &str) -> Result<Suite, BenchError> {
+        let pid = k.spawn_process(1000, 1000).map_err(kerr("spawn_process"))?;
+        let target_pid = k.spawn_process(1000, 1000).map_err(kerr("spawn_process"))?;
+        let mut e3_pids = [0; 2];
+        for p in &mut e3_pids {
+            *p = k.spawn_process(1000, 1000).map_err(kerr("spawn_process"))?;
+        }
+        let mut e3_dead = [0; 2];
+        for (i, &p) in e3_pids.iter().enumerate() {
+            let t = Task::enter(p).map_err(kerr("task enter"))?;
+            // The never-written pipe a waiting E3 process blocks on (both ends stay open).
+            e3_dead[i] = sys::pipe().map_err(kerr("pipe"))?[0];
+            sys::signal(SIGUSR1, e3_wake, 0, 0).map_err(kerr("sigaction"))?;
+            drop(t);
+        }
+        while k.nr_processes() < TABLE_PROCESSES {
+            k.spawn_process(1000, 1000).map_err(kerr("spawn_process"))?;
+        }
+        let processes = k.nr_processes();
+
+        let task = Task::enter(pid).map_err(kerr("task enter"))?;
+        let pipe = sys::pipe().map_err(kerr("pipe"))?;
+        sys::signal(SIGUSR1, on_usr1, 0, 0).map_err(kerr("sigaction"))?;
+
+        let path = format!("/tmp/jitty-bench-{file_tag}");
+        let wfd = sys::open(&path, O_WRONLY | O_CREAT | O_TRUNC, 0o644).map_err(kerr("open"))?;
+        let content: Vec<u8> = (0..FILE_SIZE).map(|i| (i * 7 % 251) as u8).collect();
+        let mut off = 0;
+        while off < content.len() {
+            off += sys::write(wfd, &content[off..]).map_err(kerr("write file"))?;
+        }
+        sys::close(wfd).map_err(kerr("close"))?;
+        let file_fd = sys::open(&path, O_RDONLY, 0).map_err(kerr("open"))?;
+
+        // SAFETY: the kernel's default region and the pool method/heap discipline statics.
+        let (best, pool) =
+            unsafe { (ffi::vmalloc_default_region(), ffi::vmalloc_region_open(&ffi::VMDCHEAP, &ffi::VMPOOL, 0)) };
+        check(!best.is_null() && !pool.is_null(), "vmalloc regions")?;
+
+        let rpc = RpcFixture::new();
+        let mut peer = Box::new(LoopPeer {
+            inbuf: Vec::with_capacity(1024),
+            reply: [0; 32],
+            rlen: 0,
+            rpos: 0,
+            result: rpc.expect,
+            capture: false,
+            captured: Vec::with_capacity(1024),
+        });
+        // SAFETY: the ops table is static and the peer outlives the client (destroyed first in Drop).
+        let client = unsafe {
+            ffi::rpc_client_create(&PEER_OPS, &mut *peer as *mut LoopPeer as *mut c_void, std::ptr::null(), 1024)
+        };
+        check(!client.is_null(), "rpc_client_create")?;
+
+        let mut host_pipe = [0i32; 2];
+        // SAFETY: valid out-array of two fds.
+        check(unsafe { libc::pipe(host_pipe.as_mut_ptr()) } == 0, "host pipe")?;
+        // SAFETY: getpid has no preconditions.
+        let host_pid = unsafe { libc::getpid() };
+
+        Ok(Suite {
+            task,
+            self_pid: pid,
+            target_pid,
+            processes,
+            pipe,
+            drain: vec![0; 64 * 1024],
+            file_fd,
+            file_pos: 0,
+            read_buf: [0; READ_SIZE],
+            best,
+            pool,
+            peer,
+            client,
+            rpc,
+            e3_pids,
+            e3_dead,
+            host_pipe,
+            host_pid,
+            e3_last: E3Stats::default(),
+        })
+    }
+
+    /// Processes in the kernel table when set up.
+    pub(crate) fn processes(&self) -> i32 {
+        self.processes
+    }
+
+    /// SIGUSR1 deliveries to the benchmark process so far.
+    pub(crate) fn usr1_delivered() -> u64 {
+        USR1_DELIVERED.load(Ordering::Relaxed)
+    }
+
+    /// Turns capture of the last RPC call message on or off.
+    pub(crate) fn set_rpc_capture(&mut self, on: bool) {
+        self.peer.capture = on;
+    }
+
+    /// The last call message the RPC peer received (with capture on).
+    pub(crate) fn rpc_captured(&self) -> &[u8] {
+        &self.peer.captured
+    }
+
+    /// Runs `n` operations of `e`; returns the time spent in the measured
+    /// loops (work between them is excluded).
+    pub(crate) fn run(&mut self, e: Experiment, n: u64) -> Result<Duration, BenchError> {
+        let _ = &self.task;
+        let mut t = Duration::ZERO;
+        let ok = match e {
+            Experiment::E1PipeWrite => {
+                let mut done = 0;
+                let mut left = n;
+                while left > 0 {
+                    let k = left.min(PIPE_CHUNK);
+                    let s = Instant::now();
+                    let w = bench_loop_e1(self.pipe[1], k);
+                    t += s.elapsed();
+                    done += w;
+                    let mut got = 0;
+                    while got < w as usize {
+                        got += sys::read(self.pipe[0], &mut self.drain).map_err(kerr("drain pipe"))?;
+                        check(self.drain[..1] == [b'x'], "E1 bytes come out of the pipe")?;
+                    }
+                    left -= k;
+                }
+                done
+            }
+            Experiment::E2KillUsr1 => {
+                let before = Suite::usr1_delivered();
+                let s = Instant::now();
+                let r = bench_loop_e2(self.self_pid, n);
+                t = s.elapsed();
+                check(Suite::usr1_delivered() - before == n, "E2 handler ran once per kill")?;
+                r
+            }
+            Experiment::E2pKill0 => {
+                let s = Instant::now();
+                let r = bench_loop_e2p(self.target_pid, n);
+                t = s.elapsed();
+                r
+            }
+            Experiment::E3ProdCons => {
+                let (d, st) = self.run_e3(n)?;
+                self.e3_last = st;
+                t = d;
+                st.items
+            }
+            Experiment::E4Read16 => {
+                let per_pass = (FILE_SIZE / READ_SIZE) as u64;
+                let mut left = n;
+                let mut done = 0;
+                while left > 0 {
+                    if self.file_pos == per_pass {
+                        sys::lseek(self.file_fd, 0, SEEK_SET).map_err(kerr("lseek"))?;
+                        self.file_pos = 0;
+                    }
+                    let k = left.min(per_pass - self.file_pos);
+                    let s = Instant::now();
+                    done += bench_loop_e4(self.file_fd, &mut self.read_buf, k);
+                    t += s.elapsed();
+                    self.file_pos += k;
+                    left -= k;
+                    let last = (self.file_pos as usize * READ_SIZE) - 1;
+                    check(self.read_buf[READ_SIZE - 1] == (last * 7 % 251) as u8, "E4 read the file's bytes")?;
+                }
+                done
+            }
+            Experiment::E5VmBest => {
+                let s = Instant::now();
+                let r = bench_loop_e5_best(self.best, n);
+                t = s.elapsed();
+                r
+            }
+            Experiment::E5VmPool => {
+                let s = Instant::now();
+                let r = bench_loop_e5_pool(self.pool, n);
+                t = s.elapsed();
+                r
+            }
+            Experiment::E5HostMalloc => {
+                let s = Instant::now();
+                let r = bench_loop_e5_host(n);
+                t = s.elapsed();
+                r
+            }
+            Experiment::E6Marshal => {
+                let s = Instant::now();
+                let r = bench_loop_e6_marshal(self.client, &self.rpc.args, n);
+                t = s.elapsed();
+                r
+            }
+            Experiment::E6Call => {
+                let s = Instant::now();
+                let r = bench_loop_e6_call(self.client, &self.rpc.args, self.rpc.expect, n);
+                t = s.elapsed();
+                r
+            }
+            Experiment::KGetppid => {
+                let s = Instant::now();
+                let r = bench_loop_k_getppid(n);
+                t = s.elapsed();
+                r
+            }
+            Experiment::HostPipeWrite => {
+                let mut done = 0;
+                let mut left = n;
+                while left > 0 {
+                    let k = left.min(PIPE_CHUNK);
+                    let s = Instant::now();
+                    let w = bench_loop_host_pipe_write(self.host_pipe[1], k);
+                    t += s.elapsed();
+                    done += w;
+                    let mut got = 0usize;
+                    while got < w as usize {
+                        // SAFETY: a valid buffer.
+                        let r = unsafe {
+                            libc::read(self.host_pipe[0], self.drain.as_mut_ptr() as *mut c_void, self.drain.len())
+                        };
+                        check(r > 0, "drain host pipe")?;
+                        got += r as usize;
+                    }
+                    left -= k;
+                }
+                done
+            }
+            Experiment::HostKill0 => {
+                let s = Instant::now();
+                let r = bench_loop_host_kill0(self.host_pid, n);
+                t = s.elapsed();
+                r
+            }
+            Experiment::HostGetppid => {
+                let s = Instant::now();
+                let r = bench_loop_host_getppid(n);
+                t = s.elapsed();
+                r
+            }
+        };
+        if ok != n {
+            return Err(BenchError::Check(format!("{}: {ok} of {n} operations succeeded", e.key())));
+        }
+        Ok(t)
+    }
+
+    fn run_e3(&mut self, n: u64) -> Result<(Duration, E3Stats), BenchError> {
+        let sh = Arc::new(E3Shared {
+            lock: AtomicBool::new(false),
+            lock_wait: [AtomicBool::new(false), AtomicBool::new(false)],
+            cond_wait: [AtomicBool::new(false), AtomicBool::new(false)],
+            ring: std::array::from_fn(|_| AtomicU64::new(0)),
+            head: AtomicUsize::new(0),
+            count: AtomicUsize::new(0),
+            pids: self.e3_pids,
+            dead_fd: self.e3_dead,
+            kills: AtomicU64::new(0),
+            failed: AtomicBool::new(false),
+        });
+        let barrier = Arc::new(Barrier::new(2));
+        let mut handles = Vec::new();
+        for me in 0..2usize {
+            let (sh, barrier, pid) = (Arc::clone(&sh), Arc::clone(&barrier), self.e3_pids[me]);
+            handles.push(std::thread::spawn(move || -> Result<(Instant, Instant, u64), BenchError> {
+                let task = Task::enter(pid);
+                if task.is_err() {
+                    sh.failed.store(true, Ordering::SeqCst);
+                }
+                barrier.wait();
+                let _task = task.map_err(kerr("task enter"))?;
+                if sh.failed.load(Ordering::SeqCst) {
+                    return Err(BenchError::Check("E3: the peer could not enter its process".into()));
+                }
+                WOKEN.with(|w| w.set(false));
+                let s = Instant::now();
+                let done = if me == 0 { bench_loop_e3_producer(&sh, n) } else { bench_loop_e3_consumer(&sh, n) };
+                Ok((s, Instant::now(), done))
+            }));
+        }
+        let mut start: Option<Instant> = None;
+        let mut end: Option<Instant> = None;
+        let mut items = u64::MAX;
+        for h in handles {
+            let (s, e, d) = h.join().map_err(|_| BenchError::Check("E3 thread panicked".into()))??;
+            start = Some(start.map_or(s, |x| x.min(s)));
+            end = Some(end.map_or(e, |x| x.max(e)));
+            items = items.min(d);
+        }
+        check(!sh.failed.load(Ordering::SeqCst), "E3 protocol")?;
+        let d = match (start, end) {
+            (Some(s), Some(e)) => e - s,
+            _ => Duration::ZERO,
+        };
+        Ok((d, E3Stats { items, kills: sh.kills.load(Ordering::Relaxed) }))
+    }
+
+    /// Allocates `k` blocks of 32 bytes from the best and pool regions,
+    /// checks they are distinct and writable, frees them (E5 self-check).
+    pub(crate) fn check_regions(&mut self, k: usize) -> Result<(), BenchError> {
+        for region in [self.best, self.pool] {
+            let mut ptrs = Vec::with_capacity(k);
+            for i in 0..k {
+                // SAFETY: a live region.
+                let p = unsafe { ffi::vmalloc_alloc(region, 32) };
+                check(!p.is_null(), "E5 allocation")?;
+                // SAFETY: the block is 32 bytes.
+                unsafe { std::ptr::write_bytes(p, i as u8, 32) };
+                ptrs.push(p);
+            }
+            for (i, &p) in ptrs.iter().enumerate() {
+                // SAFETY: reading back within the block.
+                check(unsafe { *p.add(31) } == i as u8, "E5 blocks are distinct and writable")?;
+            }
+            let mut sorted = ptrs.clone();
+            sorted.sort();
+            sorted.dedup();
+            check(sorted.len() == k, "E5 pointers are distinct")?;
+            for p in ptrs {
+                // SAFETY: each block once.
+                check(unsafe { ffi::vmalloc_free(region, p) } == 0, "E5 free")?;
+            }
+            // SAFETY: a live region.
+            check(unsafe { ffi::vmalloc_check(region) } == 0, "E5 region consistency")?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Suite {
+    fn drop(&mut self) {
+        // SAFETY: the client and pool region were created in `new` and are not used afterwards.
+        unsafe {
+            ffi::rpc_client_destroy(self.client);
+            ffi::vmalloc_region_close(self.pool);
+            libc::close(self.host_pipe[0]);
+            libc::close(self.host_pipe[1]);
+        }
+        let _ = sys::close(self.file_fd);
+        let _ = sys::close(self.pipe[0]);
+        let _ = sys::close(self.pipe[1]);
+    }
+}
+
+/// Decodes an RPC call message (RFC 5531 header, AUTH_NONE) of the benchmark
+/// procedure with an XDR decoder independent of the kernel's, and checks it
+/// carries exactly the fixture's arguments: decode(encode(x)) == x.
+pub(crate) fn check_call_message(msg: &[u8], fx: &RpcFixture) -> Result<(), BenchError> {
+    struct Dec<'a>(&'a [u8], usize);
+    impl Dec<'_> {
+        fn u32(&mut self) -> Result<u32, BenchError> {
+            let b = self.0.get(self.1..self.1 + 4).ok_or_else(|| BenchError::Check("E6 message too short".into()))?;
+            self.1 += 4;
+            Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+        }
+        fn bytes(&mut self, n: usize) -> Result<&[u8], BenchError> {
+            let padded = n.div_ceil(4) * 4;
+            let b = self.0.get(self.1..self.1 + n).ok_or_else(|| BenchError::Check("E6 message too short".into()))?;
+            self.1 += padded;
+            Ok(b)
+        }
+    }
+    let mut d = Dec(msg, 0);
+    let _xid = d.u32()?;
+    let header = [d.u32()?, d.u32()?, d.u32()?, d.u32()?, d.u32()?];
+    check(header == [0, 2, ffi::BENCH_PROG, ffi::BENCH_VERS, ffi::BENCH_PROCNUM], "E6 call header")?;
+    check([d.u32()?, d.u32()?, d.u32()?, d.u32()?] == [0, 0, 0, 0], "E6 AUTH_NONE credentials")?;
+    let a = d.u32()? as i32;
+    let b = ((d.u32()? as u64) << 32 | d.u32()? as u64) as i64;
+    let slen = d.u32()? as usize;
+    let s = d.bytes(slen)?.to_vec();
+    let alen = d.u32()? as usize;
+    let mut arr = Vec::with_capacity(alen);
+    for _ in 0..alen {
+        arr.push(d.u32()? as i32);
+    }
+    check(d.1 == msg.len(), "E6 message length")?;
+    check(a == fx.args.a && b == fx.args.b, "E6 scalar arguments round-trip")?;
+    check(s == fx.string(), "E6 string argument round-trips")?;
+    check(arr == fx.array(), "E6 array argument round-trips")
+}

@@ -1,0 +1,197 @@
+//! The report: a text table, a self-contained HTML page (inline SVG bar
+//! charts, no JavaScript) and JSON.
+
+use std::fmt::Write as _;
+
+use crate::callgrind::FnCost;
+use crate::exp::Experiment;
+
+/// One experiment's measurements.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ExpResult {
+    /// The experiment (serialized through `key`).
+    #[serde(skip)]
+    pub experiment: Experiment,
+    /// Its key.
+    pub key: String,
+    /// Its label.
+    pub label: String,
+    /// Exactly what one operation is.
+    pub what: String,
+    /// Operations per timed batch.
+    pub ops_per_batch: u64,
+    /// Batches measured.
+    pub batches: usize,
+    /// Median ns/op over batches.
+    pub median_ns: f64,
+    /// 10th percentile ns/op.
+    pub p10_ns: f64,
+    /// 90th percentile ns/op.
+    pub p90_ns: f64,
+    /// Instructions per operation (callgrind), if counted.
+    pub instructions: Option<f64>,
+}
+
+/// The whole run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KernelReport {
+    /// Per experiment, in run order.
+    pub results: Vec<ExpResult>,
+    /// E1's instructions per operation by function (inclusive, self), largest first.
+    pub e1_breakdown: Vec<FnCost>,
+    /// What happened with callgrind.
+    pub callgrind_note: String,
+    /// Processes in the kernel's table during E2/E2'.
+    pub processes_in_table: i32,
+    /// Median `kill` calls per item in E3.
+    pub e3_kills_per_item: Option<f64>,
+    /// Whether this was a quick run.
+    pub quick: bool,
+}
+
+fn fmt_opt(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".to_string(), |x| format!("{x:.1}"))
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+impl KernelReport {
+    /// The result of experiment `e`, if it ran.
+    pub fn get(&self, e: Experiment) -> Option<&ExpResult> {
+        self.results.iter().find(|r| r.experiment == e)
+    }
+
+    /// A plain-text table (ns/op median, p10, p90, instructions/op) and the E1 breakdown.
+    pub fn render_table(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "{:<36} {:>10} {:>10} {:>10} {:>12}",
+            "experiment (generic kernel)", "median ns", "p10 ns", "p90 ns", "instr/op"
+        );
+        let _ = writeln!(s, "{}", "-".repeat(82));
+        for r in &self.results {
+            let _ = writeln!(
+                s,
+                "{:<36} {:>10.1} {:>10.1} {:>10.1} {:>12}",
+                r.label,
+                r.median_ns,
+                r.p10_ns,
+                r.p90_ns,
+                fmt_opt(r.instructions)
+            );
+        }
+        let _ = writeln!(s, "\nprocesses in the kernel table (E2/E2'): {}", self.processes_in_table);
+        if let Some(k) = self.e3_kills_per_item {
+            let _ = writeln!(s, "E3 kill(peer, SIGUSR1) calls per item (median): {k:.3}");
+        }
+        let _ = writeln!(s, "{}", self.callgrind_note);
+        if !self.e1_breakdown.is_empty() {
+            let _ = writeln!(s, "\nE1 instructions per write by function (inclusive / self):");
+            for f in &self.e1_breakdown {
+                let _ = writeln!(s, "  {:>9.1} {:>9.1}  {}", f.inclusive, f.self_cost, f.function);
+            }
+        }
+        s
+    }
+
+    fn svg_bars(&self, title: &str, unit: &str, value: impl Fn(&ExpResult) -> Option<f64>) -> String {
+        let rows: Vec<(&ExpResult, f64)> =
+            self.results.iter().filter_map(|r| value(r).filter(|v| v.is_finite()).map(|v| (r, v))).collect();
+        let max = rows.iter().map(|&(_, v)| v).fold(0.0f64, f64::max).max(1e-9);
+        let (label_w, bar_w, row_h) = (300.0, 420.0, 22.0);
+        let h = 30.0 + row_h * rows.len() as f64;
+        let mut s = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{h}\" font-family=\"monospace\" font-size=\"12\">\
+             <text x=\"0\" y=\"16\" font-weight=\"bold\">{}</text>",
+            label_w + bar_w + 110.0,
+            esc(title)
+        );
+        for (i, (r, v)) in rows.iter().enumerate() {
+            let y = 26.0 + row_h * i as f64;
+            let w = (v / max * bar_w).max(1.0);
+            let fill = if r.key.starts_with("host") { "#999999" } else { "#3a6ea5" };
+            let _ = write!(
+                s,
+                "<text x=\"0\" y=\"{}\">{}</text><rect x=\"{label_w}\" y=\"{y}\" width=\"{w:.1}\" height=\"{}\" fill=\"{fill}\"/>\
+                 <text x=\"{:.1}\" y=\"{}\">{v:.1} {unit}</text>",
+                y + 14.0,
+                esc(&r.label),
+                row_h - 6.0,
+                label_w + w + 6.0,
+                y + 14.0
+            );
+        }
+        s.push_str("</svg>");
+        s
+    }
+
+    /// A self-contained HTML page with the table, SVG bar charts and the E1 breakdown.
+    pub fn render_html(&self) -> String {
+        let mut s = String::from(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>jitty bench kernel</title>\
+             <style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 8px;text-align:right}\
+             td.l,th.l{text-align:left}table{border-collapse:collapse}tr:nth-child(even){background:#f2f2f2}</style>\
+             </head><body><h1>jitty kernel: generic-path baselines (E1&ndash;E6)</h1>",
+        );
+        let _ = write!(
+            s,
+            "<p>Native generic kernel through the syscall ABI (GFT). {} run; median of per-batch ns/op over \
+             round-robin batches; instructions/op from callgrind. Processes in the table: {}.</p>",
+            if self.quick { "Quick" } else { "Full" },
+            self.processes_in_table
+        );
+        s.push_str(
+            "<table><tr><th class=\"l\">experiment</th><th>median ns/op</th><th>p10</th><th>p90</th>\
+             <th>instr/op</th><th>ops/batch</th><th>batches</th><th class=\"l\">what is measured</th></tr>",
+        );
+        for r in &self.results {
+            let _ = write!(
+                s,
+                "<tr><td class=\"l\">{}</td><td>{:.1}</td><td>{:.1}</td><td>{:.1}</td><td>{}</td><td>{}</td>\
+                 <td>{}</td><td class=\"l\">{}</td></tr>",
+                esc(&r.label),
+                r.median_ns,
+                r.p10_ns,
+                r.p90_ns,
+                fmt_opt(r.instructions),
+                r.ops_per_batch,
+                r.batches,
+                esc(&r.what)
+            );
+        }
+        s.push_str("</table>");
+        let _ = write!(s, "<p>{}</p>", esc(&self.callgrind_note));
+        if let Some(k) = self.e3_kills_per_item {
+            let _ = write!(s, "<p>E3: {k:.3} kill(peer, SIGUSR1) per item (median).</p>");
+        }
+        s.push_str(&self.svg_bars("ns/op (median)", "ns", |r| Some(r.median_ns)));
+        s.push_str("<br>");
+        s.push_str(&self.svg_bars("instructions/op (callgrind)", "Ir", |r| r.instructions));
+        if !self.e1_breakdown.is_empty() {
+            s.push_str(
+                "<h2>E1: instructions per 1-byte pipe write, by function</h2><table>\
+                 <tr><th>inclusive</th><th>self</th><th class=\"l\">function</th></tr>",
+            );
+            for f in &self.e1_breakdown {
+                let _ = write!(
+                    s,
+                    "<tr><td>{:.1}</td><td>{:.1}</td><td class=\"l\">{}</td></tr>",
+                    f.inclusive,
+                    f.self_cost,
+                    esc(&f.function)
+                );
+            }
+            s.push_str("</table>");
+        }
+        s.push_str("</body></html>\n");
+        s
+    }
+
+    /// The report as JSON (non-finite numbers become `null`).
+    pub fn render_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a report of plain numbers and strings serializes")
+    }
+}
