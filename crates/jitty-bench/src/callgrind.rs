@@ -4,7 +4,7 @@
 //! each loop's instructions, divided by its operation count.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crate::BenchError;
@@ -171,17 +171,6 @@ pub fn breakdown(
         .collect();
     v.sort_by(|a, b| b.inclusive.total_cmp(&a.inclusive).then(a.function.cmp(&b.function)));
     v
-}
-
-/// Where to find the probe binary: `JITTY_BENCH_PROBE`, else next to the
-/// running executable (or one directory up, for test binaries in `deps/`).
-pub fn find_probe() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("JITTY_BENCH_PROBE") {
-        return Some(PathBuf::from(p));
-    }
-    let exe = std::env::current_exe().ok()?;
-    let dir = exe.parent()?;
-    [dir.join("jitty-bench-probe"), dir.parent()?.join("jitty-bench-probe")].into_iter().find(|p| p.is_file())
 }
 
 #[cfg(test)]

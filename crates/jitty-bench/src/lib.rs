@@ -7,7 +7,8 @@
 //!
 //! * Time: batches run round-robin across experiments (noise hits all
 //!   equally); per experiment the median, p10 and p90 of ns/op over batches.
-//! * Instructions: the `jitty-bench-probe` binary runs under
+//! * Instructions: a probe command (`jitty bench probe KEY=N...`, which calls
+//!   [`run_probe`]) runs under
 //!   `valgrind --tool=callgrind --toggle-collect=*bench_loop_*`; each
 //!   experiment's `bench_loop_*` inclusive cost / operations. E1 also gets a
 //!   per-function breakdown. Skipped (and said so) without valgrind.
@@ -71,7 +72,8 @@ pub struct KernelBenchOptions {
     pub experiments: Vec<Experiment>,
     /// Count instructions with callgrind (skipped if valgrind is missing).
     pub callgrind: bool,
-    /// The probe binary (default: [`find_probe`](callgrind::find_probe) rules).
+    /// The probe program run under callgrind: it must call [`run_probe`]
+    /// with the `KEY=N` pairs it is given (after `probe_args`).
     pub probe: Option<PathBuf>,
     /// Arguments the probe needs before `KEY=N...` (e.g. a subcommand).
     pub probe_args: Vec<String>,
@@ -168,8 +170,8 @@ pub fn run(opts: &KernelBenchOptions) -> Result<KernelReport> {
     } else if !callgrind::available() {
         "callgrind skipped: valgrind/callgrind_annotate not found".to_string()
     } else {
-        match opts.probe.clone().or_else(callgrind::find_probe) {
-            None => "callgrind skipped: jitty-bench-probe binary not found (set JITTY_BENCH_PROBE)".to_string(),
+        match opts.probe.clone() {
+            None => "callgrind skipped: no probe program given".to_string(),
             Some(probe) => {
                 say("  callgrind: all experiments\n".into());
                 let dir = opts.out_dir.clone().unwrap_or_else(std::env::temp_dir);
