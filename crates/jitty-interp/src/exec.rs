@@ -284,13 +284,47 @@ impl Interpreter {
         let res = std::thread::Builder::new()
             .name("jitty-main".into())
             .stack_size(MAIN_STACK)
-            .spawn(move || me.call(f, &call_args))
+            .spawn(move || {
+                for c in me.structors("llvm.global_ctors") {
+                    me.call(c, &[])?;
+                }
+                let r = me.call(f, &call_args)?;
+                for d in me.structors("llvm.global_dtors") {
+                    me.call(d, &[])?;
+                }
+                Ok(r)
+            })
             .map_err(|e| InterpError::new(Trap::BadCall, entry, "entry", format!("cannot spawn: {e}")))?
             .join()
             .map_err(|_| InterpError::new(Trap::BadCall, entry, "entry", "interpreter thread panicked"))?;
         drop(owned);
         let r = res?;
         Ok(r.first().copied().unwrap_or(0) as u32 as i32)
+    }
+
+    /// The functions listed in `@llvm.global_ctors` / `@llvm.global_dtors`
+    /// (`{ i32 priority, ptr fn, ptr data }` entries), by ascending priority.
+    fn structors(&self, name: &str) -> Vec<FuncId> {
+        let m = self.inner.image.module();
+        let Some(jitty_ir::Symbol::Global(g)) = m.symbol(name) else { return Vec::new() };
+        let Some(init) = m.global(g).init else { return Vec::new() };
+        let jitty_ir::ConstData::Aggregate { elems, .. } = m.constant(init) else { return Vec::new() };
+        let mut out: Vec<(u128, FuncId)> = Vec::new();
+        for &e in elems {
+            let jitty_ir::ConstData::Aggregate { elems: fields, .. } = m.constant(e) else { continue };
+            let prio = match fields.first().map(|&c| m.constant(c)) {
+                Some(jitty_ir::ConstData::Int { bits, .. }) => *bits,
+                _ => u128::MAX,
+            };
+            if let Some(jitty_ir::ConstData::Func { id, .. }) = fields.get(1).map(|&c| m.constant(c))
+                && !m.func(*id).is_declaration()
+                && m.func(*id).params.is_empty()
+            {
+                out.push((prio, *id));
+            }
+        }
+        out.sort_by_key(|p| p.0);
+        out.into_iter().map(|p| p.1).collect()
     }
 
     /// The lowered code of `func` (lowering it now if needed).
@@ -309,6 +343,7 @@ impl Inner {
         self.code[f.index()].get_or_init(|| Box::new(lower_in_image(&self.image, f)))
     }
 
+    #[allow(clippy::boxed_local)]
     fn locate(&self, f: &Lowered, e: Box<Fail>) -> InterpError {
         if let Some(l) = e.located {
             return l;
@@ -384,7 +419,7 @@ impl Inner {
         // SAFETY: `top + n <= regs_len`, inside the mapped register stack.
         let base = unsafe { ts.regs_base.add(top) };
         // SAFETY: the constant image fits the frame (consts.len() <= nslots).
-        unsafe { std::ptr::copy_nonoverlapping(f.consts.as_ptr(), base, f.consts.len()) };
+        unsafe { copy_slots(f.consts.as_ptr(), base, f.consts.len()) };
         ts.regs_top.set(top + n);
         let regs = Regs(base);
         let r = init(regs).and_then(|()| {
@@ -532,7 +567,11 @@ impl Inner {
                 Op::Ret { s, n, cost } => {
                     charge!(cost);
                     ts.fuel.set(fuel);
-                    r.copy(0, s, n);
+                    if n == 1 {
+                        r.set(0, r.get(s));
+                    } else {
+                        r.copy(0, s, n);
+                    }
                     return Ok(n);
                 }
                 Op::RetVoid { cost } => {
@@ -659,36 +698,34 @@ impl Inner {
                 }
                 Op::Select { d, c, t, f: fl } => r.set(d, if r.get(c) & 1 != 0 { r.get(t) } else { r.get(fl) }),
                 Op::SelectN { d, c, t, f: fl, n } => r.copy(d, if r.get(c) & 1 != 0 { t } else { fl }, n),
-                // SAFETY (all loads/stores): the address is the IR program's;
-                // validity is its obligation, as natively.
-                Op::Ld8 { d, a } => r.set(d, u64::from(unsafe { rd::<u8>(r.get(a)) })),
-                Op::Ld16 { d, a } => r.set(d, u64::from(unsafe { rd::<u16>(r.get(a)) })),
-                Op::Ld32 { d, a } => r.set(d, u64::from(unsafe { rd::<u32>(r.get(a)) })),
-                Op::Ld64 { d, a } => r.set(d, unsafe { rd::<u64>(r.get(a)) }),
+                Op::Ld8 { d, a } => r.set(d, u64::from(ld::<u8>(r.get(a)))),
+                Op::Ld16 { d, a } => r.set(d, u64::from(ld::<u16>(r.get(a)))),
+                Op::Ld32 { d, a } => r.set(d, u64::from(ld::<u32>(r.get(a)))),
+                Op::Ld64 { d, a } => r.set(d, ld::<u64>(r.get(a))),
                 Op::LdR { d, a, r: ri } => {
                     // SAFETY: as above; the destination has the repr's slots.
                     unsafe { mem::load_repr(&f.reprs[ri as usize], r.get(a), r.ptr(d)) }
                 }
-                Op::Ld8X { d, b, i, scale, off } => r.set(d, u64::from(unsafe { rd::<u8>(ea!(b, i, scale, off)) })),
-                Op::Ld16X { d, b, i, scale, off } => r.set(d, u64::from(unsafe { rd::<u16>(ea!(b, i, scale, off)) })),
-                Op::Ld32X { d, b, i, scale, off } => r.set(d, u64::from(unsafe { rd::<u32>(ea!(b, i, scale, off)) })),
-                Op::Ld64X { d, b, i, scale, off } => r.set(d, unsafe { rd::<u64>(ea!(b, i, scale, off)) }),
-                Op::Ld8O { d, a, off } => r.set(d, u64::from(unsafe { rd::<u8>(r.get(a).wrapping_add(off as u64)) })),
-                Op::Ld16O { d, a, off } => r.set(d, u64::from(unsafe { rd::<u16>(r.get(a).wrapping_add(off as u64)) })),
-                Op::Ld32O { d, a, off } => r.set(d, u64::from(unsafe { rd::<u32>(r.get(a).wrapping_add(off as u64)) })),
-                Op::Ld64O { d, a, off } => r.set(d, unsafe { rd::<u64>(r.get(a).wrapping_add(off as u64)) }),
-                Op::St8X { v, b, i, scale, off } => unsafe { wr::<u8>(ea!(b, i, scale, off), r.get(v) as u8) },
-                Op::St16X { v, b, i, scale, off } => unsafe { wr::<u16>(ea!(b, i, scale, off), r.get(v) as u16) },
-                Op::St32X { v, b, i, scale, off } => unsafe { wr::<u32>(ea!(b, i, scale, off), r.get(v) as u32) },
-                Op::St64X { v, b, i, scale, off } => unsafe { wr::<u64>(ea!(b, i, scale, off), r.get(v)) },
-                Op::St8O { v, a, off } => unsafe { wr::<u8>(r.get(a).wrapping_add(off as u64), r.get(v) as u8) },
-                Op::St16O { v, a, off } => unsafe { wr::<u16>(r.get(a).wrapping_add(off as u64), r.get(v) as u16) },
-                Op::St32O { v, a, off } => unsafe { wr::<u32>(r.get(a).wrapping_add(off as u64), r.get(v) as u32) },
-                Op::St64O { v, a, off } => unsafe { wr::<u64>(r.get(a).wrapping_add(off as u64), r.get(v)) },
-                Op::St8 { v, a } => unsafe { wr::<u8>(r.get(a), r.get(v) as u8) },
-                Op::St16 { v, a } => unsafe { wr::<u16>(r.get(a), r.get(v) as u16) },
-                Op::St32 { v, a } => unsafe { wr::<u32>(r.get(a), r.get(v) as u32) },
-                Op::St64 { v, a } => unsafe { wr::<u64>(r.get(a), r.get(v)) },
+                Op::Ld8X { d, b, i, scale, off } => r.set(d, u64::from(ld::<u8>(ea!(b, i, scale, off)))),
+                Op::Ld16X { d, b, i, scale, off } => r.set(d, u64::from(ld::<u16>(ea!(b, i, scale, off)))),
+                Op::Ld32X { d, b, i, scale, off } => r.set(d, u64::from(ld::<u32>(ea!(b, i, scale, off)))),
+                Op::Ld64X { d, b, i, scale, off } => r.set(d, ld::<u64>(ea!(b, i, scale, off))),
+                Op::Ld8O { d, a, off } => r.set(d, u64::from(ld::<u8>(r.get(a).wrapping_add(off as u64)))),
+                Op::Ld16O { d, a, off } => r.set(d, u64::from(ld::<u16>(r.get(a).wrapping_add(off as u64)))),
+                Op::Ld32O { d, a, off } => r.set(d, u64::from(ld::<u32>(r.get(a).wrapping_add(off as u64)))),
+                Op::Ld64O { d, a, off } => r.set(d, ld::<u64>(r.get(a).wrapping_add(off as u64))),
+                Op::St8X { v, b, i, scale, off } => st::<u8>(ea!(b, i, scale, off), r.get(v) as u8),
+                Op::St16X { v, b, i, scale, off } => st::<u16>(ea!(b, i, scale, off), r.get(v) as u16),
+                Op::St32X { v, b, i, scale, off } => st::<u32>(ea!(b, i, scale, off), r.get(v) as u32),
+                Op::St64X { v, b, i, scale, off } => st::<u64>(ea!(b, i, scale, off), r.get(v)),
+                Op::St8O { v, a, off } => st::<u8>(r.get(a).wrapping_add(off as u64), r.get(v) as u8),
+                Op::St16O { v, a, off } => st::<u16>(r.get(a).wrapping_add(off as u64), r.get(v) as u16),
+                Op::St32O { v, a, off } => st::<u32>(r.get(a).wrapping_add(off as u64), r.get(v) as u32),
+                Op::St64O { v, a, off } => st::<u64>(r.get(a).wrapping_add(off as u64), r.get(v)),
+                Op::St8 { v, a } => st::<u8>(r.get(a), r.get(v) as u8),
+                Op::St16 { v, a } => st::<u16>(r.get(a), r.get(v) as u16),
+                Op::St32 { v, a } => st::<u32>(r.get(a), r.get(v) as u32),
+                Op::St64 { v, a } => st::<u64>(r.get(a), r.get(v)),
                 Op::StR { v, a, r: ri } => {
                     // SAFETY: as above; the source has the repr's slots.
                     unsafe { mem::store_repr(&f.reprs[ri as usize], r.get(a), r.ptr(v)) }
@@ -752,15 +789,14 @@ impl Inner {
                 }
                 // SAFETY (memory intrinsics): addresses and lengths are the
                 // IR program's, as natively.
-                Op::MemCpy { d, s, n } => unsafe {
-                    std::ptr::copy(r.get(s) as *const u8, r.get(d) as *mut u8, r.get(n) as usize)
-                },
-                Op::MemMove { d, s, n } => unsafe {
-                    std::ptr::copy(r.get(s) as *const u8, r.get(d) as *mut u8, r.get(n) as usize)
-                },
-                Op::MemSet { d, v, n } => unsafe {
-                    std::ptr::write_bytes(r.get(d) as *mut u8, r.get(v) as u8, r.get(n) as usize)
-                },
+                Op::MemCpy { d, s, n } | Op::MemMove { d, s, n } => {
+                    // SAFETY: addresses and length are the IR program's, as natively.
+                    unsafe { std::ptr::copy(r.get(s) as *const u8, r.get(d) as *mut u8, r.get(n) as usize) }
+                }
+                Op::MemSet { d, v, n } => {
+                    // SAFETY: as for MemCpy.
+                    unsafe { std::ptr::write_bytes(r.get(d) as *mut u8, r.get(v) as u8, r.get(n) as usize) }
+                }
                 Op::Intr { info } => {
                     intrinsic(ts, f, r, info).map_err(|t| fail(t, pc - 1, ""))?;
                 }
@@ -803,7 +839,7 @@ impl Inner {
                     } else {
                         let n = pn.min(a.n);
                         // SAFETY: both windows hold these slots (lowering).
-                        unsafe { std::ptr::copy_nonoverlapping(r.ptr(a.slot), cr.ptr(ps), n as usize) };
+                        unsafe { copy_slots(r.ptr(a.slot), cr.ptr(ps), n as usize) };
                     }
                 }
             }
@@ -819,7 +855,7 @@ impl Inner {
                 let n = n.min(cs.dest_n);
                 // SAFETY: `base` holds `n` result slots; the destination
                 // window holds `dest_n >= n` slots.
-                unsafe { std::ptr::copy_nonoverlapping(base, r.ptr(cs.dest), n as usize) };
+                unsafe { copy_slots(base, r.ptr(cs.dest), n as usize) };
                 Ok(())
             }
             Err(e) => {
@@ -919,6 +955,40 @@ impl Inner {
         }
         Ok(())
     }
+}
+
+/// Copies `n` slots; a plain loop for the usual handful (avoids a libc
+/// `memmove` call per IR call).
+///
+/// # Safety
+/// Both ranges valid for `n` slots and not overlapping.
+#[inline(always)]
+unsafe fn copy_slots(src: *const u64, dst: *mut u64, n: usize) {
+    if n <= 32 {
+        for i in 0..n {
+            // SAFETY: `i < n`, both ranges valid per the caller.
+            unsafe { *dst.add(i) = *src.add(i) };
+        }
+    } else {
+        // SAFETY: per the caller.
+        unsafe { std::ptr::copy_nonoverlapping(src, dst, n) };
+    }
+}
+
+/// A load executed on behalf of the IR program.
+#[inline(always)]
+fn ld<T: Copy>(addr: u64) -> T {
+    // SAFETY: the interpreter runs the program on real process memory; the
+    // validity of this address is the IR program's obligation exactly as it
+    // is for the program compiled natively (jitty's reference semantics).
+    unsafe { rd::<T>(addr) }
+}
+
+/// A store executed on behalf of the IR program.
+#[inline(always)]
+fn st<T: Copy>(addr: u64, v: T) {
+    // SAFETY: as for `ld`.
+    unsafe { wr::<T>(addr, v) }
 }
 
 fn vararg_size(a: &crate::lower::ArgSlot) -> (u64, u64) {
@@ -1369,6 +1439,16 @@ fn intrinsic(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Tr
                 };
             }
             set_scalar(r, d, elem, acc);
+        }
+        I::CttzElts => {
+            // Index of the first set lane of an <N x i1>; N when none is set
+            // (the poison case of `is_zero_poison` gets the same answer).
+            let (&Repr::V { elem, len, .. }, &Repr::S(out)) = (&it.arg_repr, &it.ret_repr) else {
+                return Err(Trap::Unsupported);
+            };
+            let n = elem.slots();
+            let first = (0..len).find(|&l| get_scalar(r, a[0] + l * n, elem) != 0).unwrap_or(len);
+            set_scalar(r, d, out, u128::from(first));
         }
         _ => return Err(Trap::Unsupported),
     }

@@ -1,3 +1,4 @@
+//! Test program: trait objects, sorting, i128 arithmetic, overflow checks, malloc/free.
 #![no_std]
 #![no_main]
 use core::panic::PanicInfo;
