@@ -200,6 +200,19 @@ declare i32 @llvm.fptosi.sat.i32.f64(double)
 
 #[test]
 fn calls_switch_and_traps() {
+    // Each interpreted call also uses native stack (the interpreter recurses
+    // per IR call, as `run_main`'s 1 GiB program thread allows for); a
+    // libtest thread's default 2 MiB does not hold 1000 release-build
+    // frames, so this runs on a thread sized like a program's main thread.
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(calls_switch_and_traps_on_a_big_stack)
+        .expect("spawn")
+        .join()
+        .expect("no panic");
+}
+
+fn calls_switch_and_traps_on_a_big_stack() {
     let it = load(
         r#"
 %pair = type { i64, i64 }
