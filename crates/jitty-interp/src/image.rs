@@ -203,6 +203,7 @@ impl ConstEval<'_> {
         let m = self.m;
         Ok(match m.constant(id) {
             ConstData::Int { bits, .. } => *bits,
+            ConstData::WideInt { .. } => return Err("an integer wider than 128 bits in a scalar context".into()),
             ConstData::Float { ty, bits } => match m.types.float_kind(*ty).and_then(sem::Fk::of) {
                 Some(sem::Fk::F80) => u128::from(sem::f80_to_f64(*bits).to_bits()),
                 Some(_) => *bits,
@@ -362,7 +363,16 @@ impl ConstEval<'_> {
                 }
             }
             Repr::W(bits) => {
-                // Integer constants are stored as 128 bits: a set bit 127 is
+                if let ConstData::WideInt { words, .. } = m.constant(id) {
+                    let mut w = [0u64; sem::WIDE_LIMBS];
+                    let n = words.len().min(sem::WIDE_LIMBS);
+                    w[..n].copy_from_slice(&words[..n]);
+                    sem::wide_norm(&mut w, *bits);
+                    let n = out.len();
+                    out.copy_from_slice(&w[..n]);
+                    return Ok(());
+                }
+                // Integer constants up to 128 bits: a set bit 127 is
                 // taken as a negative value and sign-extended (the common
                 // case of masks written as negative decimals).
                 let v = self.scalar(id)?;

@@ -97,6 +97,27 @@ define void @set(ptr %p, i32 %v) {
     assert_eq!(mem[0], 0x1f);
 }
 
+/// A mask that needs all 136 bits (clang emits these for bitfield storage
+/// words at -O0; csmith seed 176): it must not be truncated to 128 bits.
+#[test]
+fn wide_constant_beyond_128_bits() {
+    let it = load(
+        r#"
+define void @mask(ptr %p) {
+  %w = load i136, ptr %p, align 1
+  %m = and i136 %w, -21778071472798856859830139663659539890177
+  store i136 %m, ptr %p, align 1
+  ret void
+}
+"#,
+    );
+    let mut mem = [0xffu8; 17];
+    call1_void(&it, "mask", &[mem.as_mut_ptr() as u64]);
+    // The mask's 136-bit two's complement, little-endian (computed with
+    // Python's arbitrary-precision integers).
+    assert_eq!(mem, [255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 127, 0, 0, 0, 192]);
+}
+
 fn call1_void(it: &Interpreter, name: &str, args: &[u64]) {
     it.call_by_name(name, args).unwrap_or_else(|e| panic!("{name}: {e}"));
 }

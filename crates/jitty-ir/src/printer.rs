@@ -310,6 +310,8 @@ fn write_const(out: &mut String, m: &Module, c: ConstId) {
                 let _ = write!(out, "{}", sign_extend(*bits, width));
             }
         }
+        // LLVM reads an unsigned decimal that fits the width as the same bits.
+        ConstData::WideInt { words, .. } => out.push_str(&crate::constant::wide_to_decimal(words)),
         ConstData::Float { ty, bits } => write_float(out, m.types.float_kind(*ty).unwrap_or(FloatKind::Double), *bits),
         ConstData::Null(_) => out.push_str("null"),
         ConstData::Zero(_) => out.push_str("zeroinitializer"),

@@ -8,7 +8,8 @@
 //! 2. A global's initializer has the global's value type; an alias's aliasee
 //!    is a pointer-typed constant; a personality is pointer-typed.
 //! 3. Every referenced [`ConstId`], function, global and alias exists; integer
-//!    constants fit their width; aggregate constants have as many elements as
+//!    constants fit their width (wide constants: one word per 64 bits, none
+//!    of them above the width); aggregate constants have as many elements as
 //!    their type and each element has the member's type.
 //!
 //! **Blocks**
@@ -145,6 +146,16 @@ impl<'a> Verifier<'a> {
                     Some(w) if truncate_bits(*bits, w.min(128)) == *bits => {}
                     Some(w) => self.err(at, format!("{id}: integer constant does not fit i{w}")),
                     None => self.err(at, format!("{id}: integer constant of non-integer type")),
+                },
+                ConstData::WideInt { ty, words } => match m.types.int_bits(*ty) {
+                    Some(w) if w > 128 && words.len() == w.div_ceil(64) as usize => {
+                        let mut masked = words.clone();
+                        crate::constant::mask_wide(&mut masked, w);
+                        if masked != *words {
+                            self.err(at, format!("{id}: wide integer constant has bits above i{w}"));
+                        }
+                    }
+                    _ => self.err(at, format!("{id}: wide integer constant of a type that is not wider than i128")),
                 },
                 ConstData::Float { ty, .. } if m.types.float_kind(*ty).is_none() => {
                     self.err(at, format!("{id}: float constant of non-float type"))

@@ -242,6 +242,7 @@ impl<'a, 'm> FnLower<'a, 'm> {
                 let Scalar::Int(w) = s else { return Err(self.unsup("integer constant of non-integer type")) };
                 vec![self.iconst(w, *bits)]
             }
+            ConstData::WideInt { .. } => return Err(self.unsup("integer constant wider than 128 bits")),
             ConstData::Float { ty, bits } => match self.scalar(*ty)? {
                 Scalar::F32 => vec![self.b.ins().f32const(Ieee32::with_bits(*bits as u32))],
                 Scalar::F64 => vec![self.b.ins().f64const(Ieee64::with_bits(*bits as u64))],

@@ -61,7 +61,7 @@ pub fn parse_module(src: &str, filename: &str) -> Result<jitty_ir::Module> {
 }
 
 /// Parses a module and also returns the constructs that parsed but are not
-/// executable (inline asm, integers wider than 128 bits, scalable vectors,
+/// executable (inline asm, scalable vectors,
 /// metadata operands of calls that were kept, ...), with their locations.
 ///
 /// Inline asm callees are represented as `undef` of type `ptr`; such a call is

@@ -126,6 +126,14 @@ enum Engine {
 }
 
 fn main() -> ExitCode {
+    // Rust's runtime starts with SIGPIPE ignored. Restore the default: a
+    // program under `jitty exec` must see the disposition it would have
+    // natively (killed by SIGPIPE, not EPIPE), and jitty's own output into a
+    // closed pipe (`jitty ir check f.ll | head`) then ends jitty quietly like
+    // any Unix tool instead of panicking.
+    // SAFETY: setting a signal disposition to SIG_DFL before any thread is
+    // started; no handler code of ours is involved.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -8,6 +8,9 @@
 //! * jitty's printer over every corpus module: `llvm-as-22` accepts the
 //!   printed text, and reading it back gives an equivalent module.
 //!
+//! * Process-level behaviour a program can observe (signal dispositions)
+//!   matches its native build.
+//!
 //! The oracles are native execution and LLVM's own assembler. The tools come
 //! from `scripts/setup.sh`; without them these tests fail and say so.
 
@@ -100,4 +103,36 @@ fn printer_output_is_accepted_by_llvm_as_and_round_trips_over_the_corpus() {
     }
     println!("printer: {} corpus modules round-trip and pass llvm-as-22", files.len());
     std::fs::remove_dir_all(&scratch).ok();
+}
+
+/// A program writing into a pipe with no reader is killed by SIGPIPE natively;
+/// under jitty it must be too (Rust's runtime ignores SIGPIPE unless jitty
+/// restores the default), on both engines.
+#[test]
+fn programs_see_the_native_sigpipe_disposition() {
+    use std::os::unix::process::ExitStatusExt;
+    let tools = Tools::from_env();
+    require_tools(&tools);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/sigpipe.c");
+    let dir = std::env::temp_dir().join(format!("jitty-sigpipe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (native, ll) = (dir.join("sigpipe"), dir.join("sigpipe.ll"));
+    let cc = |args: &[&std::ffi::OsStr]| {
+        let ok = std::process::Command::new(&tools.clang).args(args).status().expect("clang runs").success();
+        assert!(ok, "clang failed on {}", src.display());
+    };
+    cc(&["-O2".as_ref(), src.as_os_str(), "-o".as_ref(), native.as_os_str()]);
+    cc(&["-O2".as_ref(), "-S".as_ref(), "-emit-llvm".as_ref(), src.as_os_str(), "-o".as_ref(), ll.as_os_str()]);
+    let expected = std::process::Command::new(&native).output().unwrap();
+    assert_eq!(expected.status.signal(), Some(libc::SIGPIPE), "native run: {:?}", expected.status);
+    for engine in ["interp", "jit"] {
+        let got = std::process::Command::new(env!("CARGO_BIN_EXE_jitty"))
+            .args(["exec", "--engine", engine])
+            .arg(&ll)
+            .output()
+            .unwrap();
+        assert_eq!(got.status.signal(), expected.status.signal(), "{engine}: {:?}", got.status);
+        assert_eq!(got.stdout, expected.stdout, "{engine}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -277,6 +277,13 @@ impl Parser<'_> {
         let tyd = self.m.types.get(ty).clone();
         let data = match self.tok.kind {
             Kind::Int | Kind::HexInt | Kind::Float | Kind::HexFloat => match tyd {
+                TypeData::Int(w) if w > 128 && self.tok.kind == Kind::Int => {
+                    let text = self.text(self.tok);
+                    let words = jitty_ir::constant::wide_from_decimal(text, w)
+                        .ok_or_else(|| self.err_at(self.tok.start, format!("invalid integer constant `{text}`")))?;
+                    self.bump();
+                    ConstData::WideInt { ty, words }
+                }
                 TypeData::Int(w) if matches!(self.tok.kind, Kind::Int | Kind::HexInt) => {
                     ConstData::Int { ty, bits: self.int_literal(w)? }
                 }
