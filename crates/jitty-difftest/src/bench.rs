@@ -21,7 +21,10 @@
 //! With `--jit`, three more measurements: `lli`'s default ORC JIT total
 //! time, `llc -O2 -filetype=obj` compile time of the same module, and each
 //! engine's own compile time when the engine reports it on stderr as a line
-//! `jitty-stat: compile_ms=<float>` (left empty otherwise).
+//! `jitty-stat: compile_ms=<float> functions=<n>` (left empty otherwise).
+//! Per-function columns divide a module's compile time by its number of
+//! functions, for the engine and for `llc` alike (llc's time includes its
+//! process start and parsing, so its per-function figure is an upper bound).
 
 use crate::cache::Cache;
 use crate::compare::{Verdict, compare};
@@ -130,6 +133,8 @@ struct Program {
 struct Cell {
     samples: Vec<f64>,
     compile_ms: Vec<f64>,
+    /// Functions the engine's unit covered (`jitty-stat: functions=N`).
+    functions: Option<f64>,
     problem: Option<String>,
 }
 
@@ -155,11 +160,16 @@ pub fn median(v: &[f64]) -> Option<f64> {
 
 /// Parses `jitty-stat: compile_ms=X` from an engine's stderr.
 pub fn parse_compile_ms(stderr: &[u8]) -> Option<f64> {
+    parse_stat(stderr, "compile_ms")
+}
+
+/// Parses the number after `KEY=` on an engine's `jitty-stat:` lines.
+pub fn parse_stat(stderr: &[u8], key: &str) -> Option<f64> {
     String::from_utf8_lossy(stderr)
         .lines()
         .filter_map(|l| l.trim().strip_prefix("jitty-stat:"))
         .flat_map(str::split_whitespace)
-        .find_map(|w| w.strip_prefix("compile_ms=").and_then(|v| v.parse().ok()))
+        .find_map(|w| w.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
 }
 
 fn prepare(cfg: &BenchConfig, tools: &Tools) -> Result<Vec<Program>> {
@@ -260,6 +270,7 @@ pub fn run_bench(cfg: &BenchConfig, tools: &Tools) -> Result<String> {
                         if let Some(c) = parse_compile_ms(&out.stderr) {
                             cell.compile_ms.push(c);
                         }
+                        cell.functions = cell.functions.or(parse_stat(&out.stderr, "functions"));
                     }
                 }
                 cell.samples.push(ms);
@@ -346,12 +357,12 @@ fn rows(
     for e in &cfg.engines {
         head.extend([format!("{} ms", e.label), "vs native".into(), "vs lli-interp".into()]);
         if cfg.jit {
-            head.push(format!("{} compile ms", e.label));
+            head.extend([format!("{} compile ms", e.label), format!("{} ms/fn", e.label)]);
         }
     }
     head.extend(["lli-interp ms".into(), "vs native".into()]);
     if cfg.jit {
-        head.extend(["lli-orc ms".into(), "vs native".into(), "llc -O2 ms".into()]);
+        head.extend(["lli-orc ms".into(), "vs native".into(), "llc -O2 ms".into(), "llc ms/fn".into()]);
     }
     let mut body = Vec::new();
     for (pi, p) in programs.iter().enumerate() {
@@ -361,17 +372,29 @@ fn rows(
         let native = m(Config::Native);
         let interp = m(Config::LliInterp);
         let mut row = vec![p.name.clone(), cell_ms(Config::Native)];
+        // Functions in the module, as the first engine that compiles reports them.
+        let functions = (0..cfg.engines.len())
+            .find_map(|i| idx(Config::Engine(i)).and_then(|ci| cells[pi][ci].functions))
+            .filter(|&n| n > 0.0);
+        let per_fn = |ms: Option<f64>| fmt_ms(ms.zip(functions).map(|(ms, n)| ms / n));
         for i in 0..cfg.engines.len() {
             let e = m(Config::Engine(i));
             row.extend([cell_ms(Config::Engine(i)), fmt_ratio(e, native), fmt_ratio(e, interp)]);
             if cfg.jit {
-                let compile = idx(Config::Engine(i)).and_then(|ci| median(&cells[pi][ci].compile_ms));
-                row.push(fmt_ms(compile));
+                let cell = idx(Config::Engine(i)).map(|ci| &cells[pi][ci]);
+                let compile = cell.and_then(|c| median(&c.compile_ms));
+                let fns = cell.and_then(|c| c.functions).filter(|&n| n > 0.0);
+                row.extend([fmt_ms(compile), fmt_ms(compile.zip(fns).map(|(ms, n)| ms / n))]);
             }
         }
         row.extend([cell_ms(Config::LliInterp), fmt_ratio(interp, native)]);
         if cfg.jit {
-            row.extend([cell_ms(Config::LliOrc), fmt_ratio(m(Config::LliOrc), native), cell_ms(Config::Llc)]);
+            row.extend([
+                cell_ms(Config::LliOrc),
+                fmt_ratio(m(Config::LliOrc), native),
+                cell_ms(Config::Llc),
+                per_fn(m(Config::Llc)),
+            ]);
         }
         body.push(row);
     }
@@ -576,5 +599,7 @@ mod tests {
     fn compile_stat() {
         assert_eq!(parse_compile_ms(b"x\njitty-stat: parse_ms=1 compile_ms=12.5\n"), Some(12.5));
         assert_eq!(parse_compile_ms(b"jitty: error\n"), None);
+        assert_eq!(parse_stat(b"jitty-stat: compile_ms=3 functions=12\n", "functions"), Some(12.0));
+        assert_eq!(parse_stat(b"jitty-stat: functions_x=1\n", "functions"), None);
     }
 }

@@ -90,6 +90,10 @@ pub struct RunStats {
     pub compile_time: Duration,
     /// Functions compiled (JIT only).
     pub compiled: usize,
+    /// Defined functions the JIT was given (compiled + fallbacks).
+    pub functions: usize,
+    /// Compile time of each compiled function (lowering + code generation).
+    pub per_function: Vec<(String, Duration)>,
     /// Functions the JIT left to the interpreter, with the reason.
     pub fallbacks: Vec<String>,
     /// Bytes of machine code produced.
@@ -176,6 +180,8 @@ fn run_jit(
     let stats = RunStats {
         compile_time: started.elapsed(),
         compiled: unit.functions().len(),
+        functions: funcs.len(),
+        per_function: unit.functions().iter().map(|f| (f.name.clone(), f.compile_time)).collect(),
         fallbacks: unit.failures().iter().map(ToString::to_string).collect(),
         code_size: unit.code_size(),
     };

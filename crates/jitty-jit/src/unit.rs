@@ -20,6 +20,7 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 /// Cranelift optimization level.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
@@ -61,6 +62,10 @@ pub struct CompiledFunc {
     pub clif: Option<String>,
     /// Disassembly, when [`JitOptions::dump_asm`] was set.
     pub asm: Option<String>,
+    /// Time to lower this function to CLIF and compile it to machine code
+    /// (the unit's finalization, shared by all its functions, is not
+    /// included).
+    pub compile_time: Duration,
 }
 
 /// A compiled, executable unit.
@@ -140,7 +145,7 @@ fn isa(opt: OptLevel) -> Result<OwnedTargetIsa> {
 }
 
 /// A defined function: IR id, Cranelift id, code size, CLIF and asm dumps.
-type Compiled = (FuncId, cranelift_module::FuncId, usize, Option<String>, Option<String>);
+type Compiled = (FuncId, cranelift_module::FuncId, usize, Option<String>, Option<String>, Duration);
 
 /// A lowered function: referenced members, CLIF dump, code size, asm dump.
 type Lowered = (HashSet<FuncId>, Option<String>, usize, Option<String>);
@@ -192,6 +197,7 @@ pub fn compile_unit(m: &Module, funcs: &[FuncId], env: &dyn JitEnv, opts: &JitOp
         for (i, &f) in candidates.iter().enumerate() {
             let func = m.func(f);
             let clid = cx.members[&f];
+            let started = Instant::now();
             ctx.clear();
             ctx.set_disasm(opts.dump_asm);
             let name = (names[i].as_ptr() as u64, names[i].len());
@@ -222,7 +228,7 @@ pub fn compile_unit(m: &Module, funcs: &[FuncId], env: &dyn JitEnv, opts: &JitOp
             match outcome {
                 Ok((referenced, clif, size, asm)) => {
                     refs.push((f, referenced));
-                    compiled.push((f, clid, size, clif, asm));
+                    compiled.push((f, clid, size, clif, asm, started.elapsed()));
                 }
                 Err(e) => {
                     fbc = FunctionBuilderContext::new();
@@ -249,7 +255,7 @@ pub fn compile_unit(m: &Module, funcs: &[FuncId], env: &dyn JitEnv, opts: &JitOp
             .finalize_definitions()
             .map_err(|e| JitError::Codegen { func: "<unit>".into(), reason: e.to_string() })?;
         let mut out = Vec::with_capacity(compiled.len());
-        for (f, clid, size, clif, asm) in compiled {
+        for (f, clid, size, clif, asm, compile_time) in compiled {
             let addr = cx.module.get_finalized_function(clid) as u64;
             let name = m.func(f).name.clone();
             if let Some(c) = &clif {
@@ -258,7 +264,7 @@ pub fn compile_unit(m: &Module, funcs: &[FuncId], env: &dyn JitEnv, opts: &JitOp
             if let Some(a) = &asm {
                 eprintln!("; jitty-jit disassembly of @{name} at {addr:#x}\n{a}");
             }
-            out.push(CompiledFunc { id: f, name, addr, size, clif, asm });
+            out.push(CompiledFunc { id: f, name, addr, size, clif, asm, compile_time });
         }
         if opts.perf_map {
             write_perf_map(&out);
