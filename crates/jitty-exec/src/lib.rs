@@ -100,6 +100,32 @@ pub struct RunStats {
     pub code_size: usize,
 }
 
+impl RunStats {
+    /// The `jitty-stat:` lines of `jitty exec --stats`: one summary line
+    /// (`compile_ms`, `functions`, per-function median and maximum, ...),
+    /// then one line per compiled function and one per fallback.
+    pub fn stat_lines(&self) -> Vec<String> {
+        let ms = |t: Duration| t.as_secs_f64() * 1e3;
+        let mut per_fn: Vec<f64> = self.per_function.iter().map(|(_, t)| ms(*t)).collect();
+        per_fn.sort_by(f64::total_cmp);
+        let mut lines = vec![format!(
+            "jitty-stat: compile_ms={:.3} functions={} compiled={} fallbacks={} code_bytes={} fn_median_ms={:.3} fn_max_ms={:.3}",
+            ms(self.compile_time),
+            self.functions,
+            self.compiled,
+            self.fallbacks.len(),
+            self.code_size,
+            per_fn.get(per_fn.len() / 2).copied().unwrap_or(0.0),
+            per_fn.last().copied().unwrap_or(0.0),
+        )];
+        lines.extend(
+            self.per_function.iter().map(|(name, t)| format!("jitty-stat: function @{name} compile_ms={:.3}", ms(*t))),
+        );
+        lines.extend(self.fallbacks.iter().map(|reason| format!("jitty-stat: fallback {reason}")));
+        lines
+    }
+}
+
 /// [`JitEnv`] over an [`Image`]: JIT code uses the very addresses the
 /// interpreter uses.
 struct ImageEnv<'a>(&'a Image);

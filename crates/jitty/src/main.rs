@@ -161,23 +161,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (status, run_stats) = jitty_exec::run_main(module, &entry, &file.to_string_lossy(), &args, &opts)?;
             if stats {
                 flush_c_stdio();
-                let mut per_fn: Vec<f64> = run_stats.per_function.iter().map(|(_, t)| t.as_secs_f64() * 1e3).collect();
-                per_fn.sort_by(f64::total_cmp);
-                eprintln!(
-                    "jitty-stat: compile_ms={:.3} functions={} compiled={} fallbacks={} code_bytes={} fn_median_ms={:.3} fn_max_ms={:.3}",
-                    run_stats.compile_time.as_secs_f64() * 1e3,
-                    run_stats.functions,
-                    run_stats.compiled,
-                    run_stats.fallbacks.len(),
-                    run_stats.code_size,
-                    per_fn.get(per_fn.len() / 2).copied().unwrap_or(0.0),
-                    per_fn.last().copied().unwrap_or(0.0),
-                );
-                for (name, time) in &run_stats.per_function {
-                    eprintln!("jitty-stat: function @{name} compile_ms={:.3}", time.as_secs_f64() * 1e3);
-                }
-                for reason in &run_stats.fallbacks {
-                    eprintln!("jitty-stat: fallback {reason}");
+                for line in run_stats.stat_lines() {
+                    eprintln!("{line}");
                 }
             }
             // The program's exit status, truncated to 8 bits as the OS does.
