@@ -26,6 +26,7 @@
 use std::collections::{HashMap, HashSet};
 use std::ffi::c_void;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::abi::{self, LAYOUT_PROBE_WORDS, SigAction, Stat};
 
@@ -214,7 +215,7 @@ pub fn check_image(ir_text: &str) -> ImageReport {
 
 /// [`check_image`], also returning the parsed module (None if the parser
 /// rejected the IR).
-pub fn check_image_with_module(ir_text: &str) -> (ImageReport, Option<jitty_ir::Module>) {
+pub fn check_image_with_module(ir_text: &str) -> (ImageReport, Option<Arc<jitty_ir::Module>>) {
     let (sf, ss) = scan_ir_definitions(ir_text);
     let mut problems = Vec::new();
     let (module, funcs, statics, reader) = match jitty_llvm::parse_module(ir_text, "kernel.ll") {
@@ -226,7 +227,7 @@ pub fn check_image_with_module(ir_text: &str) -> (ImageReport, Option<jitty_ir::
             if !diff.is_empty() {
                 problems.push(format!("jitty-llvm and the line scanner disagree on definitions, e.g. {diff:?}"));
             }
-            (Some(m), mf, ms, "jitty-llvm (cross-checked by the line scanner)")
+            (Some(Arc::new(m)), mf, ms, "jitty-llvm (cross-checked by the line scanner)")
         }
         Err(e) => {
             problems.push(format!("jitty-llvm cannot parse the kernel IR: {e}"));
@@ -252,9 +253,8 @@ pub fn check_image_with_module(ir_text: &str) -> (ImageReport, Option<jitty_ir::
 /// compares every word with what the native kernel computed: the IR and the
 /// native object must agree on the layout of every kernel object the
 /// specializer will read.
-fn ir_layout_check(r: &mut ImageReport, module: &jitty_ir::Module) {
-    use std::sync::Arc;
-    let image = match jitty_interp::Image::load_host(Arc::new(module.clone())) {
+fn ir_layout_check(r: &mut ImageReport, module: &Arc<jitty_ir::Module>) {
+    let image = match jitty_interp::Image::load_host(module.clone()) {
         Ok(image) => image,
         Err(e) => {
             r.problems.push(format!("loading the kernel IR into the interpreter: {e}"));

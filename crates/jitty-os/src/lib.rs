@@ -50,7 +50,7 @@ pub struct Kernel {
 }
 
 static BOOT: OnceLock<Result<ImageReport, String>> = OnceLock::new();
-static IR_MODULE: OnceLock<Option<jitty_ir::Module>> = OnceLock::new();
+static IR_MODULE: OnceLock<Option<std::sync::Arc<jitty_ir::Module>>> = OnceLock::new();
 
 /// Boots the kernel (once per process) and runs the image check. A failed
 /// image check is not an error: it is reported and specialization stays off.
@@ -102,7 +102,7 @@ impl Kernel {
 
     /// The kernel's IR, parsed once at boot (None if the parser rejected it).
     pub fn ir_module(&self) -> Option<&'static jitty_ir::Module> {
-        IR_MODULE.get().and_then(|m| m.as_ref())
+        IR_MODULE.get().and_then(|m| m.as_deref())
     }
 
     /// Creates a thread-less process (child of init) with all uids `uid` and
