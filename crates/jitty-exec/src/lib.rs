@@ -11,16 +11,11 @@
 //! which little runs: only the entry function is compiled, and the rest runs
 //! on the interpreter.
 
-use jitty_interp::{Image, InterpError, Interpreter};
+use jitty_interp::{Image, InterpError, Interpreter, MAIN_STACK, MainArgs};
 use jitty_ir::{FuncId, GlobalId, Module};
 use jitty_jit::{JitEnv, JitOptions, JitUnit, compile_unit};
-use std::ffi::CString;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// Stack of the thread that runs the program: deep recursion in test
-/// programs must not overflow before the native build would.
-const MAIN_STACK: usize = 1 << 30;
 
 /// Which engine runs the code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,24 +137,6 @@ impl JitEnv for ImageEnv<'_> {
     }
 }
 
-/// `argv` as C strings plus the NULL-terminated pointer array.
-struct Argv {
-    _strings: Vec<CString>,
-    ptrs: Vec<usize>,
-}
-
-impl Argv {
-    fn new(program: &str, args: &[String]) -> Argv {
-        let strings: Vec<CString> = std::iter::once(program)
-            .chain(args.iter().map(String::as_str))
-            .map(|a| CString::new(a.replace('\0', "")).unwrap_or_default())
-            .collect();
-        let mut ptrs: Vec<usize> = strings.iter().map(|c| c.as_ptr() as usize).collect();
-        ptrs.push(0);
-        Argv { _strings: strings, ptrs }
-    }
-}
-
 /// Runs `entry` of `module` with `argv = [program, args...]` and returns its
 /// exit status together with statistics.
 pub fn run_main(
@@ -217,32 +194,42 @@ fn run_jit(
         let name = &module.func(entry).name;
         return Ok((interp.run_main(name, program, args)?, stats));
     };
-    let argv = Argv::new(program, args);
-    let argc = argv.ptrs.len() - 1;
-    let argv_addr = argv.ptrs.as_ptr() as usize;
+    let main_args = MainArgs::new(program, args);
+    let nparams = module.func(entry).params.len();
+    let mut words = main_args.words(nparams).unwrap_or_default();
+    words.resize(3, 0);
+    let interp = interp.clone();
     let status = std::thread::Builder::new()
         .name("jitty-main".into())
         .stack_size(MAIN_STACK)
-        .spawn(move || {
-            unsafe extern "C" {
-                static environ: *const *const libc::c_char;
+        .spawn(move || -> Result<(i32, Option<jitty_jit::Trap>), InterpError> {
+            // Constructors and destructors run as `run_main` runs them; they
+            // reach compiled code through the image like any other caller.
+            for ctor in interp.structors("llvm.global_ctors") {
+                interp.call(ctor, &[])?;
             }
             // SAFETY: `addr` is the entry of a function the JIT compiled from
-            // an IR `main` that takes 0, 2 or 3 parameters (checked above);
-            // under the SysV ABI passing three arguments to a function that
-            // reads fewer is harmless. argv stays alive until after join, and
-            // the unit is not freed while the program runs.
+            // an IR `main` that takes 0, 2 or 3 parameters (checked by the
+            // caller); under the SysV ABI passing three arguments to a
+            // function that reads fewer is harmless. The argument strings
+            // outlive the join below, and the unit is not freed while the
+            // program runs.
             let status = unsafe {
-                let main: extern "C" fn(i32, usize, *const *const libc::c_char) -> i32 =
-                    std::mem::transmute(addr as usize);
-                main(argc as i32, argv_addr, environ)
+                let main: extern "C" fn(u64, u64, u64) -> i32 = std::mem::transmute(addr as usize);
+                main(words[0], words[1], words[2])
             };
-            (status, jitty_jit::take_trap())
+            if let Some(trap) = jitty_jit::take_trap() {
+                return Ok((status, Some(trap)));
+            }
+            for dtor in interp.structors("llvm.global_dtors") {
+                interp.call(dtor, &[])?;
+            }
+            Ok((status, None))
         })
         .map_err(|e| ExecError::Thread(e.to_string()))?
         .join()
-        .map_err(|_| ExecError::Thread("the program thread panicked".into()))?;
-    drop(argv);
+        .map_err(|_| ExecError::Thread("the program thread panicked".into()))??;
+    drop(main_args);
     match status {
         (_, Some(trap)) => Err(ExecError::JitTrap { kind: format!("{:?}", trap.kind), func: trap.func }),
         (code, None) => Ok((code, stats)),

@@ -196,8 +196,48 @@ impl std::fmt::Debug for Interpreter {
     }
 }
 
-/// Stack size of the thread [`Interpreter::run_main`] runs on.
-const MAIN_STACK: usize = 1 << 30;
+/// Stack size of the thread a program's `main` runs on (here and in
+/// `jitty-exec`): deep recursion must not overflow before the native build.
+pub const MAIN_STACK: usize = 1 << 30;
+
+/// `main`'s arguments the way `lli` passes them: `argv[0]` is the program,
+/// then `args`; the C strings and the NULL-terminated array live as long as
+/// this value.
+#[derive(Debug)]
+pub struct MainArgs {
+    strings: Vec<std::ffi::CString>,
+    argv: Vec<u64>,
+}
+
+impl MainArgs {
+    /// Builds `argv` (interior NULs are dropped).
+    pub fn new(program: &str, args: &[String]) -> MainArgs {
+        let strings: Vec<std::ffi::CString> = std::iter::once(program)
+            .chain(args.iter().map(String::as_str))
+            .map(|a| std::ffi::CString::new(a.replace('\0', "")).unwrap_or_default())
+            .collect();
+        let mut argv: Vec<u64> = strings.iter().map(|c| c.as_ptr() as u64).collect();
+        argv.push(0);
+        MainArgs { strings, argv }
+    }
+
+    /// The argument words of a `main` with `nparams` parameters (0, 2 or
+    /// 3: `argc, argv, envp`), or `None` for any other arity.
+    pub fn words(&self, nparams: usize) -> Option<Vec<u64>> {
+        unsafe extern "C" {
+            static environ: *const *const libc::c_char;
+        }
+        // SAFETY: reading libc's `environ` pointer.
+        let envp = unsafe { environ } as u64;
+        let (argc, argv) = (self.strings.len() as u64, self.argv.as_ptr() as u64);
+        match nparams {
+            0 => Some(vec![]),
+            2 => Some(vec![argc, argv]),
+            3 => Some(vec![argc, argv, envp]),
+            _ => None,
+        }
+    }
+}
 
 impl Interpreter {
     /// An interpreter for `image`. The first interpreter created for an image
@@ -261,25 +301,10 @@ impl Interpreter {
             .filter(|f| !m.func(*f).is_declaration())
             .ok_or_else(|| InterpError::new(Trap::BadCall, entry, "entry", "no such function defined"))?;
         let nparams = m.func(f).params.len();
-        let mut owned: Vec<std::ffi::CString> = Vec::new();
-        for a in std::iter::once(program).chain(args.iter().map(String::as_str)) {
-            owned.push(std::ffi::CString::new(a.replace('\0', "")).unwrap_or_default());
-        }
-        let mut argv: Vec<u64> = owned.iter().map(|c| c.as_ptr() as u64).collect();
-        argv.push(0);
-        unsafe extern "C" {
-            static environ: *const *const libc::c_char;
-        }
-        // SAFETY: reading libc's `environ` pointer.
-        let envp = unsafe { environ } as u64;
-        let call_args: Vec<u64> = match nparams {
-            0 => vec![],
-            2 => vec![owned.len() as u64, argv.as_ptr() as u64],
-            3 => vec![owned.len() as u64, argv.as_ptr() as u64, envp],
-            n => {
-                return Err(InterpError::new(Trap::BadCall, entry, "entry", format!("main with {n} parameters")));
-            }
-        };
+        let main_args = MainArgs::new(program, args);
+        let call_args = main_args.words(nparams).ok_or_else(|| {
+            InterpError::new(Trap::BadCall, entry, "entry", format!("main with {nparams} parameters"))
+        })?;
         let me = self.clone();
         let res = std::thread::Builder::new()
             .name("jitty-main".into())
@@ -297,14 +322,14 @@ impl Interpreter {
             .map_err(|e| InterpError::new(Trap::BadCall, entry, "entry", format!("cannot spawn: {e}")))?
             .join()
             .map_err(|_| InterpError::new(Trap::BadCall, entry, "entry", "interpreter thread panicked"))?;
-        drop(owned);
+        drop(main_args);
         let r = res?;
         Ok(r.first().copied().unwrap_or(0) as u32 as i32)
     }
 
     /// The functions listed in `@llvm.global_ctors` / `@llvm.global_dtors`
     /// (`{ i32 priority, ptr fn, ptr data }` entries), by ascending priority.
-    fn structors(&self, name: &str) -> Vec<FuncId> {
+    pub fn structors(&self, name: &str) -> Vec<FuncId> {
         let m = self.inner.image.module();
         let Some(jitty_ir::Symbol::Global(g)) = m.symbol(name) else { return Vec::new() };
         let Some(init) = m.global(g).init else { return Vec::new() };

@@ -40,7 +40,7 @@ pub mod lower;
 mod mem;
 pub mod sem;
 
-pub use exec::Interpreter;
+pub use exec::{Interpreter, MAIN_STACK, MainArgs};
 pub use image::{HostResolver, Image, LoadError, SymbolResolver};
 pub use lower::unsupported;
 

@@ -105,34 +105,64 @@ fn printer_output_is_accepted_by_llvm_as_and_round_trips_over_the_corpus() {
     std::fs::remove_dir_all(&scratch).ok();
 }
 
+/// Compiles the C program `src` natively and to IR with clang-22 -O2, runs
+/// both (the IR under each engine) with `args`, and requires the same
+/// stdout and the same exit status or terminating signal. Returns the
+/// native status.
+fn c_program_matches_native(src: &Path, args: &[&str]) -> std::process::ExitStatus {
+    let tools = Tools::from_env();
+    require_tools(&tools);
+    let stem = src.file_stem().unwrap().to_string_lossy().into_owned();
+    let dir = std::env::temp_dir().join(format!("jitty-{stem}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (native, ll) = (dir.join(&stem), dir.join(format!("{stem}.ll")));
+    let cc = |extra: &[&std::ffi::OsStr]| {
+        let ok = std::process::Command::new(&tools.clang)
+            .args(["-O2", "-w"])
+            .arg(src)
+            .args(extra)
+            .status()
+            .expect("clang runs")
+            .success();
+        assert!(ok, "clang failed on {}", src.display());
+    };
+    cc(&["-o".as_ref(), native.as_os_str()]);
+    cc(&["-S".as_ref(), "-emit-llvm".as_ref(), "-o".as_ref(), ll.as_os_str()]);
+    let expected = std::process::Command::new(&native).args(args).output().unwrap();
+    for engine in ["interp", "jit"] {
+        let got = std::process::Command::new(env!("CARGO_BIN_EXE_jitty"))
+            .args(["exec", "--engine", engine])
+            .arg(&ll)
+            .arg("--")
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(got.status, expected.status, "{stem} on {engine}");
+        assert_eq!(
+            String::from_utf8_lossy(&got.stdout),
+            String::from_utf8_lossy(&expected.stdout),
+            "{stem} on {engine}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    expected.status
+}
+
 /// A program writing into a pipe with no reader is killed by SIGPIPE natively;
 /// under jitty it must be too (Rust's runtime ignores SIGPIPE unless jitty
 /// restores the default), on both engines.
 #[test]
 fn programs_see_the_native_sigpipe_disposition() {
     use std::os::unix::process::ExitStatusExt;
-    let tools = Tools::from_env();
-    require_tools(&tools);
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/sigpipe.c");
-    let dir = std::env::temp_dir().join(format!("jitty-sigpipe-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let (native, ll) = (dir.join("sigpipe"), dir.join("sigpipe.ll"));
-    let cc = |args: &[&std::ffi::OsStr]| {
-        let ok = std::process::Command::new(&tools.clang).args(args).status().expect("clang runs").success();
-        assert!(ok, "clang failed on {}", src.display());
-    };
-    cc(&["-O2".as_ref(), src.as_os_str(), "-o".as_ref(), native.as_os_str()]);
-    cc(&["-O2".as_ref(), "-S".as_ref(), "-emit-llvm".as_ref(), src.as_os_str(), "-o".as_ref(), ll.as_os_str()]);
-    let expected = std::process::Command::new(&native).output().unwrap();
-    assert_eq!(expected.status.signal(), Some(libc::SIGPIPE), "native run: {:?}", expected.status);
-    for engine in ["interp", "jit"] {
-        let got = std::process::Command::new(env!("CARGO_BIN_EXE_jitty"))
-            .args(["exec", "--engine", engine])
-            .arg(&ll)
-            .output()
-            .unwrap();
-        assert_eq!(got.status.signal(), expected.status.signal(), "{engine}: {:?}", got.status);
-        assert_eq!(got.stdout, expected.stdout, "{engine}");
-    }
-    std::fs::remove_dir_all(&dir).ok();
+    let native = c_program_matches_native(&src, &[]);
+    assert_eq!(native.signal(), Some(libc::SIGPIPE), "native run: {native:?}");
+}
+
+/// `llvm.global_ctors` run before `main` and `llvm.global_dtors` after it,
+/// on both engines, as natively.
+#[test]
+fn constructors_and_destructors_run_as_natively() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../jitty-interp/tests/programs/ctors.c");
+    assert!(c_program_matches_native(&src, &["a", "b"]).success());
 }
