@@ -61,7 +61,11 @@ impl DataLayout {
         for comp in s.split('-').filter(|c| !c.is_empty()) {
             let parts: Vec<&str> = comp.split(':').collect();
             let head = parts[0];
-            match head.as_bytes()[0] {
+            // A component may start with `:` (malformed input): no head letter.
+            let Some(&letter) = head.as_bytes().first() else {
+                return Err(LayoutError { component: comp.to_string(), reason: "missing specification letter" });
+            };
+            match letter {
                 b'e' => dl.little_endian = true,
                 b'E' => dl.little_endian = false,
                 b'p' => {
@@ -185,6 +189,14 @@ pub struct StructLayout {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn malformed_components_are_errors_not_panics() {
+        // Found by the parser's mutation proptest: a component beginning with `:`.
+        for bad in [":64", "e-:8", "i:8", "p:x:64", "i64:7", "f80:abc"] {
+            assert!(DataLayout::parse(bad).is_err(), "{bad} should be rejected");
+        }
+    }
 
     #[test]
     fn x86_64_sizes_match_llvm() {
