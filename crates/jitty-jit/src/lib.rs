@@ -10,7 +10,8 @@
 //!
 //! * **Values** are flattened ([`flat`]): each IR value is a list of Cranelift
 //!   SSA values (aggregates per field, vectors per lane); odd-width integers
-//!   live zero-extended in the next Cranelift integer type.
+//!   live zero-extended in the next Cranelift integer type. Vectors that fill
+//!   a 128-bit register are held packed, as one SIMD value ([`simd`]).
 //! * **Control flow**: blocks in reverse post-order, `phi` → block parameters,
 //!   `switch` through `cranelift_frontend::Switch`, `invoke` = call + jump.
 //! * **Traps** never kill the process: see [`runtime`] ([`take_trap`]).
@@ -26,6 +27,7 @@ mod flat;
 mod intrinsics;
 mod lower;
 pub mod runtime;
+mod simd;
 pub mod testgen;
 mod unit;
 pub mod varargs;

@@ -10,7 +10,7 @@ use crate::env::JitEnv;
 use crate::error::{JitError, Result};
 use crate::flat::{Leaf, Scalar, int_container, leaf_range, leaves_of, scalar_of};
 use crate::runtime::{self, TrapKind};
-use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
 use cranelift_codegen::ir::{
     self as cl, AbiParam, AtomicRmwOp, BlockArg, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind,
@@ -117,15 +117,31 @@ impl<'a, 'm> FnLower<'a, 'm> {
         self.scalar(self.m.types.scalar(ty))
     }
 
-    /// The flattened Cranelift values of an operand.
+    /// The flattened Cranelift values of an operand, in the lane view:
+    /// vectors as one value per lane (packed vectors are unpacked, see
+    /// [`crate::simd`]).
     pub(crate) fn val(&mut self, v: IrValue) -> Result<Vec<cl::Value>> {
         match v {
             IrValue::Inst(id) => {
-                self.vals[id.index()].clone().ok_or_else(|| self.unsup(format!("{id} used before its definition")))
+                let stored = self.stored(id)?;
+                match self.packed(self.f.inst(id).ty) {
+                    Some(p) => Ok(self.unpack(p, stored[0])),
+                    None => Ok(stored),
+                }
             }
             IrValue::Arg(n) => Ok(self.args[n as usize].clone()),
             IrValue::Const(c) => self.const_vals(c),
         }
+    }
+
+    /// The stored (canonical) values of an instruction's result.
+    pub(crate) fn stored(&self, id: InstId) -> Result<Vec<cl::Value>> {
+        self.vals[id.index()].clone().ok_or_else(|| self.unsup(format!("{id} used before its definition")))
+    }
+
+    /// Records the canonical values of an instruction's result.
+    pub(crate) fn vals_set(&mut self, id: InstId, vals: Vec<cl::Value>) {
+        self.vals[id.index()] = Some(vals);
     }
 
     /// The single Cranelift value of a scalar operand.
@@ -610,18 +626,7 @@ impl<'a, 'm> FnLower<'a, 'm> {
             _ => 64,
         };
         let (a, b) = (self.val(lhs)?, self.val(rhs)?);
-        let cc = match pred {
-            IntPred::Eq => IntCC::Equal,
-            IntPred::Ne => IntCC::NotEqual,
-            IntPred::Ugt => IntCC::UnsignedGreaterThan,
-            IntPred::Uge => IntCC::UnsignedGreaterThanOrEqual,
-            IntPred::Ult => IntCC::UnsignedLessThan,
-            IntPred::Ule => IntCC::UnsignedLessThanOrEqual,
-            IntPred::Sgt => IntCC::SignedGreaterThan,
-            IntPred::Sge => IntCC::SignedGreaterThanOrEqual,
-            IntPred::Slt => IntCC::SignedLessThan,
-            IntPred::Sle => IntCC::SignedLessThanOrEqual,
-        };
+        let cc = crate::simd::int_cc(pred);
         let signed = matches!(pred, IntPred::Sgt | IntPred::Sge | IntPred::Slt | IntPred::Sle);
         Ok(a.into_iter()
             .zip(b)
@@ -634,23 +639,7 @@ impl<'a, 'm> FnLower<'a, 'm> {
 
     fn fcmp(&mut self, pred: FloatPred, lhs: IrValue, rhs: IrValue) -> Result<Vec<cl::Value>> {
         let (a, b) = (self.val(lhs)?, self.val(rhs)?);
-        let cc = match pred {
-            FloatPred::False | FloatPred::True => None,
-            FloatPred::Oeq => Some(FloatCC::Equal),
-            FloatPred::Ogt => Some(FloatCC::GreaterThan),
-            FloatPred::Oge => Some(FloatCC::GreaterThanOrEqual),
-            FloatPred::Olt => Some(FloatCC::LessThan),
-            FloatPred::Ole => Some(FloatCC::LessThanOrEqual),
-            FloatPred::One => Some(FloatCC::OrderedNotEqual),
-            FloatPred::Ord => Some(FloatCC::Ordered),
-            FloatPred::Ueq => Some(FloatCC::UnorderedOrEqual),
-            FloatPred::Ugt => Some(FloatCC::UnorderedOrGreaterThan),
-            FloatPred::Uge => Some(FloatCC::UnorderedOrGreaterThanOrEqual),
-            FloatPred::Ult => Some(FloatCC::UnorderedOrLessThan),
-            FloatPred::Ule => Some(FloatCC::UnorderedOrLessThanOrEqual),
-            FloatPred::Une => Some(FloatCC::NotEqual),
-            FloatPred::Uno => Some(FloatCC::Unordered),
-        };
+        let cc = crate::simd::float_cc(pred);
         Ok(a.into_iter()
             .zip(b)
             .map(|(x, y)| match cc {
@@ -1048,7 +1037,7 @@ impl<'a, 'm> FnLower<'a, 'm> {
             let Some((v, _)) = incoming.iter().find(|(_, b)| *b == self.cur_block) else {
                 return Err(self.unsup(format!("phi {phi} has no value for its predecessor")));
             };
-            out.extend(self.val(*v)?.into_iter().map(BlockArg::Value));
+            out.extend(self.canon_val(*v)?.into_iter().map(BlockArg::Value));
         }
         Ok(out)
     }
@@ -1250,6 +1239,9 @@ impl<'a, 'm> FnLower<'a, 'm> {
 
     fn lower_inst(&mut self, id: InstId, in_entry: bool) -> Result<()> {
         self.cur_inst = Some(id);
+        if self.try_simd(id)? {
+            return Ok(());
+        }
         let data = self.f.inst(id);
         let ty = data.ty;
         let result: Option<Vec<cl::Value>> = match &data.kind {
@@ -1375,7 +1367,12 @@ impl<'a, 'm> FnLower<'a, 'm> {
             }
         };
         if let Some(r) = result {
-            self.vals[id.index()] = Some(r);
+            // Lane-wise results of packed vector types are stored packed.
+            let r = match self.packed(ty) {
+                Some(p) if r.len() == p.lanes as usize => vec![self.pack(p, &r)],
+                _ => r,
+            };
+            self.vals_set(id, r);
         }
         Ok(())
     }
@@ -1529,8 +1526,14 @@ pub(crate) fn lower_function<'a, 'm>(
     for &bid in &order {
         let blk = fl.blocks[bid.index()].expect("created above");
         for phi in fl.phis[bid.index()].clone() {
-            let leaves = fl.leaves(f.inst(phi).ty)?;
-            let vals = leaves.iter().map(|l| fl.b.append_block_param(blk, l.scalar.cl())).collect();
+            let ty = f.inst(phi).ty;
+            let vals = match fl.packed(ty) {
+                Some(p) => vec![fl.b.append_block_param(blk, p.ty)],
+                None => {
+                    let leaves = fl.leaves(ty)?;
+                    leaves.iter().map(|l| fl.b.append_block_param(blk, l.scalar.cl())).collect()
+                }
+            };
             fl.vals[phi.index()] = Some(vals);
         }
     }
