@@ -1,5 +1,5 @@
-//! Bench mode: wall-clock time of engines against native code and LLVM's
-//! own interpreter.
+//! Bench mode: wall-clock and run time of engines against native code and
+//! LLVM's own interpreter.
 //!
 //! Programs are the C files in `tests/bench/` plus a few csmith programs.
 //! A bench source declares its arguments in a header comment:
@@ -18,10 +18,26 @@
 //! engine start-up and IR parsing count) is reported; the output of every run
 //! must match native or the cell is marked `MISMATCH`.
 //!
+//! Run time is the time of the program's `main` alone, measured the same way
+//! on both sides and reported as `jitty-stat: run_ms=<float>` on stderr:
+//! the native build is linked with `tests/bench/support/jitty_runtime_probe.c`
+//! (its first constructor to its exit handler; the differential tests' native
+//! builds do not get it), and an engine reports the call of `main` itself
+//! (`jitty exec --stats`: without start-up, parsing, loading and
+//! compilation). Columns:
+//!
+//! * `native ms`, `native run ms`: native wall-clock and run time;
+//! * per engine, `E ms` (wall-clock), `vs native` and `vs lli-interp`
+//!   (ratios of wall-clock medians), `E run ms` and `run vs native` (ratio of
+//!   run-time medians; empty if the engine does not report `run_ms`);
+//! * `lli-interp ms` and its `vs native`.
+//!
 //! With `--jit`, three more measurements: `lli`'s default ORC JIT total
 //! time, `llc -O2 -filetype=obj` compile time of the same module, and each
 //! engine's own compile time when the engine reports it on stderr as a line
-//! `jitty-stat: compile_ms=<float> functions=<n>` (left empty otherwise).
+//! `jitty-stat: compile_ms=<float> functions=<n>` (left empty otherwise, and
+//! for `functions=0`: an engine that compiles nothing ahead of time, like
+//! the interpreter).
 //! Per-function columns divide a module's compile time by its number of
 //! functions, for the engine and for `llc` alike (llc's time includes its
 //! process start and parsing, so its per-function figure is an upper bound).
@@ -36,6 +52,9 @@ use crate::{Result, err};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// The run-time probe linked into every native bench build.
+const RUNTIME_PROBE: &str = include_str!("../../../tests/bench/support/jitty_runtime_probe.c");
 
 /// csmith seeds used as bench programs. csmith programs run for about a
 /// millisecond natively, so these rows measure start-up, parsing and
@@ -132,6 +151,8 @@ struct Program {
 #[derive(Debug, Clone, Default)]
 struct Cell {
     samples: Vec<f64>,
+    /// Run time of `main` (`jitty-stat: run_ms=`), when reported.
+    run_ms: Vec<f64>,
     compile_ms: Vec<f64>,
     /// Functions the engine's unit covered (`jitty-stat: functions=N`).
     functions: Option<f64>,
@@ -145,6 +166,27 @@ impl Cell {
         }
         median(&self.samples)
     }
+
+    /// Records the `jitty-stat:` figures an engine run reports on stderr:
+    /// run time, and compile time unless the engine compiled no function
+    /// ahead of time (`functions=0`, the interpreter).
+    fn record_stats(&mut self, stderr: &[u8]) {
+        let functions = parse_stat(stderr, "functions");
+        if let Some(c) = parse_compile_ms(stderr)
+            && functions != Some(0.0)
+        {
+            self.compile_ms.push(c);
+        }
+        self.functions = self.functions.or(functions);
+        self.run_ms.extend(parse_run_ms(stderr));
+    }
+
+    fn run_median(&self) -> Option<f64> {
+        if self.problem.is_some() {
+            return None;
+        }
+        median(&self.run_ms)
+    }
 }
 
 /// The median of `v` (mean of the two middle values for even lengths).
@@ -156,6 +198,11 @@ pub fn median(v: &[f64]) -> Option<f64> {
     s.sort_by(f64::total_cmp);
     let n = s.len();
     Some(if n % 2 == 1 { s[n / 2] } else { (s[n / 2 - 1] + s[n / 2]) / 2.0 })
+}
+
+/// Parses `jitty-stat: run_ms=X` (run time of `main`) from stderr.
+pub fn parse_run_ms(stderr: &[u8]) -> Option<f64> {
+    parse_stat(stderr, "run_ms")
 }
 
 /// Parses `jitty-stat: compile_ms=X` from an engine's stderr.
@@ -172,9 +219,22 @@ pub fn parse_stat(stderr: &[u8], key: &str) -> Option<f64> {
         .find_map(|w| w.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
 }
 
+/// Writes [`RUNTIME_PROBE`] into the cache and returns its path.
+fn runtime_probe(cache: &Cache) -> Result<PathBuf> {
+    let name = "jitty_runtime_probe.c";
+    let entry = cache.entry("probe", "jitty_runtime_probe", &[RUNTIME_PROBE.as_bytes()])?;
+    if !entry.hit {
+        std::fs::write(entry.staging_file(name), RUNTIME_PROBE)?;
+        entry.commit()?;
+    }
+    Ok(entry.file(name))
+}
+
 fn prepare(cfg: &BenchConfig, tools: &Tools) -> Result<Vec<Program>> {
     let cache = Cache::new(&cfg.cache_dir);
     let clang_version = tools::require(&tools.clang, "--version")?;
+    let probe = runtime_probe(&cache)?;
+    let probe: &[&Path] = &[&probe];
     let novec = ["-fno-vectorize".to_string(), "-fno-slp-vectorize".to_string(), "-ffp-contract=off".to_string()];
     let mut programs = Vec::new();
     let mut sources: Vec<PathBuf> = std::fs::read_dir(&cfg.dir)
@@ -187,8 +247,8 @@ fn prepare(cfg: &BenchConfig, tools: &Tools) -> Result<Vec<Program>> {
         let text = std::fs::read_to_string(&src)?;
         let a = parse_bench_args(&text);
         let name = src.file_stem().and_then(|s| s.to_str()).unwrap_or("?").to_string();
-        let vec = build_c(tools, &cache, &clang_version, &src, 2, &[])?;
-        let novec_ll = build_c(tools, &cache, &clang_version, &src, 2, &novec)?.ll;
+        let vec = build_c(tools, &cache, &clang_version, &src, 2, &[], probe)?;
+        let novec_ll = build_c(tools, &cache, &clang_version, &src, 2, &novec, &[])?.ll;
         programs.push(Program { name, args: if cfg.quick { a.quick } else { a.full }, vec, novec_ll });
     }
     if !cfg.csmith_seeds.is_empty() {
@@ -196,8 +256,9 @@ fn prepare(cfg: &BenchConfig, tools: &Tools) -> Result<Vec<Program>> {
         for &seed in &cfg.csmith_seeds {
             let src = generate(tools, &cache, &csmith_version, seed, &[])?;
             let flags = csmith_clang_flags(tools, &[]);
-            let vec = build_c(tools, &cache, &clang_version, &src, 2, &flags)?;
-            let novec_ll = build_c(tools, &cache, &clang_version, &src, 2, &csmith_clang_flags(tools, &novec))?.ll;
+            let vec = build_c(tools, &cache, &clang_version, &src, 2, &flags, probe)?;
+            let novec_flags = csmith_clang_flags(tools, &novec);
+            let novec_ll = build_c(tools, &cache, &clang_version, &src, 2, &novec_flags, &[])?.ll;
             programs.push(Program { name: format!("csmith-{seed}"), args: Vec::new(), vec, novec_ll });
         }
     }
@@ -243,11 +304,13 @@ pub fn run_bench(cfg: &BenchConfig, tools: &Tools) -> Result<String> {
                 };
                 let out = run(&program, &args, cfg.timeout, None);
                 let ms = out.elapsed.as_secs_f64() * 1e3;
+                let run_ms = parse_run_ms(&out.stderr);
                 match c {
                     Config::Native => {
                         if !matches!(out.status, Status::Exited(_)) {
                             cell.problem = Some(format!("native {}", out.status));
                         }
+                        cell.run_ms.extend(run_ms);
                         if natives[pi].is_none() {
                             natives[pi] = Some(out);
                         }
@@ -267,15 +330,20 @@ pub fn run_bench(cfg: &BenchConfig, tools: &Tools) -> Result<String> {
                                 format!("MISMATCH: {}", why.first().cloned().unwrap_or_default())
                             });
                         }
-                        if let Some(c) = parse_compile_ms(&out.stderr) {
-                            cell.compile_ms.push(c);
-                        }
-                        cell.functions = cell.functions.or(parse_stat(&out.stderr, "functions"));
+                        cell.record_stats(&out.stderr);
                     }
                 }
                 cell.samples.push(ms);
                 let shown = cell.problem.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
-                println!("  run {}/{} {:<16} {:<28} {:>10.1} ms{}", k + 1, cfg.runs, p.name, label(cfg, c), ms, shown);
+                let run_ms = run_ms.map(|r| format!(" (run {r:.1} ms)")).unwrap_or_default();
+                println!(
+                    "  run {}/{} {:<16} {:<28} {:>10.1} ms{run_ms}{shown}",
+                    k + 1,
+                    cfg.runs,
+                    p.name,
+                    label(cfg, c),
+                    ms
+                );
             }
         }
     }
@@ -333,7 +401,9 @@ fn command(
 fn fmt_ms(v: Option<f64>) -> String {
     match v {
         Some(ms) if ms >= 100.0 => format!("{ms:.0}"),
-        Some(ms) => format!("{ms:.1}"),
+        Some(ms) if ms >= 1.0 => format!("{ms:.1}"),
+        // Run times of quick inputs are often below a millisecond.
+        Some(ms) => format!("{ms:.3}"),
         None => "-".into(),
     }
 }
@@ -353,9 +423,10 @@ fn rows(
     cells: &[Vec<Cell>],
 ) -> (Vec<String>, Vec<Vec<String>>) {
     let idx = |c: Config| configs.iter().position(|&x| x == c);
-    let mut head = vec!["program".to_string(), "native ms".into()];
+    let mut head = vec!["program".to_string(), "native ms".into(), "native run ms".into()];
     for e in &cfg.engines {
         head.extend([format!("{} ms", e.label), "vs native".into(), "vs lli-interp".into()]);
+        head.extend([format!("{} run ms", e.label), "run vs native".into()]);
         if cfg.jit {
             head.extend([format!("{} compile ms", e.label), format!("{} ms/fn", e.label)]);
         }
@@ -369,17 +440,20 @@ fn rows(
         let m = |c: Config| idx(c).and_then(|i| cells[pi][i].median());
         let problem = |c: Config| idx(c).and_then(|i| cells[pi][i].problem.clone());
         let cell_ms = |c: Config| problem(c).map(|p| run_problem_short(&p)).unwrap_or_else(|| fmt_ms(m(c)));
+        let run = |c: Config| idx(c).and_then(|i| cells[pi][i].run_median());
         let native = m(Config::Native);
+        let native_run = run(Config::Native);
         let interp = m(Config::LliInterp);
-        let mut row = vec![p.name.clone(), cell_ms(Config::Native)];
+        let mut row = vec![p.name.clone(), cell_ms(Config::Native), fmt_ms(native_run)];
         // Functions in the module, as the first engine that compiles reports them.
         let functions = (0..cfg.engines.len())
-            .find_map(|i| idx(Config::Engine(i)).and_then(|ci| cells[pi][ci].functions))
-            .filter(|&n| n > 0.0);
+            .find_map(|i| idx(Config::Engine(i)).and_then(|ci| cells[pi][ci].functions).filter(|&n| n > 0.0));
         let per_fn = |ms: Option<f64>| fmt_ms(ms.zip(functions).map(|(ms, n)| ms / n));
         for i in 0..cfg.engines.len() {
             let e = m(Config::Engine(i));
             row.extend([cell_ms(Config::Engine(i)), fmt_ratio(e, native), fmt_ratio(e, interp)]);
+            let e_run = run(Config::Engine(i));
+            row.extend([fmt_ms(e_run), fmt_ratio(e_run, native_run)]);
             if cfg.jit {
                 let cell = idx(Config::Engine(i)).map(|ci| &cells[pi][ci]);
                 let compile = cell.and_then(|c| median(&c.compile_ms));
@@ -444,7 +518,8 @@ fn text_table(cfg: &BenchConfig, configs: &[Config], programs: &[Program], cells
     }
     let _ = writeln!(
         out,
-        "median of {} run(s), wall-clock ms incl. process start; lower is better; vs = time ratio{}",
+        "median of {} run(s); ms = wall-clock incl. process start, run ms = time in main only (native: \
+         constructor-to-exit probe; engines: --stats run_ms); lower is better; vs = time ratio{}",
         cfg.runs,
         if cfg.quick { "; quick inputs" } else { "" }
     );
@@ -456,46 +531,100 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// A self-contained HTML page: the table and an SVG bar chart of each
-/// configuration's time relative to native (log scale).
+/// One bar series of a chart: a label and, per program, a ratio to native
+/// or the reason there is none.
+struct Series {
+    label: String,
+    values: Vec<std::result::Result<f64, String>>,
+}
+
+/// Why a cell has no value, shortly.
+fn why_missing(cell: &Cell) -> String {
+    cell.problem.as_deref().map(run_problem_short).unwrap_or_else(|| "-".into())
+}
+
+/// A self-contained HTML page: the table and two SVG bar charts (log scale)
+/// of times relative to native: wall-clock time of every non-native
+/// configuration, and run time of `main` of every engine that reports it.
 fn html_report(cfg: &BenchConfig, configs: &[Config], programs: &[Program], cells: &[Vec<Cell>], text: &str) -> String {
     let (head, body) = rows(cfg, configs, programs, cells);
+    let ratio = |v: Option<f64>, n: Option<f64>| match (v, n) {
+        (Some(v), Some(n)) if n > 0.0 => Some(v / n),
+        _ => None,
+    };
+    let wall: Vec<Series> = configs
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !matches!(c, Config::Native | Config::Llc))
+        .map(|(ci, &c)| Series {
+            label: label(cfg, c),
+            values: cells
+                .iter()
+                .map(|row| ratio(row[ci].median(), row[0].median()).ok_or_else(|| why_missing(&row[ci])))
+                .collect(),
+        })
+        .collect();
+    let run: Vec<Series> = configs
+        .iter()
+        .enumerate()
+        .filter(|&(ci, c)| matches!(c, Config::Engine(_)) && cells.iter().any(|row| !row[ci].run_ms.is_empty()))
+        .map(|(ci, &c)| Series {
+            label: format!("{} (run)", label(cfg, c)),
+            values: cells
+                .iter()
+                .map(|row| ratio(row[ci].run_median(), row[0].run_median()).ok_or_else(|| why_missing(&row[ci])))
+                .collect(),
+        })
+        .collect();
+    let inputs = if cfg.quick { "quick" } else { "full" };
     let mut h = String::new();
     h.push_str("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>jitty engine benchmarks</title>\n");
     h.push_str("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child{text-align:left}pre{background:#f6f6f6;padding:1em}</style>\n");
     h.push_str("</head><body>\n<h1>jitty engine benchmarks</h1>\n");
     let _ = writeln!(
         h,
-        "<p>Wall-clock time per program run (median of {} run(s), {} inputs), relative to native <code>clang -O2</code>. Log scale; lower is better.</p>",
+        "<h2>Wall-clock time</h2>\n<p>Wall-clock time per program run, process start to exit (median of {} run(s), {inputs} inputs), relative to native <code>clang -O2</code>. Log scale; lower is better.</p>",
         cfg.runs,
-        if cfg.quick { "quick" } else { "full" }
     );
-    // Bar chart: one group per program, one bar per non-native time config.
-    let bar_configs: Vec<(usize, Config)> =
-        configs.iter().copied().enumerate().filter(|(_, c)| !matches!(c, Config::Native | Config::Llc)).collect();
+    h.push_str(&svg_chart(programs, &wall));
+    let _ = writeln!(
+        h,
+        "<h2>Run time</h2>\n<p>Time in <code>main</code> only (median of {} run(s), {inputs} inputs), relative to native <code>clang -O2</code>: the engine's <code>jitty-stat: run_ms</code> (no start-up, parsing or compilation) against the native build's constructor-to-exit probe. Log scale; lower is better.</p>",
+        cfg.runs,
+    );
+    h.push_str(&svg_chart(programs, &run));
+    h.push_str("<h2>Table</h2>\n<table><tr>");
+    for c in &head {
+        let _ = write!(h, "<th>{}</th>", esc(c));
+    }
+    h.push_str("</tr>\n");
+    for r in &body {
+        h.push_str("<tr>");
+        for c in r {
+            let _ = write!(h, "<td>{}</td>", esc(c));
+        }
+        h.push_str("</tr>\n");
+    }
+    let _ = writeln!(h, "</table>\n<h2>Text</h2>\n<pre>{}</pre>\n</body></html>", esc(text));
+    h
+}
+
+/// An SVG bar chart: one group per program, one bar per series, ratios on a
+/// log scale from 0.1x.
+fn svg_chart(programs: &[Program], series: &[Series]) -> String {
     let colors = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1"];
     let bar_h = 14.0;
-    let group_h = bar_h * bar_configs.len() as f64 + 12.0;
+    let group_h = bar_h * series.len() as f64 + 12.0;
     let left = 130.0;
     let width = 900.0;
     let plot_w = width - left - 90.0;
-    let mut max_ratio: f64 = 10.0;
-    let mut ratios = vec![vec![None; bar_configs.len()]; programs.len()];
-    for (pi, _) in programs.iter().enumerate() {
-        let native = cells[pi][0].median();
-        for (bi, &(ci, _)) in bar_configs.iter().enumerate() {
-            if let (Some(n), Some(v)) = (native, cells[pi][ci].median())
-                && n > 0.0
-            {
-                ratios[pi][bi] = Some(v / n);
-                max_ratio = max_ratio.max(v / n);
-            }
-        }
-    }
+    let max_ratio =
+        series.iter().flat_map(|s| s.values.iter().filter_map(|v| v.as_ref().ok())).fold(10.0, |a, &b| b.max(a));
     let log_max = max_ratio.log10().ceil().max(1.0);
-    let legend_h = 20.0 * bar_configs.len() as f64;
+    let legend_h = 20.0 * series.len() as f64;
     let height = 30.0 + group_h * programs.len() as f64 + legend_h + 20.0;
     let x_of = |r: f64| left + plot_w * (r.max(0.1).log10() + 1.0) / (log_max + 1.0);
+    let mut h = String::new();
     let _ = writeln!(
         h,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-size=\"11\">"
@@ -518,39 +647,38 @@ fn html_report(cfg: &BenchConfig, configs: &[Config], programs: &[Program], cell
             y0 + group_h / 2.0,
             esc(&p.name)
         );
-        for (bi, &(ci, c)) in bar_configs.iter().enumerate() {
+        for (bi, s) in series.iter().enumerate() {
             let y = y0 + bar_h * bi as f64;
             let color = colors[bi % colors.len()];
-            match ratios[pi][bi] {
-                Some(r) => {
-                    let x1 = x_of(r);
+            match &s.values[pi] {
+                Ok(r) => {
+                    let x1 = x_of(*r);
                     let _ = writeln!(
                         h,
                         "<rect x=\"{left}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{color}\"><title>{}: {:.2}x native</title></rect><text x=\"{:.1}\" y=\"{:.1}\">{:.2}x</text>",
                         (x1 - left).max(1.0),
                         bar_h - 2.0,
-                        esc(&label(cfg, c)),
+                        esc(&s.label),
                         r,
                         x1 + 3.0,
                         y + bar_h - 4.0,
                         r
                     );
                 }
-                None => {
-                    let why = cells[pi][ci].problem.as_deref().map(run_problem_short).unwrap_or_else(|| "-".into());
+                Err(why) => {
                     let _ = writeln!(
                         h,
                         "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"{color}\">{}</text>",
                         left + 3.0,
                         y + bar_h - 4.0,
-                        esc(&why)
+                        esc(why)
                     );
                 }
             }
         }
     }
     let ly = 30.0 + group_h * programs.len() as f64;
-    for (bi, &(_, c)) in bar_configs.iter().enumerate() {
+    for (bi, s) in series.iter().enumerate() {
         let y = ly + 20.0 * bi as f64;
         let _ = writeln!(
             h,
@@ -558,22 +686,10 @@ fn html_report(cfg: &BenchConfig, configs: &[Config], programs: &[Program], cell
             colors[bi % colors.len()],
             left + 18.0,
             y + 10.0,
-            esc(&label(cfg, c))
+            esc(&s.label)
         );
     }
-    h.push_str("</svg>\n<h2>Table</h2>\n<table><tr>");
-    for c in &head {
-        let _ = write!(h, "<th>{}</th>", esc(c));
-    }
-    h.push_str("</tr>\n");
-    for r in &body {
-        h.push_str("<tr>");
-        for c in r {
-            let _ = write!(h, "<td>{}</td>", esc(c));
-        }
-        h.push_str("</tr>\n");
-    }
-    let _ = writeln!(h, "</table>\n<h2>Text</h2>\n<pre>{}</pre>\n</body></html>", esc(text));
+    h.push_str("</svg>\n");
     h
 }
 
@@ -601,5 +717,158 @@ mod tests {
         assert_eq!(parse_compile_ms(b"jitty: error\n"), None);
         assert_eq!(parse_stat(b"jitty-stat: compile_ms=3 functions=12\n", "functions"), Some(12.0));
         assert_eq!(parse_stat(b"jitty-stat: functions_x=1\n", "functions"), None);
+    }
+
+    #[test]
+    fn run_stat() {
+        let jit =
+            b"out\njitty-stat: compile_ms=4.000 functions=3 compiled=3 fallbacks=0 code_bytes=9 fn_median_ms=1.000 \
+                    fn_max_ms=2.000 run_ms=7.250\njitty-stat: function @main compile_ms=1.000\n";
+        assert_eq!(parse_run_ms(jit), Some(7.25));
+        assert_eq!(parse_run_ms(b"jitty-stat: run_ms=0.031\n"), Some(0.031));
+        assert_eq!(parse_run_ms(b"jitty-stat: compile_ms=1\n"), None);
+        assert_eq!(parse_run_ms(b"run_ms=3\n"), None, "only on jitty-stat: lines");
+    }
+
+    fn program(name: &str) -> Program {
+        let p = PathBuf::from(format!("/nonexistent/{name}"));
+        Program { name: name.into(), args: Vec::new(), vec: BuiltC { native: p.clone(), ll: p.clone() }, novec_ll: p }
+    }
+
+    /// A cell of `samples` wall-clock times whose runs reported `stderr`.
+    fn cell(samples: &[f64], stderr: &[&str]) -> Cell {
+        let mut c = Cell { samples: samples.to_vec(), ..Cell::default() };
+        for e in stderr {
+            c.record_stats(e.as_bytes());
+        }
+        c
+    }
+
+    fn interp_stat(run_ms: f64) -> String {
+        format!(
+            "jitty-stat: compile_ms=0.000 functions=0 compiled=0 fallbacks=0 code_bytes=0 fn_median_ms=0.000 \
+             fn_max_ms=0.000 run_ms={run_ms:.3}\n"
+        )
+    }
+
+    fn jit_stat(compile_ms: f64, run_ms: f64) -> String {
+        format!(
+            "jitty-stat: compile_ms={compile_ms:.3} functions=4 compiled=4 fallbacks=0 code_bytes=900 \
+             fn_median_ms=0.100 fn_max_ms=0.200 run_ms={run_ms:.3}\njitty-stat: function @main compile_ms=0.100\n"
+        )
+    }
+
+    #[test]
+    fn run_columns_are_medians_and_their_ratio() {
+        let engines = vec![
+            EngineSpec::parse("interp=jitty exec --engine interp --stats").unwrap(),
+            EngineSpec::parse("jit=jitty exec --engine jit --stats").unwrap(),
+            EngineSpec::parse("lli-22").unwrap(),
+        ];
+        let mut cfg = BenchConfig::new(Path::new("/nonexistent"), engines);
+        cfg.runs = 3;
+        cfg.jit = true;
+        let configs = [
+            Config::Native,
+            Config::Engine(0),
+            Config::Engine(1),
+            Config::Engine(2),
+            Config::LliInterp,
+            Config::LliOrc,
+            Config::Llc,
+        ];
+        let native = |r: &str| format!("jitty-stat: run_ms={r}\n");
+        let (n1, n2, n3) = (native("8.0"), native("6.0"), native("7.0"));
+        let (i1, i2, i3) = (interp_stat(14.0), interp_stat(30.0), interp_stat(21.0));
+        let (j1, j2, j3) = (jit_stat(3.0, 9.0), jit_stat(5.0, 10.5), jit_stat(4.0, 12.0));
+        let cells = vec![
+            vec![
+                cell(&[10.0, 12.0, 11.0], &[&n1, &n2, &n3]),
+                cell(&[50.0, 40.0, 45.0], &[&i1, &i2, &i3]),
+                cell(&[30.0, 20.0, 25.0], &[&j1, &j2, &j3]),
+                // An engine that reports nothing.
+                cell(&[20.0, 20.0, 20.0], &["", "", ""]),
+                cell(&[100.0, 100.0, 100.0], &[]),
+                cell(&[60.0, 60.0, 60.0], &[]),
+                cell(&[8.0, 8.0, 8.0], &[]),
+            ],
+            vec![
+                cell(&[10.0], &[&native("0.25")]),
+                Cell { problem: Some("MISMATCH: stdout".into()), ..cell(&[30.0], &[&interp_stat(9.0)]) },
+                cell(&[20.0], &[&jit_stat(2.0, 0.0314)]),
+                cell(&[20.0], &[""]),
+                cell(&[100.0], &[]),
+                cell(&[60.0], &[]),
+                cell(&[8.0], &[]),
+            ],
+        ];
+        let programs = [program("a"), program("b")];
+        let (head, body) = rows(&cfg, &configs, &programs, &cells);
+        let col = |name: &str, nth: usize| head.iter().enumerate().filter(|(_, h)| *h == name).nth(nth).unwrap().0;
+        assert_eq!(&head[..3], ["program", "native ms", "native run ms"]);
+        assert_eq!(body[0][col("native run ms", 0)], "7.0");
+        assert_eq!(body[0][col("interp ms", 0)], "45.0");
+        assert_eq!(body[0][col("interp run ms", 0)], "21.0");
+        assert_eq!(body[0][col("run vs native", 0)], "3.00x");
+        assert_eq!(body[0][col("vs native", 0)], "4.09x", "wall-clock ratio stays");
+        assert_eq!(body[0][col("jit run ms", 0)], "10.5");
+        assert_eq!(body[0][col("run vs native", 1)], "1.50x");
+        assert_eq!(body[0][col("lli-22 run ms", 0)], "-");
+        assert_eq!(body[0][col("run vs native", 2)], "-");
+        // The interpreter compiles nothing ahead of time: no compile column;
+        // the JIT's is the median, per function over its 4 functions.
+        assert_eq!(body[0][col("interp compile ms", 0)], "-");
+        assert_eq!((body[0][col("jit compile ms", 0)].as_str(), body[0][col("jit ms/fn", 0)].as_str()), ("4.0", "1.0"));
+        assert_eq!(body[0][col("llc ms/fn", 0)], "2.0", "llc per function uses the JIT's function count");
+        // A mismatching run has no run time either; sub-ms times keep digits.
+        assert_eq!(body[1][col("interp ms", 0)], "MISMATCH");
+        assert_eq!(body[1][col("interp run ms", 0)], "-");
+        assert_eq!(body[1][col("run vs native", 0)], "-");
+        assert_eq!(
+            (body[1][col("native run ms", 0)].as_str(), body[1][col("jit run ms", 0)].as_str()),
+            ("0.250", "0.031")
+        );
+        let html = html_report(&cfg, &configs, &programs, &cells, "text");
+        assert!(html.contains("<title>interp (run): 3.00x native</title>"), "{html}");
+        assert!(html.contains("<title>jit (run): 1.50x native</title>"), "{html}");
+        assert!(html.contains("<title>interp: 4.09x native</title>"), "{html}");
+        assert!(!html.contains("lli-22 (run)"), "engines without run_ms get no bar: {html}");
+        assert!(html.contains("<th>interp run ms</th>"));
+    }
+
+    /// The probe makes a native build report its run time, and builds
+    /// without it (the differential tests') are untouched.
+    #[test]
+    fn native_probe_reports_run_time() {
+        let tools = Tools::from_env();
+        let Some(clang_version) = tools::version(&tools.clang, "--version") else {
+            eprintln!("{} not found: skipping", tools.clang);
+            return;
+        };
+        let dir = std::env::temp_dir().join(format!("jitty-probe-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let src = dir.join("sleepy.c");
+        std::fs::write(
+            &src,
+            "#include <stdio.h>\n#include <time.h>\nint main(void) {\n  struct timespec t = {0, 30000000};\n  \
+             nanosleep(&t, 0);\n  puts(\"done\");\n  return 3;\n}\n",
+        )
+        .unwrap();
+        let cache = Cache::new(dir.join("cache"));
+        let probe = runtime_probe(&cache).unwrap();
+        let probed = build_c(&tools, &cache, &clang_version, &src, 2, &[], &[&probe]).unwrap();
+        let plain = build_c(&tools, &cache, &clang_version, &src, 2, &[], &[]).unwrap();
+        assert_ne!(probed.native, plain.native);
+        let timeout = Duration::from_secs(10);
+        let out = run(&probed.native.to_string_lossy(), &[], timeout, None);
+        assert_eq!((out.status, out.stdout.as_slice()), (Status::Exited(3), b"done\n".as_slice()));
+        let ms = parse_run_ms(&out.stderr).expect("the probe prints run_ms");
+        assert!(ms >= 30.0 && ms <= out.elapsed.as_secs_f64() * 1e3, "run_ms={ms}, elapsed {:?}", out.elapsed);
+        let out = run(&plain.native.to_string_lossy(), &[], timeout, None);
+        assert_eq!(
+            (out.status, out.stdout.as_slice(), out.stderr.as_slice()),
+            (Status::Exited(3), b"done\n".as_slice(), b"".as_slice())
+        );
+        std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -111,6 +111,12 @@ pub struct BuiltC {
 }
 
 /// Compiles C `src` with `clang -O{opt} FLAGS` natively and to `.ll` (cached).
+///
+/// `native_only` are further C sources compiled and linked into the native
+/// executable alone (the bench's run-time probe); the `.ll` is `src`'s. Their
+/// bytes are part of the cache key, and an entry with them is named
+/// `STEM-O{opt}-probed`, apart from the plain entries the differential tests
+/// use.
 pub fn build_c(
     tools: &Tools,
     cache: &Cache,
@@ -118,15 +124,18 @@ pub fn build_c(
     src: &Path,
     opt: u32,
     flags: &[String],
+    native_only: &[&Path],
 ) -> Result<BuiltC> {
-    let source = std::fs::read(src).map_err(|e| err!("{}: {e}", src.display()))?;
+    let read = |p: &Path| std::fs::read(p).map_err(|e| err!("{}: {e}", p.display()));
+    let source = read(src)?;
+    let extra = native_only.iter().map(|p| read(p)).collect::<Result<Vec<_>>>()?;
     let stem = src.file_stem().and_then(|s| s.to_str()).unwrap_or("prog");
     let key = flags.join(" ");
-    let entry = cache.entry(
-        "c",
-        &format!("{stem}-O{opt}"),
-        &[&source, key.as_bytes(), &[opt as u8], clang_version.as_bytes()],
-    )?;
+    let opt_byte = [opt as u8];
+    let mut parts: Vec<&[u8]> = vec![&source, key.as_bytes(), &opt_byte, clang_version.as_bytes()];
+    parts.extend(extra.iter().map(Vec::as_slice));
+    let suffix = if native_only.is_empty() { "" } else { "-probed" };
+    let entry = cache.entry("c", &format!("{stem}-O{opt}{suffix}"), &parts)?;
     let ll_name = format!("{stem}.ll");
     let built = BuiltC { native: entry.file("native"), ll: entry.file(&ll_name) };
     if !entry.hit {
@@ -135,6 +144,7 @@ pub fn build_c(
         base.extend(flags.iter().cloned());
         base.push(path(src));
         let mut native = base.clone();
+        native.extend(native_only.iter().map(|p| path(p)));
         native.extend(["-o".into(), path(&entry.staging_file("native")), "-lm".into()]);
         run_tool(&tools.clang, &native, Duration::from_secs(300))?;
         let mut ir = base;
@@ -189,7 +199,7 @@ pub fn run_csmith(cfg: &CsmithConfig, tools: &Tools) -> Result<Summary> {
         };
         for &opt in &cfg.opts {
             let unit = format!("seed {seed} O{opt}");
-            let built = match build_c(tools, &cache, &clang_version, &src, opt, &flags) {
+            let built = match build_c(tools, &cache, &clang_version, &src, opt, &flags, &[]) {
                 Ok(b) => b,
                 Err(e) => {
                     progress.skip(&unit, n_eng, &format!("clang failed: {}", e.message().lines().next().unwrap_or("")));

@@ -40,6 +40,8 @@ bench:
   --jit                add lli ORC JIT time, llc -O2 compile time, engine compile time
   --csmith-seeds LIST  csmith programs to include (default 1,11,19; `none`)
   --html PATH          report path (default target/bench-report/engine.html)
+  run time of main (`run ms`) is shown for engines that print
+  `jitty-stat: run_ms=X` on stderr, e.g. `jitty exec --stats`
 
 engine SPEC: [LABEL=]PROGRAM [WORDS...] with placeholders {ll}, {args} (own
 word) and {libstd}; without {ll}, `jitty ... exec` gets `{ll} -- {args}` and

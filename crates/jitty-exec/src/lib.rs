@@ -10,11 +10,20 @@
 //! unit be direct. `Options::lazy` is the alternative for large modules of
 //! which little runs: only the entry function is compiled, and the rest runs
 //! on the interpreter.
+//!
+//! Both engines run the program the same way: on a thread with the
+//! interpreter's big stack, `llvm.global_ctors`, then `main`, then
+//! `llvm.global_dtors`. [`RunStats::run_time`] is the wall time of the call
+//! of `main` alone. A program may end the process from inside `main` (libc
+//! `exit`), so `main` never returns to jitty; while it runs, the statistics
+//! are also kept in a process-wide slot that an `atexit` handler can read
+//! with [`unfinished_run_stats`] (the CLI does, for `--stats`).
 
 use jitty_interp::{Image, InterpError, Interpreter, MAIN_STACK, MainArgs};
 use jitty_ir::{FuncId, GlobalId, Module};
 use jitty_jit::{JitEnv, JitOptions, JitUnit, compile_unit};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// Which engine runs the code.
@@ -93,18 +102,24 @@ pub struct RunStats {
     pub fallbacks: Vec<String>,
     /// Bytes of machine code produced.
     pub code_size: usize,
+    /// Wall time of the call of the program's `main`, from just before the
+    /// call to its return: neither compilation nor constructors and
+    /// destructors count. For a run that ends inside `main` (libc `exit`),
+    /// [`unfinished_run_stats`] measures up to the moment it is asked.
+    pub run_time: Duration,
 }
 
 impl RunStats {
     /// The `jitty-stat:` lines of `jitty exec --stats`: one summary line
-    /// (`compile_ms`, `functions`, per-function median and maximum, ...),
-    /// then one line per compiled function and one per fallback.
+    /// (`compile_ms`, `functions`, per-function median and maximum, ...,
+    /// `run_ms` last), then one line per compiled function and one per
+    /// fallback.
     pub fn stat_lines(&self) -> Vec<String> {
         let ms = |t: Duration| t.as_secs_f64() * 1e3;
         let mut per_fn: Vec<f64> = self.per_function.iter().map(|(_, t)| ms(*t)).collect();
         per_fn.sort_by(f64::total_cmp);
         let mut lines = vec![format!(
-            "jitty-stat: compile_ms={:.3} functions={} compiled={} fallbacks={} code_bytes={} fn_median_ms={:.3} fn_max_ms={:.3}",
+            "jitty-stat: compile_ms={:.3} functions={} compiled={} fallbacks={} code_bytes={} fn_median_ms={:.3} fn_max_ms={:.3} run_ms={:.3}",
             ms(self.compile_time),
             self.functions,
             self.compiled,
@@ -112,6 +127,7 @@ impl RunStats {
             self.code_size,
             per_fn.get(per_fn.len() / 2).copied().unwrap_or(0.0),
             per_fn.last().copied().unwrap_or(0.0),
+            ms(self.run_time),
         )];
         lines.extend(
             self.per_function.iter().map(|(name, t)| format!("jitty-stat: function @{name} compile_ms={:.3}", ms(*t))),
@@ -137,6 +153,70 @@ impl JitEnv for ImageEnv<'_> {
     }
 }
 
+/// The statistics of the run whose `main` is executing, with `run_time`
+/// measured up to now; `None` when no program is between its constructors
+/// and the return of its destructors (a run that returned, failed or never
+/// started). Before `main` starts, `run_time` is zero.
+///
+/// This is for an `atexit` handler: a program that calls `exit` inside
+/// `main` ends the process without returning to [`run_main`]'s caller, and
+/// the handler is the last place its statistics can be reported. With
+/// several runs in flight at once, it describes the one that started last.
+pub fn unfinished_run_stats() -> Option<RunStats> {
+    let slot = in_flight();
+    let f = slot.as_ref()?;
+    let mut stats = f.stats.clone();
+    if let Some(started) = f.main_started {
+        stats.run_time = started.elapsed();
+    }
+    Some(stats)
+}
+
+/// A run between its constructors and the end of its destructors.
+struct InFlight {
+    /// Which run (see [`RunSlot`]).
+    id: u64,
+    stats: RunStats,
+    /// When `main` was called, while it runs.
+    main_started: Option<Instant>,
+}
+
+static IN_FLIGHT: Mutex<Option<InFlight>> = Mutex::new(None);
+static NEXT_RUN: AtomicU64 = AtomicU64::new(0);
+
+fn in_flight() -> MutexGuard<'static, Option<InFlight>> {
+    IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// This run's claim on [`IN_FLIGHT`]; dropping it (return, error or panic)
+/// empties the slot unless a later run has taken it over.
+struct RunSlot(u64);
+
+impl RunSlot {
+    fn claim(stats: &RunStats) -> RunSlot {
+        let id = NEXT_RUN.fetch_add(1, Ordering::Relaxed);
+        *in_flight() = Some(InFlight { id, stats: stats.clone(), main_started: None });
+        RunSlot(id)
+    }
+
+    /// Records `main`'s start (`Some`) or its end with the measured time.
+    fn set_main(&self, started: Option<Instant>, run_time: Duration) {
+        if let Some(f) = in_flight().as_mut().filter(|f| f.id == self.0) {
+            f.main_started = started;
+            f.stats.run_time = run_time;
+        }
+    }
+}
+
+impl Drop for RunSlot {
+    fn drop(&mut self) {
+        let mut slot = in_flight();
+        if slot.as_ref().is_some_and(|f| f.id == self.0) {
+            *slot = None;
+        }
+    }
+}
+
 /// Runs `entry` of `module` with `argv = [program, args...]` and returns its
 /// exit status together with statistics.
 pub fn run_main(
@@ -158,10 +238,18 @@ pub fn run_main(
     let image = Arc::new(Image::load_host(module.clone())?);
     let interp = Interpreter::new(image.clone());
     interp.set_fuel(opts.fuel);
-    match opts.engine {
-        Engine::Interp => Ok((interp.run_main(entry, program, args)?, RunStats::default())),
-        Engine::Jit => run_jit(&module, &image, &interp, entry_id, program, args, opts),
-    }
+    let main_args = MainArgs::new(program, args);
+    let words = main_args
+        .words(nparams)
+        .ok_or_else(|| ExecError::Entry { entry: entry.into(), reason: format!("takes {nparams} parameters") })?;
+    let result = match opts.engine {
+        Engine::Interp => run_program(&interp, Main::Interp(entry_id), words, RunStats::default()),
+        Engine::Jit => run_jit(&module, &image, &interp, entry_id, words, opts),
+    };
+    // The argument strings outlive the program thread, which `run_program`
+    // has joined.
+    drop(main_args);
+    result
 }
 
 fn run_jit(
@@ -169,8 +257,7 @@ fn run_jit(
     image: &Image,
     interp: &Interpreter,
     entry: FuncId,
-    program: &str,
-    args: &[String],
+    words: Vec<u64>,
     opts: &Options,
 ) -> Result<(i32, RunStats), ExecError> {
     let funcs: Vec<FuncId> = if opts.lazy {
@@ -187,51 +274,130 @@ fn run_jit(
         per_function: unit.functions().iter().map(|f| (f.name.clone(), f.compile_time)).collect(),
         fallbacks: unit.failures().iter().map(ToString::to_string).collect(),
         code_size: unit.code_size(),
+        run_time: Duration::ZERO,
     };
-    let Some(addr) = unit.addr(entry) else {
-        // The entry itself could not be compiled: the interpreter runs it,
-        // and it still reaches compiled code through the image's entries.
-        let name = &module.func(entry).name;
-        return Ok((interp.run_main(name, program, args)?, stats));
-    };
-    let main_args = MainArgs::new(program, args);
-    let nparams = module.func(entry).params.len();
-    let mut words = main_args.words(nparams).unwrap_or_default();
-    words.resize(3, 0);
+    // If the entry itself could not be compiled, the interpreter runs it,
+    // and it still reaches compiled code through the image's entries.
+    let main = unit.addr(entry).map_or(Main::Interp(entry), Main::Jit);
+    // The unit is not freed before the program thread is joined.
+    let result = run_program(interp, main, words, stats);
+    drop(unit);
+    result
+}
+
+/// How `main` is called.
+#[derive(Clone, Copy)]
+enum Main {
+    /// By the interpreter.
+    Interp(FuncId),
+    /// At this address of JIT code.
+    Jit(u64),
+}
+
+/// Runs constructors, `main` with argument `words` and destructors on a
+/// program thread with [`MAIN_STACK`], timing the call of `main` into
+/// `stats.run_time`. A JIT trap skips the destructors, as an abort would.
+fn run_program(
+    interp: &Interpreter,
+    main: Main,
+    mut words: Vec<u64>,
+    mut stats: RunStats,
+) -> Result<(i32, RunStats), ExecError> {
+    let slot = RunSlot::claim(&stats);
     let interp = interp.clone();
-    let status = std::thread::Builder::new()
+    let outcome = std::thread::Builder::new()
         .name("jitty-main".into())
         .stack_size(MAIN_STACK)
-        .spawn(move || -> Result<(i32, Option<jitty_jit::Trap>), InterpError> {
-            // Constructors and destructors run as `run_main` runs them; they
-            // reach compiled code through the image like any other caller.
+        .spawn(move || -> Result<(i32, Duration, Option<jitty_jit::Trap>), InterpError> {
+            // Constructors and destructors run on the interpreter; they reach
+            // compiled code through the image like any other caller.
             for ctor in interp.structors("llvm.global_ctors") {
                 interp.call(ctor, &[])?;
             }
-            // SAFETY: `addr` is the entry of a function the JIT compiled from
-            // an IR `main` that takes 0, 2 or 3 parameters (checked by the
-            // caller); under the SysV ABI passing three arguments to a
-            // function that reads fewer is harmless. The argument strings
-            // outlive the join below, and the unit is not freed while the
-            // program runs.
-            let status = unsafe {
-                let main: extern "C" fn(u64, u64, u64) -> i32 = std::mem::transmute(addr as usize);
-                main(words[0], words[1], words[2])
+            let started = Instant::now();
+            slot.set_main(Some(started), Duration::ZERO);
+            let status = match main {
+                Main::Interp(f) => interp.call(f, &words)?.first().copied().unwrap_or(0) as u32 as i32,
+                Main::Jit(addr) => {
+                    words.resize(3, 0);
+                    // SAFETY: `addr` is the entry of a function the JIT
+                    // compiled from an IR `main` that takes 0, 2 or 3
+                    // parameters (checked by `run_main`); under the SysV ABI
+                    // passing three arguments to a function that reads fewer
+                    // is harmless. The argument strings outlive the join
+                    // below, and the unit is not freed while the program runs.
+                    unsafe {
+                        let main: extern "C" fn(u64, u64, u64) -> i32 = std::mem::transmute(addr as usize);
+                        main(words[0], words[1], words[2])
+                    }
+                }
             };
+            let run_time = started.elapsed();
+            slot.set_main(None, run_time);
             if let Some(trap) = jitty_jit::take_trap() {
-                return Ok((status, Some(trap)));
+                return Ok((status, run_time, Some(trap)));
             }
             for dtor in interp.structors("llvm.global_dtors") {
                 interp.call(dtor, &[])?;
             }
-            Ok((status, None))
+            Ok((status, run_time, None))
         })
         .map_err(|e| ExecError::Thread(e.to_string()))?
         .join()
         .map_err(|_| ExecError::Thread("the program thread panicked".into()))??;
-    drop(main_args);
-    match status {
-        (_, Some(trap)) => Err(ExecError::JitTrap { kind: format!("{:?}", trap.kind), func: trap.func }),
-        (code, None) => Ok((code, stats)),
+    match outcome {
+        (_, _, Some(trap)) => Err(ExecError::JitTrap { kind: format!("{:?}", trap.kind), func: trap.func }),
+        (code, run_time, None) => {
+            stats.run_time = run_time;
+            Ok((code, stats))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_line_ends_with_run_ms() {
+        let stats = RunStats {
+            compile_time: Duration::from_micros(2500),
+            compiled: 2,
+            functions: 3,
+            per_function: vec![("f".into(), Duration::from_millis(1)), ("g".into(), Duration::from_millis(3))],
+            fallbacks: vec!["@h: reason".into()],
+            code_size: 64,
+            run_time: Duration::from_micros(12_345),
+        };
+        let lines = stats.stat_lines();
+        assert_eq!(
+            lines[0],
+            "jitty-stat: compile_ms=2.500 functions=3 compiled=2 fallbacks=1 code_bytes=64 fn_median_ms=3.000 \
+             fn_max_ms=3.000 run_ms=12.345"
+        );
+        assert_eq!(lines[1], "jitty-stat: function @f compile_ms=1.000");
+        assert_eq!(lines[3], "jitty-stat: fallback @h: reason");
+        assert_eq!(lines.len(), 4);
+    }
+
+    #[test]
+    fn the_in_flight_slot_follows_main_and_is_emptied_by_its_run() {
+        let stats = RunStats { compiled: 7, ..RunStats::default() };
+        let slot = RunSlot::claim(&stats);
+        let before = unfinished_run_stats().expect("a claimed run is in flight");
+        assert_eq!((before.compiled, before.run_time), (7, Duration::ZERO));
+        let started = Instant::now();
+        slot.set_main(Some(started), Duration::ZERO);
+        std::thread::sleep(Duration::from_millis(5));
+        let during = unfinished_run_stats().expect("main is running");
+        assert!(during.run_time >= Duration::from_millis(5), "{:?}", during.run_time);
+        slot.set_main(None, Duration::from_millis(42));
+        assert_eq!(unfinished_run_stats().map(|s| s.run_time), Some(Duration::from_millis(42)));
+        // A later run takes the slot over; the earlier one's end leaves it.
+        let later = RunSlot::claim(&RunStats { compiled: 9, ..RunStats::default() });
+        drop(slot);
+        assert_eq!(unfinished_run_stats().map(|s| s.compiled), Some(9));
+        drop(later);
+        assert!(unfinished_run_stats().is_none());
     }
 }

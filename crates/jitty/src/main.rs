@@ -40,7 +40,8 @@ enum Command {
         /// JIT: compile only the entry function; the rest runs interpreted.
         #[arg(long)]
         lazy: bool,
-        /// Print `jitty-stat:` lines (compile time, code size, fallbacks) on stderr.
+        /// Print `jitty-stat:` lines (compile time, code size, fallbacks, run
+        /// time of `main`) on stderr.
         #[arg(long)]
         stats: bool,
         /// JIT: append JIT symbols to /tmp/perf-PID.map for profilers.
@@ -158,12 +159,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 jit: jitty_jit::JitOptions { perf_map, dump_clif, dump_asm, ..Default::default() },
                 lazy,
             };
+            if stats {
+                // SAFETY: registers a plain `extern "C" fn()` with libc; it
+                // runs at process exit and touches no state of ours that
+                // exit could have invalidated (see the function).
+                unsafe { libc::atexit(print_unfinished_run_stats) };
+            }
             let (status, run_stats) = jitty_exec::run_main(module, &entry, &file.to_string_lossy(), &args, &opts)?;
             if stats {
-                flush_c_stdio();
-                for line in run_stats.stat_lines() {
-                    eprintln!("{line}");
-                }
+                print_stats(&run_stats);
             }
             // The program's exit status, truncated to 8 bits as the OS does.
             Ok(ExitCode::from(status as u8))
@@ -187,7 +191,7 @@ fn bench_engine(quick: bool, runs: usize, html: Option<PathBuf>) -> Result<ExitC
     let exe = std::env::current_exe().context("locating the jitty binary")?;
     let exe = exe.to_string_lossy();
     let engines = vec![
-        EngineSpec::parse(&format!("interp='{exe}' exec --engine interp"))?,
+        EngineSpec::parse(&format!("interp='{exe}' exec --engine interp --stats"))?,
         EngineSpec::parse(&format!("jit='{exe}' exec --engine jit --stats"))?,
     ];
     let root = tools::workspace_root();
@@ -198,8 +202,8 @@ fn bench_engine(quick: bool, runs: usize, html: Option<PathBuf>) -> Result<ExitC
     if let Some(html) = html {
         cfg.html = html;
     }
-    let table = bench::run_bench(&cfg, &tools::Tools::from_env())?;
-    println!("{table}");
+    // `run_bench` prints the table (and writes the HTML report) itself.
+    bench::run_bench(&cfg, &tools::Tools::from_env())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -221,6 +225,29 @@ fn verify(module: &jitty_ir::Module, path: &Path) -> Result<()> {
         bail!("{}: invalid IR ({} verifier errors), first: {first}", path.display(), errors.len());
     }
     Ok(())
+}
+
+/// Prints the `jitty-stat:` lines on stderr, after the program's output.
+/// Write errors are ignored: this also runs in an `atexit` handler, which
+/// must not panic.
+fn print_stats(stats: &jitty_exec::RunStats) {
+    use std::io::Write as _;
+    flush_c_stdio();
+    let mut err = std::io::stderr().lock();
+    for line in stats.stat_lines() {
+        let _ = writeln!(err, "{line}");
+    }
+}
+
+/// `atexit` handler of `exec --stats`: a program that calls `exit` inside
+/// `main` ends the process without returning to [`run`], so its statistics
+/// (with the run time up to the call of `exit`, the program's own `atexit`
+/// handlers included) are printed here. After a normal return there is no
+/// unfinished run and this prints nothing.
+extern "C" fn print_unfinished_run_stats() {
+    if let Some(stats) = jitty_exec::unfinished_run_stats() {
+        print_stats(&stats);
+    }
 }
 
 /// Flushes the host's C stdio buffers, so output the program wrote with
