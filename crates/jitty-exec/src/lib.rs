@@ -4,7 +4,9 @@
 //! memory, externals resolved in the host. The interpreter runs everything
 //! itself; the JIT compiles every definition eagerly into one unit and leaves
 //! the functions it cannot lower to the interpreter, which is reachable from
-//! JIT code through the image's native entry points. Eager compilation is the
+//! JIT code through the image's native entry points. Compiled functions are
+//! plugged into those entry points ([`Image::plug`]), so function pointers
+//! and callbacks reach compiled code too. Eager compilation is the
 //! default because programs run once, start to finish: compiling everything
 //! up front keeps the run free of compile pauses and lets calls inside the
 //! unit be direct. `Options::lazy` is the alternative for large modules of
@@ -107,6 +109,9 @@ pub struct RunStats {
     /// destructors count. For a run that ends inside `main` (libc `exit`),
     /// [`unfinished_run_stats`] measures up to the moment it is asked.
     pub run_time: Duration,
+    /// Calls from native or JIT code that entered the interpreter (through
+    /// an IR function's image entry) during the run.
+    pub interp_entries: u64,
 }
 
 impl RunStats {
@@ -119,7 +124,7 @@ impl RunStats {
         let mut per_fn: Vec<f64> = self.per_function.iter().map(|(_, t)| ms(*t)).collect();
         per_fn.sort_by(f64::total_cmp);
         let mut lines = vec![format!(
-            "jitty-stat: compile_ms={:.3} functions={} compiled={} fallbacks={} code_bytes={} fn_median_ms={:.3} fn_max_ms={:.3} run_ms={:.3}",
+            "jitty-stat: compile_ms={:.3} functions={} compiled={} fallbacks={} code_bytes={} fn_median_ms={:.3} fn_max_ms={:.3} interp_entries={} run_ms={:.3}",
             ms(self.compile_time),
             self.functions,
             self.compiled,
@@ -127,6 +132,7 @@ impl RunStats {
             self.code_size,
             per_fn.get(per_fn.len() / 2).copied().unwrap_or(0.0),
             per_fn.last().copied().unwrap_or(0.0),
+            self.interp_entries,
             ms(self.run_time),
         )];
         lines.extend(
@@ -169,6 +175,7 @@ pub fn unfinished_run_stats() -> Option<RunStats> {
     if let Some(started) = f.main_started {
         stats.run_time = started.elapsed();
     }
+    stats.interp_entries = f.interp.native_entries() - f.entries_at_start;
     Some(stats)
 }
 
@@ -179,6 +186,9 @@ struct InFlight {
     stats: RunStats,
     /// When `main` was called, while it runs.
     main_started: Option<Instant>,
+    /// The run's interpreter, and its count of native entries at the start.
+    interp: Interpreter,
+    entries_at_start: u64,
 }
 
 static IN_FLIGHT: Mutex<Option<InFlight>> = Mutex::new(None);
@@ -193,9 +203,15 @@ fn in_flight() -> MutexGuard<'static, Option<InFlight>> {
 struct RunSlot(u64);
 
 impl RunSlot {
-    fn claim(stats: &RunStats) -> RunSlot {
+    fn claim(stats: &RunStats, interp: &Interpreter) -> RunSlot {
         let id = NEXT_RUN.fetch_add(1, Ordering::Relaxed);
-        *in_flight() = Some(InFlight { id, stats: stats.clone(), main_started: None });
+        *in_flight() = Some(InFlight {
+            id,
+            stats: stats.clone(),
+            main_started: None,
+            interp: interp.clone(),
+            entries_at_start: interp.native_entries(),
+        });
         RunSlot(id)
     }
 
@@ -274,13 +290,22 @@ fn run_jit(
         per_function: unit.functions().iter().map(|f| (f.name.clone(), f.compile_time)).collect(),
         fallbacks: unit.failures().iter().map(ToString::to_string).collect(),
         code_size: unit.code_size(),
-        run_time: Duration::ZERO,
+        ..RunStats::default()
     };
-    // If the entry itself could not be compiled, the interpreter runs it,
-    // and it still reaches compiled code through the image's entries.
+    // Every caller of a compiled function's address (function pointers,
+    // vtables, callbacks handed to libc) now reaches its compiled code.
+    for f in unit.functions() {
+        // SAFETY: `f.addr` is the unit's code for `f.id`, with the IR
+        // signature the entry stub was made for; the unit outlives the
+        // program thread and is unplugged below before it is dropped.
+        unsafe { image.plug(f.id, f.addr) };
+    }
+    // If the entry itself could not be compiled, the interpreter runs it.
     let main = unit.addr(entry).map_or(Main::Interp(entry), Main::Jit);
-    // The unit is not freed before the program thread is joined.
     let result = run_program(interp, main, words, stats);
+    for f in unit.functions() {
+        image.unplug(f.id);
+    }
     drop(unit);
     result
 }
@@ -303,8 +328,10 @@ fn run_program(
     mut words: Vec<u64>,
     mut stats: RunStats,
 ) -> Result<(i32, RunStats), ExecError> {
-    let slot = RunSlot::claim(&stats);
+    let slot = RunSlot::claim(&stats, interp);
+    let entries_at_start = interp.native_entries();
     let interp = interp.clone();
+    let counter = interp.clone();
     let outcome = std::thread::Builder::new()
         .name("jitty-main".into())
         .stack_size(MAIN_STACK)
@@ -349,6 +376,7 @@ fn run_program(
         (_, _, Some(trap)) => Err(ExecError::JitTrap { kind: format!("{:?}", trap.kind), func: trap.func }),
         (code, run_time, None) => {
             stats.run_time = run_time;
+            stats.interp_entries = counter.native_entries() - entries_at_start;
             Ok((code, stats))
         }
     }
@@ -368,22 +396,29 @@ mod tests {
             fallbacks: vec!["@h: reason".into()],
             code_size: 64,
             run_time: Duration::from_micros(12_345),
+            interp_entries: 7,
         };
         let lines = stats.stat_lines();
         assert_eq!(
             lines[0],
             "jitty-stat: compile_ms=2.500 functions=3 compiled=2 fallbacks=1 code_bytes=64 fn_median_ms=3.000 \
-             fn_max_ms=3.000 run_ms=12.345"
+             fn_max_ms=3.000 interp_entries=7 run_ms=12.345"
         );
         assert_eq!(lines[1], "jitty-stat: function @f compile_ms=1.000");
         assert_eq!(lines[3], "jitty-stat: fallback @h: reason");
         assert_eq!(lines.len(), 4);
     }
 
+    fn interpreter() -> Interpreter {
+        let m = jitty_llvm::parse_module("define i32 @main() {\n  ret i32 0\n}\n", "t.ll").unwrap();
+        Interpreter::new(Arc::new(Image::load_host(Arc::new(m)).unwrap()))
+    }
+
     #[test]
     fn the_in_flight_slot_follows_main_and_is_emptied_by_its_run() {
+        let interp = interpreter();
         let stats = RunStats { compiled: 7, ..RunStats::default() };
-        let slot = RunSlot::claim(&stats);
+        let slot = RunSlot::claim(&stats, &interp);
         let before = unfinished_run_stats().expect("a claimed run is in flight");
         assert_eq!((before.compiled, before.run_time), (7, Duration::ZERO));
         let started = Instant::now();
@@ -394,7 +429,7 @@ mod tests {
         slot.set_main(None, Duration::from_millis(42));
         assert_eq!(unfinished_run_stats().map(|s| s.run_time), Some(Duration::from_millis(42)));
         // A later run takes the slot over; the earlier one's end leaves it.
-        let later = RunSlot::claim(&RunStats { compiled: 9, ..RunStats::default() });
+        let later = RunSlot::claim(&RunStats { compiled: 9, ..RunStats::default() }, &interp);
         drop(slot);
         assert_eq!(unfinished_run_stats().map(|s| s.compiled), Some(9));
         drop(later);

@@ -182,6 +182,8 @@ struct Inner {
     image: Arc<Image>,
     code: Vec<OnceLock<Box<Lowered>>>,
     fuel: std::sync::Mutex<Option<u64>>,
+    /// Calls from native code into IR functions (through libffi closures).
+    native_entries: std::sync::atomic::AtomicU64,
 }
 
 /// The interpreter of one loaded [`Image`].
@@ -248,6 +250,7 @@ impl Interpreter {
             image: image.clone(),
             code: (0..n).map(|_| OnceLock::new()).collect(),
             fuel: std::sync::Mutex::new(None),
+            native_entries: std::sync::atomic::AtomicU64::new(0),
         });
         let weak: Weak<Inner> = Arc::downgrade(&inner);
         let _ = image.hook.0.set(Box::new(move |f, args, ret| {
@@ -266,6 +269,13 @@ impl Interpreter {
     /// The image.
     pub fn image(&self) -> &Arc<Image> {
         &self.inner.image
+    }
+
+    /// How many times native code (host functions, JIT code) has called an
+    /// IR function through its image entry and so run it on this
+    /// interpreter.
+    pub fn native_entries(&self) -> u64 {
+        self.inner.native_entries.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Limits every top-level run to `fuel` executed instructions (`None`:
@@ -460,6 +470,7 @@ impl Inner {
     /// Called by a libffi closure: converts native arguments, runs, writes
     /// the native return value.
     fn enter_from_native(&self, func: FuncId, args: *const *const c_void, ret: *mut c_void) -> Result<(), InterpError> {
+        self.native_entries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let m = self.m();
         let fd = m.func(func);
         TS.with(|ts| {

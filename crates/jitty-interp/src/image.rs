@@ -5,10 +5,13 @@
 //! layout. Declared symbols resolve through a [`SymbolResolver`] (by default
 //! [`HostResolver`]: `dlsym(RTLD_DEFAULT)`, then the Rust toolchain's
 //! `libstd-*.so`, opened lazily). Every defined function gets a native entry
-//! address — a libffi closure that enters the interpreter — and the image
-//! maps those addresses back to [`FuncId`]s so the interpreter calls IR
-//! functions directly. An unresolved external is an error only when used.
+//! address — an entry stub ([`crate::entry`]) that jumps through a slot to a
+//! libffi closure entering the interpreter, or to JIT code plugged in with
+//! [`Image::plug`] — and the image maps those addresses back to [`FuncId`]s
+//! so the interpreter calls IR functions directly. An unresolved external is
+//! an error only when used.
 
+use crate::entry::EntryStubs;
 use crate::ffi::{EntryHook, NativeClosure};
 use crate::mem;
 use crate::sem::{self, Repr, Scalar, cast_scalar, int_bin, repr_of, scalar_of};
@@ -101,6 +104,9 @@ pub enum LoadError {
         /// Why.
         reason: String,
     },
+    /// The executable memory of the entry stubs could not be mapped.
+    #[error("entry stubs: {0}")]
+    Stubs(String),
 }
 
 struct Allocation {
@@ -119,6 +125,10 @@ pub struct Image {
     allocations: Vec<Allocation>,
     closures: Vec<NativeClosure>,
     closure_errors: Vec<(FuncId, String)>,
+    /// Entry stubs of the functions that have a closure.
+    stubs: Option<EntryStubs>,
+    /// Stub index of each function (`u32::MAX`: none).
+    stub_index: Vec<u32>,
     pub(crate) hook: Arc<EntryHook>,
 }
 
@@ -411,6 +421,8 @@ impl Image {
             allocations: Vec::new(),
             closures: Vec::new(),
             closure_errors: Vec::new(),
+            stubs: None,
+            stub_index: vec![u32::MAX; m.funcs.len()],
             hook: Arc::new(EntryHook::default()),
         };
         // 1. Globals: allocate definitions, resolve declarations.
@@ -488,6 +500,7 @@ impl Image {
             img.func_addrs[id.index()] = addr;
             img.by_addr.insert(addr, id);
         }
+        img.install_stubs()?;
         // 3. Aliases (may refer to each other: iterate to a fixed point).
         for _ in 0..=m.aliases.len() {
             let mut changed = false;
@@ -528,6 +541,70 @@ impl Image {
     /// an intrinsic).
     pub fn func_addr(&self, f: FuncId) -> u64 {
         self.func_addrs[f.index()]
+    }
+
+    /// Points the entry of defined function `f` at native `code`, so every
+    /// caller of `f`'s address (native code, JIT code, callbacks) runs
+    /// `code`. Returns false when `f` has no entry stub (declarations,
+    /// variadic functions, hosts without stubs); its address then keeps
+    /// entering the interpreter.
+    ///
+    /// # Safety
+    /// `code` must implement `f` with `f`'s native (SysV) signature and stay
+    /// executable until [`Image::unplug`] and until no thread can still be
+    /// running it.
+    pub unsafe fn plug(&self, f: FuncId, code: u64) -> bool {
+        match (&self.stubs, self.stub_index.get(f.index())) {
+            (Some(stubs), Some(&i)) if i != u32::MAX => {
+                // SAFETY: forwarded from the caller.
+                unsafe { stubs.plug(i as usize, code) };
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Points the entry of `f` back at the interpreter.
+    pub fn unplug(&self, f: FuncId) {
+        if let (Some(stubs), Some(&i)) = (&self.stubs, self.stub_index.get(f.index()))
+            && i != u32::MAX
+        {
+            stubs.unplug(i as usize);
+        }
+    }
+
+    /// The code plugged into `f`'s entry, if any.
+    pub fn plugged(&self, f: FuncId) -> Option<u64> {
+        match (&self.stubs, self.stub_index.get(f.index())) {
+            (Some(stubs), Some(&i)) if i != u32::MAX => stubs.plugged(i as usize),
+            _ => None,
+        }
+    }
+
+    /// Replaces the closure addresses of functions by entry stubs that jump
+    /// through pluggable slots (x86-64; elsewhere the closures stay the
+    /// entries and nothing can be plugged).
+    fn install_stubs(&mut self) -> Result<(), LoadError> {
+        if !cfg!(target_arch = "x86_64") {
+            return Ok(());
+        }
+        let with_closure: Vec<FuncId> = self
+            .module
+            .funcs_iter()
+            .filter(|(id, f)| !f.is_declaration() && !self.closure_errors.iter().any(|(e, _)| e == id))
+            .map(|(id, _)| id)
+            .collect();
+        let defaults: Vec<u64> = with_closure.iter().map(|f| self.func_addrs[f.index()]).collect();
+        let stubs = EntryStubs::new(defaults).map_err(|e| LoadError::Stubs(e.to_string()))?;
+        for (i, &f) in with_closure.iter().enumerate() {
+            let stub = stubs.addr(i);
+            self.by_addr.remove(&self.func_addrs[f.index()]);
+            self.by_addr.insert(stub, f);
+            self.func_addrs[f.index()] = stub;
+            self.stub_index[f.index()] = i as u32;
+        }
+        self.stubs = Some(stubs);
+        Ok(())
     }
 
     /// The address of global `g` (0 if unresolved).

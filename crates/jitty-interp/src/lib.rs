@@ -33,6 +33,7 @@
 //! a trap inside such a callback aborts the process (it cannot unwind
 //! through native frames).
 
+mod entry;
 pub mod exec;
 mod ffi;
 pub mod image;
