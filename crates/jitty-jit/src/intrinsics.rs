@@ -73,7 +73,31 @@ impl FnLower<'_, '_> {
             return Ok((r, o));
         }
         if ty == types::I128 {
-            return Err(self.unsup("128-bit multiplication with overflow"));
+            // 65 to 128 bits without a native instruction: exactly, in Rust.
+            let code = match which {
+                SAddWithOverflow => 0,
+                UAddWithOverflow => 1,
+                SSubWithOverflow => 2,
+                USubWithOverflow => 3,
+                SMulWithOverflow => 4,
+                _ => 5,
+            };
+            let slot = self.scratch();
+            self.b.ins().stack_store(types::I64, x, slot, 16);
+            self.b.ins().stack_store(types::I64, y, slot, 32);
+            let out = self.b.ins().stack_addr(types::I64, slot, 0);
+            let pa = self.b.ins().stack_addr(types::I64, slot, 16);
+            let pb = self.b.ins().stack_addr(types::I64, slot, 32);
+            let code = self.b.ins().iconst(types::I32, code);
+            let width = self.b.ins().iconst(types::I32, i64::from(bits));
+            let o = self.call_helper(
+                runtime::jitty_jit_wide_overflow as *const () as usize,
+                &[types::I32, types::I32, types::I64, types::I64, types::I64],
+                &[types::I8],
+                &[code, width, out, pa, pb],
+            )[0];
+            let r = self.b.ins().stack_load(types::I64, types::I128, slot, 0);
+            return Ok((r, o));
         }
         // Odd width: compute exactly in a wider type and check the range.
         let wide_bits = (2 * bits).min(128).max(ty.bits());

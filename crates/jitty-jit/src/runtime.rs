@@ -215,6 +215,52 @@ pub(crate) enum I128Op {
     SRem = 3,
 }
 
+/// `llvm.*.with.overflow` on integers of `bits` (65..=128) bits held in
+/// `u128`s: `op` 0 = sadd, 1 = uadd, 2 = ssub, 3 = usub, 4 = smul, 5 =
+/// umul. Writes the wrapped `bits`-bit result (zero-extended) to `*out` and
+/// returns 1 when the exact result does not fit in `bits` bits.
+///
+/// # Safety
+///
+/// The three pointers must be valid for 16-byte reads/writes.
+pub(crate) unsafe extern "C" fn jitty_jit_wide_overflow(
+    op: u32,
+    bits: u32,
+    out: *mut u128,
+    a: *const u128,
+    b: *const u128,
+) -> u8 {
+    // SAFETY: the JIT passes pointers into its own stack slot.
+    let (x, y) = unsafe { (a.read_unaligned(), b.read_unaligned()) };
+    let shift = 128 - bits.clamp(1, 128);
+    let sext = |v: u128| ((v << shift) as i128) >> shift;
+    let fits_s = |r: i128| (r << shift) >> shift == r;
+    let fits_u = |r: u128| (r << shift) >> shift == r;
+    let (r, overflow) = match op {
+        0 | 2 | 4 => {
+            let (sx, sy) = (sext(x), sext(y));
+            let (r, o) = match op {
+                0 => sx.overflowing_add(sy),
+                2 => sx.overflowing_sub(sy),
+                _ => sx.overflowing_mul(sy),
+            };
+            (r as u128, o || !fits_s(r))
+        }
+        _ => {
+            let (r, o) = match op {
+                1 => x.overflowing_add(y),
+                3 => x.overflowing_sub(y),
+                _ => x.overflowing_mul(y),
+            };
+            (r, o || !fits_u(r))
+        }
+    };
+    let masked = (r << shift) >> shift;
+    // SAFETY: as above.
+    unsafe { out.write_unaligned(masked) };
+    u8::from(overflow)
+}
+
 /// Float ↔ i128 conversions: `op` 0 = f64→i128 (saturating), 1 = f64→u128
 /// (saturating), 2 = i128→f64, 3 = u128→f64. Integers go through `*io`.
 ///
