@@ -82,12 +82,7 @@ impl FnLower<'_, '_> {
                 SMulWithOverflow => 4,
                 _ => 5,
             };
-            let slot = self.scratch();
-            self.b.ins().stack_store(types::I64, x, slot, 16);
-            self.b.ins().stack_store(types::I64, y, slot, 32);
-            let out = self.b.ins().stack_addr(types::I64, slot, 0);
-            let pa = self.b.ins().stack_addr(types::I64, slot, 16);
-            let pb = self.b.ins().stack_addr(types::I64, slot, 32);
+            let (slot, [out, pa, pb]) = self.i128_operands_in_scratch(x, y);
             let code = self.b.ins().iconst(types::I32, code);
             let width = self.b.ins().iconst(types::I32, i64::from(bits));
             let o = self.call_helper(

@@ -384,6 +384,16 @@ impl<'a, 'm> FnLower<'a, 'm> {
         s
     }
 
+    /// Stores two 128-bit operands in the scratch slot for a helper taking
+    /// `(out, a, b)` pointers; the result is read back from offset 0.
+    pub(crate) fn i128_operands_in_scratch(&mut self, x: cl::Value, y: cl::Value) -> (cl::StackSlot, [cl::Value; 3]) {
+        let slot = self.scratch();
+        self.b.ins().stack_store(types::I64, x, slot, 16);
+        self.b.ins().stack_store(types::I64, y, slot, 32);
+        let ptrs = [0, 16, 32].map(|off| self.b.ins().stack_addr(types::I64, slot, off));
+        (slot, ptrs)
+    }
+
     /// The block that returns zeroed results (after a trap); filled at the end.
     pub(crate) fn bail_block(&mut self) -> cl::Block {
         if let Some(b) = self.bail {
@@ -594,12 +604,7 @@ impl<'a, 'm> FnLower<'a, 'm> {
                 BinOp::SDiv => runtime::I128Op::SDiv,
                 _ => runtime::I128Op::SRem,
             };
-            let slot = self.scratch();
-            self.b.ins().stack_store(types::I64, x, slot, 16);
-            self.b.ins().stack_store(types::I64, y, slot, 32);
-            let out = self.b.ins().stack_addr(types::I64, slot, 0);
-            let pa = self.b.ins().stack_addr(types::I64, slot, 16);
-            let pb = self.b.ins().stack_addr(types::I64, slot, 32);
+            let (slot, [out, pa, pb]) = self.i128_operands_in_scratch(x, y);
             let code = self.b.ins().iconst(types::I32, code as i64);
             self.call_helper(
                 runtime::jitty_jit_i128_op as *const () as usize,
