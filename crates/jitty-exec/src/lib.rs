@@ -282,7 +282,21 @@ fn run_jit(
         module.funcs_iter().filter(|(_, f)| !f.is_declaration()).map(|(id, _)| id).collect()
     };
     let started = Instant::now();
-    let unit: JitUnit = compile_unit(module, &funcs, &ImageEnv(image), &opts.jit)?;
+    let unit: JitUnit = match compile_unit(module, &funcs, &ImageEnv(image), &opts.jit) {
+        Ok(unit) => unit,
+        Err(e) => {
+            // The unit could not be built at all (no usable code generator
+            // for this host): the whole program runs on the interpreter, and
+            // the reason is recorded.
+            let stats = RunStats {
+                compile_time: started.elapsed(),
+                functions: funcs.len(),
+                fallbacks: vec![e.to_string()],
+                ..RunStats::default()
+            };
+            return run_program(interp, Main::Interp(entry), words, stats);
+        }
+    };
     let stats = RunStats {
         compile_time: started.elapsed(),
         compiled: unit.functions().len(),

@@ -159,9 +159,9 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
 
 /// Compiles `funcs` of `m` into one executable unit.
 ///
-/// Functions that cannot be compiled are listed in [`JitUnit::failures`];
-/// the call fails only when none of them could be compiled (with the first
-/// function's error) or the unit as a whole could not be finished.
+/// Functions that cannot be compiled are listed in [`JitUnit::failures`]
+/// (all of them, possibly, leaving an empty unit); the call fails only when
+/// the unit as a whole could not be built or finished.
 pub fn compile_unit(m: &Module, funcs: &[FuncId], env: &dyn JitEnv, opts: &JitOptions) -> Result<JitUnit> {
     for &f in funcs {
         if f.index() >= m.funcs.len() || m.func(f).is_declaration() {
@@ -246,10 +246,7 @@ pub fn compile_unit(m: &Module, funcs: &[FuncId], env: &dyn JitEnv, opts: &JitOp
         if compiled.is_empty() {
             // SAFETY: nothing of this attempt was finalized or run.
             unsafe { cx.module.free_memory() };
-            return Err(failures
-                .into_iter()
-                .next()
-                .unwrap_or(JitError::Codegen { func: "<unit>".into(), reason: "no functions to compile".into() }));
+            return Ok(JitUnit { module: None, funcs: Vec::new(), failures, _names: names });
         }
         cx.module
             .finalize_definitions()

@@ -166,3 +166,12 @@ fn constructors_and_destructors_run_as_natively() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../jitty-interp/tests/programs/ctors.c");
     assert!(c_program_matches_native(&src, &["a", "b"]).success());
 }
+
+/// A variadic function defined in IR cannot be JIT-compiled, nor can a
+/// caller that calls it directly: they run on the interpreter, and the
+/// program behaves as natively on both engines.
+#[test]
+fn variadic_definitions_fall_back_to_the_interpreter() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/variadic.c");
+    assert!(c_program_matches_native(&src, &["x"]).code().is_some());
+}
