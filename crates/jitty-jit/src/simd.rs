@@ -100,22 +100,48 @@ impl FnLower<'_, '_> {
 
     /// Packs lane-view values into one vector.
     pub(crate) fn pack(&mut self, p: Packed, lanes: &[cl::Value]) -> cl::Value {
-        let lane_ty = p.ty.lane_type();
-        let lane = |this: &mut Self, x: cl::Value| {
-            if !p.is_mask() {
-                return x;
-            }
-            // 0/1 in an I8 -> all zeros / all ones in the lane type.
-            let w = if lane_ty.bits() > 8 { this.b.ins().uextend(lane_ty, x) } else { x };
-            this.b.ins().ineg(w)
-        };
-        let first = lane(self, lanes[0]);
+        let first = self.register_lane(p, lanes[0]);
         let mut v = self.b.ins().splat(p.ty, first);
         for (i, &x) in lanes.iter().enumerate().skip(1) {
-            let x = lane(self, x);
+            let x = self.register_lane(p, x);
             v = self.b.ins().insertlane(v, x, i as u8);
         }
         v
+    }
+
+    /// A lane-view lane as a register lane: masks turn 0/1 (in an I8) into
+    /// all zeros / all ones of the lane type; other lanes are unchanged.
+    fn register_lane(&mut self, p: Packed, x: cl::Value) -> cl::Value {
+        if !p.is_mask() {
+            return x;
+        }
+        let lane_ty = p.ty.lane_type();
+        let w = if lane_ty.bits() > 8 { self.b.ins().uextend(lane_ty, x) } else { x };
+        self.b.ins().ineg(w)
+    }
+
+    /// A `vconst` of type `ty` holding `bytes` (zero-padded to 16).
+    fn vconst_bytes(&mut self, ty: Type, mut bytes: Vec<u8>) -> cl::Value {
+        bytes.resize(16, 0);
+        let handle = self.b.func.dfg.constants.insert(ConstantData::from(bytes));
+        self.b.ins().vconst(ty, handle)
+    }
+
+    /// Shuffles the bytes of `a` and `b` (indices 0-15 from `a`, 16-31 from
+    /// `b`; missing indices take byte 0) and views the result as `to`.
+    fn byte_shuffle(&mut self, a: cl::Value, b: cl::Value, mut bytes: Vec<u8>, to: Type) -> cl::Value {
+        bytes.resize(16, 0);
+        let imm = self.b.func.dfg.immediates.push(ConstantData::from(bytes));
+        let mut as_bytes = |v: cl::Value| {
+            if self.b.func.dfg.value_type(v) == types::I8X16 {
+                v
+            } else {
+                self.b.ins().bitcast(types::I8X16, vector_cast_flags(), v)
+            }
+        };
+        let (a8, b8) = (as_bytes(a), as_bytes(b));
+        let r = self.b.ins().shuffle(a8, b8, imm);
+        if to == types::I8X16 { r } else { self.b.ins().bitcast(to, vector_cast_flags(), r) }
     }
 
     /// A packed constant as one `vconst`, when its lanes are plain numbers.
@@ -146,9 +172,7 @@ impl FnLower<'_, '_> {
             }
             _ => return None,
         }
-        bytes.resize(16, 0);
-        let handle = self.b.func.dfg.constants.insert(ConstantData::from(bytes));
-        Some(self.b.ins().vconst(p.ty, handle))
+        Some(self.vconst_bytes(p.ty, bytes))
     }
 
     /// The canonical (stored) form of an operand: packed vectors as one
@@ -268,13 +292,7 @@ impl FnLower<'_, '_> {
                 (Some(p), Some(i)) if i < u128::from(p.lanes) => {
                     let v = self.packed_val(*vec)?;
                     let e = self.val1(*elt)?;
-                    let e = if p.is_mask() {
-                        let lane_ty = p.ty.lane_type();
-                        let w = if lane_ty.bits() > 8 { self.b.ins().uextend(lane_ty, e) } else { e };
-                        self.b.ins().ineg(w)
-                    } else {
-                        e
-                    };
+                    let e = self.register_lane(p, e);
                     Some(self.b.ins().insertlane(v, e, i as u8))
                 }
                 _ => None,
@@ -328,10 +346,9 @@ impl FnLower<'_, '_> {
 
     /// A vector of `p`'s type with every lane `bits`.
     fn splat_const(&mut self, p: Packed, bits: u128) -> cl::Value {
-        let lane_bytes = (p.lane_bits() / 8) as usize;
-        let bytes: Vec<u8> = (0..128 / p.lane_bits()).flat_map(|_| bits.to_le_bytes()[..lane_bytes].to_vec()).collect();
-        let handle = self.b.func.dfg.constants.insert(ConstantData::from(bytes));
-        self.b.ins().vconst(p.ty, handle)
+        let lane = &bits.to_le_bytes()[..(p.lane_bits() / 8) as usize];
+        let bytes = lane.repeat((128 / p.lane_bits()) as usize);
+        self.vconst_bytes(p.ty, bytes)
     }
 
     fn simd_binary(&mut self, p: Packed, op: BinOp, lhs: IrValue, rhs: IrValue) -> Result<Option<cl::Value>> {
@@ -407,18 +424,7 @@ impl FnLower<'_, '_> {
             };
             bytes.extend((0..lane_bytes).map(|k| (byte0 + k) as u8));
         }
-        bytes.resize(16, 0);
-        let imm = self.b.func.dfg.immediates.push(ConstantData::from(bytes));
-        let (a8, b8) = if p.ty == types::I8X16 {
-            (a, b)
-        } else {
-            (
-                self.b.ins().bitcast(types::I8X16, vector_cast_flags(), a),
-                self.b.ins().bitcast(types::I8X16, vector_cast_flags(), b),
-            )
-        };
-        let r = self.b.ins().shuffle(a8, b8, imm);
-        if p.ty == types::I8X16 { r } else { self.b.ins().bitcast(p.ty, vector_cast_flags(), r) }
+        self.byte_shuffle(a, b, bytes, p.ty)
     }
 
     fn simd_cast(&mut self, op: CastOp, from: Packed, to: Packed, val: IrValue) -> Result<Option<cl::Value>> {
@@ -500,14 +506,9 @@ impl FnLower<'_, '_> {
     /// that keeps the low bytes of each lane, packed into the low lanes).
     fn truncate_lanes(&mut self, v: cl::Value, from: u32, to: u32) -> cl::Value {
         let (fbytes, tbytes) = (from / 8, to / 8);
-        let mut bytes: Vec<u8> =
-            (0..128 / from).flat_map(|i| (0..tbytes).map(move |k| (i * fbytes + k) as u8)).collect();
-        bytes.resize(16, 0);
-        let v8 = self.b.ins().bitcast(types::I8X16, vector_cast_flags(), v);
-        let imm = self.b.func.dfg.immediates.push(ConstantData::from(bytes));
-        let r = self.b.ins().shuffle(v8, v8, imm);
+        let bytes: Vec<u8> = (0..128 / from).flat_map(|i| (0..tbytes).map(move |k| (i * fbytes + k) as u8)).collect();
         let to_ty = Type::int(to as u16).and_then(|t| t.by(128 / to)).expect("8- to 64-bit lanes");
-        if to_ty == types::I8X16 { r } else { self.b.ins().bitcast(to_ty, vector_cast_flags(), r) }
+        self.byte_shuffle(v, v, bytes, to_ty)
     }
 
     /// Re-shapes a lane mask from `from`-bit to `to`-bit lanes (its low
