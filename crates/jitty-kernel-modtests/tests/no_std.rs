@@ -13,8 +13,11 @@ fn build(edition: &str) {
     let root = out.join("lib.rs");
     let src = format!(
         "//! no_std build check.\n#![no_std]\nextern crate alloc;\n\
-         #[path = {:?}] pub mod annotations;\n#[path = {:?}] pub mod vmalloc;\n#[path = {:?}] pub mod rpc;\n",
+         #[path = {:?}] pub mod annotations;\n#[path = {:?}] pub mod abi;\n#[path = {:?}] pub mod typedesc;\n\
+         #[path = {:?}] pub mod vmalloc;\n#[path = {:?}] pub mod rpc;\n",
         dir.join("src/annotations.rs"),
+        kernel.join("abi.rs"),
+        kernel.join("typedesc.rs"),
         kernel.join("vmalloc/mod.rs"),
         kernel.join("rpc/mod.rs"),
     );

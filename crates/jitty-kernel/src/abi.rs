@@ -358,3 +358,175 @@ pub struct SyscallTable<C> {
     /// `clone_thread(out)`: a new thread of the caller's process.
     pub clone_thread: unsafe extern "C" fn(C, *mut C) -> isize,
 }
+
+// --- annotations as data: type descriptors and specialization points --------
+//
+// The partial evaluator reads these tables over live memory: which bytes of
+// an object are `Const` or `Quasi`, and which objects hang from a spec
+// point's static arguments. The kernel generates the descriptors from its
+// struct definitions (`typedesc::annotated!`) and exports them as the
+// `#[no_mangle]` statics `JK_TYPE_DESCS` and `JK_SPEC_POINTS`; every string
+// is NUL-terminated and every pointer points into immutable statics.
+
+/// [`FieldDesc::kind`]: written at construction, never after (`Const<T>`).
+pub const FIELD_CONST: u32 = 0;
+/// [`FieldDesc::kind`]: quasi-invariant, written only through the guard (`Quasi<T>`).
+pub const FIELD_QUASI: u32 = 1;
+/// [`FieldDesc::kind`]: an inline struct of type `points_to` whose own
+/// descriptor lists its annotated fields (the field itself is not foldable).
+pub const FIELD_EMBEDDED: u32 = 2;
+
+/// [`FieldDesc::pointee`]: the value is not a pointer to a described object.
+pub const POINTEE_NONE: u32 = 0;
+/// [`FieldDesc::pointee`]: a pointer to one object of type `points_to`.
+pub const POINTEE_ONE: u32 = 1;
+/// [`FieldDesc::pointee`]: a pointer to an array of `points_to`, whose
+/// element count is field `len_field` of the same object.
+pub const POINTEE_ARRAY: u32 = 2;
+
+/// "No such field / argument" in [`FieldDesc::len_field`],
+/// [`PathStep::index_arg`] and [`SpecPath::root_arg`].
+pub const NO_INDEX: u32 = u32::MAX;
+
+/// Descriptor of one `Const`/`Quasi` (or embedded) field of a described type.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct FieldDesc {
+    /// Field name (NUL-terminated).
+    pub name: *const u8,
+    /// Byte offset in the object.
+    pub offset: u32,
+    /// Size in bytes of one element (of the whole field when `count == 1`).
+    pub size: u32,
+    /// 1, or `N` for an inline array `[Quasi<T>; N]` of `N` elements.
+    pub count: u32,
+    /// [`FIELD_CONST`], [`FIELD_QUASI`] or [`FIELD_EMBEDDED`].
+    pub kind: u32,
+    /// [`POINTEE_NONE`], [`POINTEE_ONE`] or [`POINTEE_ARRAY`].
+    pub pointee: u32,
+    /// For [`POINTEE_ARRAY`]: index (in this type's `fields`) of the `u32`
+    /// field holding the element count; else [`NO_INDEX`].
+    pub len_field: u32,
+    /// The type pointed to (or embedded); null when not a pointer to a described type.
+    pub points_to: *const TypeDesc,
+}
+
+/// Descriptor of an annotated kernel type.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct TypeDesc {
+    /// Type name (NUL-terminated).
+    pub name: *const u8,
+    /// `size_of`.
+    pub size: u64,
+    /// `align_of`.
+    pub align: u64,
+    /// The annotated fields, in declaration order.
+    pub fields: *const FieldDesc,
+    /// Number of entries at `fields`.
+    pub nfields: u64,
+}
+
+/// The table of every described type (`JK_TYPE_DESCS`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct TypeTable {
+    /// Pointers to the descriptors.
+    pub types: *const *const TypeDesc,
+    /// Number of descriptors.
+    pub len: u64,
+}
+
+/// One step of a typed path: from an object of type `ty`, select annotated
+/// field `field` (element `index` of it when it is an inline array, or of
+/// the array it points to), then follow it: a pointer leads to the pointee,
+/// an embedded field to the inner object; any other field ends the path.
+///
+/// The index is `((arg[index_arg] >> shift) & mask) - bias`; an index that
+/// underflows or is out of bounds (`count`, or the `len_field` of a pointed-to
+/// array) reaches nothing.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct PathStep {
+    /// The type of the object this step starts at.
+    pub ty: *const TypeDesc,
+    /// Index of the field in `ty`'s `fields`.
+    pub field: u32,
+    /// Argument that indexes the field, or [`NO_INDEX`].
+    pub index_arg: u32,
+    /// Right shift applied to the argument.
+    pub shift: u32,
+    /// Subtracted after masking (1 for a signal number indexing `action`).
+    pub bias: u32,
+    /// Mask applied after the shift.
+    pub mask: u64,
+}
+
+/// A typed path from a static root to the objects a specialization may fold.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct SpecPath {
+    /// What the path reaches (NUL-terminated), e.g. `"file ops"`.
+    pub name: *const u8,
+    /// The static argument the path starts from, or [`NO_INDEX`] for a global root.
+    pub root_arg: u32,
+    /// Number of steps.
+    pub nsteps: u32,
+    /// The global the path starts from when `root_arg` is [`NO_INDEX`].
+    pub root_global: *const u8,
+    /// The root object's type.
+    pub root_ty: *const TypeDesc,
+    /// The steps.
+    pub steps: *const PathStep,
+}
+
+/// One declared specialization point (`JK_SPEC_POINTS`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct SpecPoint {
+    /// Short name of the point (NUL-terminated).
+    pub name: *const u8,
+    /// Symbol of the generic entry function in the kernel image (NUL-terminated).
+    pub entry_symbol: *const u8,
+    /// The entry's address.
+    pub entry: *const u8,
+    /// Bit `i` set: argument `i` is static (visibly constant) for one specialization.
+    pub static_args: u64,
+    /// Byte offset of the dispatch slot in the [`SyscallTable`] that this
+    /// point plugs, or `u32::MAX` when it has no GFT slot.
+    pub gft_slot: u32,
+    /// Number of arguments of the entry.
+    pub nargs: u32,
+    /// `nargs` entries: the type an argument points to, or null for a scalar.
+    pub arg_types: *const *const TypeDesc,
+    /// The typed paths from the static roots.
+    pub paths: *const SpecPath,
+    /// Number of entries at `paths`.
+    pub npaths: u64,
+}
+
+/// The table of specialization points (`JK_SPEC_POINTS`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct SpecTable {
+    /// The points.
+    pub points: *const SpecPoint,
+    /// Number of points.
+    pub len: u64,
+}
+
+// SAFETY: the descriptor tables hold pointers to immutable statics only;
+// sharing them between threads shares nothing mutable.
+unsafe impl Sync for FieldDesc {}
+// SAFETY: see above.
+unsafe impl Sync for TypeDesc {}
+// SAFETY: see above.
+unsafe impl Sync for TypeTable {}
+// SAFETY: see above.
+unsafe impl Sync for PathStep {}
+// SAFETY: see above.
+unsafe impl Sync for SpecPath {}
+// SAFETY: see above.
+unsafe impl Sync for SpecPoint {}
+// SAFETY: see above.
+unsafe impl Sync for SpecTable {}

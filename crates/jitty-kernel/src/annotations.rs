@@ -2,7 +2,7 @@
 //!
 //! | kind | type | meaning for the partial evaluator |
 //! | --- | --- | --- |
-//! | visibly constant | a static argument of a [`SpecPoint`] | known at specialization time |
+//! | visibly constant | a static argument of a spec point (`specpoints`) | known at specialization time |
 //! | constant, invisible to the compiler | [`Const<T>`] | written at construction, never after: a load from it may be folded |
 //! | quasi-invariant | [`Quasi<T>`] | read by a plain load; written only by [`Quasi::set`], which runs the owner's guard; a folded load becomes a guard term |
 //! | dynamic | plain fields, atomics, locks | never folded |
@@ -14,10 +14,43 @@
 //! `jitty_quasi_write_hook(dependents, field_addr)` unplugs and drains the
 //! dependents before the store happens.
 //!
-//! Specialization points are declared in [`SPEC_POINTS`] (exported as the
-//! `#[no_mangle]` static `JK_SPEC_POINTS`): entry symbol, static argument
-//! positions, and the static roots reached from them. The specializer
-//! learns everything it may assume from this file's types and that table.
+//! Which fields of which types carry these wrappers is exported as data
+//! (`typedesc`, `JK_TYPE_DESCS`), and the specialization points with their
+//! typed static roots are declared in `specpoints` (`JK_SPEC_POINTS`). The
+//! specializer learns everything it may assume from this file's types and
+//! those tables.
+//!
+//! A `Quasi<T>` gives no `&mut` access to its value, so every write goes
+//! through the guard. This compiles and runs (the host provides the hook):
+//!
+//! ```
+//! use jitty_kernel::annotations::{Quasi, QuasiDeps};
+//! # #[unsafe(no_mangle)]
+//! # extern "C" fn jitty_quasi_write_hook(_: *mut core::ffi::c_void, _: *const core::ffi::c_void) {}
+//! let (deps, q) = (QuasiDeps::new(), Quasi::new(1u32));
+//! q.set(&deps, 2);
+//! assert_eq!(q.get(), 2);
+//! ```
+//!
+//! and each way around the guard does not compile:
+//!
+//! ```compile_fail,E0616
+//! use jitty_kernel::annotations::{Quasi, QuasiDeps};
+//! let (deps, mut q) = (QuasiDeps::new(), Quasi::new(1u32));
+//! *q.value.get_mut() = 2; // the cell is private
+//! ```
+//!
+//! ```compile_fail,E0614
+//! use jitty_kernel::annotations::{Quasi, QuasiDeps};
+//! let (deps, mut q) = (QuasiDeps::new(), Quasi::new(1u32));
+//! *q = 2; // no `DerefMut`
+//! ```
+//!
+//! ```compile_fail,E0599
+//! use jitty_kernel::annotations::{Quasi, QuasiDeps};
+//! let (deps, mut q) = (QuasiDeps::new(), Quasi::new(1u32));
+//! *q.get_mut() = 2; // no `get_mut`
+//! ```
 
 use core::cell::UnsafeCell;
 use core::ffi::c_void;
@@ -155,107 +188,3 @@ impl<T: Copy + fmt::Debug> fmt::Debug for Quasi<T> {
         write!(f, "Quasi({:?})", self.get())
     }
 }
-
-/// One declared specialization point.
-#[repr(C)]
-#[derive(Debug)]
-pub struct SpecPoint {
-    /// Short name of the point (NUL-terminated).
-    pub name: *const u8,
-    /// Symbol of the generic entry function in the kernel image (NUL-terminated).
-    pub entry_symbol: *const u8,
-    /// The entry's address when it is defined in this module, or null when
-    /// the runtime resolves `entry_symbol` itself.
-    pub entry: *const c_void,
-    /// Bit `i` set: argument `i` is static (visibly constant) for one specialization.
-    pub static_args: u64,
-    /// Byte offset of the dispatch slot in [`crate::syscall::SyscallTable`]
-    /// that this point plugs, or `u32::MAX` when it has no GFT slot.
-    pub gft_slot: u32,
-    /// Number of arguments of the entry.
-    pub nargs: u32,
-    /// The static roots: which objects hang from the static arguments (NUL-terminated text).
-    pub roots: *const u8,
-}
-
-// SAFETY: a spec point only holds pointers to immutable static data.
-unsafe impl Sync for SpecPoint {}
-
-/// Returns a spec-point string field as `&str` (for hosts and tests).
-///
-/// # Safety
-/// `p` must be one of the NUL-terminated static strings of [`SPEC_POINTS`].
-pub unsafe fn cstr(p: *const u8) -> &'static str {
-    let mut n = 0;
-    // SAFETY: the string is NUL-terminated static data.
-    while unsafe { *p.add(n) } != 0 {
-        n += 1;
-    }
-    // SAFETY: the bytes are static ASCII written in this crate.
-    unsafe { core::str::from_utf8_unchecked(core::slice::from_raw_parts(p, n)) }
-}
-
-macro_rules! c {
-    ($s:expr) => {
-        concat!($s, "\0").as_ptr()
-    };
-}
-
-/// Number of declared specialization points.
-pub const NR_SPEC_POINTS: usize = 5;
-
-/// The specialization-point table.
-#[unsafe(no_mangle)]
-pub static JK_SPEC_POINTS: [SpecPoint; NR_SPEC_POINTS] = [
-    SpecPoint {
-        name: c!("write"),
-        entry_symbol: c!("jk_sys_write"),
-        entry: crate::syscall::jk_sys_write as *const c_void,
-        static_args: 0b0011,
-        gft_slot: core::mem::offset_of!(crate::syscall::SyscallTable, write) as u32,
-        nargs: 4,
-        roots: c!(
-            "arg0: *Thread (current) -> proc -> files; files.fdt.fd[arg1] -> File -> f_op, f_inode, private_data (Pipe)"
-        ),
-    },
-    SpecPoint {
-        name: c!("read"),
-        entry_symbol: c!("jk_sys_read"),
-        entry: crate::syscall::jk_sys_read as *const c_void,
-        static_args: 0b0011,
-        gft_slot: core::mem::offset_of!(crate::syscall::SyscallTable, read) as u32,
-        nargs: 4,
-        roots: c!("arg0: *Thread (current) -> proc -> files; files.fdt.fd[arg1] -> File -> f_op, f_inode (pages)"),
-    },
-    SpecPoint {
-        name: c!("kill"),
-        entry_symbol: c!("jk_sys_kill"),
-        entry: crate::syscall::jk_sys_kill as *const c_void,
-        static_args: 0b0111,
-        gft_slot: core::mem::offset_of!(crate::syscall::SyscallTable, kill) as u32,
-        nargs: 3,
-        roots: c!(
-            "arg0: *Thread (sender) -> proc (creds, sid); pid table [arg1] -> Process (creds, sid, sighand.action[arg2])"
-        ),
-    },
-    SpecPoint {
-        name: c!("malloc"),
-        entry_symbol: c!("vmalloc_alloc"),
-        entry: crate::vmalloc::vmalloc_alloc as *const c_void,
-        static_args: 0b0011,
-        gft_slot: u32::MAX,
-        nargs: 2,
-        roots: c!("arg0: *Region -> meth (-> alloc), disc, flags (Quasi), pool.psize/stride (Quasi); arg1: size"),
-    },
-    SpecPoint {
-        name: c!("rpc"),
-        entry_symbol: c!("rpc_call"),
-        entry: crate::rpc::rpc_call as *const c_void,
-        static_args: 0b0011,
-        gft_slot: u32::MAX,
-        nargs: 4,
-        roots: c!(
-            "arg0: *RpcClient -> xport (ops, ctx), cred, buffers; arg1: *ProcDesc -> prog/vers/proc, args/res XDR schema"
-        ),
-    },
-];

@@ -23,6 +23,7 @@ use crate::abi::*;
 use crate::annotations::{Const, Quasi, QuasiDeps};
 use crate::sync::{Mutex, SpinLock};
 use crate::task::Thread;
+use crate::typedesc::{annotated, opaque_desc};
 use crate::vfs::{self, Inode};
 
 /// `read` operation: `(file, current, user buf, len, position or null) -> bytes or -errno`.
@@ -37,7 +38,8 @@ pub type IterateFn = unsafe extern "C" fn(*mut File, *mut u8, usize) -> isize;
 pub type ReleaseFn = unsafe extern "C" fn(*mut Inode, *mut File);
 
 /// A file-operations table. Absent operations are `None` (the VFS answers
-/// with the POSIX error for the missing capability).
+/// with the POSIX error for the missing capability). Tables are immutable
+/// statics (LLVM `constant` globals): a load from one is foldable.
 #[repr(C)]
 #[derive(Debug)]
 pub struct FileOps {
@@ -53,6 +55,8 @@ pub struct FileOps {
     pub release: Option<ReleaseFn>,
 }
 
+opaque_desc!(FileOps, "FileOps");
+
 /// `f_mode`: opened for reading.
 pub const FMODE_READ: u32 = 1;
 /// `f_mode`: opened for writing.
@@ -65,31 +69,32 @@ pub const FMODE_PREAD: u32 = 8;
 /// Flags `fcntl(F_SETFL)` may change.
 pub const SETFL_MASK: u32 = O_APPEND | O_NONBLOCK;
 
-/// An open file.
-#[repr(C)]
-#[derive(Debug)]
-pub struct File {
-    /// QUID for the `Quasi` fields of this file.
-    pub deps: QuasiDeps,
-    /// Operations; fixed at open.
-    pub f_op: Const<*const FileOps>,
-    /// The inode (one reference held by the file); fixed at open.
-    pub f_inode: Const<*mut Inode>,
-    /// `FMODE_*` bits; fixed at open.
-    pub f_mode: Const<u32>,
-    /// Open flags (access mode, `O_APPEND`, `O_NONBLOCK`); quasi-invariant:
-    /// written only by `fcntl(F_SETFL)` through the guard, under `f_lock`.
-    pub f_flags: Quasi<u32>,
-    /// File-system private data (the `Pipe` of a pipe end); fixed at open.
-    pub private_data: Const<*mut c_void>,
-    /// References: descriptors and in-flight operations (dynamic).
-    pub f_count: AtomicUsize,
-    /// Serializes `f_flags` writers.
-    pub f_lock: SpinLock<()>,
-    /// Serializes position updates when the file is shared (Linux `f_pos_lock`).
-    pub f_pos_lock: Mutex<()>,
-    /// Current position (dynamic).
-    pub f_pos: UnsafeCell<i64>,
+annotated! {
+    /// An open file.
+    #[derive(Debug)]
+    pub struct File {
+        /// QUID for the `Quasi` fields of this file.
+        pub deps: QuasiDeps,
+        /// Operations; Const: fixed at open.
+        pub f_op: Const<*const FileOps> => FileOps,
+        /// The inode (one reference held by the file); Const: fixed at open.
+        pub f_inode: Const<*mut Inode> => Inode,
+        /// `FMODE_*` bits; Const: fixed at open.
+        pub f_mode: Const<u32>,
+        /// Open flags (access mode, `O_APPEND`, `O_NONBLOCK`); Quasi: written
+        /// only by `fcntl(F_SETFL)` through the guard, under `f_lock`.
+        pub f_flags: Quasi<u32>,
+        /// File-system private data (the `Pipe` of a pipe end); Const: fixed at open.
+        pub private_data: Const<*mut c_void>,
+        /// References: descriptors and in-flight operations (dynamic).
+        pub f_count: AtomicUsize,
+        /// Serializes `f_flags` writers.
+        pub f_lock: SpinLock<()>,
+        /// Serializes position updates when the file is shared (Linux `f_pos_lock`).
+        pub f_pos_lock: Mutex<()>,
+        /// Current position (dynamic).
+        pub f_pos: UnsafeCell<i64>,
+    }
 }
 
 impl File {
@@ -149,50 +154,81 @@ const BITS: u32 = 64;
 /// Initial number of descriptor slots.
 const NR_OPEN_INITIAL: u32 = 64;
 
-/// The descriptor array and its bitmaps (Linux `struct fdtable`).
-#[repr(C)]
-#[derive(Debug)]
-pub struct Fdtable {
-    /// Number of slots.
-    pub max_fds: u32,
-    /// Lowest possibly free descriptor (allocation hint).
-    pub next_fd: u32,
-    /// `max_fds` file pointers (null = free).
-    pub fd: *mut *mut File,
-    /// Open bitmap, `max_fds / 64` words.
-    pub open_fds: *mut u64,
-    /// Close-on-exec bitmap, `max_fds / 64` words.
-    pub close_on_exec: *mut u64,
+annotated! {
+    /// One descriptor slot: the fd→File binding.
+    #[derive(Debug)]
+    pub struct FdSlot {
+        /// The open file (null = free); Quasi: a binding that install, close,
+        /// `dup2`/`dup3`, expansion and exit change, through the guard of the
+        /// owning [`Fdtable`] under its table lock.
+        pub file: Quasi<*mut File> => File,
+    }
+}
+
+annotated! {
+    /// The descriptor array and its bitmaps (Linux `struct fdtable`).
+    #[derive(Debug)]
+    pub struct Fdtable {
+        /// QUID for `max_fds`, `fd` and every slot of the array.
+        pub deps: QuasiDeps,
+        /// Number of slots; Quasi: grown only by expansion, under the table lock.
+        pub max_fds: Quasi<u32>,
+        /// Lowest possibly free descriptor (allocation hint; dynamic).
+        pub next_fd: u32,
+        /// `max_fds` slots; Quasi: replaced only by expansion, under the table lock.
+        pub fd: Quasi<*mut FdSlot> => [FdSlot; max_fds],
+        /// Open bitmap, `max_fds / 64` words (dynamic).
+        pub open_fds: *mut u64,
+        /// Close-on-exec bitmap, `max_fds / 64` words (dynamic).
+        pub close_on_exec: *mut u64,
+    }
 }
 
 fn alloc_array<T: Copy>(n: usize, v: T) -> *mut T {
     Box::into_raw(alloc::vec![v; n].into_boxed_slice()) as *mut T
 }
 
+/// `n` slots, slot `i` bound to `file(i)` (a fresh array nothing depends on yet).
+fn alloc_slots(n: usize, file: impl Fn(usize) -> *mut File) -> *mut FdSlot {
+    let v: Vec<FdSlot> = (0..n).map(|i| FdSlot { file: Quasi::new(file(i)) }).collect();
+    Box::into_raw(v.into_boxed_slice()) as *mut FdSlot
+}
+
 /// # Safety
-/// `p` came from `alloc_array(n, _)`.
+/// `p` came from `alloc_array(n, _)` or `alloc_slots(n, _)`.
 unsafe fn free_array<T>(p: *mut T, n: usize) {
-    // SAFETY: reconstructs the boxed slice allocated by `alloc_array`.
+    // SAFETY: reconstructs the boxed slice allocated by `alloc_array`/`alloc_slots`.
     unsafe { drop(Box::from_raw(ptr::slice_from_raw_parts_mut(p, n))) }
 }
 
 impl Fdtable {
     fn new(n: u32) -> Self {
         Fdtable {
-            max_fds: n,
+            deps: QuasiDeps::new(),
+            max_fds: Quasi::new(n),
             next_fd: 0,
-            fd: alloc_array(n as usize, ptr::null_mut()),
+            fd: Quasi::new(alloc_slots(n as usize, |_| ptr::null_mut())),
             open_fds: alloc_array((n / BITS) as usize, 0u64),
             close_on_exec: alloc_array((n / BITS) as usize, 0u64),
         }
     }
 
+    /// Slot `fd`.
+    ///
+    /// # Safety
+    /// `fd < max_fds`.
+    #[inline(always)]
+    unsafe fn slot(&self, fd: u32) -> &FdSlot {
+        // SAFETY: in range of the `max_fds`-long array (caller).
+        unsafe { &*self.fd.get().add(fd as usize) }
+    }
+
     /// The file at `fd` (null if none or out of range).
     #[inline(always)]
     pub fn get(&self, fd: u32) -> *mut File {
-        if fd < self.max_fds {
-            // SAFETY: in range of the `max_fds`-long array.
-            unsafe { *self.fd.add(fd as usize) }
+        if fd < self.max_fds.get() {
+            // SAFETY: in range.
+            unsafe { self.slot(fd) }.file.get()
         } else {
             ptr::null_mut()
         }
@@ -206,13 +242,13 @@ impl Fdtable {
     /// Whether `fd` is marked open.
     pub fn is_open(&self, fd: u32) -> bool {
         // SAFETY: fd < max_fds checked by the caller or here.
-        fd < self.max_fds && unsafe { *Self::word(self.open_fds, fd) } & (1 << (fd % BITS)) != 0
+        fd < self.max_fds.get() && unsafe { *Self::word(self.open_fds, fd) } & (1 << (fd % BITS)) != 0
     }
 
     /// Whether `fd` is close-on-exec.
     pub fn is_cloexec(&self, fd: u32) -> bool {
         // SAFETY: as above.
-        fd < self.max_fds && unsafe { *Self::word(self.close_on_exec, fd) } & (1 << (fd % BITS)) != 0
+        fd < self.max_fds.get() && unsafe { *Self::word(self.close_on_exec, fd) } & (1 << (fd % BITS)) != 0
     }
 
     fn set_bit(p: *mut u64, fd: u32, on: bool) {
@@ -229,7 +265,7 @@ impl Fdtable {
 
     fn install(&mut self, fd: u32, f: *mut File, cloexec: bool) {
         // SAFETY: fd < max_fds (the caller expanded the table).
-        unsafe { *self.fd.add(fd as usize) = f };
+        unsafe { self.slot(fd) }.file.set(&self.deps, f);
         Self::set_bit(self.open_fds, fd, true);
         Self::set_bit(self.close_on_exec, fd, cloexec);
     }
@@ -238,7 +274,7 @@ impl Fdtable {
         let f = self.get(fd);
         if !f.is_null() {
             // SAFETY: fd < max_fds since `get` found a file.
-            unsafe { *self.fd.add(fd as usize) = ptr::null_mut() };
+            unsafe { self.slot(fd) }.file.set(&self.deps, ptr::null_mut());
             Self::set_bit(self.open_fds, fd, false);
             Self::set_bit(self.close_on_exec, fd, false);
             if fd < self.next_fd {
@@ -250,8 +286,9 @@ impl Fdtable {
 
     /// First clear bit at or after `start`, or `max_fds`.
     fn find_free(&self, start: u32) -> u32 {
+        let max = self.max_fds.get();
         let mut fd = start;
-        while fd < self.max_fds {
+        while fd < max {
             // SAFETY: fd < max_fds.
             let w = unsafe { *Self::word(self.open_fds, fd) } | ((1u64 << (fd % BITS)) - 1);
             if w != u64::MAX {
@@ -259,62 +296,74 @@ impl Fdtable {
             }
             fd = (fd / BITS + 1) * BITS;
         }
-        self.max_fds
+        max
     }
 
-    /// Grows the table to hold at least `fd`; false if over the limit.
+    /// Grows the table to hold at least `fd`; false if over the limit. The
+    /// new slot array and size are published through the guard.
     fn expand(&mut self, fd: u32) -> bool {
-        if fd < self.max_fds {
+        let old_n = self.max_fds.get();
+        if fd < old_n {
             return true;
         }
         if fd >= NR_OPEN_DEFAULT {
             return false;
         }
-        let mut n = self.max_fds;
+        let mut n = old_n;
         while n <= fd {
             n *= 2;
         }
-        let new = Fdtable::new(n);
-        // SAFETY: copying the old, smaller arrays into the fresh, larger ones.
+        let old_fd = self.fd.get();
+        let slots = alloc_slots(n as usize, |i| self.get(i as u32));
+        let (open, cloexec) = (alloc_array((n / BITS) as usize, 0u64), alloc_array((n / BITS) as usize, 0u64));
+        // SAFETY: copying the old, smaller bitmaps into the fresh, larger ones.
         unsafe {
-            ptr::copy_nonoverlapping(self.fd, new.fd, self.max_fds as usize);
-            ptr::copy_nonoverlapping(self.open_fds, new.open_fds, (self.max_fds / BITS) as usize);
-            ptr::copy_nonoverlapping(self.close_on_exec, new.close_on_exec, (self.max_fds / BITS) as usize);
-            self.free_arrays();
+            ptr::copy_nonoverlapping(self.open_fds, open, (old_n / BITS) as usize);
+            ptr::copy_nonoverlapping(self.close_on_exec, cloexec, (old_n / BITS) as usize);
         }
-        let hint = self.next_fd;
-        *self = new;
-        self.next_fd = hint;
+        self.fd.set(&self.deps, slots);
+        self.max_fds.set(&self.deps, n);
+        let (old_open, old_cloexec) = (self.open_fds, self.close_on_exec);
+        self.open_fds = open;
+        self.close_on_exec = cloexec;
+        // SAFETY: the old arrays were allocated with `old_n` slots and are unreachable now.
+        unsafe {
+            free_array(old_fd, old_n as usize);
+            free_array(old_open, (old_n / BITS) as usize);
+            free_array(old_cloexec, (old_n / BITS) as usize);
+        }
         true
     }
 
     /// # Safety
     /// The arrays are not used afterwards.
     unsafe fn free_arrays(&mut self) {
-        // SAFETY: allocated by `Fdtable::new` with these lengths.
+        let n = self.max_fds.get() as usize;
+        // SAFETY: allocated by `Fdtable::new`/`expand` with these lengths.
         unsafe {
-            free_array(self.fd, self.max_fds as usize);
-            free_array(self.open_fds, (self.max_fds / BITS) as usize);
-            free_array(self.close_on_exec, (self.max_fds / BITS) as usize);
+            free_array(self.fd.get(), n);
+            free_array(self.open_fds, n / BITS as usize);
+            free_array(self.close_on_exec, n / BITS as usize);
         }
     }
 }
 
-/// A per-process descriptor table (Linux `files_struct`).
-#[repr(C)]
-#[derive(Debug)]
-pub struct FilesStruct {
-    /// QUID for `users`.
-    pub deps: QuasiDeps,
-    /// Threads using this table; quasi-invariant (written under `lock` by
-    /// thread attach/detach): `users == 1` enables the lock-free lookup.
-    pub users: Quasi<u32>,
-    /// Lifetime references (dynamic).
-    pub refcount: AtomicUsize,
-    /// Protects `fdt` against concurrent modification.
-    pub lock: SpinLock<()>,
-    /// The table itself (modified only under `lock`).
-    pub fdt: UnsafeCell<Fdtable>,
+annotated! {
+    /// A per-process descriptor table (Linux `files_struct`).
+    #[derive(Debug)]
+    pub struct FilesStruct {
+        /// QUID for `users`.
+        pub deps: QuasiDeps,
+        /// Threads using this table; Quasi (written under `lock` by thread
+        /// attach/detach): `users == 1` enables the lock-free lookup.
+        pub users: Quasi<u32>,
+        /// Lifetime references (dynamic).
+        pub refcount: AtomicUsize,
+        /// Protects `fdt` against concurrent modification.
+        pub lock: SpinLock<()>,
+        /// The table itself (modified only under `lock`; its own QUID guards its bindings).
+        pub fdt: UnsafeCell<Fdtable> => embed Fdtable,
+    }
 }
 
 impl FilesStruct {
@@ -350,8 +399,8 @@ impl FilesStruct {
         unsafe {
             let old = self.fdt();
             let nt = (*new).fdt();
-            nt.expand(old.max_fds - 1);
-            for fd in 0..old.max_fds {
+            nt.expand(old.max_fds.get() - 1);
+            for fd in 0..old.max_fds.get() {
                 let f = old.get(fd);
                 if !f.is_null() {
                     get_file(f);
@@ -370,7 +419,7 @@ impl FilesStruct {
             let _g = self.lock.lock();
             // SAFETY: lock held.
             let t = unsafe { self.fdt() };
-            for fd in 0..t.max_fds {
+            for fd in 0..t.max_fds.get() {
                 let f = t.remove(fd);
                 if !f.is_null() {
                     files.push(f);

@@ -17,8 +17,9 @@
 //!   ├── signal   kill → check_kill_permission → send_signal; delivery
 //!   └── task     Process/Thread, pid radix table, spawn/exit/wait, creds
 //! mm (pages, heap, access_ok) · sync (spin, rw, mutex, wait queues) · hal
-//! annotations (Const, Quasi, QuasiDeps, SPEC_POINTS) · check (boot, probe, invariants)
+//! annotations (Const, Quasi, QuasiDeps) · typedesc (descriptors) · check (boot, probe, invariants)
 //! vmalloc (Vmalloc-style region allocator) · rpc (XDR + RPC over pipes)
+//! specpoints (top: JK_SPEC_POINTS with typed paths, JK_TYPE_DESCS)
 //! ```
 //!
 //! ## Calling convention
@@ -54,8 +55,9 @@
 //!
 //! Every field of every kernel object is deliberately `Const` (set at
 //! construction), `Quasi` (guarded writes; the object's `deps` word is its
-//! QUID) or plain (dynamic); see each struct's field docs. Specialization
-//! points are the `JK_SPEC_POINTS` table in [`annotations`].
+//! QUID) or plain (dynamic); see each struct's field docs. Annotated types
+//! are declared through [`typedesc`], which exports their descriptors;
+//! specialization points are the `JK_SPEC_POINTS` table in [`specpoints`].
 
 #![cfg_attr(not(test), no_std)]
 #![warn(missing_docs)]
@@ -76,9 +78,11 @@ pub mod pipe;
 pub mod rpc;
 pub mod rpc_pipe;
 pub mod signal;
+pub mod specpoints;
 pub mod sync;
 pub mod syscall;
 pub mod task;
+pub mod typedesc;
 pub mod vfs;
 pub mod vmalloc;
 

@@ -19,11 +19,13 @@ use core::ffi::c_void;
 use core::ptr;
 
 use crate::abi::*;
+use crate::annotations::Const;
 use crate::file::{FMODE_READ, FMODE_WRITE, File, FileOps};
 use crate::mm;
 use crate::signal;
 use crate::sync::{Mutex, WaitQueue};
 use crate::task::Thread;
+use crate::typedesc::annotated;
 use crate::vfs::{self, Inode};
 
 /// Pages of a pipe buffer.
@@ -43,18 +45,20 @@ pub struct PipeRing {
     pub writers: u32,
 }
 
-/// A pipe (Linux `pipe_inode_info`).
-#[repr(C)]
-#[derive(Debug)]
-pub struct Pipe {
-    /// `pipe->mutex` with the ring state.
-    pub ring: Mutex<PipeRing>,
-    /// The buffer: `PIPE_SIZE` bytes from the page allocator.
-    pub buf: *mut u8,
-    /// Readers sleep here.
-    pub rd_wait: WaitQueue,
-    /// Writers sleep here.
-    pub wr_wait: WaitQueue,
+annotated! {
+    /// A pipe (Linux `pipe_inode_info`).
+    #[derive(Debug)]
+    pub struct Pipe {
+        /// `pipe->mutex` with the ring state.
+        pub ring: Mutex<PipeRing>,
+        /// The buffer: `PIPE_SIZE` bytes from the page allocator; Const:
+        /// allocated with the pipe, freed with it, never replaced.
+        pub buf: Const<*mut u8>,
+        /// Readers sleep here.
+        pub rd_wait: WaitQueue,
+        /// Writers sleep here.
+        pub wr_wait: WaitQueue,
+    }
 }
 
 // SAFETY: the buffer and ring are only touched under `ring`'s mutex.
@@ -67,7 +71,7 @@ unsafe impl Sync for Pipe {}
 pub unsafe fn free_pipe(p: *mut Pipe) {
     // SAFETY: exclusive ownership per the caller.
     unsafe {
-        mm::free_pages((*p).buf, PIPE_PAGES);
+        mm::free_pages((*p).buf.get(), PIPE_PAGES);
         drop(Box::from_raw(p));
     }
 }
@@ -81,7 +85,7 @@ pub fn create_pipe(uid: Uid, gid: Gid, flags: u32) -> Result<(*mut File, *mut Fi
     }
     let pipe = Box::into_raw(Box::new(Pipe {
         ring: Mutex::new(PipeRing { head: 0, tail: 0, readers: 1, writers: 1 }),
-        buf,
+        buf: Const::new(buf),
         rd_wait: WaitQueue::new(),
         wr_wait: WaitQueue::new(),
     }));
@@ -109,11 +113,11 @@ unsafe fn ring_copy(p: &Pipe, idx: u32, user: *mut u8, n: usize, to_user: bool) 
     // SAFETY: both chunks lie inside the PIPE_SIZE buffer and the user range.
     unsafe {
         if to_user {
-            mm::copy_to_user(user, p.buf.add(off), first);
-            mm::copy_to_user(user.add(first), p.buf, n - first);
+            mm::copy_to_user(user, p.buf.get().add(off), first);
+            mm::copy_to_user(user.add(first), p.buf.get(), n - first);
         } else {
-            mm::copy_from_user(p.buf.add(off), user, first);
-            mm::copy_from_user(p.buf, user.add(first), n - first);
+            mm::copy_from_user(p.buf.get().add(off), user, first);
+            mm::copy_from_user(p.buf.get(), user.add(first), n - first);
         }
     }
 }

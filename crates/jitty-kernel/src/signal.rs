@@ -24,6 +24,7 @@ use crate::abi::*;
 use crate::annotations::{Quasi, QuasiDeps};
 use crate::sync::{SpinLock, WaitQueue};
 use crate::task::{self, PF_STOP_REPORT, PF_STOPPED, Process, TASKLIST, Thread};
+use crate::typedesc::annotated;
 
 /// Signals that can be neither blocked, caught nor ignored.
 pub const UNBLOCKABLE: SigSet = sigmask(SIGKILL) | sigmask(SIGSTOP);
@@ -44,17 +45,18 @@ pub fn valid_signal(sig: i32) -> bool {
     (1..=SIGMAX).contains(&sig)
 }
 
-/// Signal dispositions of a process (Linux `sighand_struct`).
-#[repr(C)]
-#[derive(Debug)]
-pub struct SigHand {
-    /// QUID for `action`.
-    pub deps: QuasiDeps,
-    /// The signal lock: pending sets, masks, dispositions, thread list.
-    pub siglock: SpinLock<()>,
-    /// Disposition of each signal (index `sig - 1`); quasi-invariant,
-    /// written by `sigaction` through the guard under `siglock`.
-    pub action: [Quasi<SigAction>; SIGMAX as usize],
+annotated! {
+    /// Signal dispositions of a process (Linux `sighand_struct`).
+    #[derive(Debug)]
+    pub struct SigHand {
+        /// QUID for `action`.
+        pub deps: QuasiDeps,
+        /// The signal lock: pending sets, masks, dispositions, thread list.
+        pub siglock: SpinLock<()>,
+        /// Disposition of each signal (index `sig - 1`); quasi-invariant,
+        /// written by `sigaction` through the guard under `siglock`.
+        pub action: [Quasi<SigAction>; SIGMAX as usize],
+    }
 }
 
 impl SigHand {

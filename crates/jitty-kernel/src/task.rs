@@ -32,6 +32,7 @@ use crate::file::FilesStruct;
 use crate::signal::{self, SigHand};
 use crate::sync::{RwSpinLock, WaitQueue};
 use crate::syscall::{GENERIC_GFT, SyscallTable};
+use crate::typedesc::annotated;
 use crate::vfs::{self, Inode};
 
 /// Process flag: exit has begun; no new syscalls are admitted.
@@ -45,66 +46,67 @@ pub const PF_STOP_REPORT: u32 = 8;
 /// Process flag: teardown claimed (set once).
 pub const PF_EXIT_CLAIMED: u32 = 16;
 
-/// A process (thread group).
-#[repr(C)]
-#[derive(Debug)]
-pub struct Process {
-    /// QUID for every `Quasi` field of this process.
-    pub deps: QuasiDeps,
-    /// Process id; fixed.
-    pub pid: Const<Pid>,
-    /// Descriptor table; fixed for the life of the process.
-    pub files: Const<*mut FilesStruct>,
-    /// Signal handlers; fixed for the life of the process.
-    pub sighand: Const<*mut SigHand>,
-    /// The syscall dispatch table (GFT); quasi-invariant: the specialization
-    /// runtime replugs it.
-    pub gft: Quasi<*const SyscallTable>,
-    /// Real uid; quasi-invariant (set*id under `sighand.siglock`).
-    pub uid: Quasi<Uid>,
-    /// Effective uid; quasi-invariant.
-    pub euid: Quasi<Uid>,
-    /// Saved set-uid; quasi-invariant.
-    pub suid: Quasi<Uid>,
-    /// Real gid; quasi-invariant.
-    pub gid: Quasi<Gid>,
-    /// Effective gid; quasi-invariant.
-    pub egid: Quasi<Gid>,
-    /// Saved set-gid; quasi-invariant.
-    pub sgid: Quasi<Gid>,
-    /// Process group; quasi-invariant (setpgid under the tasklist write lock).
-    pub pgid: Quasi<Pid>,
-    /// Session; quasi-invariant (setsid under the tasklist write lock).
-    pub sid: Quasi<Pid>,
-    /// Parent; quasi-invariant (reparenting under the tasklist write lock).
-    pub parent: Quasi<*mut Process>,
-    /// Attached threads; quasi-invariant (`== 1` is the single-threaded fact),
-    /// written under `sighand.siglock`.
-    pub nr_threads: Quasi<u32>,
-    /// Threads currently inside a syscall (dynamic).
-    pub active: AtomicU32,
-    /// `PF_*` state bits (dynamic).
-    pub flags: AtomicU32,
-    /// Wait status once exiting (dynamic).
-    pub exit_status: AtomicI32,
-    /// Process-directed pending signals (dynamic, written under siglock).
-    pub shared_pending: AtomicU64,
-    /// Blocked mask of the process while no thread is attached (dynamic).
-    pub idle_blocked: AtomicU64,
-    /// File-creation mask (dynamic).
-    pub umask: AtomicU32,
-    /// Working directory (one inode reference; dynamic, swapped atomically).
-    pub cwd: AtomicPtr<Inode>,
-    /// Lifetime references (dynamic).
-    pub refcount: AtomicUsize,
-    /// Children (under the tasklist lock).
-    pub children: UnsafeCell<Vec<*mut Process>>,
-    /// Attached threads (under siglock).
-    pub threads: UnsafeCell<Vec<*mut Thread>>,
-    /// Woken when a child changes state (wait4 sleeps here).
-    pub child_wq: WaitQueue,
-    /// Woken on SIGCONT / exit (stopped threads sleep here).
-    pub stop_wq: WaitQueue,
+annotated! {
+    /// A process (thread group).
+    #[derive(Debug)]
+    pub struct Process {
+        /// QUID for every `Quasi` field of this process.
+        pub deps: QuasiDeps,
+        /// Process id; fixed.
+        pub pid: Const<Pid>,
+        /// Descriptor table; fixed for the life of the process.
+        pub files: Const<*mut FilesStruct> => FilesStruct,
+        /// Signal handlers; fixed for the life of the process.
+        pub sighand: Const<*mut SigHand> => SigHand,
+        /// The syscall dispatch table (GFT); quasi-invariant: the specialization
+        /// runtime replugs it.
+        pub gft: Quasi<*const SyscallTable> => SyscallTable,
+        /// Real uid; quasi-invariant (set*id under `sighand.siglock`).
+        pub uid: Quasi<Uid>,
+        /// Effective uid; quasi-invariant.
+        pub euid: Quasi<Uid>,
+        /// Saved set-uid; quasi-invariant.
+        pub suid: Quasi<Uid>,
+        /// Real gid; quasi-invariant.
+        pub gid: Quasi<Gid>,
+        /// Effective gid; quasi-invariant.
+        pub egid: Quasi<Gid>,
+        /// Saved set-gid; quasi-invariant.
+        pub sgid: Quasi<Gid>,
+        /// Process group; quasi-invariant (setpgid under the tasklist write lock).
+        pub pgid: Quasi<Pid>,
+        /// Session; quasi-invariant (setsid under the tasklist write lock).
+        pub sid: Quasi<Pid>,
+        /// Parent; quasi-invariant (reparenting under the tasklist write lock).
+        pub parent: Quasi<*mut Process> => Process,
+        /// Attached threads; quasi-invariant (`== 1` is the single-threaded fact),
+        /// written under `sighand.siglock`.
+        pub nr_threads: Quasi<u32>,
+        /// Threads currently inside a syscall (dynamic).
+        pub active: AtomicU32,
+        /// `PF_*` state bits (dynamic).
+        pub flags: AtomicU32,
+        /// Wait status once exiting (dynamic).
+        pub exit_status: AtomicI32,
+        /// Process-directed pending signals (dynamic, written under siglock).
+        pub shared_pending: AtomicU64,
+        /// Blocked mask of the process while no thread is attached (dynamic).
+        pub idle_blocked: AtomicU64,
+        /// File-creation mask (dynamic).
+        pub umask: AtomicU32,
+        /// Working directory (one inode reference; dynamic, swapped atomically).
+        pub cwd: AtomicPtr<Inode>,
+        /// Lifetime references (dynamic).
+        pub refcount: AtomicUsize,
+        /// Children (under the tasklist lock).
+        pub children: UnsafeCell<Vec<*mut Process>>,
+        /// Attached threads (under siglock).
+        pub threads: UnsafeCell<Vec<*mut Thread>>,
+        /// Woken when a child changes state (wait4 sleeps here).
+        pub child_wq: WaitQueue,
+        /// Woken on SIGCONT / exit (stopped threads sleep here).
+        pub stop_wq: WaitQueue,
+    }
 }
 
 // SAFETY: all mutable state is atomic or protected by the documented locks.
@@ -154,24 +156,25 @@ impl Process {
     }
 }
 
-/// A thread: one host thread attached to a process.
-#[repr(C)]
-#[derive(Debug)]
-pub struct Thread {
-    /// The process; fixed.
-    pub process: Const<*mut Process>,
-    /// Thread id (unique, not in the pid table); fixed.
-    pub tid: Const<u32>,
-    /// Blocked signals (dynamic; written by this thread under siglock).
-    pub blocked: AtomicU64,
-    /// Thread-directed pending signals, e.g. SIGPIPE (dynamic).
-    pub pending: AtomicU64,
-    /// The wait queue this thread sleeps on, for signal wake-ups (dynamic).
-    pub sleeping_on: AtomicPtr<WaitQueue>,
-    /// Lifetime references (dynamic).
-    pub refcount: AtomicUsize,
-    /// Set once the thread left its process (dynamic).
-    pub detached: AtomicU32,
+annotated! {
+    /// A thread: one host thread attached to a process.
+    #[derive(Debug)]
+    pub struct Thread {
+        /// The process; fixed.
+        pub process: Const<*mut Process> => Process,
+        /// Thread id (unique, not in the pid table); fixed.
+        pub tid: Const<u32>,
+        /// Blocked signals (dynamic; written by this thread under siglock).
+        pub blocked: AtomicU64,
+        /// Thread-directed pending signals, e.g. SIGPIPE (dynamic).
+        pub pending: AtomicU64,
+        /// The wait queue this thread sleeps on, for signal wake-ups (dynamic).
+        pub sleeping_on: AtomicPtr<WaitQueue>,
+        /// Lifetime references (dynamic).
+        pub refcount: AtomicUsize,
+        /// Set once the thread left its process (dynamic).
+        pub detached: AtomicU32,
+    }
 }
 
 impl Thread {
@@ -190,28 +193,38 @@ const LEAF_SHIFT: u32 = 9;
 const LEAF_SLOTS: usize = 1 << LEAF_SHIFT;
 const ROOT_SLOTS: usize = (PID_MAX as usize) >> LEAF_SHIFT;
 
-/// A leaf of the pid radix tree.
-#[repr(C)]
-#[derive(Debug)]
-pub struct PidLeaf {
-    /// Processes by `pid & 511`.
-    pub slots: [*mut Process; LEAF_SLOTS],
-    /// Allocated pids of this leaf (bit per slot).
-    pub used: [u64; LEAF_SLOTS / 64],
-    /// Number of bits set in `used`.
-    pub count: u32,
+annotated! {
+    /// A leaf of the pid radix tree.
+    #[derive(Debug)]
+    pub struct PidLeaf {
+        /// QUID for `slots`.
+        pub deps: QuasiDeps,
+        /// Processes by `pid & 511`: the pid→Process bindings; Quasi: written
+        /// by spawn (attach) and exit/reaping (free) through the guard, under
+        /// the tasklist write lock.
+        pub slots: [Quasi<*mut Process>; LEAF_SLOTS] => Process,
+        /// Allocated pids of this leaf (bit per slot; dynamic).
+        pub used: [u64; LEAF_SLOTS / 64],
+        /// Number of bits set in `used` (dynamic).
+        pub count: u32,
+    }
 }
 
-/// The pid table: a two-level radix tree (64 × 512) over pids `1..PID_MAX`.
-#[repr(C)]
-#[derive(Debug)]
-pub struct PidTable {
-    /// Leaves by `pid >> 9`.
-    pub root: [*mut PidLeaf; ROOT_SLOTS],
-    /// Last allocated pid (cyclic allocation).
-    pub last_pid: Pid,
-    /// Number of allocated pids.
-    pub nr: u32,
+annotated! {
+    /// The pid table: a two-level radix tree (64 × 512) over pids `1..PID_MAX`.
+    #[derive(Debug)]
+    pub struct PidTable {
+        /// QUID for `root`.
+        pub deps: QuasiDeps,
+        /// Leaves by `pid >> 9`; Quasi: each slot is written once, null →
+        /// leaf, through the guard under the tasklist write lock (leaves are
+        /// never freed).
+        pub root: [Quasi<*mut PidLeaf>; ROOT_SLOTS] => PidLeaf,
+        /// Last allocated pid (cyclic allocation; dynamic).
+        pub last_pid: Pid,
+        /// Number of allocated pids (dynamic).
+        pub nr: u32,
+    }
 }
 
 /// Holder for the pid table (accessed under [`TASKLIST`]).
@@ -223,8 +236,7 @@ pub struct PidTableCell(UnsafeCell<PidTable>);
 unsafe impl Sync for PidTableCell {}
 
 /// The process table.
-pub static PID_TABLE: PidTableCell =
-    PidTableCell(UnsafeCell::new(PidTable { root: [ptr::null_mut(); ROOT_SLOTS], last_pid: 0, nr: 0 }));
+pub static PID_TABLE: PidTableCell = PidTableCell(UnsafeCell::new(PidTable::new()));
 
 /// The pid table.
 ///
@@ -236,35 +248,53 @@ pub unsafe fn pid_table() -> &'static mut PidTable {
     unsafe { &mut *PID_TABLE.0.get() }
 }
 
+impl Default for PidTable {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl PidTable {
+    /// An empty table.
+    pub const fn new() -> Self {
+        PidTable {
+            deps: QuasiDeps::new(),
+            root: [const { Quasi::new(ptr::null_mut()) }; ROOT_SLOTS],
+            last_pid: 0,
+            nr: 0,
+        }
+    }
+
     /// The process with `pid`, or null.
     #[inline]
     pub fn lookup(&self, pid: Pid) -> *mut Process {
         if pid <= 0 || pid >= PID_MAX {
             return ptr::null_mut();
         }
-        let leaf = self.root[(pid as usize) >> LEAF_SHIFT];
+        let leaf = self.root[(pid as usize) >> LEAF_SHIFT].get();
         if leaf.is_null() {
             return ptr::null_mut();
         }
         // SAFETY: leaves are never freed once allocated.
-        unsafe { (*leaf).slots[(pid as usize) & (LEAF_SLOTS - 1)] }
+        unsafe { (*leaf).slots[(pid as usize) & (LEAF_SLOTS - 1)].get() }
     }
 
     fn leaf(&mut self, pid: Pid) -> *mut PidLeaf {
         let i = (pid as usize) >> LEAF_SHIFT;
-        if self.root[i].is_null() {
-            self.root[i] = Box::into_raw(Box::new(PidLeaf {
-                slots: [ptr::null_mut(); LEAF_SLOTS],
+        if self.root[i].get().is_null() {
+            let leaf = Box::into_raw(Box::new(PidLeaf {
+                deps: QuasiDeps::new(),
+                slots: [const { Quasi::new(ptr::null_mut()) }; LEAF_SLOTS],
                 used: [0; LEAF_SLOTS / 64],
                 count: 0,
             }));
+            self.root[i].set(&self.deps, leaf);
         }
-        self.root[i]
+        self.root[i].get()
     }
 
     fn is_used(&self, pid: Pid) -> bool {
-        let leaf = self.root[(pid as usize) >> LEAF_SHIFT];
+        let leaf = self.root[(pid as usize) >> LEAF_SHIFT].get();
         let s = (pid as usize) & (LEAF_SLOTS - 1);
         // SAFETY: leaves are never freed.
         !leaf.is_null() && unsafe { (*leaf).used[s / 64] } & (1 << (s % 64)) != 0
@@ -300,8 +330,9 @@ impl PidTable {
     /// Publishes `p` under its (allocated) pid.
     pub fn attach(&mut self, pid: Pid, p: *mut Process) {
         let leaf = self.leaf(pid);
-        // SAFETY: `leaf` exists.
-        unsafe { (*leaf).slots[(pid as usize) & (LEAF_SLOTS - 1)] = p };
+        // SAFETY: `leaf` exists (leaves are never freed).
+        let leaf = unsafe { &*leaf };
+        leaf.slots[(pid as usize) & (LEAF_SLOTS - 1)].set(&leaf.deps, p);
     }
 
     /// Frees `pid` and clears its slot.
@@ -311,9 +342,9 @@ impl PidTable {
         }
         let leaf = self.leaf(pid);
         let s = (pid as usize) & (LEAF_SLOTS - 1);
-        // SAFETY: `leaf` exists.
+        // SAFETY: `leaf` exists (leaves are never freed).
         unsafe {
-            (*leaf).slots[s] = ptr::null_mut();
+            (*leaf).slots[s].set(&(*leaf).deps, ptr::null_mut());
             (*leaf).used[s / 64] &= !(1 << (s % 64));
             (*leaf).count -= 1;
         }
@@ -322,12 +353,14 @@ impl PidTable {
 
     /// Calls `f` on every published process, in pid order.
     pub fn for_each(&self, mut f: impl FnMut(*mut Process)) {
-        for &leaf in self.root.iter() {
+        for leaf in self.root.iter() {
+            let leaf = leaf.get();
             if leaf.is_null() {
                 continue;
             }
             // SAFETY: leaves are never freed.
-            for &p in unsafe { (*leaf).slots.iter() } {
+            for p in unsafe { (*leaf).slots.iter() } {
+                let p = p.get();
                 if !p.is_null() {
                     f(p);
                 }

@@ -29,6 +29,7 @@ use crate::hal;
 use crate::mm;
 use crate::sync::Mutex;
 use crate::task::Process;
+use crate::typedesc::annotated;
 
 /// Device number of the RAM fs.
 pub const RAMFS_DEV: u64 = 1;
@@ -58,43 +59,44 @@ pub struct InodeData {
     pub parent: *mut Inode,
 }
 
-/// An inode.
-#[repr(C)]
-#[derive(Debug)]
-pub struct Inode {
-    /// QUID for the `Quasi` fields.
-    pub deps: QuasiDeps,
-    /// Inode number; fixed.
-    pub ino: Const<u64>,
-    /// Device; fixed.
-    pub dev: Const<u64>,
-    /// `S_IFMT` type bits; fixed.
-    pub kind: Const<u32>,
-    /// Default file operations for opens; fixed.
-    pub i_fop: Const<*const FileOps>,
-    /// Pipe of a pipe inode (null otherwise); fixed.
-    pub i_pipe: Const<*mut c_void>,
-    /// Permission bits (07777); quasi-invariant (chmod, under `data`).
-    pub mode: Quasi<u32>,
-    /// Owner; quasi-invariant.
-    pub uid: Quasi<Uid>,
-    /// Group; quasi-invariant.
-    pub gid: Quasi<Gid>,
-    /// In-memory references (dynamic).
-    pub refcount: AtomicUsize,
-    /// Hard links (dynamic).
-    pub nlink: AtomicU32,
-    /// Size in bytes (dynamic; written under `data`).
-    pub size: AtomicU64,
-    /// Access time, ns (dynamic).
-    pub atime: AtomicU64,
-    /// Modification time, ns (dynamic).
-    pub mtime: AtomicU64,
-    /// Change time, ns (dynamic).
-    pub ctime: AtomicU64,
-    /// Contents; file data under this mutex, directory entries under the
-    /// namespace mutex.
-    pub data: Mutex<InodeData>,
+annotated! {
+    /// An inode.
+    #[derive(Debug)]
+    pub struct Inode {
+        /// QUID for the `Quasi` fields.
+        pub deps: QuasiDeps,
+        /// Inode number; fixed.
+        pub ino: Const<u64>,
+        /// Device; fixed.
+        pub dev: Const<u64>,
+        /// `S_IFMT` type bits; fixed.
+        pub kind: Const<u32>,
+        /// Default file operations for opens; fixed.
+        pub i_fop: Const<*const FileOps> => FileOps,
+        /// Pipe of a pipe inode (null otherwise); fixed.
+        pub i_pipe: Const<*mut c_void>,
+        /// Permission bits (07777); quasi-invariant (chmod, under `data`).
+        pub mode: Quasi<u32>,
+        /// Owner; quasi-invariant.
+        pub uid: Quasi<Uid>,
+        /// Group; quasi-invariant.
+        pub gid: Quasi<Gid>,
+        /// In-memory references (dynamic).
+        pub refcount: AtomicUsize,
+        /// Hard links (dynamic).
+        pub nlink: AtomicU32,
+        /// Size in bytes (dynamic; written under `data`).
+        pub size: AtomicU64,
+        /// Access time, ns (dynamic).
+        pub atime: AtomicU64,
+        /// Modification time, ns (dynamic).
+        pub mtime: AtomicU64,
+        /// Change time, ns (dynamic).
+        pub ctime: AtomicU64,
+        /// Contents; file data under this mutex, directory entries under the
+        /// namespace mutex.
+        pub data: Mutex<InodeData>,
+    }
 }
 
 // SAFETY: shared state is atomic or behind the documented locks.

@@ -15,6 +15,10 @@
 //!    compared with the host's copy of the shared ABI (`abi.rs`) for the
 //!    structures both sides know, and with the same function run from the
 //!    embedded IR on jitty's interpreter, word for word.
+//! 3. **Annotations.** The type descriptors and spec points
+//!    (`JK_TYPE_DESCS`, `JK_SPEC_POINTS`) as the interpreter materializes
+//!    them from the IR's initializers must equal the native kernel's, field
+//!    by field; each spec point's entry and global root must resolve.
 //!
 //! The IR is parsed once with `jitty_llvm::parse_module` (the module is kept
 //! for the interpreter and the specializer) and, independently, scanned by a
@@ -29,32 +33,13 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::abi::{self, LAYOUT_PROBE_WORDS, SigAction, Stat};
+use crate::annot::{Annotations, Root};
 
 /// The kernel's LLVM IR, produced by the same rustc run as the native object.
 pub static KERNEL_IR: &str = include_str!(concat!(env!("OUT_DIR"), "/kernel.ll"));
 
 /// The host's view of the dispatch table.
 pub type HostGft = abi::SyscallTable<*mut c_void>;
-
-/// One spec point as laid out by the kernel (`annotations::SpecPoint`).
-#[repr(C)]
-#[derive(Debug)]
-pub struct RawSpecPoint {
-    /// Name (C string).
-    pub name: *const u8,
-    /// Entry symbol (C string).
-    pub entry_symbol: *const u8,
-    /// Entry address or null.
-    pub entry: *const c_void,
-    /// Static argument bitmask.
-    pub static_args: u64,
-    /// GFT slot offset or `u32::MAX`.
-    pub gft_slot: u32,
-    /// Argument count.
-    pub nargs: u32,
-    /// Static roots (C string).
-    pub roots: *const u8,
-}
 
 /// One file-operations table as laid out by the kernel (`file::FileOps`).
 #[repr(C)]
@@ -83,8 +68,10 @@ unsafe extern "C" {
     pub fn jk_layout_probe(out: *mut u64, n: usize) -> usize;
     /// The generic dispatch table.
     pub static GENERIC_GFT: HostGft;
-    /// The spec-point table (5 entries).
-    pub static JK_SPEC_POINTS: [RawSpecPoint; 5];
+    /// The spec-point table.
+    pub static JK_SPEC_POINTS: abi::SpecTable;
+    /// The type-descriptor table.
+    pub static JK_TYPE_DESCS: abi::TypeTable;
 }
 
 /// Outcome of the start-up check.
@@ -112,6 +99,9 @@ pub struct ImageReport {
     pub probe: Vec<u64>,
     /// Whether the IR-side probe was compared (needs the interpreter).
     pub ir_probe_compared: bool,
+    /// Type descriptors compared between the IR's tables (materialized by
+    /// the interpreter) and the native kernel's.
+    pub descs_compared: usize,
     /// Everything that disagreed.
     pub problems: Vec<String>,
 }
@@ -140,6 +130,11 @@ impl fmt::Display for ImageReport {
             "layout: {} words compared with the host ABI; ir_probe: {}",
             self.layout_checked,
             if self.ir_probe_compared { "interpreted IR agrees word for word" } else { "not compared" }
+        )?;
+        writeln!(
+            f,
+            "annotations: {} type descriptors and the spec points compared, IR vs native",
+            self.descs_compared
         )?;
         if self.problems.is_empty() {
             write!(f, "status: ok")
@@ -185,14 +180,6 @@ fn ir_name(s: &str) -> Option<String> {
     }
     let end = s.find(|c: char| !(c.is_ascii_alphanumeric() || "._$-".contains(c)))?;
     if end == 0 { None } else { Some(s[..end].to_string()) }
-}
-
-fn cstr(p: *const u8) -> String {
-    if p.is_null() {
-        return String::new();
-    }
-    // SAFETY: spec-point strings are NUL-terminated statics of the kernel image.
-    unsafe { std::ffi::CStr::from_ptr(p as *const std::ffi::c_char) }.to_string_lossy().into_owned()
 }
 
 /// Definitions of a parsed module: `(functions, statics)` with a symbol
@@ -276,6 +263,34 @@ fn ir_layout_check(r: &mut ImageReport, module: &Arc<jitty_ir::Module>) {
         }
         Err(e) => r.problems.push(format!("interpreting jk_layout_probe from the kernel IR: {e}")),
     }
+    ir_annotations_check(r, &interp);
+}
+
+/// Compares the annotation tables as the IR initializes them (the copies
+/// the interpreter's Image materialized, pointers relocated to the Image's
+/// own globals) with the native kernel's: same types, fields, offsets,
+/// sizes, kinds, pointees and spec-point paths.
+fn ir_annotations_check(r: &mut ImageReport, interp: &jitty_interp::Interpreter) {
+    let image = interp.image();
+    let (Some(types), Some(points)) = (image.symbol_addr("JK_TYPE_DESCS"), image.symbol_addr("JK_SPEC_POINTS")) else {
+        r.problems.push("the kernel IR defines no JK_TYPE_DESCS/JK_SPEC_POINTS".into());
+        return;
+    };
+    let native = match Annotations::native() {
+        Ok(a) => a,
+        Err(e) => return r.problems.push(format!("native annotations: {e}")),
+    };
+    // SAFETY: the Image materialized both tables from the IR's initializers,
+    // with the abi.rs layout; their pointers point into the Image's globals.
+    let ir = match unsafe { Annotations::read(types as *const abi::TypeTable, points as *const abi::SpecTable) } {
+        Ok(a) => a,
+        Err(e) => return r.problems.push(format!("annotations in the kernel IR: {e}")),
+    };
+    let diff = native.diff(&ir);
+    if diff.is_empty() {
+        r.descs_compared = native.types.len();
+    }
+    r.problems.extend(diff.into_iter().take(5).map(|d| format!("annotations (native vs IR): {d}")));
 }
 
 fn check_symbols(r: &mut ImageReport, funcs: &[String], statics: &[String]) {
@@ -328,16 +343,27 @@ fn check_symbols(r: &mut ImageReport, funcs: &[String], statics: &[String]) {
         }
     }
     check_root("static".into(), "GENERIC_GFT", gft as *const HostGft as usize, r);
-    // SAFETY: exported static of the kernel image.
-    let sp = unsafe { &JK_SPEC_POINTS };
-    check_root("static".into(), "JK_SPEC_POINTS", sp as *const _ as usize, r);
-    for p in sp.iter() {
-        let sym = cstr(p.entry_symbol);
-        if !p.entry.is_null() {
-            check_root(format!("spec point `{}`", cstr(p.name)), &sym, p.entry as usize, r);
+    check_root("static".into(), "JK_SPEC_POINTS", &raw const JK_SPEC_POINTS as usize, r);
+    check_root("static".into(), "JK_TYPE_DESCS", &raw const JK_TYPE_DESCS as usize, r);
+    match Annotations::native() {
+        Ok(a) => {
+            for p in &a.points {
+                check_root(format!("spec point `{}`", p.name), &p.entry_symbol, p.entry, r);
+                for path in &p.paths {
+                    if let Root::Global(g) = path.root {
+                        match by_addr.get(&g) {
+                            Some(name) => check_root(format!("root of `{}.{}`", p.name, path.name), name, g, r),
+                            None => {
+                                r.problems.push(format!("root of `{}.{}` names no kernel symbol", p.name, path.name))
+                            }
+                        }
+                    }
+                }
+            }
         }
-        // File-ops tables reachable from the spec points' roots are checked below.
+        Err(e) => r.problems.push(format!("native annotations: {e}")),
     }
+    // File-ops tables reachable from the spec points' roots are checked below.
     for name in ["jk_sys_write", "jk_sys_read", "jk_sys_kill", "jk_layout_probe", "jk_check_invariants"] {
         if let Some(&a) = symtab.get(name) {
             check_root("entry".into(), name, (a as usize).wrapping_add(r.load_bias), r);

@@ -7,6 +7,8 @@
 //! * [`boot`] boots the kernel once per process and runs the start-up check
 //!   ([`image::check_image`]); on a mismatch it says why and the native
 //!   kernel runs alone (specialization disabled).
+//! * [`annot`] reads the kernel's type descriptors and spec points and
+//!   walks their typed paths over live memory.
 //! * [`syscall`] is the syscall ABI as a program sees it: each call goes
 //!   through `current->process->gft`.
 //! * [`Task`] attaches the calling host thread to a kernel process
@@ -24,6 +26,7 @@ use std::sync::atomic::Ordering;
 
 #[path = "../../jitty-kernel/src/abi.rs"]
 pub mod abi;
+pub mod annot;
 pub mod hal;
 pub mod image;
 pub mod rpc;

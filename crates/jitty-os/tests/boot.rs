@@ -14,6 +14,7 @@ fn image_check_passes() {
     assert!(r.ir_reader.starts_with("jitty-llvm"), "{r}");
     assert!(r.ir_probe_compared, "the layout probe must also run from the IR on the interpreter: {r}");
     assert_eq!(r.probe.len(), 32, "{r}");
+    assert!(r.descs_compared >= 10, "the IR's descriptor table must be compared with the native one: {r}");
     let m = k.ir_module().expect("the kernel IR parses");
     assert!(m.funcs.iter().any(|f| f.name == "jk_sys_write" && !f.is_declaration()));
     eprintln!("{r}");
@@ -35,7 +36,32 @@ fn ir_defines_syscall_entries_and_spec_points() {
         assert!(ir.contains(&format!("@{name}(")), "{name}");
     }
     assert!(ir.contains("@JK_SPEC_POINTS = "));
+    assert!(ir.contains("@JK_TYPE_DESCS = "));
     assert!(ir.contains("@GENERIC_GFT = "));
+}
+
+/// The immutable-data rule (ARCHITECTURE.md): ops tables, the generic GFT,
+/// RPC schemas and the annotation tables are LLVM `constant` globals, so a
+/// load from them is foldable without any annotation.
+#[test]
+fn immutable_tables_are_constant_globals() {
+    let m = kernel().ir_module().expect("the kernel IR parses");
+    for part in [
+        "GENERIC_GFT",
+        "PIPE_FOPS",
+        "RAMFS_FILE_FOPS",
+        "VMPOOL",
+        "BENCH_ARGS",
+        "BENCH_PROC",
+        "JK_TYPE_DESCS",
+        "JK_SPEC_POINTS",
+    ] {
+        let g =
+            m.globals.iter().find(|g| g.name.contains(part) && g.init.is_some()).unwrap_or_else(|| panic!("{part}"));
+        assert!(g.is_constant, "{} is not an LLVM constant", g.name);
+    }
+    let t = m.globals.iter().find(|g| g.name.contains("PID_TABLE")).expect("PID_TABLE");
+    assert!(!t.is_constant, "the pid table is mutable (its bindings are Quasi)");
 }
 
 #[test]

@@ -67,8 +67,25 @@ enum Command {
         #[command(subcommand)]
         what: BenchCommand,
     },
+    /// Inspect the kernel.
+    Kernel {
+        #[command(subcommand)]
+        command: KernelCommand,
+    },
     /// Run the bundled demonstration (the default with no subcommand).
     Demo,
+}
+
+#[derive(Subcommand, Debug)]
+enum KernelCommand {
+    /// The kernel's annotations as data: every annotated type's descriptor
+    /// (size, and each Const/Quasi field's offset, size, kind and pointee)
+    /// and the specialization points with their typed paths.
+    Annotations {
+        /// Print the descriptor table as JSON instead.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -181,6 +198,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench { what: BenchCommand::Engine { quick, runs, html } } => bench_engine(quick, runs, html),
         Command::Bench { what: BenchCommand::Kernel { quick } } => bench_kernel(quick),
         Command::Bench { what: BenchCommand::Probe { plan } } => bench_probe(&plan),
+        Command::Kernel { command: KernelCommand::Annotations { json } } => {
+            let a = jitty_os::annot::Annotations::native().context("reading the kernel's annotation tables")?;
+            if json {
+                print!("{}", a.types_json());
+            } else {
+                print!("{a}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Demo => demo(),
     }
 }

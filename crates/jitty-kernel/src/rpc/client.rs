@@ -16,6 +16,7 @@ use super::stat::*;
 use super::xdr::{XdrDec, XdrEnc, xdr_decode, xdr_encode};
 use super::{RpcError, TransportOps, Xport};
 use crate::annotations::Const;
+use crate::typedesc::annotated;
 
 /// Default size of the send and receive buffers.
 pub const DEFAULT_BUFSIZE: usize = 8800;
@@ -23,28 +24,29 @@ pub const DEFAULT_BUFSIZE: usize = 8800;
 pub const DEFAULT_MAX_FRAG: u32 = 1 << 20;
 const BUF_ALIGN: usize = 16;
 
-/// A client bound to one transport and credential.
-#[repr(C)]
-#[derive(Debug)]
-pub struct RpcClient {
-    /// Const: the transport.
-    pub xport: Const<Xport>,
-    /// Const: the credential sent with every call (a new identity needs a new client).
-    pub cred: Const<Auth>,
-    /// Const: the largest fragment written.
-    pub max_frag: Const<u32>,
-    /// Const: send buffer (4 bytes of record mark, then the message).
-    sendbuf: Const<*mut u8>,
-    /// Const: capacity of `sendbuf`.
-    sendcap: Const<usize>,
-    /// Const: receive buffer.
-    recvbuf: Const<*mut u8>,
-    /// Const: capacity of `recvbuf`.
-    recvcap: Const<usize>,
-    /// Dynamic: the last transaction id used.
-    xid: u32,
-    /// Dynamic: the last reply's status (for diagnostics).
-    pub last_reply: Option<ReplyStat>,
+annotated! {
+    /// A client bound to one transport and credential.
+    #[derive(Debug)]
+    pub struct RpcClient {
+        /// Const: the transport.
+        pub xport: Const<Xport>,
+        /// Const: the credential sent with every call (a new identity needs a new client).
+        pub cred: Const<Auth>,
+        /// Const: the largest fragment written.
+        pub max_frag: Const<u32>,
+        /// Const: send buffer (4 bytes of record mark, then the message).
+        sendbuf: Const<*mut u8>,
+        /// Const: capacity of `sendbuf`.
+        sendcap: Const<usize>,
+        /// Const: receive buffer.
+        recvbuf: Const<*mut u8>,
+        /// Const: capacity of `recvbuf`.
+        recvcap: Const<usize>,
+        /// Dynamic: the last transaction id used.
+        xid: u32,
+        /// Dynamic: the last reply's status (for diagnostics).
+        pub last_reply: Option<ReplyStat>,
+    }
 }
 
 fn buf_alloc(n: usize) -> *mut u8 {
@@ -235,5 +237,24 @@ pub unsafe extern "C" fn rpc_call(
             ReplyStat::RpcMismatch { .. } => RPC_VERSMISMATCH,
             ReplyStat::AuthError(_) => RPC_AUTHERROR,
         };
+    }
+}
+
+#[cfg(test)]
+mod descriptor_tests {
+    use super::*;
+    use crate::typedesc::testing::expect_desc;
+
+    #[test]
+    fn client_matches_native_layout() {
+        expect_desc!(RpcClient, "RpcClient", [
+            xport: Const<Xport>, 1, FIELD_CONST, None;
+            cred: Const<Auth>, 1, FIELD_CONST, None;
+            max_frag: Const<u32>, 1, FIELD_CONST, None;
+            sendbuf: Const<*mut u8>, 1, FIELD_CONST, None;
+            sendcap: Const<usize>, 1, FIELD_CONST, None;
+            recvbuf: Const<*mut u8>, 1, FIELD_CONST, None;
+            recvcap: Const<usize>, 1, FIELD_CONST, None;
+        ]);
     }
 }

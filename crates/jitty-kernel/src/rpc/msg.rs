@@ -4,6 +4,7 @@
 use super::xdr::{XdrDec, XdrEnc, XdrResult, XdrType};
 use super::{RpcError, Xport};
 use crate::annotations::Const;
+use crate::typedesc::annotated;
 
 /// `msg_type` CALL.
 pub const CALL: u32 = 0;
@@ -48,20 +49,21 @@ pub const MAX_GIDS: usize = 16;
 /// Record-marking bit: last fragment.
 pub const LAST_FRAG: u32 = 0x8000_0000;
 
-/// One remote procedure as the client stub and server see it (rpcgen's per-procedure facts).
-#[repr(C)]
-#[derive(Debug)]
-pub struct ProcDesc<'a> {
-    /// Const: program number.
-    pub prog: Const<u32>,
-    /// Const: program version.
-    pub vers: Const<u32>,
-    /// Const: procedure number.
-    pub proc_: Const<u32>,
-    /// Const: the argument schema (memory at `args` has this layout).
-    pub args: Const<&'a XdrType<'a>>,
-    /// Const: the result schema.
-    pub res: Const<&'a XdrType<'a>>,
+annotated! {
+    /// One remote procedure as the client stub and server see it (rpcgen's per-procedure facts).
+    #[derive(Debug)]
+    pub struct ProcDesc<'a> {
+        /// Const: program number.
+        pub prog: Const<u32>,
+        /// Const: program version.
+        pub vers: Const<u32>,
+        /// Const: procedure number.
+        pub proc_: Const<u32>,
+        /// Const: the argument schema (memory at `args` has this layout).
+        pub args: Const<&'a XdrType<'a>> => XdrType,
+        /// Const: the result schema.
+        pub res: Const<&'a XdrType<'a>> => XdrType,
+    }
 }
 
 impl<'a> ProcDesc<'a> {

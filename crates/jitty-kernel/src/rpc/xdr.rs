@@ -31,6 +31,8 @@ use core::alloc::Layout;
 use core::fmt;
 use core::ptr;
 
+use crate::typedesc::opaque_desc;
+
 /// XDR's unit: every item occupies a multiple of 4 bytes.
 pub const UNIT: usize = 4;
 /// Nesting bound of the interpreter (guards recursive schemas against hostile input).
@@ -181,6 +183,8 @@ pub enum XdrType<'a> {
         elem: &'a XdrType<'a>,
     },
 }
+
+opaque_desc!(XdrType<'static>, "XdrType");
 
 impl XdrType<'_> {
     /// Size of the in-memory representation (what a struct field of this type occupies).

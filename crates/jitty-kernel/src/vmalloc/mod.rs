@@ -47,6 +47,7 @@ use core::ptr;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 use crate::annotations::{Const, Quasi, QuasiDeps};
+use crate::typedesc::{annotated, opaque_desc};
 
 pub use best::VMBEST;
 pub use last::VMLAST;
@@ -287,6 +288,9 @@ pub struct Method {
     pub id: u32,
 }
 
+opaque_desc!(Method, "Method");
+opaque_desc!(Discipline, "Discipline");
+
 /// Header of a segment obtained from the discipline. Blocks start [`SEG_HDR`] bytes in.
 #[repr(C, align(16))]
 #[derive(Debug)]
@@ -299,25 +303,28 @@ pub(crate) struct Segment {
 
 const SEG_HDR: usize = size_of::<Segment>();
 
-/// A region: a discipline, a method and the method's state.
-#[repr(C)]
-pub struct Region {
-    /// Const: the method; fixed at open.
-    pub meth: Const<*const Method>,
-    /// Const: the discipline; fixed at open.
-    pub disc: Const<*const Discipline>,
-    /// Quasi: `VM_SINGLE` / `VM_TRUST`. Written only by [`vmalloc_region_set`] with the lock held.
-    pub flags: Quasi<u32>,
-    /// The dependents word (QUID) guarding `flags` and the pool's block size.
-    pub deps: QuasiDeps,
-    /// Dynamic: the region lock (spinlock).
-    lock: AtomicBool,
-    /// Const: 1 if the header was allocated from the discipline (freed by close), 0 for a static region.
-    owned: Const<u32>,
-    /// Method state (dynamic except the pool's block size).
-    best: best::BestState,
-    pool: pool::PoolState,
-    last: last::LastState,
+annotated! {
+    /// A region: a discipline, a method and the method's state.
+    pub struct Region {
+        /// Const: the method; fixed at open.
+        pub meth: Const<*const Method> => Method,
+        /// Const: the discipline; fixed at open.
+        pub disc: Const<*const Discipline> => Discipline,
+        /// Quasi: `VM_SINGLE` / `VM_TRUST`. Written only by [`vmalloc_region_set`] with the lock held.
+        pub flags: Quasi<u32>,
+        /// The dependents word (QUID) guarding `flags` and the pool's block size.
+        pub deps: QuasiDeps,
+        /// Dynamic: the region lock (spinlock).
+        lock: AtomicBool,
+        /// Const: 1 if the header was allocated from the discipline (freed by close), 0 for a static region.
+        owned: Const<u32>,
+        /// Method state (dynamic).
+        best: best::BestState,
+        /// Method state (dynamic except the pool's block size and stride).
+        pool: pool::PoolState => embed pool::PoolState,
+        /// Method state (dynamic).
+        last: last::LastState,
+    }
 }
 
 impl fmt::Debug for Region {
@@ -666,4 +673,22 @@ pub extern "C" fn jk_calloc(n: usize, size: usize) -> *mut u8 {
         unsafe { ptr::write_bytes(p, 0, total) };
     }
     p
+}
+
+#[cfg(test)]
+mod descriptor_tests {
+    use super::*;
+    use crate::typedesc::testing::expect_desc;
+
+    #[test]
+    fn region_and_pool_state_match_native_layout() {
+        expect_desc!(Region, "Region", [
+            meth: Const<*const Method>, 1, FIELD_CONST, Some("Method");
+            disc: Const<*const Discipline>, 1, FIELD_CONST, Some("Discipline");
+            flags: Quasi<u32>, 1, FIELD_QUASI, None;
+            owned: Const<u32>, 1, FIELD_CONST, None;
+            pool: pool::PoolState, 1, FIELD_EMBEDDED, Some("PoolState");
+        ]);
+        pool::check_descriptor();
+    }
 }

@@ -13,6 +13,7 @@ use alloc::vec::Vec;
 use core::ptr;
 
 use crate::annotations::Quasi;
+use crate::typedesc::annotated;
 
 use super::{
     MAX_REQUEST, METHOD_POOL, Method, Region, SEG_HDR, Segment, VM_TRUST, seg_alloc, seg_find, seg_release_all,
@@ -21,21 +22,22 @@ use super::{
 /// Blocks per segment aimed for when a new segment is needed.
 const BATCH_BYTES: usize = 16 * 1024;
 
-/// The pool method's state inside a region.
-#[repr(C)]
-#[derive(Debug)]
-pub(super) struct PoolState {
-    /// Quasi: the block size requested by the first allocation (0 until then).
-    psize: Quasi<usize>,
-    /// Quasi: the block stride (`psize` rounded up to 16), written with `psize`.
-    stride: Quasi<usize>,
-    /// Dynamic: free list.
-    free: *mut FreeBlock,
-    /// Dynamic: bump pointer and end of the newest segment.
-    cur: *mut u8,
-    end: *mut u8,
-    /// Dynamic: segments, newest first.
-    segs: *mut Segment,
+annotated! {
+    /// The pool method's state inside a region.
+    #[derive(Debug)]
+    pub(super) struct PoolState {
+        /// Quasi: the block size requested by the first allocation (0 until then).
+        psize: Quasi<usize>,
+        /// Quasi: the block stride (`psize` rounded up to 16), written with `psize`.
+        stride: Quasi<usize>,
+        /// Dynamic: free list.
+        free: *mut FreeBlock,
+        /// Dynamic: bump pointer and end of the newest segment.
+        cur: *mut u8,
+        end: *mut u8,
+        /// Dynamic: segments, newest first.
+        segs: *mut Segment,
+    }
 }
 
 #[repr(C)]
@@ -223,4 +225,14 @@ unsafe extern "C" fn pool_check(r: *mut Region) -> i32 {
         }
     }
     0
+}
+
+/// Checks the pool state's descriptor against its native layout.
+#[cfg(test)]
+pub(super) fn check_descriptor() {
+    use crate::typedesc::testing::expect_desc;
+    expect_desc!(PoolState, "PoolState", [
+        psize: Quasi<usize>, 1, FIELD_QUASI, None;
+        stride: Quasi<usize>, 1, FIELD_QUASI, None;
+    ]);
 }
