@@ -73,6 +73,18 @@ const fn from_arg<T: Described>(name: &'static str, arg: u32, steps: &'static [P
     }
 }
 
+/// A path from the kernel static `global` (an object of type `T`).
+const fn from_global<T: Described>(name: &'static str, global: *const u8, steps: &'static [PathStep]) -> SpecPath {
+    SpecPath {
+        name: name.as_ptr(),
+        root_arg: NO_INDEX,
+        nsteps: steps.len() as u32,
+        root_global: global,
+        root_ty: T::DESC,
+        steps: steps.as_ptr(),
+    }
+}
+
 /// An `int` argument (fd, pid, signal) as an index: its low 32 bits.
 const INT: u64 = 0xffff_ffff;
 
@@ -110,14 +122,7 @@ const WRITE_PATHS: &[SpecPath] =
     &[from_arg::<Thread>("file ops\0", 0, FD_FILE_OPS), from_arg::<Thread>("inode\0", 0, FD_FILE_INODE)];
 const KILL_PATHS: &[SpecPath] = &[
     from_arg::<Thread>("sender creds\0", 0, SENDER),
-    SpecPath {
-        name: c"target disposition".as_ptr() as *const u8,
-        root_arg: NO_INDEX,
-        nsteps: KILL_TARGET.len() as u32,
-        root_global: &PID_TABLE as *const _ as *const u8,
-        root_ty: PidTable::DESC,
-        steps: KILL_TARGET.as_ptr(),
-    },
+    from_global::<PidTable>("target disposition\0", &raw const PID_TABLE as *const u8, KILL_TARGET),
 ];
 const MALLOC_PATHS: &[SpecPath] = &[
     from_arg::<Region>("method\0", 0, REGION_METHOD),

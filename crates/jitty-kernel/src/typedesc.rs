@@ -16,10 +16,11 @@
 //!
 //! Types without annotated fields that a path reaches (ops tables, RPC
 //! schemas: immutable statics) get a field-less descriptor from
-//! [`opaque_desc!`]. [`JK_TYPE_DESCS`] lists them all.
+//! [`opaque_desc!`]. `specpoints::JK_TYPE_DESCS` lists them all.
 //!
-//! This module depends on `abi` and `annotations` only, so the self-contained modules
-//! (`vmalloc`, `rpc`) can use it wherever they are compiled.
+//! This module depends on `abi` and `annotations` only, so the
+//! self-contained modules (`vmalloc`, `rpc`) can use it wherever they are
+//! compiled.
 
 use crate::abi::TypeDesc;
 use crate::annotations::{Const, Quasi};

@@ -238,7 +238,7 @@ impl TypeReader {
 
     /// # Safety
     /// Every descriptor interned so far, and every one they point to, is valid.
-    unsafe fn finish(mut self) -> Result<(Vec<TypeInfo>, HashMap<usize, usize>), AnnotError> {
+    unsafe fn finish(mut self) -> Result<Vec<TypeInfo>, AnnotError> {
         let mut types = Vec::new();
         let mut i = 0;
         while i < self.raw.len() {
@@ -286,7 +286,7 @@ impl TypeReader {
             types.push(TypeInfo { name, size: d.size, align: d.align, fields });
             i += 1;
         }
-        Ok((types, self.index))
+        Ok(types)
     }
 }
 
@@ -317,7 +317,7 @@ impl Annotations {
         let listed = r.raw.len();
         // SAFETY: the table holds `len` points.
         let raw_points = unsafe { slice(st.points, st.len, "JK_SPEC_POINTS") }?;
-        let mut pending = Vec::new();
+        let mut points = Vec::new();
         for p in raw_points {
             // SAFETY: point strings are C strings.
             let name = unsafe { string(p.name, "spec point") }?;
@@ -359,7 +359,7 @@ impl Annotations {
                 paths.push(PathInfo { name: pname, root, root_ty, steps });
             }
             let gft_slot = (p.gft_slot != u32::MAX).then_some(p.gft_slot);
-            pending.push(SpecPointInfo {
+            points.push(SpecPointInfo {
                 name,
                 entry_symbol,
                 entry: p.entry as usize,
@@ -370,8 +370,8 @@ impl Annotations {
             });
         }
         // SAFETY: every interned pointer came from the tables (contract).
-        let (types, _) = unsafe { r.finish() }?;
-        let a = Annotations { types, points: pending };
+        let types = unsafe { r.finish() }?;
+        let a = Annotations { types, points };
         a.validate(listed)?;
         Ok(a)
     }
