@@ -89,3 +89,15 @@ fn no_current_thread_is_efault() {
     .join()
     .unwrap();
 }
+
+/// The check compares the IR's annotation tables with the native ones: an
+/// IR whose descriptor says something else (here a renamed type) fails it.
+#[test]
+fn image_check_fails_when_the_ir_descriptors_disagree() {
+    kernel();
+    let ir = jitty_os::image::KERNEL_IR.replacen("c\"FdSlot\\00\"", "c\"FdSlat\\00\"", 1);
+    assert_ne!(ir, jitty_os::image::KERNEL_IR, "the descriptor's name is in the IR");
+    let r = jitty_os::check_image(&ir);
+    assert!(!r.ok(), "{r}");
+    assert!(r.problems.iter().any(|p| p.starts_with("annotations (native vs IR): type FdSlot")), "{r}");
+}
