@@ -32,6 +32,8 @@
 //! quiescent while it waits.
 
 mod deps;
+#[cfg(not(loom))]
+pub mod host;
 mod qsbr;
 mod sync;
 
