@@ -25,20 +25,36 @@ const ACTIVE: u64 = 1;
 const SLEEPING: u64 = 2;
 const EPOCH: u64 = 4;
 
-/// One thread's quiescence state and the code it entered.
+/// Nesting levels whose code is tracked exactly (a signal handler may make a
+/// syscall inside a syscall). Deeper entries are treated conservatively:
+/// their code is never freed while they run, and they restart on waking.
+const MAX_NEST: usize = 8;
+
+#[derive(Debug)]
+struct Level {
+    /// Address of the dispatch slot this entry went through.
+    slot: AtomicUsize,
+    /// The specialized code loaded from it (0: generic code, which never
+    /// needs re-validation because it re-reads every fact).
+    code: AtomicUsize,
+}
+
+/// One thread's quiescence state and the code it entered at each nesting level.
 #[derive(Debug)]
 pub struct ThreadRecord {
     state: AtomicU64,
-    /// Address of the dispatch slot the current entry went through (0: none).
-    slot: AtomicUsize,
-    /// The specialized code loaded from that slot (0: generic code, which
-    /// never needs re-validation because it re-reads every fact).
-    code: AtomicUsize,
+    /// Number of entries the thread is inside (written by its owner only).
+    depth: AtomicUsize,
+    levels: [Level; MAX_NEST],
 }
 
 impl ThreadRecord {
     fn new() -> Self {
-        Self { state: AtomicU64::new(0), slot: AtomicUsize::new(0), code: AtomicUsize::new(0) }
+        Self {
+            state: AtomicU64::new(0),
+            depth: AtomicUsize::new(0),
+            levels: std::array::from_fn(|_| Level { slot: AtomicUsize::new(0), code: AtomicUsize::new(0) }),
+        }
     }
 
     #[inline(always)]
@@ -48,50 +64,65 @@ impl ThreadRecord {
     }
 
     /// Enters a dispatch region: must precede the load of any dispatch slot.
-    /// Costs two plain stores and a compiler fence (see `sync`).
+    /// The outermost entry costs three plain stores and a compiler fence (see
+    /// `sync`); a nested one (a syscall from a signal handler) keeps the
+    /// thread active without a quiescent point.
     #[inline(always)]
     pub fn enter(&self) {
-        let next = self.transition(ACTIVE);
-        self.state.store(next, Ordering::Relaxed);
-        self.code.store(0, Ordering::Relaxed);
-        light_fence();
+        let d = self.depth.load(Ordering::Relaxed);
+        self.depth.store(d + 1, Ordering::Relaxed);
+        if let Some(l) = self.levels.get(d) {
+            l.code.store(0, Ordering::Relaxed);
+        }
+        if d == 0 {
+            self.state.store(self.transition(ACTIVE), Ordering::Relaxed);
+            light_fence();
+        }
     }
 
-    /// Records that this entry runs `code`, loaded from the slot at `slot`
-    /// (call right after the slot load, only when `code` is not the slot's
-    /// generic code).
+    /// Records that the current entry runs `code`, loaded from the slot at
+    /// `slot` (call right after the slot load, only when `code` is not the
+    /// slot's generic code).
     #[inline(always)]
     pub fn entered_specialized(&self, slot: usize, code: usize) {
-        self.slot.store(slot, Ordering::Relaxed);
-        self.code.store(code, Ordering::Relaxed);
+        let d = self.depth.load(Ordering::Relaxed);
+        if let Some(l) = d.checked_sub(1).and_then(|i| self.levels.get(i)) {
+            l.slot.store(slot, Ordering::Relaxed);
+            l.code.store(code, Ordering::Relaxed);
+        }
     }
 
-    /// Leaves the dispatch region: every store the thread made inside it
-    /// happens-before a drainer's observation of the new state.
+    /// Leaves the current entry. Leaving the outermost one is a quiescent
+    /// point: every store the thread made inside happens-before a drainer's
+    /// observation of the new state.
     #[inline(always)]
     pub fn leave(&self) {
-        let next = self.transition(0);
-        self.state.store(next, Ordering::Release);
+        let d = self.depth.load(Ordering::Relaxed).saturating_sub(1);
+        self.depth.store(d, Ordering::Relaxed);
+        if d == 0 {
+            self.state.store(self.transition(0), Ordering::Release);
+        }
     }
 
     /// Begins an interruptible sleep: the thread becomes quiescent.
     pub fn sleep(&self) {
-        let next = self.transition(SLEEPING);
-        self.state.store(next, Ordering::Release);
+        self.state.store(self.transition(SLEEPING), Ordering::Release);
     }
 
     /// Ends a sleep: active again, then re-validates. Returns `true` when the
-    /// code this entry runs has been unplugged meanwhile: the caller must
-    /// abandon the call and restart it through the slot.
+    /// code the innermost entry runs has been unplugged meanwhile: the caller
+    /// must abandon the call and restart it through the slot.
     pub fn wake(&self) -> bool {
-        let next = self.transition(ACTIVE);
-        self.state.store(next, Ordering::Relaxed);
+        self.state.store(self.transition(ACTIVE), Ordering::Relaxed);
         light_fence();
-        let code = self.code.load(Ordering::Relaxed);
+        let d = self.depth.load(Ordering::Relaxed);
+        let Some(l) = d.checked_sub(1).map(|i| self.levels.get(i)) else { return false };
+        let Some(l) = l else { return true };
+        let code = l.code.load(Ordering::Relaxed);
         if code == 0 {
             return false;
         }
-        let slot = self.slot.load(Ordering::Relaxed);
+        let slot = l.slot.load(Ordering::Relaxed);
         // SAFETY: `entered_specialized` recorded a live slot address; slots
         // live as long as the dispatch tables that hold them, which outlive
         // every entry through them.
@@ -99,9 +130,13 @@ impl ThreadRecord {
         now != code
     }
 
-    /// Whether the thread is active or asleep inside `code`.
+    /// Whether the thread is active or asleep inside `code` at any level.
     fn holds(&self, code: usize) -> bool {
-        self.state.load(Ordering::Acquire) & (ACTIVE | SLEEPING) != 0 && self.code.load(Ordering::Relaxed) == code
+        if self.state.load(Ordering::Acquire) & (ACTIVE | SLEEPING) == 0 {
+            return false;
+        }
+        let d = self.depth.load(Ordering::Relaxed);
+        d > MAX_NEST || self.levels[..d].iter().any(|l| l.code.load(Ordering::Relaxed) == code)
     }
 }
 
@@ -160,5 +195,50 @@ impl Domain {
     /// Whether any thread is active or asleep inside `code`.
     pub fn anyone_in(&self, code: usize) -> bool {
         self.snapshot().iter().any(|t| t.holds(code))
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nested_entries_keep_the_outer_code_visible_and_active() {
+        let d = Domain::default();
+        let r = d.register();
+        let slot = AtomicUsize::new(0x2000);
+        r.enter();
+        r.entered_specialized(&slot as *const _ as usize, 0x2000);
+        let outer = r.state.load(Ordering::Relaxed);
+        // A signal handler makes a syscall on generic code.
+        r.enter();
+        assert!(d.anyone_in(0x2000), "the outer level's code is still in use");
+        r.leave();
+        assert_eq!(r.state.load(Ordering::Relaxed), outer, "a nested leave is no quiescent point");
+        assert!(d.anyone_in(0x2000));
+        r.leave();
+        assert!(!d.anyone_in(0x2000));
+        assert_eq!(r.state.load(Ordering::Relaxed) & (ACTIVE | SLEEPING), 0);
+    }
+
+    #[test]
+    fn a_sleeper_restarts_only_if_its_slot_changed() {
+        let d = Domain::default();
+        let r = d.register();
+        let slot = AtomicUsize::new(0x2000);
+        r.enter();
+        r.entered_specialized(&slot as *const _ as usize, 0x2000);
+        r.sleep();
+        assert!(!r.wake());
+        r.sleep();
+        slot.store(0x1000, Ordering::Relaxed);
+        assert!(r.wake());
+        r.leave();
+        // Generic code never restarts.
+        r.enter();
+        r.sleep();
+        slot.store(0x3000, Ordering::Relaxed);
+        assert!(!r.wake());
+        r.leave();
     }
 }
