@@ -89,7 +89,7 @@ fn install_write_enter_leave() {
         me.enter();
         let code = k.slot.load(Ordering::Acquire);
         if code == SPECIALIZED {
-            me.entered_specialized(Kernel::addr(&k.slot), code);
+            me.entered(Kernel::addr(&k.slot), code);
             assert_eq!(k.field.load(Ordering::Relaxed), OLD, "specialized code ran on a stale fact");
         }
         me.leave();
@@ -123,10 +123,10 @@ fn block_and_wake() {
         me.enter();
         let code = k.slot.load(Ordering::Acquire);
         if code == SPECIALIZED {
-            me.entered_specialized(Kernel::addr(&k.slot), code);
+            me.entered(Kernel::addr(&k.slot), code);
             assert_eq!(k.field.load(Ordering::Relaxed), OLD);
             me.sleep();
-            let restart = me.wake();
+            let restart = rt.wake(&me);
             if !restart {
                 assert_eq!(k.field.load(Ordering::Relaxed), OLD, "woke into stale specialized code");
             }

@@ -83,7 +83,7 @@ fn eight_callers_one_writer_one_installer_no_stale_execution() {
                         me.leave();
                         break;
                     }
-                    me.entered_specialized(addr(&*slot), code);
+                    me.entered(addr(&*slot), code);
                     let folded = (code - SPEC_BASE) as u64;
                     // The specialized code runs a while on its folded fact.
                     for _ in 0..200 {
@@ -97,7 +97,7 @@ fn eight_callers_one_writer_one_installer_no_stale_execution() {
                     if (i + n).is_multiple_of(64) {
                         me.sleep();
                         thread::sleep(Duration::from_micros(50));
-                        if me.wake() {
+                        if rt.wake(&me) {
                             c.restarts.fetch_add(1, Ordering::Relaxed);
                             me.leave();
                             continue; // restart through the slot

@@ -332,6 +332,18 @@ impl GuardRuntime {
         }
     }
 
+    /// Ends an interruptible sleep of `me`: returns `true` when the code it
+    /// sleeps in is a specialization that was unplugged or replaced
+    /// meanwhile, so the call must restart through its slot.
+    pub fn wake(&self, me: &ThreadRecord) -> bool {
+        if !me.wake_slot_changed() {
+            return false;
+        }
+        let code = me.code();
+        let r = lock(&self.registry);
+        r.zombies.iter().any(|z| z.1 == code) || r.specs.values().any(|e| e.plug.code == code)
+    }
+
     /// Number of plugged specializations.
     pub fn live(&self) -> usize {
         lock(&self.registry).specs.values().filter(|e| e.live).count()

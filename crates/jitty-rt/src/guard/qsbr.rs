@@ -3,7 +3,7 @@
 //! about to make stale (the *drain*), RCU-style.
 //!
 //! Each thread that runs kernel code owns a [`ThreadRecord`]. Its state word
-//! is `epoch << 2 | flags`:
+//! is `epoch << 2 | SLEEPING | ACTIVE`:
 //!
 //! - `ACTIVE`: between [`ThreadRecord::enter`] and [`ThreadRecord::leave`],
 //!   and not in a quiescent sleep. Entering happens *before* the thread loads
@@ -11,13 +11,22 @@
 //! - `SLEEPING`: blocked in an interruptible kernel sleep. Such a thread is
 //!   quiescent: a drain does not wait for it (a sleeper never stalls a
 //!   writer). When it wakes it re-validates ([`ThreadRecord::wake`]): if the
-//!   slot it entered through no longer holds the code it entered, its
-//!   syscall must restart through the slot (the generic path).
+//!   slot it entered through no longer holds the code it entered, and that
+//!   code was specialized, its syscall must restart through the slot.
 //! - neither: outside the kernel.
 //!
-//! Every transition bumps the epoch, so a drainer that saw a thread ACTIVE
-//! knows it passed a quiescent point as soon as the word changes.
-//! Only the owning thread writes its state; drainers only read it.
+//! Every entry bumps the epoch, so a drainer that saw a thread ACTIVE knows
+//! it passed a quiescent point as soon as the word changes. Only the owning
+//! thread writes its record; drainers only read it. The fast path (enter,
+//! record the code, leave) is plain loads and stores: the owner is the only
+//! writer, so no read-modify-write instruction is needed.
+//!
+//! A signal handler runs inside a syscall and may make syscalls of its own.
+//! The kernel brackets each handler with [`ThreadRecord::suspend`] and
+//! [`ThreadRecord::resume`]: the outer entry is quiescent while the handler
+//! runs (the handler's own syscalls enter and leave normally) and its code
+//! stays visible to reclamation. What the outer entry runs after the handler
+//! is the return to the caller only.
 
 use super::sync::{Arc, AtomicU64, AtomicUsize, Mutex, Ordering, heavy_fence, light_fence, lock, yield_now};
 
@@ -25,118 +34,123 @@ const ACTIVE: u64 = 1;
 const SLEEPING: u64 = 2;
 const EPOCH: u64 = 4;
 
-/// Nesting levels whose code is tracked exactly (a signal handler may make a
-/// syscall inside a syscall). Deeper entries are treated conservatively:
-/// their code is never freed while they run, and they restart on waking.
-const MAX_NEST: usize = 8;
+/// Outer entries suspended by nested signal handlers that are tracked
+/// exactly; deeper nesting keeps all unplugged code alive while it lasts.
+const MAX_SUSPENDED: usize = 8;
 
-#[derive(Debug)]
-struct Level {
-    /// Address of the dispatch slot this entry went through.
-    slot: AtomicUsize,
-    /// The specialized code loaded from it (0: generic code, which never
-    /// needs re-validation because it re-reads every fact).
-    code: AtomicUsize,
-}
-
-/// One thread's quiescence state and the code it entered at each nesting level.
+/// One thread's quiescence state and the code it entered.
 #[derive(Debug)]
 pub struct ThreadRecord {
     state: AtomicU64,
-    /// Number of entries the thread is inside (written by its owner only).
-    depth: AtomicUsize,
-    levels: [Level; MAX_NEST],
+    /// Address of the dispatch slot the current entry went through.
+    slot: AtomicUsize,
+    /// The code loaded from it.
+    code: AtomicUsize,
+    /// Number of suspended outer entries, and their slots and codes.
+    suspended: AtomicUsize,
+    saved: [(AtomicUsize, AtomicUsize); MAX_SUSPENDED],
 }
 
 impl ThreadRecord {
     fn new() -> Self {
         Self {
             state: AtomicU64::new(0),
-            depth: AtomicUsize::new(0),
-            levels: std::array::from_fn(|_| Level { slot: AtomicUsize::new(0), code: AtomicUsize::new(0) }),
+            slot: AtomicUsize::new(0),
+            code: AtomicUsize::new(0),
+            suspended: AtomicUsize::new(0),
+            saved: std::array::from_fn(|_| (AtomicUsize::new(0), AtomicUsize::new(0))),
         }
     }
 
     #[inline(always)]
-    fn transition(&self, set: u64) -> u64 {
+    fn set_state(&self, f: impl FnOnce(u64) -> u64, order: Ordering) {
         let s = self.state.load(Ordering::Relaxed);
-        ((s & !(ACTIVE | SLEEPING)) + EPOCH) | set
+        self.state.store(f(s), order);
     }
 
     /// Enters a dispatch region: must precede the load of any dispatch slot.
-    /// The outermost entry costs three plain stores and a compiler fence (see
-    /// `sync`); a nested one (a syscall from a signal handler) keeps the
-    /// thread active without a quiescent point.
     #[inline(always)]
     pub fn enter(&self) {
-        let d = self.depth.load(Ordering::Relaxed);
-        self.depth.store(d + 1, Ordering::Relaxed);
-        if let Some(l) = self.levels.get(d) {
-            l.code.store(0, Ordering::Relaxed);
-        }
-        if d == 0 {
-            self.state.store(self.transition(ACTIVE), Ordering::Relaxed);
-            light_fence();
-        }
+        self.set_state(|s| (s + EPOCH) | ACTIVE, Ordering::Relaxed);
+        light_fence();
     }
 
-    /// Records that the current entry runs `code`, loaded from the slot at
-    /// `slot` (call right after the slot load, only when `code` is not the
-    /// slot's generic code).
+    /// Records the code this entry runs, loaded from the slot at `slot`
+    /// (right after the slot load, before calling it).
     #[inline(always)]
-    pub fn entered_specialized(&self, slot: usize, code: usize) {
-        let d = self.depth.load(Ordering::Relaxed);
-        if let Some(l) = d.checked_sub(1).and_then(|i| self.levels.get(i)) {
-            l.slot.store(slot, Ordering::Relaxed);
-            l.code.store(code, Ordering::Relaxed);
-        }
+    pub fn entered(&self, slot: usize, code: usize) {
+        self.slot.store(slot, Ordering::Relaxed);
+        self.code.store(code, Ordering::Relaxed);
     }
 
-    /// Leaves the current entry. Leaving the outermost one is a quiescent
-    /// point: every store the thread made inside happens-before a drainer's
-    /// observation of the new state.
+    /// Leaves the dispatch region: a quiescent point. Every store the thread
+    /// made inside happens-before a drainer's observation of the new state.
     #[inline(always)]
     pub fn leave(&self) {
-        let d = self.depth.load(Ordering::Relaxed).saturating_sub(1);
-        self.depth.store(d, Ordering::Relaxed);
-        if d == 0 {
-            self.state.store(self.transition(0), Ordering::Release);
-        }
+        self.set_state(|s| s & !ACTIVE, Ordering::Release);
     }
 
     /// Begins an interruptible sleep: the thread becomes quiescent.
     pub fn sleep(&self) {
-        self.state.store(self.transition(SLEEPING), Ordering::Release);
+        self.set_state(|s| ((s + EPOCH) & !ACTIVE) | SLEEPING, Ordering::Release);
     }
 
     /// Ends a sleep: active again, then re-validates. Returns `true` when the
-    /// code the innermost entry runs has been unplugged meanwhile: the caller
-    /// must abandon the call and restart it through the slot.
-    pub fn wake(&self) -> bool {
-        self.state.store(self.transition(ACTIVE), Ordering::Relaxed);
+    /// slot this entry came through no longer holds the code it runs; the
+    /// caller ([`super::GuardRuntime::wake`]) restarts the call if that code
+    /// was specialized.
+    pub fn wake_slot_changed(&self) -> bool {
+        self.set_state(|s| ((s + EPOCH) & !SLEEPING) | ACTIVE, Ordering::Relaxed);
         light_fence();
-        let d = self.depth.load(Ordering::Relaxed);
-        let Some(l) = d.checked_sub(1).map(|i| self.levels.get(i)) else { return false };
-        let Some(l) = l else { return true };
-        let code = l.code.load(Ordering::Relaxed);
-        if code == 0 {
+        let slot = self.slot.load(Ordering::Relaxed);
+        if slot == 0 {
             return false;
         }
-        let slot = l.slot.load(Ordering::Relaxed);
-        // SAFETY: `entered_specialized` recorded a live slot address; slots
-        // live as long as the dispatch tables that hold them, which outlive
-        // every entry through them.
+        // SAFETY: `entered` recorded a live slot address; slots live as long
+        // as the dispatch tables that hold them, which outlive every entry
+        // through them.
         let now = unsafe { &*(slot as *const AtomicUsize) }.load(Ordering::Acquire);
-        now != code
+        now != self.code.load(Ordering::Relaxed)
     }
 
-    /// Whether the thread is active or asleep inside `code` at any level.
-    fn holds(&self, code: usize) -> bool {
-        if self.state.load(Ordering::Acquire) & (ACTIVE | SLEEPING) == 0 {
-            return false;
+    /// The current code (what [`Self::wake_slot_changed`] compared).
+    pub fn code(&self) -> usize {
+        self.code.load(Ordering::Relaxed)
+    }
+
+    /// A signal handler is about to run inside the current entry: the entry
+    /// becomes quiescent and its code is kept visible to reclamation.
+    pub fn suspend(&self) {
+        let n = self.suspended.load(Ordering::Relaxed);
+        if let Some((slot, code)) = self.saved.get(n) {
+            slot.store(self.slot.load(Ordering::Relaxed), Ordering::Relaxed);
+            code.store(self.code.load(Ordering::Relaxed), Ordering::Relaxed);
         }
-        let d = self.depth.load(Ordering::Relaxed);
-        d > MAX_NEST || self.levels[..d].iter().any(|l| l.code.load(Ordering::Relaxed) == code)
+        self.suspended.store(n + 1, Ordering::Relaxed);
+        self.leave();
+    }
+
+    /// The handler returned: the outer entry is active again.
+    pub fn resume(&self) {
+        let n = self.suspended.load(Ordering::Relaxed).saturating_sub(1);
+        if let Some((slot, code)) = self.saved.get(n) {
+            self.slot.store(slot.load(Ordering::Relaxed), Ordering::Relaxed);
+            self.code.store(code.load(Ordering::Relaxed), Ordering::Relaxed);
+        }
+        self.enter();
+        self.suspended.store(n, Ordering::Relaxed);
+    }
+
+    /// Whether the thread is active or asleep inside `code`, or suspended
+    /// in it under a signal handler.
+    fn holds(&self, code: usize) -> bool {
+        let s = self.state.load(Ordering::Acquire);
+        let n = self.suspended.load(Ordering::Relaxed);
+        if n > MAX_SUSPENDED {
+            return true;
+        }
+        (s & (ACTIVE | SLEEPING) != 0 && self.code.load(Ordering::Relaxed) == code)
+            || self.saved[..n].iter().any(|(_, c)| c.load(Ordering::Relaxed) == code)
     }
 }
 
@@ -171,7 +185,7 @@ impl Domain {
     pub fn synchronize(&self, me: Option<&ThreadRecord>) {
         let saved = me.map(|m| {
             let s = m.state.load(Ordering::Relaxed);
-            m.state.store(m.transition(s & SLEEPING), Ordering::Release);
+            m.state.store((s + EPOCH) & !ACTIVE, Ordering::Release);
             s
         });
         heavy_fence();
@@ -187,7 +201,7 @@ impl Domain {
             }
         }
         if let (Some(m), Some(s)) = (me, saved) {
-            m.state.store(m.transition(s & (ACTIVE | SLEEPING)), Ordering::Relaxed);
+            m.state.store((m.state.load(Ordering::Relaxed) + EPOCH) | (s & ACTIVE), Ordering::Relaxed);
             light_fence();
         }
     }
@@ -203,42 +217,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn nested_entries_keep_the_outer_code_visible_and_active() {
+    fn a_handler_suspends_the_outer_entry_but_keeps_its_code_alive() {
         let d = Domain::default();
         let r = d.register();
         let slot = AtomicUsize::new(0x2000);
         r.enter();
-        r.entered_specialized(&slot as *const _ as usize, 0x2000);
-        let outer = r.state.load(Ordering::Relaxed);
-        // A signal handler makes a syscall on generic code.
+        r.entered(&slot as *const _ as usize, 0x2000);
+        r.suspend();
+        assert_eq!(r.state.load(Ordering::Relaxed) & ACTIVE, 0, "quiescent while the handler runs");
+        // The handler makes a syscall on generic code.
         r.enter();
-        assert!(d.anyone_in(0x2000), "the outer level's code is still in use");
+        r.entered(&slot as *const _ as usize, 0x1000);
+        assert!(d.anyone_in(0x2000), "the suspended entry's code is still in use");
         r.leave();
-        assert_eq!(r.state.load(Ordering::Relaxed), outer, "a nested leave is no quiescent point");
         assert!(d.anyone_in(0x2000));
+        r.resume();
+        assert_eq!(r.code(), 0x2000);
         r.leave();
         assert!(!d.anyone_in(0x2000));
-        assert_eq!(r.state.load(Ordering::Relaxed) & (ACTIVE | SLEEPING), 0);
     }
 
     #[test]
-    fn a_sleeper_restarts_only_if_its_slot_changed() {
+    fn a_sleeper_sees_whether_its_slot_changed() {
         let d = Domain::default();
         let r = d.register();
         let slot = AtomicUsize::new(0x2000);
         r.enter();
-        r.entered_specialized(&slot as *const _ as usize, 0x2000);
+        r.entered(&slot as *const _ as usize, 0x2000);
         r.sleep();
-        assert!(!r.wake());
+        assert!(!d.anyone_in(0x1234));
+        assert!(d.anyone_in(0x2000), "a sleeper holds its code");
+        assert!(!r.wake_slot_changed());
         r.sleep();
         slot.store(0x1000, Ordering::Relaxed);
-        assert!(r.wake());
-        r.leave();
-        // Generic code never restarts.
-        r.enter();
-        r.sleep();
-        slot.store(0x3000, Ordering::Relaxed);
-        assert!(!r.wake());
+        assert!(r.wake_slot_changed());
         r.leave();
     }
 }
