@@ -4,8 +4,9 @@
 //! (`jitty-os` in production; the `testhal` module in the kernel's own unit
 //! tests). Nothing else in the kernel calls out of the kernel. The set is kept
 //! small on purpose (DOSY's separation of hardware-dependent and independent
-//! code): memory, threads, futex-style wait/wake, clocks, console, panic, and
-//! the quasi-invariant write hook of the specialization runtime.
+//! code): memory, fault-tolerant user copies, threads, futex-style
+//! wait/wake, clocks, console, panic, and the quasi-invariant write hook of
+//! the specialization runtime.
 
 use core::ffi::c_void;
 use core::sync::atomic::AtomicU32;
@@ -36,6 +37,10 @@ unsafe extern "C" {
     pub fn hal_thread_join(handle: u64) -> i32;
     /// Yields the processor.
     pub fn hal_thread_yield();
+    /// Copies `len` bytes from `src` to `dst`, one of which is user memory
+    /// that may be unmapped: a fault there ends the copy. Returns how many
+    /// bytes were not copied (0: all). The host's exception-table copy.
+    pub fn hal_copy_user(dst: *mut u8, src: *const u8, len: usize) -> usize;
     /// Last resort: reports a kernel bug and aborts the host.
     pub fn hal_panic(msg: *const u8, len: usize) -> !;
     /// The specialization runtime's guarded-write hook (Synthetix QUID): called

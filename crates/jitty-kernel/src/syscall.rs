@@ -7,8 +7,10 @@
 //! result or `-errno`. The entry wrapper ([`syscall`]) accounts the thread as
 //! inside the kernel, refuses calls from an exiting process (`-ESRCH`), runs
 //! the body, then `exit_to_user` (signal delivery), then finishes a pending
-//! exit if this was the last thread inside. The kernel never panics on any
-//! argument: user pointers are checked (`access_ok`), lengths clamped to
+//! exit if this was the last thread inside. A body interrupted before it
+//! transferred anything returns `ERESTARTSYS`: after delivery the wrapper
+//! runs it again, or returns `EINTR` if a handler without `SA_RESTART` ran.
+//! The kernel never panics on any argument: user pointers are checked (`access_ok`), lengths clamped to
 //! `MAX_RW_COUNT`, descriptors and signal numbers validated.
 
 use core::ffi::c_void;
@@ -16,7 +18,7 @@ use core::sync::atomic::Ordering;
 
 use crate::abi::{self, *};
 use crate::file::{self, FMODE_LSEEK, FMODE_PREAD, FMODE_READ, FMODE_WRITE, File, SETFL_MASK};
-use crate::mm::{access_ok, strncpy_from_user};
+use crate::mm::{access_ok, copy_from_user, copy_to_user, strncpy_from_user};
 use crate::signal;
 use crate::task::{self, Thread};
 use crate::vfs;
@@ -41,7 +43,7 @@ fn ret(r: SysResult) -> isize {
 /// # Safety
 /// `cur` is null or a live thread the calling host thread owns.
 #[inline(always)]
-pub unsafe fn syscall(cur: *mut Thread, body: impl FnOnce(&Thread) -> SysResult) -> isize {
+pub unsafe fn syscall(cur: *mut Thread, body: impl Fn(&Thread) -> SysResult) -> isize {
     if cur.is_null() {
         return -(EFAULT as isize);
     }
@@ -53,12 +55,31 @@ pub unsafe fn syscall(cur: *mut Thread, body: impl FnOnce(&Thread) -> SysResult)
         leave(p);
         return -(ESRCH as isize);
     }
-    let r = ret(body(t));
-    if exit_work_pending(t) {
-        signal::exit_to_user(t);
+    let mut r = ret(body(t));
+    if r == -(ERESTARTSYS as isize) || exit_work_pending(t) {
+        r = exit_with_restart(t, r, body);
     }
     leave(p);
     r
+}
+
+/// The slow exit: deliver signals; restart an interrupted body (Linux's
+/// `ERESTARTSYS` handling in `handle_signal`/`arch_do_signal_or_restart`).
+#[cold]
+fn exit_with_restart(t: &Thread, mut r: isize, body: impl Fn(&Thread) -> SysResult) -> isize {
+    loop {
+        let ran = signal::exit_to_user(t);
+        if r != -(ERESTARTSYS as isize) {
+            return r;
+        }
+        if ran & signal::RAN_NO_RESTART != 0 || t.proc_().exiting() {
+            return -(EINTR as isize);
+        }
+        r = ret(body(t));
+        if r != -(ERESTARTSYS as isize) && !exit_work_pending(t) {
+            return r;
+        }
+    }
 }
 
 #[inline(always)]
@@ -260,6 +281,22 @@ entry!(
     /// `clone_thread(out)`: creates a thread of the caller's process.
     fn jk_sys_clone_thread(out: *mut *mut Thread) -> isize = ksys_clone_thread
 );
+entry!(
+    /// `sigsuspend(mask)`.
+    fn jk_sys_sigsuspend(mask: *const SigSet) -> isize = ksys_sigsuspend
+);
+entry!(
+    /// `pause()`.
+    fn jk_sys_pause() -> isize = ksys_pause
+);
+entry!(
+    /// `sigwaitinfo(set, info)`.
+    fn jk_sys_sigwaitinfo(set: *const SigSet, info: *mut SigInfo) -> isize = ksys_sigwaitinfo
+);
+entry!(
+    /// `sigtimedwait(set, info, timeout)`.
+    fn jk_sys_sigtimedwait(set: *const SigSet, info: *mut SigInfo, timeout: *const Timespec) -> isize = ksys_sigtimedwait
+);
 
 /// The generic dispatch table every process starts with.
 #[unsafe(no_mangle)]
@@ -306,6 +343,10 @@ pub static GENERIC_GFT: SyscallTable = SyscallTable {
     exit: jk_sys_exit,
     wait4: jk_sys_wait4,
     clone_thread: jk_sys_clone_thread,
+    sigsuspend: jk_sys_sigsuspend,
+    pause: jk_sys_pause,
+    sigwaitinfo: jk_sys_sigwaitinfo,
+    sigtimedwait: jk_sys_sigtimedwait,
 };
 
 // --- read/write -----------------------------------------------------------------
@@ -464,7 +505,7 @@ pub fn ksys_lseek(t: &Thread, fd: i32, off: i64, whence: i32) -> SysResult {
 // --- paths -------------------------------------------------------------------
 
 fn getname(path: *const u8, buf: &mut [u8; PATH_MAX]) -> Result<usize, i32> {
-    // SAFETY: strncpy_from_user checks every byte with access_ok.
+    // SAFETY: strncpy_from_user checks the user range and tolerates faults.
     let n = unsafe { strncpy_from_user(&mut buf[..], path) }?;
     if n == 0 { Err(ENOENT) } else { Ok(n) }
 }
@@ -565,8 +606,10 @@ fn put_user<T: Copy>(dst: *mut T, v: T) -> Result<(), i32> {
     {
         return Err(EFAULT);
     }
-    // SAFETY: checked user range, aligned.
-    unsafe { dst.write(v) };
+    // SAFETY: checked user range; the copy tolerates unmapped memory.
+    if unsafe { copy_to_user(dst as *mut u8, &v as *const T as *const u8, core::mem::size_of::<T>()) } != 0 {
+        return Err(EFAULT);
+    }
     Ok(())
 }
 
@@ -575,8 +618,13 @@ fn get_user<T: Copy>(src: *const T) -> Result<T, i32> {
     {
         return Err(EFAULT);
     }
-    // SAFETY: checked user range, aligned.
-    Ok(unsafe { src.read() })
+    let mut v = core::mem::MaybeUninit::<T>::uninit();
+    // SAFETY: checked user range; the copy tolerates unmapped memory.
+    if unsafe { copy_from_user(v.as_mut_ptr() as *mut u8, src as *const u8, core::mem::size_of::<T>()) } != 0 {
+        return Err(EFAULT);
+    }
+    // SAFETY: every byte was copied; `T: Copy` types crossing the ABI are plain data.
+    Ok(unsafe { v.assume_init() })
 }
 
 /// `ksys_fstat`.
@@ -695,10 +743,10 @@ pub fn ksys_pipe2(t: &Thread, fds: *mut i32, flags: u32) -> SysResult {
             return Err(e);
         }
     };
-    // SAFETY: checked above.
-    unsafe {
-        fds.write(rfd);
-        fds.add(1).write(wfd);
+    if let Err(e) = put_user(fds as *mut [i32; 2], [rfd, wfd]) {
+        let _ = ksys_close(t, rfd);
+        let _ = ksys_close(t, wfd);
+        return Err(e);
     }
     Ok(0)
 }
@@ -740,6 +788,41 @@ pub fn ksys_sigprocmask(t: &Thread, how: i32, set: *const SigSet, old: *mut SigS
 pub fn ksys_sigpending(t: &Thread, set: *mut SigSet) -> SysResult {
     put_user(set, signal::do_sigpending(t))?;
     Ok(0)
+}
+
+/// `ksys_sigsuspend`.
+pub fn ksys_sigsuspend(t: &Thread, mask: *const SigSet) -> SysResult {
+    let m = get_user(mask)?;
+    Err(signal::do_sigsuspend(t, m))
+}
+
+/// `ksys_pause`: `sigsuspend` with the current mask.
+pub fn ksys_pause(t: &Thread) -> SysResult {
+    Err(signal::do_sigsuspend(t, t.blocked.load(Ordering::Relaxed)))
+}
+
+/// `ksys_sigwaitinfo`.
+pub fn ksys_sigwaitinfo(t: &Thread, set: *const SigSet, info: *mut SigInfo) -> SysResult {
+    ksys_sigtimedwait(t, set, info, core::ptr::null())
+}
+
+/// `ksys_sigtimedwait`: `EINVAL` for a negative or denormal timeout.
+pub fn ksys_sigtimedwait(t: &Thread, set: *const SigSet, info: *mut SigInfo, timeout: *const Timespec) -> SysResult {
+    let s = get_user(set)?;
+    let limit = if timeout.is_null() {
+        None
+    } else {
+        let ts = get_user(timeout)?;
+        if ts.tv_sec < 0 || !(0..1_000_000_000).contains(&ts.tv_nsec) {
+            return Err(EINVAL);
+        }
+        Some((ts.tv_sec as u64).saturating_mul(1_000_000_000).saturating_add(ts.tv_nsec as u64))
+    };
+    let si = signal::do_sigtimedwait(t, s, limit)?;
+    if !info.is_null() {
+        put_user(info, si)?;
+    }
+    Ok(si.si_signo as isize)
 }
 
 // --- processes and credentials ------------------------------------------------
@@ -863,8 +946,11 @@ pub fn ksys_clone_thread(t: &Thread, out: *mut *mut Thread) -> SysResult {
         return Err(EFAULT);
     }
     let nt = task::clone_thread(t)?;
-    // SAFETY: checked user pointer.
-    unsafe { out.write(nt) };
+    if let Err(e) = put_user(out, nt) {
+        // SAFETY: the new thread was never handed out.
+        unsafe { task::task_leave(nt) };
+        return Err(e);
+    }
     Ok(0)
 }
 

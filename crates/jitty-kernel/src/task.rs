@@ -172,6 +172,9 @@ pub struct Thread {
     pub refcount: AtomicUsize,
     /// Set once the thread left its process (dynamic).
     pub detached: AtomicU32,
+    /// Sender of each pending thread-directed signal
+    /// ([`signal::pack_info`]; dynamic, under siglock).
+    pub siginfo: [AtomicU64; SIGMAX as usize],
 }
 
 impl Thread {
@@ -563,6 +566,7 @@ fn new_thread(p: *mut Process, blocked: SigSet) -> *mut Thread {
         sleeping_on: AtomicPtr::new(ptr::null_mut()),
         refcount: AtomicUsize::new(1),
         detached: AtomicU32::new(0),
+        siginfo: [const { AtomicU64::new(0) }; SIGMAX as usize],
     }))
 }
 

@@ -95,6 +95,13 @@ extern "C" fn hal_thread_join(handle: u64) -> i32 {
 }
 
 #[unsafe(no_mangle)]
+unsafe extern "C" fn hal_copy_user(dst: *mut u8, src: *const u8, len: usize) -> usize {
+    // SAFETY: unit tests pass only mapped buffers (no fault handling here).
+    unsafe { core::ptr::copy_nonoverlapping(src, dst, len) };
+    0
+}
+
+#[unsafe(no_mangle)]
 extern "C" fn hal_thread_yield() {
     std::thread::yield_now();
 }

@@ -168,6 +168,18 @@ pub mod raw {
         /// `fcntl`.
         fcntl(fd: i32, cmd: i32, arg: u64) -> isize
     );
+    raw_call!(
+        /// `sigsuspend`.
+        sigsuspend(mask: *const SigSet) -> isize
+    );
+    raw_call!(
+        /// `sigtimedwait` (`timeout` null: `sigwaitinfo`).
+        sigtimedwait(set: *const SigSet, info: *mut SigInfo, timeout: *const Timespec) -> isize
+    );
+    raw_call!(
+        /// `sigwaitinfo`.
+        sigwaitinfo(set: *const SigSet, info: *mut SigInfo) -> isize
+    );
 }
 
 fn cpath(path: &str) -> Vec<u8> {
@@ -414,6 +426,40 @@ pub fn sigpending() -> SysResult<SigSet> {
     // SAFETY: valid out-parameter.
     res(unsafe { raw::sigpending(&mut s) })?;
     Ok(s)
+}
+
+/// `sigsuspend(mask)`: waits with `mask` blocked until a handler ran;
+/// always `Err(EINTR)`, with the old mask back.
+pub fn sigsuspend(mask: SigSet) -> SysResult {
+    // SAFETY: a valid pointer.
+    res(unsafe { raw::sigsuspend(&mask) })
+}
+
+/// `pause()`: waits until a handler ran; always `Err(EINTR)`.
+pub fn pause() -> SysResult {
+    let t = cur();
+    if t.is_null() {
+        return Err(Errno(EFAULT));
+    }
+    // SAFETY: `t` is this thread's live kernel thread.
+    res(unsafe { (gft_of(t).pause)(t) })
+}
+
+/// `sigwaitinfo(set)`: takes a pending signal of `set`, waiting for one.
+pub fn sigwaitinfo(set: SigSet) -> SysResult<SigInfo> {
+    let mut info = SigInfo::default();
+    // SAFETY: valid pointers.
+    res(unsafe { raw::sigwaitinfo(&set, &mut info) })?;
+    Ok(info)
+}
+
+/// `sigtimedwait(set, timeout)`: as [`sigwaitinfo`], `Err(EAGAIN)` once
+/// `timeout` passed.
+pub fn sigtimedwait(set: SigSet, timeout: Timespec) -> SysResult<SigInfo> {
+    let mut info = SigInfo::default();
+    // SAFETY: valid pointers.
+    res(unsafe { raw::sigtimedwait(&set, &mut info, &timeout) })?;
+    Ok(info)
 }
 
 /// `wait4(pid, options)`: `(pid, status)`.
