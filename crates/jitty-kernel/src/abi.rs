@@ -54,6 +54,16 @@ pub const EOVERFLOW: i32 = 75;
 /// it after the signal unless a handler without `SA_RESTART` ran (then
 /// `EINTR`), as Linux's `ERESTARTSYS`.
 pub const ERESTARTSYS: i32 = 512;
+/// Kernel-internal, returned to the host's syscall stub only: re-issue the
+/// call through the dispatch slot (as Linux's `ERESTARTNOINTR`, which makes
+/// the exit path re-execute the syscall instruction). The stub does this
+/// after a signal when `SA_RESTART` allows it, and when the code the call
+/// entered was unplugged while it slept, so the call never continues in
+/// code whose facts changed.
+pub const ERESTARTNOINTR: i32 = 513;
+/// Kernel-internal: as [`ERESTARTSYS`], but `EINTR` whenever a handler ran
+/// (`sigsuspend`, `sigtimedwait`; Linux's `ERESTARTNOHAND`).
+pub const ERESTARTNOHAND: i32 = 514;
 
 // --- open(2) flags ----------------------------------------------------------
 pub const O_ACCMODE: u32 = 0o3;

@@ -28,7 +28,7 @@ use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use crate::abi::*;
-use crate::annotations::{Quasi, QuasiDeps};
+use crate::annotations::{Quasi, QuasiDeps, QuasiWrite};
 use crate::sync::{SpinLock, WaitQueue};
 use crate::task::{self, PF_STOP_REPORT, PF_STOPPED, Process, TASKLIST, Thread};
 
@@ -61,7 +61,7 @@ pub struct SigHand {
     pub siglock: SpinLock<()>,
     /// Disposition of each signal (index `sig - 1`); quasi-invariant,
     /// written by `sigaction` through the guard under `siglock`.
-    pub action: [Quasi<SigAction>; SIGMAX as usize],
+    pub action: [QuasiSigAction; SIGMAX as usize],
     /// Threads waiting for a signal (`sigsuspend`, `sigtimedwait`) sleep
     /// here; every generation wakes it (dynamic).
     pub sigwait: WaitQueue,
@@ -76,7 +76,7 @@ impl SigHand {
         Box::into_raw(Box::new(SigHand {
             deps: QuasiDeps::new(),
             siglock: SpinLock::new(()),
-            action: [const { Quasi::new(SigAction { handler: SIG_DFL, flags: 0, mask: 0 }) }; SIGMAX as usize],
+            action: [const { QuasiSigAction::new(SigAction { handler: SIG_DFL, flags: 0, mask: 0 }) }; SIGMAX as usize],
             sigwait: WaitQueue::new(),
             shared_info: [const { AtomicU64::new(0) }; SIGMAX as usize],
         }))
@@ -85,10 +85,12 @@ impl SigHand {
     /// A copy of `src`'s dispositions (fork keeps handlers).
     pub fn copy_from(src: &SigHand) -> *mut SigHand {
         let new = SigHand::new();
+        // SAFETY: `new` is private to us.
+        let nr = unsafe { &*new };
+        let w = nr.deps.prepare();
         let _g = src.siglock.lock();
-        for i in 0..SIGMAX as usize {
-            // SAFETY: `new` is private to us.
-            unsafe { (*new).action[i].set(&(*new).deps, src.action[i].get()) };
+        for (d, a) in nr.action.iter().zip(src.action.iter()) {
+            d.store(&w, a.get());
         }
         new
     }
@@ -106,6 +108,41 @@ impl SigHand {
     #[inline(always)]
     pub fn get(&self, sig: i32) -> SigAction {
         self.action[(sig - 1) as usize].get()
+    }
+}
+
+/// One signal's disposition: a [`SigAction`] is three words, so it is held as
+/// three quasi-invariant cells. Readers that need the three to agree hold
+/// `siglock`, as every writer does.
+#[repr(C)]
+#[derive(Debug)]
+pub struct QuasiSigAction {
+    /// `sa_handler`.
+    pub handler: Quasi<usize>,
+    /// `sa_flags`.
+    pub flags: Quasi<u64>,
+    /// `sa_mask`.
+    pub mask: Quasi<SigSet>,
+}
+
+impl QuasiSigAction {
+    /// Wraps the construction-time disposition.
+    pub const fn new(a: SigAction) -> Self {
+        Self { handler: Quasi::new(a.handler), flags: Quasi::new(a.flags), mask: Quasi::new(a.mask) }
+    }
+
+    /// Reads the disposition.
+    #[inline(always)]
+    pub fn get(&self) -> SigAction {
+        SigAction { handler: self.handler.get(), flags: self.flags.get(), mask: self.mask.get() }
+    }
+
+    /// Stores `a` within the guarded write `w` of the owning [`SigHand`].
+    #[inline(always)]
+    pub fn store(&self, w: &QuasiWrite<'_>, a: SigAction) {
+        self.handler.store(w, a.handler);
+        self.flags.store(w, a.flags);
+        self.mask.store(w, a.mask);
     }
 }
 
@@ -304,7 +341,7 @@ pub fn send_signal_info(p: &Process, sig: i32, thread: Option<&Thread>, info: u6
 fn notify_parent_stopped(p: &Process) {
     let parent = {
         let _g = TASKLIST.read();
-        let pp = p.parent.get();
+        let pp = p.parent.load(core::sync::atomic::Ordering::Acquire);
         if !pp.is_null() {
             task::get_process(pp);
         }
@@ -400,9 +437,11 @@ pub fn do_sigaction(p: &Process, sig: i32, act: Option<SigAction>) -> Result<Sig
         return Err(EINVAL);
     }
     let sh = p.sighand();
+    // The guard is prepared before the lock (see `QuasiDeps::prepare`).
+    let w = act.map(|_| sh.deps.prepare());
     let _g = sh.siglock.lock();
     let old = sh.get(sig);
-    if let Some(mut a) = act {
+    if let (Some(mut a), Some(w)) = (act, w.as_ref()) {
         if sigmask(sig) & UNBLOCKABLE != 0 {
             return Err(EINVAL);
         }
@@ -410,7 +449,7 @@ pub fn do_sigaction(p: &Process, sig: i32, act: Option<SigAction>) -> Result<Sig
             return Err(EFAULT);
         }
         a.mask &= !UNBLOCKABLE;
-        sh.action[(sig - 1) as usize].set(&sh.deps, a);
+        sh.action[(sig - 1) as usize].store(w, a);
         // POSIX: setting SIG_IGN (or SIG_DFL for a default-ignored signal)
         // discards that pending signal.
         if a.handler == SIG_IGN || (a.handler == SIG_DFL && default_action(sig) == Default_::Ignore) {
@@ -453,12 +492,14 @@ pub fn do_sigpending(cur: &Thread) -> SigSet {
 }
 
 /// Whether a signal would interrupt a sleep of `cur`: an unblocked pending
-/// signal, or the process is exiting.
+/// signal, the process is exiting, or the syscall must restart through its
+/// dispatch slot (the code it entered was unplugged while it slept: like
+/// Linux's freezer, a wake-up without a signal).
 #[inline]
 pub fn signal_pending(cur: &Thread) -> bool {
     let p = cur.proc_();
     let pend = cur.pending.load(Ordering::Acquire) | p.shared_pending.load(Ordering::Acquire);
-    pend & !cur.blocked.load(Ordering::Relaxed) != 0 || p.exiting()
+    pend & !cur.blocked.load(Ordering::Relaxed) != 0 || p.exiting() || cur.must_restart()
 }
 
 /// Sleeps on `wq` (ticket from `wq.prepare()`) unless a signal is pending.
@@ -470,9 +511,18 @@ pub fn sleep_interruptible(cur: &Thread, wq: &WaitQueue, ticket: u32) -> bool {
         wq.finish();
         return false;
     }
-    wq.sleep(ticket, 0);
+    quiescent_sleep(cur, || wq.sleep(ticket, 0));
     clear_sleeping(cur);
     !signal_pending(cur)
+}
+
+/// An interruptible sleep is quiescent for the guard protocol: a guarded
+/// write never waits for the sleeper. If the code the syscall entered was
+/// unplugged meanwhile, the syscall is marked to restart through its slot.
+fn quiescent_sleep(cur: &Thread, sleep: impl FnOnce()) {
+    if !crate::hal::quiescent_sleep(sleep) {
+        cur.restart.store(1, Ordering::Relaxed);
+    }
 }
 
 fn clear_sleeping(cur: &Thread) {
@@ -492,6 +542,9 @@ pub const RAN_NO_RESTART: u32 = 2;
 pub fn exit_to_user(cur: &Thread) -> u32 {
     let p = cur.proc_();
     let mut ran = 0;
+    // `SA_RESETHAND` resets the disposition: a guarded write, prepared
+    // before the signal lock is taken (see `QuasiDeps::prepare`).
+    let mut reset: Option<QuasiWrite<'_>> = None;
     loop {
         if p.exiting() {
             return ran;
@@ -499,7 +552,10 @@ pub fn exit_to_user(cur: &Thread) -> u32 {
         if p.flags.load(Ordering::Acquire) & PF_STOPPED != 0 {
             let ticket = p.stop_wq.prepare();
             if p.flags.load(Ordering::Acquire) & PF_STOPPED != 0 && !p.exiting() {
-                p.stop_wq.sleep(ticket, 0);
+                // Stopped for as long as it takes: quiescent. What runs after
+                // it is this generic delivery loop and the return from the
+                // syscall, so a restart request changes nothing here.
+                let _ = crate::hal::quiescent_sleep(|| p.stop_wq.sleep(ticket, 0));
             } else {
                 p.stop_wq.finish();
             }
@@ -515,8 +571,13 @@ pub fn exit_to_user(cur: &Thread) -> u32 {
             return ran;
         }
         let sig = set.trailing_zeros() as i32 + 1;
-        word.fetch_and(!sigmask(sig), Ordering::Relaxed);
         let act = sh.get(sig);
+        if act.handler > SIG_IGN && act.flags & SA_RESETHAND != 0 && reset.is_none() {
+            drop(g);
+            reset = Some(sh.deps.prepare());
+            continue;
+        }
+        word.fetch_and(!sigmask(sig), Ordering::Relaxed);
         match act.handler {
             SIG_IGN => continue,
             SIG_DFL => match default_action(sig) {
@@ -534,8 +595,10 @@ pub fn exit_to_user(cur: &Thread) -> u32 {
                 Default_::Ignore | Default_::Cont => continue,
             },
             h => {
-                if act.flags & SA_RESETHAND != 0 {
-                    sh.action[(sig - 1) as usize].set(&sh.deps, SigAction { handler: SIG_DFL, flags: 0, mask: 0 });
+                if act.flags & SA_RESETHAND != 0
+                    && let Some(w) = reset.take()
+                {
+                    sh.action[(sig - 1) as usize].store(&w, SigAction { handler: SIG_DFL, flags: 0, mask: 0 });
                 }
                 let mut during = blocked | act.mask;
                 if act.flags & SA_NODEFER == 0 {
@@ -548,7 +611,7 @@ pub fn exit_to_user(cur: &Thread) -> u32 {
                 // it is an `extern "C" fn(i32)`, as a user program promises
                 // its sa_handler is a function.
                 let f: extern "C" fn(i32) = unsafe { core::mem::transmute::<usize, extern "C" fn(i32)>(h) };
-                f(sig);
+                crate::hal::run_handler(|| f(sig));
                 ran |= RAN_HANDLER | if act.flags & SA_RESTART == 0 { RAN_NO_RESTART } else { 0 };
                 let _g = sh.siglock.lock();
                 cur.blocked.store(blocked, Ordering::Relaxed);
@@ -567,18 +630,21 @@ pub fn do_sigsuspend(cur: &Thread, mask: SigSet) -> i32 {
         let _g = sh.siglock.lock();
         cur.blocked.swap(mask & !UNBLOCKABLE, Ordering::Relaxed)
     };
-    loop {
+    let err = loop {
         let ticket = sh.sigwait.prepare();
         if sleep_interruptible(cur, &sh.sigwait, ticket) {
             continue;
         }
-        if exit_to_user(cur) & RAN_HANDLER != 0 || p.exiting() {
-            break;
+        if cur.must_restart() {
+            break ERESTARTNOHAND;
         }
-    }
+        if exit_to_user(cur) & RAN_HANDLER != 0 || p.exiting() {
+            break EINTR;
+        }
+    };
     let _g = sh.siglock.lock();
     cur.blocked.store(saved, Ordering::Relaxed);
-    EINTR
+    err
 }
 
 /// Takes the lowest pending signal of `set`, thread-directed first, with its
@@ -618,6 +684,7 @@ pub fn do_sigtimedwait(cur: &Thread, set: SigSet, timeout_ns: Option<u64>) -> Re
         let left = deadline.map(|d| d.saturating_sub(crate::hal::now_ns()));
         let out = match got {
             Some(info) => Some(Ok(info)),
+            None if cur.must_restart() => Some(Err(ERESTARTNOHAND)),
             None if signal_pending(cur) => Some(Err(EINTR)),
             None if left == Some(0) => Some(Err(EAGAIN)),
             None => None,
@@ -627,7 +694,7 @@ pub fn do_sigtimedwait(cur: &Thread, set: SigSet, timeout_ns: Option<u64>) -> Re
             sh.sigwait.finish();
             return r;
         }
-        sh.sigwait.sleep(ticket, left.unwrap_or(0));
+        quiescent_sleep(cur, || sh.sigwait.sleep(ticket, left.unwrap_or(0)));
         clear_sleeping(cur);
     }
 }

@@ -9,7 +9,9 @@
 //! the body, then `exit_to_user` (signal delivery), then finishes a pending
 //! exit if this was the last thread inside. A body interrupted before it
 //! transferred anything returns `ERESTARTSYS`: after delivery the wrapper
-//! runs it again, or returns `EINTR` if a handler without `SA_RESTART` ran.
+//! returns `EINTR` if a handler without `SA_RESTART` ran, and otherwise
+//! `ERESTARTNOINTR`, on which the host's stub re-issues the call through
+//! the dispatch slot.
 //! The kernel never panics on any argument: user pointers are checked (`access_ok`), lengths clamped to
 //! `MAX_RW_COUNT`, descriptors and signal numbers validated.
 
@@ -40,10 +42,16 @@ fn ret(r: SysResult) -> isize {
 /// The syscall entry/exit wrapper (Linux's `do_syscall_64` around the body:
 /// enter, run, `exit_to_user_mode`).
 ///
+/// A body interrupted before it did anything returns a restart code; after
+/// signal delivery the wrapper turns it into `EINTR` or into
+/// [`ERESTARTNOINTR`], which makes the host's stub re-issue the call through
+/// the dispatch slot. The restart never happens in here: the code that runs
+/// this wrapper may be a specialization whose facts changed meanwhile.
+///
 /// # Safety
 /// `cur` is null or a live thread the calling host thread owns.
 #[inline(always)]
-pub unsafe fn syscall(cur: *mut Thread, body: impl Fn(&Thread) -> SysResult) -> isize {
+pub unsafe fn syscall(cur: *mut Thread, body: impl FnOnce(&Thread) -> SysResult) -> isize {
     if cur.is_null() {
         return -(EFAULT as isize);
     }
@@ -56,30 +64,31 @@ pub unsafe fn syscall(cur: *mut Thread, body: impl Fn(&Thread) -> SysResult) -> 
         return -(ESRCH as isize);
     }
     let mut r = ret(body(t));
-    if r == -(ERESTARTSYS as isize) || exit_work_pending(t) {
-        r = exit_with_restart(t, r, body);
+    if is_restart(r) || exit_work_pending(t) {
+        r = exit_slow(t, r);
     }
     leave(p);
     r
 }
 
-/// The slow exit: deliver signals; restart an interrupted body (Linux's
-/// `ERESTARTSYS` handling in `handle_signal`/`arch_do_signal_or_restart`).
+#[inline(always)]
+fn is_restart(r: isize) -> bool {
+    (-(ERESTARTNOHAND as isize)..=-(ERESTARTSYS as isize)).contains(&r)
+}
+
+/// The slow exit: deliver signals, then decide an interrupted body's fate
+/// (Linux's `arch_do_signal_or_restart`).
 #[cold]
-fn exit_with_restart(t: &Thread, mut r: isize, body: impl Fn(&Thread) -> SysResult) -> isize {
-    loop {
-        let ran = signal::exit_to_user(t);
-        if r != -(ERESTARTSYS as isize) {
-            return r;
-        }
-        if ran & signal::RAN_NO_RESTART != 0 || t.proc_().exiting() {
-            return -(EINTR as isize);
-        }
-        r = ret(body(t));
-        if r != -(ERESTARTSYS as isize) && !exit_work_pending(t) {
-            return r;
-        }
-    }
+fn exit_slow(t: &Thread, r: isize) -> isize {
+    let ran = signal::exit_to_user(t);
+    t.restart.store(0, Ordering::Relaxed);
+    let eintr = match -r as i32 {
+        ERESTARTSYS => ran & signal::RAN_NO_RESTART != 0,
+        ERESTARTNOHAND => ran & signal::RAN_HANDLER != 0,
+        ERESTARTNOINTR => false,
+        _ => return r,
+    };
+    if eintr || t.proc_().exiting() { -(EINTR as isize) } else { -(ERESTARTNOINTR as isize) }
 }
 
 #[inline(always)]
@@ -88,6 +97,7 @@ fn exit_work_pending(t: &Thread) -> bool {
     let pend = t.pending.load(Ordering::Relaxed) | p.shared_pending.load(Ordering::Relaxed);
     pend & !t.blocked.load(Ordering::Relaxed) != 0
         || p.flags.load(Ordering::Relaxed) & (task::PF_STOPPED | task::PF_EXITING) != 0
+        || t.must_restart()
 }
 
 #[inline(always)]
@@ -590,9 +600,10 @@ pub fn ksys_fcntl(t: &Thread, fd: i32, cmd: i32, arg: u64) -> SysResult {
             // SAFETY: the lookup keeps the file alive.
             let f = unsafe { &*h.file };
             {
+                let w = f.deps.prepare();
                 let _g = f.f_lock.lock();
                 let new = (f.f_flags.get() & !SETFL_MASK) | (arg as u32 & SETFL_MASK);
-                f.f_flags.set(&f.deps, new);
+                f.f_flags.store(&w, new);
             }
             file::fdput(h);
             Ok(0)
@@ -835,7 +846,7 @@ pub fn ksys_getpid(t: &Thread) -> SysResult {
 /// `getppid`.
 pub fn ksys_getppid(t: &Thread) -> SysResult {
     let _g = task::TASKLIST.read();
-    let pp = t.proc_().parent.get();
+    let pp = t.proc_().parent.load(core::sync::atomic::Ordering::Acquire);
     // SAFETY: the parent is live while linked (tasklist lock held).
     Ok(if pp.is_null() { 0 } else { (unsafe { (*pp).pid.get() }) as isize })
 }

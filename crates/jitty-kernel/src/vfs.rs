@@ -844,8 +844,9 @@ pub fn do_chmod(p: &Process, path: &[u8], mode: u32) -> Result<(), i32> {
     let r = if p.euid.get() != 0 && p.euid.get() != ir.uid.get() {
         Err(EPERM)
     } else {
+        let w = ir.deps.prepare();
         let _d = ir.data.lock();
-        ir.mode.set(&ir.deps, mode & 0o7777);
+        ir.mode.store(&w, mode & 0o7777);
         touch(ir, false, true);
         Ok(())
     };

@@ -3,10 +3,9 @@
 //!
 //! Kernel threads are host threads; wait/wake is `FUTEX_WAIT_PRIVATE` /
 //! `FUTEX_WAKE_PRIVATE` on the kernel's `AtomicU32` words; memory comes from
-//! the host's global allocator; clocks from `clock_gettime`. The
-//! quasi-invariant write hook forwards to a callback the specialization
-//! runtime installs with [`set_quasi_write_hook`] (none by default: no
-//! specialization depends on anything yet).
+//! the host's global allocator; clocks from `clock_gettime`. The hooks of
+//! the guard protocol (guarded writes, quiescent sleeps, signal handlers)
+//! go to jitty-rt's process-wide guard runtime.
 //!
 //! User copies (`hal_copy_user`) are Linux's exception-table scheme: one
 //! `rep movsb` in `global_asm!` is the only instruction that touches user
@@ -17,17 +16,7 @@
 
 use std::ffi::c_void;
 use std::io::Write;
-use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
-
-/// Signature of the runtime's guarded-write callback `(dependents, field_addr)`.
-pub type QuasiWriteHook = fn(*mut c_void, *const c_void);
-
-static QUASI_HOOK: AtomicPtr<()> = AtomicPtr::new(std::ptr::null_mut());
-
-/// Installs the specialization runtime's guarded-write callback.
-pub fn set_quasi_write_hook(hook: QuasiWriteHook) {
-    QUASI_HOOK.store(hook as *mut (), Ordering::Release);
-}
+use std::sync::atomic::AtomicU32;
 
 const PAGE: usize = 4096;
 
@@ -242,12 +231,35 @@ unsafe extern "C" fn hal_panic(msg: *const u8, len: usize) -> ! {
     std::process::abort()
 }
 
+// The guard protocol's hooks, served by jitty-rt's process-wide runtime
+// (ARCHITECTURE.md, "The guard protocol").
+
 #[unsafe(no_mangle)]
-extern "C" fn jitty_quasi_write_hook(deps: *mut c_void, field: *const c_void) {
-    let h = QUASI_HOOK.load(Ordering::Acquire);
-    if !h.is_null() {
-        // SAFETY: only `set_quasi_write_hook` stores here, from a `QuasiWriteHook`.
-        let f: QuasiWriteHook = unsafe { std::mem::transmute::<*mut (), QuasiWriteHook>(h) };
-        f(deps, field);
-    }
+extern "C" fn jitty_quasi_prepare_write(deps_word: *const c_void) {
+    jitty_rt::guard::host::prepare_write(deps_word as usize);
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn jitty_quasi_finish_write(deps_word: *const c_void) {
+    jitty_rt::guard::host::finish_write(deps_word as usize);
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_sleep_begin() {
+    jitty_rt::guard::host::with_thread_record(|r| r.sleep());
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_sleep_end() -> i32 {
+    jitty_rt::guard::host::with_thread_record(|r| jitty_rt::guard::host::runtime().wake(r)) as i32
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_handler_begin() {
+    jitty_rt::guard::host::with_thread_record(|r| r.suspend());
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_handler_end() {
+    jitty_rt::guard::host::with_thread_record(|r| r.resume());
 }

@@ -62,6 +62,50 @@ pub unsafe fn gft_of(t: *mut c_void) -> &'static HostGft {
     }
 }
 
+/// Loads a dispatch slot atomically (a plug may store it concurrently):
+/// its code address and the function it holds.
+///
+/// # Safety
+/// `slot` is a word-sized, aligned field holding a function pointer.
+#[inline(always)]
+unsafe fn load_slot<F: Copy>(slot: &F) -> (usize, F) {
+    const { assert!(size_of::<F>() == size_of::<usize>()) };
+    // SAFETY: a function pointer is a naturally aligned word (caller), so it
+    // may be viewed as an `AtomicUsize`; the loaded bits are a function
+    // pointer of type `F`, stored by the kernel or by a plug.
+    unsafe {
+        let code = (*(slot as *const F as *const AtomicUsize)).load(Ordering::Acquire);
+        (code, std::mem::transmute_copy(&code))
+    }
+}
+
+/// Calls `current->process->gft->$name(t, args)` under the guard protocol
+/// (ARCHITECTURE.md): the thread enters *before* it loads the slot (the
+/// drain covers the load), records the code it runs, and leaves after the
+/// call; when the kernel answers `ERESTARTNOINTR` the call is re-issued
+/// through the slot, on whatever code the slot holds now.
+macro_rules! dispatch {
+    ($t:expr, $name:ident $(, $a:expr)*) => {
+        jitty_rt::guard::host::with_thread_record(|rec| loop {
+            rec.enter();
+            // SAFETY: the caller's `t` is this thread's live kernel thread
+            // (the macro's contract); `gft->$name` is a function-pointer slot.
+            let gft = unsafe { gft_of($t) };
+            // SAFETY: as above.
+            let (code, f) = unsafe { load_slot(&gft.$name) };
+            rec.entered(&gft.$name as *const _ as usize, code);
+            // SAFETY: a syscall entry of the kernel (or a plugged
+            // specialization of one) called with the caller's arguments,
+            // which the kernel checks as a kernel checks user arguments.
+            let r = unsafe { f($t $(, $a)*) };
+            rec.leave();
+            if r as i64 != -(ERESTARTNOINTR as i64) {
+                break r;
+            }
+        })
+    };
+}
+
 #[inline(always)]
 fn cur() -> *mut c_void {
     current()
@@ -90,8 +134,8 @@ pub mod raw {
                 if t.is_null() {
                     return -(EFAULT as $r);
                 }
-                // SAFETY: `t` is this thread's live kernel thread.
-                unsafe { (gft_of(t).$name)(t $(, $a)*) }
+                // dispatch! contract: `t` is this thread's live kernel thread.
+                dispatch!(t, $name $(, $a)*)
             }
         };
     }
@@ -237,8 +281,8 @@ macro_rules! simple {
             if t.is_null() {
                 return Err(Errno(EFAULT));
             }
-            // SAFETY: `t` is this thread's live kernel thread.
-            res(unsafe { (gft_of(t).$name)(t $(, $a)*) } as isize)
+            // dispatch! contract: `t` is this thread's live kernel thread.
+            res(dispatch!(t, $name $(, $a)*) as isize)
         }
     };
 }
@@ -329,8 +373,8 @@ macro_rules! path_call {
                 return Err(Errno(EFAULT));
             }
             let p = cpath($path);
-            // SAFETY: `t` is live; the path is NUL-terminated.
-            res(unsafe { (gft_of(t).$name)(t, p.as_ptr() $(, $a)*) })
+            // dispatch! contract: `t` is live; the path is NUL-terminated.
+            res(dispatch!(t, $name, p.as_ptr() $(, $a)*))
         }
     };
 }
@@ -363,8 +407,8 @@ pub fn rename(old: &str, new: &str) -> SysResult {
         return Err(Errno(EFAULT));
     }
     let (a, b) = (cpath(old), cpath(new));
-    // SAFETY: `t` is live; both paths are NUL-terminated.
-    res(unsafe { (gft_of(t).rename)(t, a.as_ptr(), b.as_ptr()) })
+    // dispatch! contract: `t` is live; both paths are NUL-terminated.
+    res(dispatch!(t, rename, a.as_ptr(), b.as_ptr()))
 }
 
 /// `stat(path)`.
@@ -441,8 +485,8 @@ pub fn pause() -> SysResult {
     if t.is_null() {
         return Err(Errno(EFAULT));
     }
-    // SAFETY: `t` is this thread's live kernel thread.
-    res(unsafe { (gft_of(t).pause)(t) })
+    // dispatch! contract: `t` is this thread's live kernel thread.
+    res(dispatch!(t, pause))
 }
 
 /// `sigwaitinfo(set)`: takes a pending signal of `set`, waiting for one.
@@ -477,8 +521,8 @@ pub fn getresuid() -> SysResult<(Uid, Uid, Uid)> {
         return Err(Errno(EFAULT));
     }
     let (mut a, mut b, mut c) = (0, 0, 0);
-    // SAFETY: live thread, valid out-parameters.
-    res(unsafe { (gft_of(t).getresuid)(t, &mut a, &mut b, &mut c) })?;
+    // dispatch! contract: live thread, valid out-parameters.
+    res(dispatch!(t, getresuid, &mut a, &mut b, &mut c))?;
     Ok((a, b, c))
 }
 
@@ -489,8 +533,8 @@ pub fn getresgid() -> SysResult<(Gid, Gid, Gid)> {
         return Err(Errno(EFAULT));
     }
     let (mut a, mut b, mut c) = (0, 0, 0);
-    // SAFETY: live thread, valid out-parameters.
-    res(unsafe { (gft_of(t).getresgid)(t, &mut a, &mut b, &mut c) })?;
+    // dispatch! contract: live thread, valid out-parameters.
+    res(dispatch!(t, getresgid, &mut a, &mut b, &mut c))?;
     Ok((a, b, c))
 }
 
@@ -525,7 +569,7 @@ pub fn clone_thread() -> SysResult<crate::ThreadHandle> {
         return Err(Errno(EFAULT));
     }
     let mut out: *mut c_void = std::ptr::null_mut();
-    // SAFETY: live thread, valid out-parameter.
-    res(unsafe { (gft_of(t).clone_thread)(t, &mut out) })?;
+    // dispatch! contract: live thread, valid out-parameter.
+    res(dispatch!(t, clone_thread, &mut out))?;
     Ok(crate::ThreadHandle(out))
 }
