@@ -554,7 +554,9 @@ pub fn exit_to_user(cur: &Thread) -> u32 {
             if p.flags.load(Ordering::Acquire) & PF_STOPPED != 0 && !p.exiting() {
                 // Stopped for as long as it takes: quiescent. What runs after
                 // it is this generic delivery loop and the return from the
-                // syscall, so a restart request changes nothing here.
+                // syscall, so a restart request changes nothing here. No
+                // guarded write stays prepared across a quiescent sleep.
+                reset = None;
                 let _ = crate::hal::quiescent_sleep(|| p.stop_wq.sleep(ticket, 0));
             } else {
                 p.stop_wq.finish();
@@ -611,6 +613,7 @@ pub fn exit_to_user(cur: &Thread) -> u32 {
                 // it is an `extern "C" fn(i32)`, as a user program promises
                 // its sa_handler is a function.
                 let f: extern "C" fn(i32) = unsafe { core::mem::transmute::<usize, extern "C" fn(i32)>(h) };
+                reset = None; // the handler may sleep: no prepared write across it
                 crate::hal::run_handler(|| f(sig));
                 ran |= RAN_HANDLER | if act.flags & SA_RESTART == 0 { RAN_NO_RESTART } else { 0 };
                 let _g = sh.siglock.lock();
