@@ -56,27 +56,29 @@ pub unsafe fn syscall(cur: *mut Thread, body: impl Fn(&Thread) -> SysResult) -> 
         return -(ESRCH as isize);
     }
     let mut r = ret(body(t));
-    if r == -(ERESTARTSYS as isize) || exit_work_pending(t) {
-        r = exit_with_restart(t, r, body);
+    if r == -(ERESTARTSYS as isize) {
+        r = restart(t, body);
+    } else if exit_work_pending(t) {
+        signal::exit_to_user(t);
     }
     leave(p);
     r
 }
 
-/// The slow exit: deliver signals; restart an interrupted body (Linux's
-/// `ERESTARTSYS` handling in `handle_signal`/`arch_do_signal_or_restart`).
+/// Delivers the signals that interrupted a body before it transferred
+/// anything, then restarts it (Linux's `ERESTARTSYS` handling): `EINTR` once
+/// a handler without `SA_RESTART` ran, else run it again.
 #[cold]
-fn exit_with_restart(t: &Thread, mut r: isize, body: impl Fn(&Thread) -> SysResult) -> isize {
+fn restart(t: &Thread, body: impl Fn(&Thread) -> SysResult) -> isize {
     loop {
-        let ran = signal::exit_to_user(t);
-        if r != -(ERESTARTSYS as isize) {
-            return r;
-        }
-        if ran & signal::RAN_NO_RESTART != 0 || t.proc_().exiting() {
+        if signal::deliver_signals(t) & signal::RAN_NO_RESTART != 0 || t.proc_().exiting() {
             return -(EINTR as isize);
         }
-        r = ret(body(t));
-        if r != -(ERESTARTSYS as isize) && !exit_work_pending(t) {
+        let r = ret(body(t));
+        if r != -(ERESTARTSYS as isize) {
+            if exit_work_pending(t) {
+                signal::exit_to_user(t);
+            }
             return r;
         }
     }
