@@ -566,10 +566,11 @@ pub fn ksys_fcntl(t: &Thread, fd: i32, cmd: i32, arg: u64) -> SysResult {
     let files = t.proc_().files();
     match cmd {
         F_DUPFD | F_DUPFD_CLOEXEC => {
+            let h = file::fdget(files, fd)?;
             if arg >= NR_OPEN_DEFAULT as u64 {
+                file::fdput(h);
                 return Err(EINVAL);
             }
-            let h = file::fdget(files, fd)?;
             file::get_file(h.file);
             let f = h.file;
             file::fdput(h);
@@ -599,7 +600,11 @@ pub fn ksys_fcntl(t: &Thread, fd: i32, cmd: i32, arg: u64) -> SysResult {
             file::fdput(h);
             Ok(0)
         }
-        _ => Err(EINVAL),
+        _ => {
+            // As Linux: a bad descriptor is EBADF whatever the command.
+            file::fdput(file::fdget(files, fd)?);
+            Err(EINVAL)
+        }
     }
 }
 
