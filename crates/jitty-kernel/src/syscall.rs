@@ -10,7 +10,8 @@
 //! exit if this was the last thread inside. A body interrupted before it
 //! transferred anything returns `ERESTARTSYS`: after delivery the wrapper
 //! runs it again, or returns `EINTR` if a handler without `SA_RESTART` ran.
-//! The kernel never panics on any argument: user pointers are checked (`access_ok`), lengths clamped to
+//! The kernel never panics on any argument: user pointers are checked
+//! (`access_ok`) and copied fault-tolerantly (`EFAULT`), lengths clamped to
 //! `MAX_RW_COUNT`, descriptors and signal numbers validated.
 
 use core::ffi::c_void;

@@ -890,8 +890,8 @@ pub fn fill_stat(i: &Inode) -> Stat {
         st_size: size,
         st_blksize: PAGE_SIZE as i64,
         st_blocks: if i.is_reg() {
-            // SAFETY: a racy length read is fine for a statistic.
-            (unsafe { i.data.get_unlocked() }.pages.count() * 8) as i64
+            // Under the data mutex: the count walks the leaves a truncate frees.
+            (i.data.lock().pages.count() * 8) as i64
         } else {
             0
         },
