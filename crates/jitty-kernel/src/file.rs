@@ -20,7 +20,7 @@ use core::ptr;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::abi::*;
-use crate::annotations::{Const, Quasi, QuasiDeps};
+use crate::annotations::{Const, Quasi, QuasiDeps, QuasiWrite};
 use crate::sync::{Mutex, SpinLock};
 use crate::task::Thread;
 use crate::typedesc::{annotated, opaque_desc};
@@ -159,8 +159,8 @@ annotated! {
     #[derive(Debug)]
     pub struct FdSlot {
         /// The open file (null = free); Quasi: a binding that install, close,
-        /// `dup2`/`dup3`, expansion and exit change, through the guard of the
-        /// owning [`Fdtable`] under its table lock.
+        /// `dup2`/`dup3`, expansion and exit change, through the guarded write
+        /// of the owning [`FilesStruct`] (prepared before its table lock).
         pub file: Quasi<*mut File> => File,
     }
 }
@@ -169,8 +169,6 @@ annotated! {
     /// The descriptor array and its bitmaps (Linux `struct fdtable`).
     #[derive(Debug)]
     pub struct Fdtable {
-        /// QUID for `max_fds`, `fd` and every slot of the array.
-        pub deps: QuasiDeps,
         /// Number of slots; Quasi: grown only by expansion, under the table lock.
         pub max_fds: Quasi<u32>,
         /// Lowest possibly free descriptor (allocation hint; dynamic).
@@ -204,7 +202,6 @@ unsafe fn free_array<T>(p: *mut T, n: usize) {
 impl Fdtable {
     fn new(n: u32) -> Self {
         Fdtable {
-            deps: QuasiDeps::new(),
             max_fds: Quasi::new(n),
             next_fd: 0,
             fd: Quasi::new(alloc_slots(n as usize, |_| ptr::null_mut())),
@@ -263,18 +260,18 @@ impl Fdtable {
         }
     }
 
-    fn install(&mut self, fd: u32, f: *mut File, cloexec: bool) {
+    fn install(&mut self, w: &QuasiWrite<'_>, fd: u32, f: *mut File, cloexec: bool) {
         // SAFETY: fd < max_fds (the caller expanded the table).
-        unsafe { self.slot(fd) }.file.set(&self.deps, f);
+        unsafe { self.slot(fd) }.file.store(w, f);
         Self::set_bit(self.open_fds, fd, true);
         Self::set_bit(self.close_on_exec, fd, cloexec);
     }
 
-    fn remove(&mut self, fd: u32) -> *mut File {
+    fn remove(&mut self, w: &QuasiWrite<'_>, fd: u32) -> *mut File {
         let f = self.get(fd);
         if !f.is_null() {
             // SAFETY: fd < max_fds since `get` found a file.
-            unsafe { self.slot(fd) }.file.set(&self.deps, ptr::null_mut());
+            unsafe { self.slot(fd) }.file.store(w, ptr::null_mut());
             Self::set_bit(self.open_fds, fd, false);
             Self::set_bit(self.close_on_exec, fd, false);
             if fd < self.next_fd {
@@ -296,12 +293,14 @@ impl Fdtable {
             }
             fd = (fd / BITS + 1) * BITS;
         }
-        max
+        // Past the table: `start` itself if it lay beyond (F_DUPFD with a
+        // high minimum), else the first slot of a grown table.
+        fd
     }
 
     /// Grows the table to hold at least `fd`; false if over the limit. The
-    /// new slot array and size are published through the guard.
-    fn expand(&mut self, fd: u32) -> bool {
+    /// new slot array and size are stored within the guarded write `w`.
+    fn expand(&mut self, w: &QuasiWrite<'_>, fd: u32) -> bool {
         let old_n = self.max_fds.get();
         if fd < old_n {
             return true;
@@ -321,8 +320,8 @@ impl Fdtable {
             ptr::copy_nonoverlapping(self.open_fds, open, (old_n / BITS) as usize);
             ptr::copy_nonoverlapping(self.close_on_exec, cloexec, (old_n / BITS) as usize);
         }
-        self.fd.set(&self.deps, slots);
-        self.max_fds.set(&self.deps, n);
+        self.fd.store(w, slots);
+        self.max_fds.store(w, n);
         let (old_open, old_cloexec) = (self.open_fds, self.close_on_exec);
         self.open_fds = open;
         self.close_on_exec = cloexec;
@@ -352,7 +351,9 @@ annotated! {
     /// A per-process descriptor table (Linux `files_struct`).
     #[derive(Debug)]
     pub struct FilesStruct {
-        /// QUID for `users`.
+        /// QUID for `users` and for the bindings of the embedded table
+        /// (`fdt.max_fds`, `fdt.fd` and every slot): outside the `fdt` cell,
+        /// so a writer prepares the guarded write before taking `lock`.
         pub deps: QuasiDeps,
         /// Threads using this table; Quasi (written under `lock` by thread
         /// attach/detach): `users == 1` enables the lock-free lookup.
@@ -394,17 +395,19 @@ impl FilesStruct {
     /// kernel does not have).
     pub fn dup(&self) -> *mut FilesStruct {
         let new = FilesStruct::new();
+        // SAFETY: `new` is private to us until returned.
+        let w = unsafe { (*new).deps.prepare() };
         let _g = self.lock.lock();
         // SAFETY: we hold the lock on `self`; `new` is private to us.
         unsafe {
             let old = self.fdt();
             let nt = (*new).fdt();
-            nt.expand(old.max_fds.get() - 1);
+            nt.expand(&w, old.max_fds.get() - 1);
             for fd in 0..old.max_fds.get() {
                 let f = old.get(fd);
                 if !f.is_null() {
                     get_file(f);
-                    nt.install(fd, f, old.is_cloexec(fd));
+                    nt.install(&w, fd, f, old.is_cloexec(fd));
                 }
             }
             nt.next_fd = old.next_fd;
@@ -416,11 +419,12 @@ impl FilesStruct {
     pub fn close_all(&self) {
         let mut files = Vec::new();
         {
+            let w = self.deps.prepare();
             let _g = self.lock.lock();
             // SAFETY: lock held.
             let t = unsafe { self.fdt() };
             for fd in 0..t.max_fds.get() {
-                let f = t.remove(fd);
+                let f = t.remove(&w, fd);
                 if !f.is_null() {
                     files.push(f);
                 }
@@ -494,15 +498,16 @@ pub fn fdput(fd: Fd) {
 /// reference is dropped and -EMFILE returned.
 pub fn fd_alloc_install(files: &FilesStruct, start: u32, f: *mut File, cloexec: bool) -> Result<i32, i32> {
     let r = {
+        let w = files.deps.prepare();
         let _g = files.lock.lock();
         // SAFETY: lock held.
         let t = unsafe { files.fdt() };
         let from = if start > t.next_fd { start } else { t.next_fd };
         let fd = t.find_free(from);
-        if !t.expand(fd) {
+        if !t.expand(&w, fd) {
             Err(EMFILE)
         } else {
-            t.install(fd, f, cloexec);
+            t.install(&w, fd, f, cloexec);
             if start <= t.next_fd {
                 t.next_fd = fd + 1;
             }
@@ -522,9 +527,10 @@ pub fn fd_remove(files: &FilesStruct, fd: i32) -> Result<*mut File, i32> {
     if fd < 0 {
         return Err(EBADF);
     }
+    let w = files.deps.prepare();
     let _g = files.lock.lock();
     // SAFETY: lock held.
-    let f = unsafe { files.fdt().remove(fd as u32) };
+    let f = unsafe { files.fdt().remove(&w, fd as u32) };
     if f.is_null() { Err(EBADF) } else { Ok(f) }
 }
 
@@ -534,6 +540,7 @@ pub fn fd_dup_to(files: &FilesStruct, oldfd: i32, newfd: i32, cloexec: bool) -> 
     if oldfd < 0 || newfd < 0 || newfd as u32 >= NR_OPEN_DEFAULT {
         return Err(EBADF);
     }
+    let w = files.deps.prepare();
     let _g = files.lock.lock();
     // SAFETY: lock held.
     let t = unsafe { files.fdt() };
@@ -541,12 +548,12 @@ pub fn fd_dup_to(files: &FilesStruct, oldfd: i32, newfd: i32, cloexec: bool) -> 
     if f.is_null() {
         return Err(EBADF);
     }
-    if !t.expand(newfd as u32) {
+    if !t.expand(&w, newfd as u32) {
         return Err(EBADF);
     }
     get_file(f);
-    let old = t.remove(newfd as u32);
-    t.install(newfd as u32, f, cloexec);
+    let old = t.remove(&w, newfd as u32);
+    t.install(&w, newfd as u32, f, cloexec);
     Ok(old)
 }
 

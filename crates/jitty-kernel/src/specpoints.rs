@@ -18,7 +18,7 @@ use crate::pipe::Pipe;
 use crate::rpc::RpcClient;
 use crate::rpc::msg::ProcDesc;
 use crate::rpc::xdr::XdrType;
-use crate::signal::SigHand;
+use crate::signal::{QuasiSigAction, SigHand};
 use crate::syscall::{self, SyscallTable};
 use crate::task::{PID_TABLE, PidLeaf, PidTable, Process, Thread};
 use crate::typedesc::{Described, opaque_desc};
@@ -225,6 +225,7 @@ const TYPES: &[*const TypeDesc] = &[
     Inode::DESC,
     Pipe::DESC,
     SigHand::DESC,
+    QuasiSigAction::DESC,
     SyscallTable::DESC,
     Region::DESC,
     Method::DESC,

@@ -27,7 +27,7 @@ use core::ptr;
 use core::sync::atomic::{AtomicI32, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 use crate::abi::*;
-use crate::annotations::{Const, Quasi, QuasiDeps};
+use crate::annotations::{Const, Quasi, QuasiDeps, QuasiWrite};
 use crate::file::FilesStruct;
 use crate::signal::{self, SigHand};
 use crate::sync::{RwSpinLock, WaitQueue};
@@ -77,8 +77,10 @@ annotated! {
         pub pgid: Quasi<Pid>,
         /// Session; quasi-invariant (setsid under the tasklist write lock).
         pub sid: Quasi<Pid>,
-        /// Parent; quasi-invariant (reparenting under the tasklist write lock).
-        pub parent: Quasi<*mut Process> => Process,
+        /// Parent; dynamic: changes on reparenting (under the tasklist write
+        /// lock) and is read only by exit notification, `getppid` and `setpgid`,
+        /// none of them a specialization path.
+        pub parent: AtomicPtr<Process>,
         /// Attached threads; quasi-invariant (`== 1` is the single-threaded fact),
         /// written under `sighand.siglock`.
         pub nr_threads: Quasi<u32>,
@@ -174,6 +176,13 @@ annotated! {
         pub refcount: AtomicUsize,
         /// Set once the thread left its process (dynamic).
         pub detached: AtomicU32,
+        /// Sender of each pending thread-directed signal
+        /// ([`signal::pack_info`]; dynamic, under siglock).
+        pub siginfo: [AtomicU64; SIGMAX as usize],
+        /// Set when the current syscall must restart through its dispatch slot
+        /// (the code it entered was unplugged while it slept); cleared on the
+        /// way out of the syscall (dynamic, this thread only).
+        pub restart: AtomicU32,
     }
 }
 
@@ -183,6 +192,12 @@ impl Thread {
     pub fn proc_(&self) -> &Process {
         // SAFETY: a thread holds a reference on its process.
         unsafe { &*self.process.get() }
+    }
+
+    /// Whether the current syscall must restart through its dispatch slot.
+    #[inline(always)]
+    pub fn must_restart(&self) -> bool {
+        self.restart.load(Ordering::Relaxed) != 0
     }
 }
 
@@ -197,11 +212,10 @@ annotated! {
     /// A leaf of the pid radix tree.
     #[derive(Debug)]
     pub struct PidLeaf {
-        /// QUID for `slots`.
-        pub deps: QuasiDeps,
         /// Processes by `pid & 511`: the pid→Process bindings; Quasi: written
-        /// by spawn (attach) and exit/reaping (free) through the guard, under
-        /// the tasklist write lock.
+        /// by spawn (attach) and exit/reaping (free) through the guarded write
+        /// of the table's QUID ([`PidTableCell::deps`]), under the tasklist
+        /// write lock.
         pub slots: [Quasi<*mut Process>; LEAF_SLOTS] => Process,
         /// Allocated pids of this leaf (bit per slot; dynamic).
         pub used: [u64; LEAF_SLOTS / 64],
@@ -214,11 +228,9 @@ annotated! {
     /// The pid table: a two-level radix tree (64 × 512) over pids `1..PID_MAX`.
     #[derive(Debug)]
     pub struct PidTable {
-        /// QUID for `root`.
-        pub deps: QuasiDeps,
         /// Leaves by `pid >> 9`; Quasi: each slot is written once, null →
-        /// leaf, through the guard under the tasklist write lock (leaves are
-        /// never freed).
+        /// leaf, through the guarded write of [`PidTableCell::deps`] under the
+        /// tasklist write lock (leaves are never freed).
         pub root: [Quasi<*mut PidLeaf>; ROOT_SLOTS] => PidLeaf,
         /// Last allocated pid (cyclic allocation; dynamic).
         pub last_pid: Pid,
@@ -227,16 +239,24 @@ annotated! {
     }
 }
 
-/// Holder for the pid table (accessed under [`TASKLIST`]).
-#[repr(transparent)]
+/// Holder for the pid table (accessed under [`TASKLIST`]) and its QUID.
+#[repr(C)]
 #[derive(Debug)]
-pub struct PidTableCell(UnsafeCell<PidTable>);
+pub struct PidTableCell {
+    /// The table (first: the cell's address is the table's).
+    table: UnsafeCell<PidTable>,
+    /// QUID for every binding of the table (`root` and each leaf's
+    /// `slots`). Outside the locked cell, so a writer prepares the guarded
+    /// write before taking [`TASKLIST`]: a spawning writer learns its pid,
+    /// hence its leaf, only under the lock.
+    pub deps: QuasiDeps,
+}
 
-// SAFETY: every access goes through TASKLIST.
+// SAFETY: every access to `table` goes through TASKLIST; `deps` is atomic.
 unsafe impl Sync for PidTableCell {}
 
 /// The process table.
-pub static PID_TABLE: PidTableCell = PidTableCell(UnsafeCell::new(PidTable::new()));
+pub static PID_TABLE: PidTableCell = PidTableCell { table: UnsafeCell::new(PidTable::new()), deps: QuasiDeps::new() };
 
 /// The pid table.
 ///
@@ -245,7 +265,7 @@ pub static PID_TABLE: PidTableCell = PidTableCell(UnsafeCell::new(PidTable::new(
 #[allow(clippy::mut_from_ref)]
 pub unsafe fn pid_table() -> &'static mut PidTable {
     // SAFETY: forwarded to the caller.
-    unsafe { &mut *PID_TABLE.0.get() }
+    unsafe { &mut *PID_TABLE.table.get() }
 }
 
 impl Default for PidTable {
@@ -257,12 +277,7 @@ impl Default for PidTable {
 impl PidTable {
     /// An empty table.
     pub const fn new() -> Self {
-        PidTable {
-            deps: QuasiDeps::new(),
-            root: [const { Quasi::new(ptr::null_mut()) }; ROOT_SLOTS],
-            last_pid: 0,
-            nr: 0,
-        }
+        PidTable { root: [const { Quasi::new(ptr::null_mut()) }; ROOT_SLOTS], last_pid: 0, nr: 0 }
     }
 
     /// The process with `pid`, or null.
@@ -279,16 +294,15 @@ impl PidTable {
         unsafe { (*leaf).slots[(pid as usize) & (LEAF_SLOTS - 1)].get() }
     }
 
-    fn leaf(&mut self, pid: Pid) -> *mut PidLeaf {
+    fn leaf(&mut self, w: &QuasiWrite<'_>, pid: Pid) -> *mut PidLeaf {
         let i = (pid as usize) >> LEAF_SHIFT;
         if self.root[i].get().is_null() {
             let leaf = Box::into_raw(Box::new(PidLeaf {
-                deps: QuasiDeps::new(),
                 slots: [const { Quasi::new(ptr::null_mut()) }; LEAF_SLOTS],
                 used: [0; LEAF_SLOTS / 64],
                 count: 0,
             }));
-            self.root[i].set(&self.deps, leaf);
+            self.root[i].store(w, leaf);
         }
         self.root[i].get()
     }
@@ -300,8 +314,10 @@ impl PidTable {
         !leaf.is_null() && unsafe { (*leaf).used[s / 64] } & (1 << (s % 64)) != 0
     }
 
-    /// Allocates the next free pid after `last_pid`, wrapping to 2 (pid 1 is init).
-    pub fn alloc(&mut self) -> Option<Pid> {
+    /// Allocates the next free pid after `last_pid`, wrapping to 2 (pid 1 is
+    /// init), within the guarded write `w` of the table's QUID (a new leaf
+    /// is a new binding).
+    pub fn alloc(&mut self, w: &QuasiWrite<'_>) -> Option<Pid> {
         if self.nr as i32 >= PID_MAX - 1 {
             return None;
         }
@@ -312,7 +328,7 @@ impl PidTable {
                 pid = if self.nr == 0 { 1 } else { 2 };
             }
             if !self.is_used(pid) {
-                let leaf = self.leaf(pid);
+                let leaf = self.leaf(w, pid);
                 let s = (pid as usize) & (LEAF_SLOTS - 1);
                 // SAFETY: `leaf` was just ensured.
                 unsafe {
@@ -327,24 +343,23 @@ impl PidTable {
         None
     }
 
-    /// Publishes `p` under its (allocated) pid.
-    pub fn attach(&mut self, pid: Pid, p: *mut Process) {
-        let leaf = self.leaf(pid);
+    /// Publishes `p` under its (allocated) pid, within the guarded write `w`.
+    pub fn attach(&mut self, w: &QuasiWrite<'_>, pid: Pid, p: *mut Process) {
+        let leaf = self.leaf(w, pid);
         // SAFETY: `leaf` exists (leaves are never freed).
-        let leaf = unsafe { &*leaf };
-        leaf.slots[(pid as usize) & (LEAF_SLOTS - 1)].set(&leaf.deps, p);
+        unsafe { (*leaf).slots[(pid as usize) & (LEAF_SLOTS - 1)].store(w, p) };
     }
 
-    /// Frees `pid` and clears its slot.
-    pub fn free(&mut self, pid: Pid) {
+    /// Frees `pid` and clears its slot, within the guarded write `w`.
+    pub fn free(&mut self, w: &QuasiWrite<'_>, pid: Pid) {
         if !self.is_used(pid) {
             return;
         }
-        let leaf = self.leaf(pid);
+        let leaf = self.leaf(w, pid);
         let s = (pid as usize) & (LEAF_SLOTS - 1);
         // SAFETY: `leaf` exists (leaves are never freed).
         unsafe {
-            (*leaf).slots[s].set(&(*leaf).deps, ptr::null_mut());
+            (*leaf).slots[s].store(w, ptr::null_mut());
             (*leaf).used[s / 64] &= !(1 << (s % 64));
             (*leaf).count -= 1;
         }
@@ -445,7 +460,7 @@ fn new_process(pid: Pid, i: ProcInit) -> *mut Process {
         sgid: Quasi::new(i.sgid),
         pgid: Quasi::new(if i.pgid == 0 { pid } else { i.pgid }),
         sid: Quasi::new(if i.sid == 0 { pid } else { i.sid }),
-        parent: Quasi::new(i.parent),
+        parent: AtomicPtr::new(i.parent),
         nr_threads: Quasi::new(0),
         active: AtomicU32::new(0),
         flags: AtomicU32::new(0),
@@ -465,15 +480,19 @@ fn new_process(pid: Pid, i: ProcInit) -> *mut Process {
 /// Creates init (pid 1, root, its own session). Its SIGCHLD disposition is
 /// SIG_IGN, so orphans reparented to it are reaped automatically.
 pub fn create_init() -> Result<*mut Process, i32> {
+    let pw = PID_TABLE.deps.prepare();
     let _g = TASKLIST.write();
     // SAFETY: write lock held.
     let t = unsafe { pid_table() };
-    let pid = t.alloc().ok_or(ENOMEM)?;
+    let pid = t.alloc(&pw).ok_or(ENOMEM)?;
     let sighand = SigHand::new();
     // SAFETY: fresh, private object.
     unsafe {
         let sh = &*sighand;
-        sh.action[(SIGCHLD - 1) as usize].set(&sh.deps, SigAction { handler: SIG_IGN, flags: SA_NOCLDWAIT, mask: 0 });
+        // A fresh object: nothing depends on it, so this prepare cannot take
+        // the slow path although TASKLIST is held.
+        let w = sh.deps.prepare();
+        sh.action[(SIGCHLD - 1) as usize].store(&w, SigAction { handler: SIG_IGN, flags: SA_NOCLDWAIT, mask: 0 });
     }
     let root = vfs::root();
     vfs::igrab(root);
@@ -497,7 +516,7 @@ pub fn create_init() -> Result<*mut Process, i32> {
             cwd: root,
         },
     );
-    t.attach(pid, p);
+    t.attach(&pw, pid, p);
     INIT.store(p, Ordering::Release);
     Ok(p)
 }
@@ -523,10 +542,11 @@ pub fn do_spawn(parent: *mut Process, blocked: SigSet) -> Result<Pid, i32> {
         // SAFETY: we took a reference just above.
         unsafe { vfs::iput(c) };
     };
+    let pw = PID_TABLE.deps.prepare();
     let _g = TASKLIST.write();
     // SAFETY: write lock held.
     let t = unsafe { pid_table() };
-    let Some(pid) = t.alloc() else {
+    let Some(pid) = t.alloc(&pw) else {
         drop(_g);
         // SAFETY: private objects never published.
         unsafe {
@@ -556,7 +576,7 @@ pub fn do_spawn(parent: *mut Process, blocked: SigSet) -> Result<Pid, i32> {
             cwd,
         },
     );
-    t.attach(pid, child);
+    t.attach(&pw, pid, child);
     // SAFETY: write lock held.
     unsafe { pp.children().push(child) };
     Ok(pid)
@@ -573,6 +593,7 @@ pub fn task_enter(pid: Pid) -> Result<*mut Thread, i32> {
     // SAFETY: we hold a reference.
     let pr = unsafe { &*p };
     let sh = pr.sighand();
+    let w = ThreadCountWrite::prepare(pr);
     let g = sh.siglock.lock();
     if pr.exiting() || pr.nr_threads.get() != 0 {
         let e = if pr.exiting() { ESRCH } else { EBUSY };
@@ -582,7 +603,7 @@ pub fn task_enter(pid: Pid) -> Result<*mut Thread, i32> {
         return Err(e);
     }
     let t = new_thread(p, pr.idle_blocked.load(Ordering::Relaxed));
-    add_thread(pr, t);
+    add_thread(pr, t, &w);
     drop(g);
     Ok(t)
 }
@@ -596,18 +617,34 @@ fn new_thread(p: *mut Process, blocked: SigSet) -> *mut Thread {
         sleeping_on: AtomicPtr::new(ptr::null_mut()),
         refcount: AtomicUsize::new(1),
         detached: AtomicU32::new(0),
+        siginfo: [const { AtomicU64::new(0) }; SIGMAX as usize],
+        restart: AtomicU32::new(0),
     }))
 }
 
-/// Adds `t` (owning a process reference) to its process; siglock held.
-fn add_thread(pr: &Process, t: *mut Thread) {
+/// Adds `t` (owning a process reference) to its process; siglock held, and
+/// the guarded writes of the thread count prepared before it was taken.
+fn add_thread(pr: &Process, t: *mut Thread, w: &ThreadCountWrite<'_>) {
     // SAFETY: siglock held by the caller.
     unsafe { pr.threads().push(t) };
     let n = pr.nr_threads.get() + 1;
-    pr.nr_threads.set(&pr.deps, n);
+    pr.nr_threads.store(&w.process, n);
     let files = pr.files();
     let _fl = files.lock.lock();
-    files.users.set(&files.deps, n);
+    files.users.store(&w.files, n);
+}
+
+/// The guarded writes of a change in a process's thread count: its
+/// `nr_threads` and its file table's `users`. Prepared before siglock.
+struct ThreadCountWrite<'a> {
+    process: QuasiWrite<'a>,
+    files: QuasiWrite<'a>,
+}
+
+impl<'a> ThreadCountWrite<'a> {
+    fn prepare(pr: &'a Process) -> Self {
+        Self { process: pr.deps.prepare(), files: pr.files().deps.prepare() }
+    }
 }
 
 /// Creates another thread in `cur`'s process (`clone(CLONE_THREAD)`); it
@@ -616,13 +653,14 @@ pub fn clone_thread(cur: &Thread) -> Result<*mut Thread, i32> {
     let p = cur.process.get();
     // SAFETY: `cur` holds a reference on its process.
     let pr = unsafe { &*p };
+    let w = ThreadCountWrite::prepare(pr);
     let g = pr.sighand().siglock.lock();
     if pr.exiting() {
         return Err(ESRCH);
     }
     get_process(p);
     let t = new_thread(p, cur.blocked.load(Ordering::Relaxed));
-    add_thread(pr, t);
+    add_thread(pr, t, &w);
     drop(g);
     Ok(t)
 }
@@ -640,19 +678,20 @@ pub unsafe fn task_leave(t: *mut Thread) {
     // SAFETY: the thread holds a process reference.
     let pr = unsafe { &*p };
     {
+        let w = ThreadCountWrite::prepare(pr);
         let _g = pr.sighand().siglock.lock();
         if th.detached.swap(1, Ordering::AcqRel) == 0 {
             // SAFETY: siglock held.
             let ths = unsafe { pr.threads() };
             ths.retain(|&x| x != t);
             let n = pr.nr_threads.get() - 1;
-            pr.nr_threads.set(&pr.deps, n);
+            pr.nr_threads.store(&w.process, n);
             if n == 0 {
                 pr.idle_blocked.store(th.blocked.load(Ordering::Relaxed), Ordering::Relaxed);
             }
             let files = pr.files();
             let _fl = files.lock.lock();
-            files.users.set(&files.deps, n);
+            files.users.store(&w.files, n);
         }
     }
     put_thread(t);
@@ -711,6 +750,7 @@ fn exit_finish(p: &Process) {
     let mut notify: *mut Process = ptr::null_mut();
     let mut reaped_orphans: Vec<*mut Process> = Vec::new();
     {
+        let pw = PID_TABLE.deps.prepare();
         let _g = TASKLIST.write();
         // Reparent children to init; zombies among them are reaped at once
         // (init ignores SIGCHLD).
@@ -720,16 +760,16 @@ fn exit_finish(p: &Process) {
             for c in kids {
                 let cr = &*c;
                 if me == init || init.is_null() {
-                    cr.parent.set(&cr.deps, ptr::null_mut());
+                    cr.parent.store(ptr::null_mut(), Ordering::Release);
                     if cr.flags.load(Ordering::Acquire) & PF_ZOMBIE != 0 {
-                        pid_table().free(cr.pid.get());
+                        pid_table().free(&pw, cr.pid.get());
                         reaped_orphans.push(c);
                     }
                     continue;
                 }
-                cr.parent.set(&cr.deps, init);
+                cr.parent.store(init, Ordering::Release);
                 if cr.flags.load(Ordering::Acquire) & PF_ZOMBIE != 0 && signal::ignores_children(&*init) {
-                    pid_table().free(cr.pid.get());
+                    pid_table().free(&pw, cr.pid.get());
                     reaped_orphans.push(c);
                 } else {
                     (*init).children().push(c);
@@ -737,7 +777,7 @@ fn exit_finish(p: &Process) {
             }
         }
         p.flags.fetch_or(PF_ZOMBIE, Ordering::AcqRel);
-        let parent = p.parent.get();
+        let parent = p.parent.load(Ordering::Acquire);
         if parent.is_null() {
             reap_self = true;
         } else {
@@ -754,7 +794,7 @@ fn exit_finish(p: &Process) {
         }
         if reap_self {
             // SAFETY: write lock held.
-            unsafe { pid_table().free(p.pid.get()) };
+            unsafe { pid_table().free(&pw, p.pid.get()) };
         }
     }
     for c in reaped_orphans {
@@ -791,6 +831,7 @@ pub fn do_wait(cur: &Thread, pid: Pid, options: i32) -> Result<(Pid, i32), i32> 
         let mut reaped: *mut Process = ptr::null_mut();
         let mut result = None;
         {
+            let pw = PID_TABLE.deps.prepare();
             let _g = TASKLIST.write();
             // SAFETY: write lock held; listed children are live.
             let kids = unsafe { p.children() };
@@ -823,7 +864,7 @@ pub fn do_wait(cur: &Thread, pid: Pid, options: i32) -> Result<(Pid, i32), i32> 
             if let Some(i) = idx {
                 reaped = kids.swap_remove(i);
                 // SAFETY: write lock held; `reaped` is live.
-                unsafe { pid_table().free((*reaped).pid.get()) };
+                unsafe { pid_table().free(&pw, (*reaped).pid.get()) };
             }
         }
         if let Some(r) = result {
@@ -858,6 +899,7 @@ pub mod cred {
 
     /// `setresuid(r, e, s)`; `u32::MAX` (-1) leaves a field unchanged.
     pub fn setresuid(p: &Process, r: u32, e: u32, s: u32) -> Result<(), i32> {
+        let w = p.deps.prepare();
         let _g = p.sighand().siglock.lock();
         let (ou, oe, os) = (p.uid.get(), p.euid.get(), p.suid.get());
         if !capable(p) {
@@ -868,13 +910,13 @@ pub mod cred {
             }
         }
         if r != u32::MAX {
-            p.uid.set(&p.deps, r);
+            p.uid.store(&w, r);
         }
         if e != u32::MAX {
-            p.euid.set(&p.deps, e);
+            p.euid.store(&w, e);
         }
         if s != u32::MAX {
-            p.suid.set(&p.deps, s);
+            p.suid.store(&w, s);
         }
         Ok(())
     }
@@ -896,6 +938,7 @@ pub mod cred {
 
     /// `setresgid(r, e, s)`.
     pub fn setresgid(p: &Process, r: u32, e: u32, s: u32) -> Result<(), i32> {
+        let w = p.deps.prepare();
         let _g = p.sighand().siglock.lock();
         let (og, oe, os) = (p.gid.get(), p.egid.get(), p.sgid.get());
         if !capable(p) {
@@ -906,13 +949,13 @@ pub mod cred {
             }
         }
         if r != u32::MAX {
-            p.gid.set(&p.deps, r);
+            p.gid.store(&w, r);
         }
         if e != u32::MAX {
-            p.egid.set(&p.deps, e);
+            p.egid.store(&w, e);
         }
         if s != u32::MAX {
-            p.sgid.set(&p.deps, s);
+            p.sgid.store(&w, s);
         }
         Ok(())
     }
@@ -934,6 +977,7 @@ pub mod cred {
     /// `setsid()`: a new session and group led by the caller; EPERM if it
     /// already leads a process group.
     pub fn setsid(p: &Process) -> Result<Pid, i32> {
+        let w = p.deps.prepare();
         let _g = TASKLIST.write();
         let pid = p.pid.get();
         let mut leader = false;
@@ -947,8 +991,8 @@ pub mod cred {
         if leader {
             return Err(EPERM);
         }
-        p.sid.set(&p.deps, pid);
-        p.pgid.set(&p.deps, pid);
+        p.sid.store(&w, pid);
+        p.pgid.store(&w, pid);
         Ok(pid)
     }
 
@@ -958,18 +1002,40 @@ pub mod cred {
         if pgid < 0 {
             return Err(EINVAL);
         }
-        let _g = TASKLIST.write();
-        // SAFETY: write lock held.
-        let t = unsafe { pid_table() };
         let pid = if pid == 0 { cur.pid.get() } else { pid };
-        let target = t.lookup(pid);
-        if target.is_null() {
+        // The target's guarded write is prepared before TASKLIST is taken:
+        // look it up (holding a reference), prepare, lock, check it is still
+        // the process with that pid.
+        let held = find_get_process(pid);
+        if held.is_null() {
             return Err(ESRCH);
         }
+        let r = {
+            // SAFETY: we hold a reference.
+            let w = unsafe { &*held }.deps.prepare();
+            let _g = TASKLIST.write();
+            // SAFETY: write lock held.
+            let t = unsafe { pid_table() };
+            if t.lookup(pid) != held { Err(ESRCH) } else { setpgid_locked(cur, t, held, pid, pgid, &w) }
+        };
+        // SAFETY: our reference.
+        unsafe { put_process(held) };
+        r
+    }
+
+    /// `setpgid` with TASKLIST held and the target's guarded write prepared.
+    fn setpgid_locked(
+        cur: &Process,
+        t: &PidTable,
+        target: *mut Process,
+        pid: Pid,
+        pgid: Pid,
+        w: &QuasiWrite<'_>,
+    ) -> Result<(), i32> {
         // SAFETY: published processes are live under the lock.
         let tp = unsafe { &*target };
         let me = cur as *const Process as *mut Process;
-        if target != me && tp.parent.get() != me {
+        if target != me && tp.parent.load(Ordering::Acquire) != me {
             return Err(ESRCH);
         }
         if tp.sid.get() != cur.sid.get() {
@@ -992,7 +1058,7 @@ pub mod cred {
                 return Err(EPERM);
             }
         }
-        tp.pgid.set(&tp.deps, pgid);
+        tp.pgid.store(w, pgid);
         Ok(())
     }
 }

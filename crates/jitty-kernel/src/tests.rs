@@ -15,12 +15,14 @@ fn setup() -> *mut Thread {
 #[test]
 fn pid_table_alloc_lookup_free_wraps() {
     let mut t = PidTable::new();
-    let a = t.alloc().unwrap();
-    let b = t.alloc().unwrap();
+    let deps = crate::annotations::QuasiDeps::new();
+    let w = deps.prepare();
+    let a = t.alloc(&w).unwrap();
+    let b = t.alloc(&w).unwrap();
     assert_eq!((a, b), (1, 2));
-    t.free(a);
+    t.free(&w, a);
     t.last_pid = PID_MAX - 1;
-    assert_eq!(t.alloc(), Some(3), "wraps to 2.., skipping used pids");
+    assert_eq!(t.alloc(&w), Some(3), "wraps to 2.., skipping used pids");
     assert!(t.lookup(3).is_null(), "allocated but not yet published");
     assert!(t.lookup(-1).is_null() && t.lookup(PID_MAX).is_null());
 }
@@ -64,13 +66,13 @@ fn pipe_roundtrip_and_probe() {
 mod descriptors {
     use core::ffi::c_void;
 
-    use crate::abi::{SigAction, *};
+    use crate::abi::*;
     use crate::annotations::{Const, Quasi, QuasiDeps};
     use crate::file::{FdSlot, Fdtable, File, FileOps, FilesStruct};
     use crate::pipe::Pipe;
     use crate::rpc::msg::ProcDesc;
     use crate::rpc::xdr::XdrType;
-    use crate::signal::SigHand;
+    use crate::signal::{QuasiSigAction, SigHand};
     use crate::syscall::SyscallTable;
     use crate::task::{PidLeaf, PidTable, Process, Thread};
     use crate::typedesc::Described;
@@ -130,7 +132,6 @@ mod descriptors {
             sgid: Quasi<Gid>, 1, FIELD_QUASI, None;
             pgid: Quasi<Pid>, 1, FIELD_QUASI, None;
             sid: Quasi<Pid>, 1, FIELD_QUASI, None;
-            parent: Quasi<*mut Process>, 1, FIELD_QUASI, Some("Process");
             nr_threads: Quasi<u32>, 1, FIELD_QUASI, None;
         ]);
         expect_desc!(Thread, "Thread", [
@@ -139,7 +140,14 @@ mod descriptors {
         ]);
         expect_desc!(PidTable, "PidTable", [root: [Quasi<*mut PidLeaf>; 64], 64, FIELD_QUASI, Some("PidLeaf");]);
         expect_desc!(PidLeaf, "PidLeaf", [slots: [Quasi<*mut Process>; 512], 512, FIELD_QUASI, Some("Process");]);
-        expect_desc!(SigHand, "SigHand", [action: [Quasi<SigAction>; 64], 64, FIELD_QUASI, None;]);
+        expect_desc!(SigHand, "SigHand", [
+            action: [QuasiSigAction; 64], 64, FIELD_EMBEDDED, Some("QuasiSigAction");
+        ]);
+        expect_desc!(QuasiSigAction, "QuasiSigAction", [
+            handler: Quasi<usize>, 1, FIELD_QUASI, None;
+            flags: Quasi<u64>, 1, FIELD_QUASI, None;
+            mask: Quasi<SigSet>, 1, FIELD_QUASI, None;
+        ]);
         expect_desc!(SyscallTable, "SyscallTable", []);
         assert_eq!(core::mem::size_of::<QuasiDeps>(), 8);
     }
@@ -314,7 +322,7 @@ mod guard_scan {
         let mut files = Vec::new();
         kernel_sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
         let quasi: BTreeSet<String> = files.iter().flat_map(|(_, s)| quasi_fields(s)).collect();
-        for f in ["f_flags", "users", "max_fds", "fd", "file", "slots", "root", "action", "uid", "psize", "flags"] {
+        for f in ["f_flags", "users", "max_fds", "fd", "file", "slots", "root", "handler", "uid", "psize", "flags"] {
             assert!(quasi.contains(f), "{f} should be found as a Quasi field: {quasi:?}");
         }
         let mut bad = Vec::new();

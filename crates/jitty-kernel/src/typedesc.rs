@@ -11,8 +11,8 @@
 //!
 //! A field's pointee is written after the type: `=> File` (one object),
 //! `=> [FdSlot; max_fds]` (an array whose length is the `u32` field
-//! `max_fds`). An inline struct with annotated fields of its own is declared
-//! `=> embed Fdtable`. The macro checks each pointee against the field type.
+//! `max_fds`). An inline struct with annotated fields of its own (or an
+//! inline array of them) is declared `=> embed Fdtable`. The macro checks each pointee against the field type.
 //!
 //! Types without annotated fields that a path reaches (ops tables, RPC
 //! schemas: immutable statics) get a field-less descriptor from
@@ -125,7 +125,14 @@ macro_rules! annotated {
             [$($ds)* { $f, $c, $crate::abi::FIELD_QUASI, $($tgt)? }]
             $($rest)*);
     };
-    // An embedded struct with annotated fields of its own.
+    // An embedded struct with annotated fields of its own, or an inline array of them.
+    (@munch $hdr:tt $n:tt [$($fs:tt)*] [$($ds:tt)*]
+        $(#[$fa:meta])* $fv:vis $f:ident : [$t:ty; $c:expr] => embed $e:ty, $($rest:tt)*) => {
+        $crate::typedesc::annotated!(@munch $hdr $n
+            [$($fs)* $(#[$fa])* $fv $f: [$t; $c],]
+            [$($ds)* { $f, $c, $crate::abi::FIELD_EMBEDDED, (embed $e) }]
+            $($rest)*);
+    };
     (@munch $hdr:tt $n:tt [$($fs:tt)*] [$($ds:tt)*]
         $(#[$fa:meta])* $fv:vis $f:ident : $t:ty => embed $e:ty, $($rest:tt)*) => {
         $crate::typedesc::annotated!(@munch $hdr $n
@@ -178,7 +185,7 @@ macro_rules! annotated {
     }};
     (@field $this:ty, $names:ident, $f:ident, $c:expr, $k:expr, (embed $e:ty)) => {{
         const _: () = assert!(
-            $crate::typedesc::field_size::<$this, _>(|s: &$this| &s.$f) == ::core::mem::size_of::<$e>()
+            $crate::typedesc::field_size::<$this, _>(|s: &$this| &s.$f) == $c * ::core::mem::size_of::<$e>()
         );
         $crate::typedesc::annotated!(@fd $this, $f, $c, $k, $crate::abi::POINTEE_NONE,
             $crate::abi::NO_INDEX, <$e as $crate::typedesc::Described>::DESC)
