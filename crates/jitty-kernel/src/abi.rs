@@ -439,11 +439,12 @@ pub const POINTEE_NONE: u32 = 0;
 /// [`FieldDesc::pointee`]: a pointer to one object of type `points_to`.
 pub const POINTEE_ONE: u32 = 1;
 /// [`FieldDesc::pointee`]: a pointer to an array of `points_to`, whose
-/// element count is field `len_field` of the same object.
+/// element count is the field of the same object at `len_offset` (any
+/// field: the bounds check may stay dynamic while the array is `Quasi`).
 pub const POINTEE_ARRAY: u32 = 2;
 
-/// "No such field / argument" in [`FieldDesc::len_field`],
-/// [`PathStep::index_arg`] and [`SpecPath::root_arg`].
+/// "None" in [`FieldDesc::len_offset`], [`PathStep::index_arg`] and
+/// [`SpecPath::root_arg`].
 pub const NO_INDEX: u32 = u32::MAX;
 
 /// Descriptor of one `Const`/`Quasi` (or embedded) field of a described type.
@@ -462,9 +463,13 @@ pub struct FieldDesc {
     pub kind: u32,
     /// [`POINTEE_NONE`], [`POINTEE_ONE`] or [`POINTEE_ARRAY`].
     pub pointee: u32,
-    /// For [`POINTEE_ARRAY`]: index (in this type's `fields`) of the `u32`
-    /// field holding the element count; else [`NO_INDEX`].
-    pub len_field: u32,
+    /// For [`POINTEE_ARRAY`]: byte offset of the field holding the element
+    /// count; else [`NO_INDEX`].
+    pub len_offset: u32,
+    /// For [`POINTEE_ARRAY`]: size of that field (4 or 8 bytes); else 0.
+    pub len_size: u32,
+    /// For [`POINTEE_ARRAY`]: that field's name (NUL-terminated); else null.
+    pub len_name: *const u8,
     /// The type pointed to (or embedded); null when not a pointer to a described type.
     pub points_to: *const TypeDesc,
 }
@@ -501,8 +506,8 @@ pub struct TypeTable {
 /// an embedded field to the inner object; any other field ends the path.
 ///
 /// The index is `((arg[index_arg] >> shift) & mask) - bias`; an index that
-/// underflows or is out of bounds (`count`, or the `len_field` of a pointed-to
-/// array) reaches nothing.
+/// underflows or is out of bounds (`count`, or the length field of a
+/// pointed-to array) reaches nothing.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct PathStep {

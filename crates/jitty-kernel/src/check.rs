@@ -300,8 +300,8 @@ pub extern "C" fn jk_check_invariants() -> i32 {
         // SAFETY: files lock held.
         let t = unsafe { files.fdt() };
         let mut file_refs: Vec<(*mut File, usize)> = Vec::new();
-        let mut first_free = t.max_fds.get();
-        for fd in 0..t.max_fds.get() {
+        let mut first_free = t.max_fds;
+        for fd in 0..t.max_fds {
             let f = t.get(fd);
             if f.is_null() == t.is_open(fd) {
                 return fail(4, "fd slot vs open bit");

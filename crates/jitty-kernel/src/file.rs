@@ -169,8 +169,12 @@ annotated! {
     /// The descriptor array and its bitmaps (Linux `struct fdtable`).
     #[derive(Debug)]
     pub struct Fdtable {
-        /// Number of slots; Quasi: grown only by expansion, under the table lock.
-        pub max_fds: Quasi<u32>,
+        /// Number of slots; dynamic although it only grows (by expansion,
+        /// under the table lock): every lookup compares with it, and a
+        /// `Quasi` cell's atomic load cannot fold into that compare. A
+        /// specialization keeps the bounds check and stays valid across
+        /// expansion because the array pointer `fd` is `Quasi`.
+        pub max_fds: u32,
         /// Lowest possibly free descriptor (allocation hint; dynamic).
         pub next_fd: u32,
         /// `max_fds` slots; Quasi: replaced only by expansion, under the table lock.
@@ -202,7 +206,7 @@ unsafe fn free_array<T>(p: *mut T, n: usize) {
 impl Fdtable {
     fn new(n: u32) -> Self {
         Fdtable {
-            max_fds: Quasi::new(n),
+            max_fds: n,
             next_fd: 0,
             fd: Quasi::new(alloc_slots(n as usize, |_| ptr::null_mut())),
             open_fds: alloc_array((n / BITS) as usize, 0u64),
@@ -223,7 +227,7 @@ impl Fdtable {
     /// The file at `fd` (null if none or out of range).
     #[inline(always)]
     pub fn get(&self, fd: u32) -> *mut File {
-        if fd < self.max_fds.get() {
+        if fd < self.max_fds {
             // SAFETY: in range.
             unsafe { self.slot(fd) }.file.get()
         } else {
@@ -239,13 +243,13 @@ impl Fdtable {
     /// Whether `fd` is marked open.
     pub fn is_open(&self, fd: u32) -> bool {
         // SAFETY: fd < max_fds checked by the caller or here.
-        fd < self.max_fds.get() && unsafe { *Self::word(self.open_fds, fd) } & (1 << (fd % BITS)) != 0
+        fd < self.max_fds && unsafe { *Self::word(self.open_fds, fd) } & (1 << (fd % BITS)) != 0
     }
 
     /// Whether `fd` is close-on-exec.
     pub fn is_cloexec(&self, fd: u32) -> bool {
         // SAFETY: as above.
-        fd < self.max_fds.get() && unsafe { *Self::word(self.close_on_exec, fd) } & (1 << (fd % BITS)) != 0
+        fd < self.max_fds && unsafe { *Self::word(self.close_on_exec, fd) } & (1 << (fd % BITS)) != 0
     }
 
     fn set_bit(p: *mut u64, fd: u32, on: bool) {
@@ -283,7 +287,7 @@ impl Fdtable {
 
     /// First clear bit at or after `start`, or `max_fds`.
     fn find_free(&self, start: u32) -> u32 {
-        let max = self.max_fds.get();
+        let max = self.max_fds;
         let mut fd = start;
         while fd < max {
             // SAFETY: fd < max_fds.
@@ -301,7 +305,7 @@ impl Fdtable {
     /// Grows the table to hold at least `fd`; false if over the limit. The
     /// new slot array and size are stored within the guarded write `w`.
     fn expand(&mut self, w: &QuasiWrite<'_>, fd: u32) -> bool {
-        let old_n = self.max_fds.get();
+        let old_n = self.max_fds;
         if fd < old_n {
             return true;
         }
@@ -321,7 +325,7 @@ impl Fdtable {
             ptr::copy_nonoverlapping(self.close_on_exec, cloexec, (old_n / BITS) as usize);
         }
         self.fd.store(w, slots);
-        self.max_fds.store(w, n);
+        self.max_fds = n;
         let (old_open, old_cloexec) = (self.open_fds, self.close_on_exec);
         self.open_fds = open;
         self.close_on_exec = cloexec;
@@ -337,7 +341,7 @@ impl Fdtable {
     /// # Safety
     /// The arrays are not used afterwards.
     unsafe fn free_arrays(&mut self) {
-        let n = self.max_fds.get() as usize;
+        let n = self.max_fds as usize;
         // SAFETY: allocated by `Fdtable::new`/`expand` with these lengths.
         unsafe {
             free_array(self.fd.get(), n);
@@ -352,7 +356,7 @@ annotated! {
     #[derive(Debug)]
     pub struct FilesStruct {
         /// QUID for `users` and for the bindings of the embedded table
-        /// (`fdt.max_fds`, `fdt.fd` and every slot): outside the `fdt` cell,
+        /// (`fdt.fd` and every slot): outside the `fdt` cell,
         /// so a writer prepares the guarded write before taking `lock`.
         pub deps: QuasiDeps,
         /// Threads using this table; Quasi (written under `lock` by thread
@@ -402,8 +406,8 @@ impl FilesStruct {
         unsafe {
             let old = self.fdt();
             let nt = (*new).fdt();
-            nt.expand(&w, old.max_fds.get() - 1);
-            for fd in 0..old.max_fds.get() {
+            nt.expand(&w, old.max_fds - 1);
+            for fd in 0..old.max_fds {
                 let f = old.get(fd);
                 if !f.is_null() {
                     get_file(f);
@@ -423,7 +427,7 @@ impl FilesStruct {
             let _g = self.lock.lock();
             // SAFETY: lock held.
             let t = unsafe { self.fdt() };
-            for fd in 0..t.max_fds.get() {
+            for fd in 0..t.max_fds {
                 let f = t.remove(&w, fd);
                 if !f.is_null() {
                     files.push(f);

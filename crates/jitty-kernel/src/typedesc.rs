@@ -10,8 +10,8 @@
 //! `offset_of!`/`size_of`, so the descriptor cannot drift from the struct.
 //!
 //! A field's pointee is written after the type: `=> File` (one object),
-//! `=> [FdSlot; max_fds]` (an array whose length is the `u32` field
-//! `max_fds`). An inline struct with annotated fields of its own (or an
+//! `=> [FdSlot; max_fds]` (an array whose length is the field `max_fds`,
+//! annotated or not). An inline struct with annotated fields of its own (or an
 //! inline array of them) is declared `=> embed Fdtable`. The macro checks each pointee against the field type.
 //!
 //! Types without annotated fields that a path reaches (ops tables, RPC
@@ -31,33 +31,6 @@ pub trait Described {
     /// of types that point to each other (or to themselves) can be built:
     /// evaluating it does not evaluate the static it points to.
     const DESC: *const TypeDesc;
-}
-
-/// Index of `name` in `names`; fails compilation (const panic) when absent.
-pub const fn field_index(names: &[&str], name: &str) -> u32 {
-    let mut i = 0;
-    while i < names.len() {
-        if str_eq(names[i], name) {
-            return i as u32;
-        }
-        i += 1;
-    }
-    panic!("descriptor: no annotated field of that name")
-}
-
-const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 /// Implemented by a pointer (or reference) to `T`.
@@ -155,10 +128,8 @@ macro_rules! annotated {
         impl $crate::typedesc::Described for $($ty)* {
             const DESC: *const $crate::abi::TypeDesc = {
                 type This = $($ty)*;
-                #[allow(dead_code)]
-                const NAMES: &[&str] = &[$(stringify!($f)),*];
                 const FIELDS: &[$crate::abi::FieldDesc] = &[$(
-                    $crate::typedesc::annotated!(@field This, NAMES, $f, $c, $k, $($tgt)?)
+                    $crate::typedesc::annotated!(@field This, $f, $c, $k, $($tgt)?)
                 ),*];
                 static DESC: $crate::abi::TypeDesc = $crate::abi::TypeDesc {
                     name: concat!(stringify!($name), "\0").as_ptr(),
@@ -172,30 +143,32 @@ macro_rules! annotated {
         }
     };
 
-    // One field descriptor, by pointee: none, `[T; len_field]`, `(embed T)`, `T`.
-    (@field $this:ty, $names:ident, $f:ident, $c:expr, $k:expr,) => {
-        $crate::typedesc::annotated!(@fd $this, $f, $c, $k, $crate::abi::POINTEE_NONE,
-            $crate::abi::NO_INDEX, ::core::ptr::null())
+    // One field descriptor, by pointee: none, `[T; len]`, `(embed T)`, `T`.
+    (@field $this:ty, $f:ident, $c:expr, $k:expr,) => {
+        $crate::typedesc::annotated!(@fd $this, $f, $c, $k, $crate::abi::POINTEE_NONE, ::core::ptr::null(),
+            $crate::abi::NO_INDEX, 0, ::core::ptr::null())
     };
-    (@field $this:ty, $names:ident, $f:ident, $c:expr, $k:expr, [$p:ident; $len:ident]) => {{
+    (@field $this:ty, $f:ident, $c:expr, $k:expr, [$p:ident; $len:ident]) => {{
         const _: () = $crate::typedesc::check_points_to::<$this, _, $p>(|s: &$this| &s.$f);
         $crate::typedesc::annotated!(@fd $this, $f, $c, $k, $crate::abi::POINTEE_ARRAY,
-            $crate::typedesc::field_index($names, stringify!($len)),
-            <$p as $crate::typedesc::Described>::DESC)
+            <$p as $crate::typedesc::Described>::DESC,
+            ::core::mem::offset_of!($this, $len) as u32,
+            $crate::typedesc::field_size::<$this, _>(|s: &$this| &s.$len) as u32,
+            concat!(stringify!($len), "\0").as_ptr())
     }};
-    (@field $this:ty, $names:ident, $f:ident, $c:expr, $k:expr, (embed $e:ty)) => {{
+    (@field $this:ty, $f:ident, $c:expr, $k:expr, (embed $e:ty)) => {{
         const _: () = assert!(
             $crate::typedesc::field_size::<$this, _>(|s: &$this| &s.$f) == $c * ::core::mem::size_of::<$e>()
         );
         $crate::typedesc::annotated!(@fd $this, $f, $c, $k, $crate::abi::POINTEE_NONE,
-            $crate::abi::NO_INDEX, <$e as $crate::typedesc::Described>::DESC)
+            <$e as $crate::typedesc::Described>::DESC, $crate::abi::NO_INDEX, 0, ::core::ptr::null())
     }};
-    (@field $this:ty, $names:ident, $f:ident, $c:expr, $k:expr, $p:ident) => {{
+    (@field $this:ty, $f:ident, $c:expr, $k:expr, $p:ident) => {{
         const _: () = $crate::typedesc::check_points_to::<$this, _, $p>(|s: &$this| &s.$f);
         $crate::typedesc::annotated!(@fd $this, $f, $c, $k, $crate::abi::POINTEE_ONE,
-            $crate::abi::NO_INDEX, <$p as $crate::typedesc::Described>::DESC)
+            <$p as $crate::typedesc::Described>::DESC, $crate::abi::NO_INDEX, 0, ::core::ptr::null())
     }};
-    (@fd $this:ty, $f:ident, $c:expr, $k:expr, $pk:expr, $len:expr, $to:expr) => {
+    (@fd $this:ty, $f:ident, $c:expr, $k:expr, $pk:expr, $to:expr, $lo:expr, $ls:expr, $ln:expr) => {
         $crate::abi::FieldDesc {
             name: concat!(stringify!($f), "\0").as_ptr(),
             offset: ::core::mem::offset_of!($this, $f) as u32,
@@ -203,7 +176,9 @@ macro_rules! annotated {
             count: $c as u32,
             kind: $k,
             pointee: $pk,
-            len_field: $len,
+            len_offset: $lo,
+            len_size: $ls,
+            len_name: $ln,
             points_to: $to,
         }
     };
@@ -233,7 +208,7 @@ pub(crate) use opaque_desc;
 /// Checks descriptors against the native layout (tests of each module).
 #[cfg(test)]
 pub(crate) mod testing {
-    use crate::abi::{FieldDesc, NO_INDEX, POINTEE_NONE, TypeDesc};
+    use crate::abi::{FieldDesc, NO_INDEX, POINTEE_ARRAY, TypeDesc};
 
     /// A NUL-terminated static string.
     pub(crate) fn cstr(p: *const u8) -> &'static str {
@@ -276,8 +251,8 @@ pub(crate) mod testing {
             // SAFETY: a non-null `points_to` is a descriptor static.
             let target = (!f.points_to.is_null()).then(|| cstr(unsafe { (*f.points_to).name }));
             assert_eq!(target, to, "{what}: points to");
-            if f.pointee == POINTEE_NONE || f.len_field == NO_INDEX {
-                assert_eq!(f.len_field, NO_INDEX, "{what}: len field only for arrays");
+            if f.pointee != POINTEE_ARRAY {
+                assert_eq!((f.len_offset, f.len_size), (NO_INDEX, 0), "{what}: a length only for arrays");
             }
         }
     }

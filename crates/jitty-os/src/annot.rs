@@ -66,18 +66,22 @@ impl FieldKind {
 }
 
 /// What a field's value points to (types are indices into [`Annotations::types`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pointee {
     /// Not a pointer to a described type.
     None,
     /// One object.
     One(usize),
-    /// An array whose length is field `len_field` of the same object.
+    /// An array whose length is a field of the same object.
     Array {
         /// Element type.
         ty: usize,
-        /// Index of the length field in the owner's fields.
-        len_field: usize,
+        /// Byte offset of the length field.
+        len_offset: u64,
+        /// Its size (4 or 8).
+        len_size: u64,
+        /// Its name.
+        len_name: String,
     },
 }
 
@@ -265,8 +269,20 @@ impl TypeReader {
                     (FieldKind::Embedded, ..) => return table_err(format!("{what}: embedded without a type")),
                     (_, abi::POINTEE_NONE, None) => (Pointee::None, None),
                     (_, abi::POINTEE_ONE, Some(t)) => (Pointee::One(t), None),
-                    (_, abi::POINTEE_ARRAY, Some(t)) if (f.len_field as u64) < d.nfields => {
-                        (Pointee::Array { ty: t, len_field: f.len_field as usize }, None)
+                    (_, abi::POINTEE_ARRAY, Some(t))
+                        if matches!(f.len_size, 4 | 8) && f.len_offset as u64 <= d.size =>
+                    {
+                        // SAFETY: the length field's name is a C string.
+                        let len_name = unsafe { string(f.len_name, &what) }?;
+                        (
+                            Pointee::Array {
+                                ty: t,
+                                len_offset: f.len_offset as u64,
+                                len_size: f.len_size as u64,
+                                len_name,
+                            },
+                            None,
+                        )
                     }
                     _ => return table_err(format!("{what}: bad pointee")),
                 };
@@ -433,8 +449,7 @@ impl Annotations {
             if s.ty != ty {
                 return Err(WalkError::TypeMismatch(i));
             }
-            let owner = &self.types[ty];
-            let f = &owner.fields[s.field];
+            let f = &self.types[ty].fields[s.field];
             let mut index = match s.index {
                 Some(ix) => match ((arg(ix.arg)? >> ix.shift) & ix.mask).checked_sub(ix.bias as u64) {
                     Some(v) => Some(v),
@@ -450,18 +465,17 @@ impl Annotations {
                 }
                 addr += (k * f.size) as usize;
             }
-            match (f.kind, f.pointee, f.embeds) {
+            match (f.kind, &f.pointee, f.embeds) {
                 (FieldKind::Embedded, _, Some(inner)) => {
                     (at, ty) = (addr, inner);
                 }
-                (_, Pointee::One(to), _) => {
+                (_, &Pointee::One(to), _) => {
                     at = mem.word(addr, f.size)? as usize;
                     ty = to;
                 }
-                (_, Pointee::Array { ty: to, len_field }, _) => {
+                (_, &Pointee::Array { ty: to, len_offset, len_size, .. }, _) => {
                     let k = index.take().ok_or(WalkError::MissingIndex(i))?;
-                    let lf = &owner.fields[len_field];
-                    let len = mem.word(at + lf.offset as usize, lf.size)?;
+                    let len = mem.word(at + len_offset as usize, len_size)?;
                     if k >= len {
                         return absent(objects, i + 1);
                     }
@@ -513,8 +527,8 @@ impl Annotations {
                 }
                 let _ = write!(s, "[{e}]");
             }
-            match (f.pointee, f.embeds) {
-                (Pointee::One(t) | Pointee::Array { ty: t, .. }, _) | (_, Some(t)) => {
+            match (&f.pointee, f.embeds) {
+                (&Pointee::One(t) | &Pointee::Array { ty: t, .. }, _) | (_, Some(t)) => {
                     let _ = write!(s, " → {}", self.types[t].name);
                 }
                 _ => {}
@@ -573,10 +587,10 @@ impl Annotations {
                 t.align
             );
             for (j, f) in t.fields.iter().enumerate() {
-                let (to, array, len) = match f.pointee {
+                let (to, array, len) = match &f.pointee {
                     Pointee::None => (None, false, None),
-                    Pointee::One(t) => (Some(t), false, None),
-                    Pointee::Array { ty, len_field } => (Some(ty), true, Some(&t.fields[len_field].name)),
+                    &Pointee::One(t) => (Some(t), false, None),
+                    Pointee::Array { ty, len_name, .. } => (Some(*ty), true, Some(len_name)),
                 };
                 let _ = write!(
                     s,
@@ -611,11 +625,9 @@ impl fmt::Display for Annotations {
             }
             for fl in &t.fields {
                 let size = if fl.count > 1 { format!("{} × {}", fl.size, fl.count) } else { fl.size.to_string() };
-                let to = match (fl.pointee, fl.embeds) {
-                    (Pointee::One(to), _) => format!("→ {}", self.types[to].name),
-                    (Pointee::Array { ty, len_field }, _) => {
-                        format!("→ [{}; {}]", self.types[ty].name, t.fields[len_field].name)
-                    }
+                let to = match (&fl.pointee, fl.embeds) {
+                    (&Pointee::One(to), _) => format!("→ {}", self.types[to].name),
+                    (Pointee::Array { ty, len_name, .. }, _) => format!("→ [{}; {len_name}]", self.types[*ty].name),
                     (_, Some(inner)) => format!("embeds {}", self.types[inner].name),
                     _ => String::new(),
                 };
