@@ -34,13 +34,13 @@ use core::ffi::c_void;
 use core::ptr;
 
 use crate::abi::{EINTR, EINVAL, EIO};
+use crate::kobj::Thread;
 use crate::rpc::bench::{BENCH_PROC, bench_handler};
 use crate::rpc::client::{DEFAULT_BUFSIZE, RpcClient, rpc_client_create, rpc_client_destroy};
 use crate::rpc::msg::{Auth, ProcDesc};
 use crate::rpc::server::{RpcServer, Served, SvcHandler};
 use crate::rpc::{RpcError, Transport, TransportOps, Xport};
 use crate::syscall;
-use crate::task::Thread;
 
 /// Return values of [`rpc_pipe_serve_one`] (errors are negative errnos).
 pub mod serve {

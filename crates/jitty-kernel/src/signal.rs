@@ -16,14 +16,14 @@
 //! at generation time (a thread-less process is a process whose threads are
 //! all "in user mode").
 
-use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::sync::atomic::Ordering;
 
 use crate::abi::*;
-use crate::annotations::{Quasi, QuasiDeps};
-use crate::sync::{SpinLock, WaitQueue};
-use crate::task::{self, PF_STOP_REPORT, PF_STOPPED, Process, TASKLIST, Thread};
+use crate::exit::{self, ExitNotice};
+use crate::kobj::{Process, Thread};
+use crate::sync::WaitQueue;
+use crate::task::{self, PF_STOP_REPORT, PF_STOPPED, TASKLIST, wake_thread};
 
 /// Signals that can be neither blocked, caught nor ignored.
 pub const UNBLOCKABLE: SigSet = sigmask(SIGKILL) | sigmask(SIGSTOP);
@@ -42,56 +42,6 @@ pub const fn sigmask(sig: i32) -> SigSet {
 #[inline(always)]
 pub fn valid_signal(sig: i32) -> bool {
     (1..=SIGMAX).contains(&sig)
-}
-
-/// Signal dispositions of a process (Linux `sighand_struct`).
-#[repr(C)]
-#[derive(Debug)]
-pub struct SigHand {
-    /// QUID for `action`.
-    pub deps: QuasiDeps,
-    /// The signal lock: pending sets, masks, dispositions, thread list.
-    pub siglock: SpinLock<()>,
-    /// Disposition of each signal (index `sig - 1`); quasi-invariant,
-    /// written by `sigaction` through the guard under `siglock`.
-    pub action: [Quasi<SigAction>; SIGMAX as usize],
-}
-
-impl SigHand {
-    /// All-default dispositions.
-    pub fn new() -> *mut SigHand {
-        Box::into_raw(Box::new(SigHand {
-            deps: QuasiDeps::new(),
-            siglock: SpinLock::new(()),
-            action: [const { Quasi::new(SigAction { handler: SIG_DFL, flags: 0, mask: 0 }) }; SIGMAX as usize],
-        }))
-    }
-
-    /// A copy of `src`'s dispositions (fork keeps handlers).
-    pub fn copy_from(src: &SigHand) -> *mut SigHand {
-        let new = SigHand::new();
-        let _g = src.siglock.lock();
-        for i in 0..SIGMAX as usize {
-            // SAFETY: `new` is private to us.
-            unsafe { (*new).action[i].set(&(*new).deps, src.action[i].get()) };
-        }
-        new
-    }
-
-    /// Frees a table.
-    ///
-    /// # Safety
-    /// `p` is unreachable from everywhere else.
-    pub unsafe fn free(p: *mut SigHand) {
-        // SAFETY: exclusive ownership per the caller.
-        unsafe { drop(Box::from_raw(p)) }
-    }
-
-    /// The disposition of `sig`.
-    #[inline(always)]
-    pub fn get(&self, sig: i32) -> SigAction {
-        self.action[(sig - 1) as usize].get()
-    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -115,13 +65,6 @@ fn default_action(sig: i32) -> Default_ {
     }
 }
 
-/// Whether `p`'s parent-side SIGCHLD disposition asks for auto-reaping
-/// (SIG_IGN or SA_NOCLDWAIT).
-pub fn ignores_children(p: &Process) -> bool {
-    let a = p.sighand().get(SIGCHLD);
-    a.handler == SIG_IGN || a.flags & SA_NOCLDWAIT != 0
-}
-
 /// The blocked mask of the "whole process" for generation decisions: the
 /// intersection of its threads' masks (a signal is blocked only if every
 /// thread blocks it), or the idle mask when it has no thread. Siglock held.
@@ -137,17 +80,6 @@ fn group_blocked(p: &Process) -> SigSet {
         m &= unsafe { (*t).blocked.load(Ordering::Relaxed) };
     }
     m
-}
-
-/// Wakes `t` if it sleeps interruptibly (signal_wake_up).
-pub fn wake_thread(t: &Thread) {
-    let wq = t.sleeping_on.load(Ordering::Acquire);
-    if !wq.is_null() {
-        // SAFETY: a thread publishes the queue only while it sleeps on it
-        // holding a reference to the queue's owner, and clears it under
-        // siglock (which our caller holds) before dropping that reference.
-        unsafe { (*wq).kick() };
-    }
 }
 
 /// Linux `kill_ok_by_cred`: privileged, or the sender's uid or euid equals
@@ -227,7 +159,7 @@ pub fn send_signal(p: &Process, sig: i32, thread: Option<&Thread>) {
         match default_action(sig) {
             Default_::Term => {
                 drop(g);
-                task::do_group_exit(p, w_termsig(sig));
+                group_exit(p, w_termsig(sig));
                 return;
             }
             Default_::Stop => {
@@ -270,6 +202,25 @@ fn notify_parent_stopped(p: &Process) {
             (*parent).child_wq.kick();
             task::put_process(parent);
         }
+    }
+}
+
+/// `do_notify_parent` for an exit: SIGCHLD to the parent and a wake-up of
+/// its `wait4`, then drops the notice's reference.
+pub fn notify_parent_exit(n: ExitNotice) {
+    let parent = n.0.as_ptr();
+    // SAFETY: the notice holds a reference on the parent.
+    unsafe {
+        send_signal_kernel(&*parent, SIGCHLD);
+        (*parent).child_wq.kick();
+        task::put_process(parent);
+    }
+}
+
+/// `do_group_exit` and, if the teardown ran, the parent's notification.
+pub fn group_exit(p: &Process, status: i32) {
+    if let Some(n) = exit::do_group_exit(p, status) {
+        notify_parent_exit(n);
     }
 }
 
@@ -469,7 +420,7 @@ pub fn exit_to_user(cur: &Thread) {
             SIG_DFL => match default_action(sig) {
                 Default_::Term => {
                     drop(g);
-                    task::do_group_exit(p, w_termsig(sig));
+                    group_exit(p, w_termsig(sig));
                     return;
                 }
                 Default_::Stop => {

@@ -17,18 +17,16 @@
 //!   unlinked file lives until its last close.
 
 use alloc::boxed::Box;
-use alloc::vec::Vec;
-use core::ffi::c_void;
 use core::ptr;
-use core::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicPtr, Ordering};
 
 use crate::abi::*;
-use crate::annotations::{Const, Quasi, QuasiDeps};
-use crate::file::{FMODE_LSEEK, FMODE_PREAD, FMODE_READ, FMODE_WRITE, File, FileOps};
+use crate::file::{FMODE_LSEEK, FMODE_PREAD, FMODE_READ, FMODE_WRITE};
 use crate::hal;
+use crate::inode::{igrab, iput, new_inode};
+use crate::kobj::{DirEntry, File, FileOps, Inode, InodeData, Process, Thread};
 use crate::mm;
 use crate::sync::Mutex;
-use crate::task::Process;
 
 /// Device number of the RAM fs.
 pub const RAMFS_DEV: u64 = 1;
@@ -36,71 +34,6 @@ pub const RAMFS_DEV: u64 = 1;
 pub const PIPEFS_DEV: u64 = 2;
 /// Largest file size.
 pub const MAX_FILE_SIZE: u64 = 1 << 40;
-
-/// One directory entry.
-#[derive(Debug)]
-pub struct DirEntry {
-    /// The name (no `/`, no NUL, 1..=255 bytes).
-    pub name: Box<[u8]>,
-    /// The inode (the entry holds one reference).
-    pub inode: *mut Inode,
-}
-
-/// The kind-specific contents of an inode.
-#[derive(Debug)]
-pub struct InodeData {
-    /// Regular file: page map (null = hole).
-    pub pages: Vec<*mut u8>,
-    /// Directory: entries (under the namespace mutex).
-    pub entries: Vec<DirEntry>,
-    /// Directory: the parent (`..`; one reference held; root points to itself
-    /// without a reference).
-    pub parent: *mut Inode,
-}
-
-/// An inode.
-#[repr(C)]
-#[derive(Debug)]
-pub struct Inode {
-    /// QUID for the `Quasi` fields.
-    pub deps: QuasiDeps,
-    /// Inode number; fixed.
-    pub ino: Const<u64>,
-    /// Device; fixed.
-    pub dev: Const<u64>,
-    /// `S_IFMT` type bits; fixed.
-    pub kind: Const<u32>,
-    /// Default file operations for opens; fixed.
-    pub i_fop: Const<*const FileOps>,
-    /// Pipe of a pipe inode (null otherwise); fixed.
-    pub i_pipe: Const<*mut c_void>,
-    /// Permission bits (07777); quasi-invariant (chmod, under `data`).
-    pub mode: Quasi<u32>,
-    /// Owner; quasi-invariant.
-    pub uid: Quasi<Uid>,
-    /// Group; quasi-invariant.
-    pub gid: Quasi<Gid>,
-    /// In-memory references (dynamic).
-    pub refcount: AtomicUsize,
-    /// Hard links (dynamic).
-    pub nlink: AtomicU32,
-    /// Size in bytes (dynamic; written under `data`).
-    pub size: AtomicU64,
-    /// Access time, ns (dynamic).
-    pub atime: AtomicU64,
-    /// Modification time, ns (dynamic).
-    pub mtime: AtomicU64,
-    /// Change time, ns (dynamic).
-    pub ctime: AtomicU64,
-    /// Contents; file data under this mutex, directory entries under the
-    /// namespace mutex.
-    pub data: Mutex<InodeData>,
-}
-
-// SAFETY: shared state is atomic or behind the documented locks.
-unsafe impl Sync for Inode {}
-// SAFETY: as above.
-unsafe impl Send for Inode {}
 
 impl Inode {
     /// Whether this is a directory.
@@ -126,42 +59,10 @@ impl Inode {
     }
 }
 
-static NEXT_INO: AtomicU64 = AtomicU64::new(1);
 static ROOT: AtomicPtr<Inode> = AtomicPtr::new(ptr::null_mut());
 
 /// The namespace mutex (per file system; this kernel has one RAM fs).
 pub static NS_LOCK: Mutex<()> = Mutex::new(());
-
-/// Allocates an inode with one reference.
-pub fn new_inode(
-    kind: u32,
-    mode: u32,
-    uid: Uid,
-    gid: Gid,
-    dev: u64,
-    fop: *const FileOps,
-    pipe: *mut c_void,
-) -> *mut Inode {
-    let now = hal::realtime_ns();
-    Box::into_raw(Box::new(Inode {
-        deps: QuasiDeps::new(),
-        ino: Const::new(NEXT_INO.fetch_add(1, Ordering::Relaxed)),
-        dev: Const::new(dev),
-        kind: Const::new(kind),
-        i_fop: Const::new(fop),
-        i_pipe: Const::new(pipe),
-        mode: Quasi::new(mode & 0o7777),
-        uid: Quasi::new(uid),
-        gid: Quasi::new(gid),
-        refcount: AtomicUsize::new(1),
-        nlink: AtomicU32::new(if kind == S_IFDIR { 2 } else { 1 }),
-        size: AtomicU64::new(0),
-        atime: AtomicU64::new(now),
-        mtime: AtomicU64::new(now),
-        ctime: AtomicU64::new(now),
-        data: Mutex::new(InodeData { pages: Vec::new(), entries: Vec::new(), parent: ptr::null_mut() }),
-    }))
-}
 
 /// Creates the root directory (mode 0755) and `/tmp` (mode 1777).
 pub fn init_rootfs() {
@@ -186,44 +87,6 @@ pub fn init_rootfs() {
 /// The root directory.
 pub fn root() -> *mut Inode {
     ROOT.load(Ordering::Acquire)
-}
-
-/// Takes a reference on an inode.
-#[inline]
-pub fn igrab(i: *mut Inode) {
-    // SAFETY: the caller holds a reference or a lock that keeps `i` alive.
-    unsafe { (*i).refcount.fetch_add(1, Ordering::Relaxed) };
-}
-
-/// Drops a reference; the last frees the inode, its pages and (for pipes)
-/// the pipe, and drops a directory's reference on its parent.
-///
-/// # Safety
-/// The caller owns one reference to the live `i`.
-pub unsafe fn iput(i: *mut Inode) {
-    // SAFETY: live while referenced.
-    if unsafe { (*i).refcount.fetch_sub(1, Ordering::AcqRel) } != 1 {
-        return;
-    }
-    // SAFETY: last reference; exclusive access.
-    unsafe {
-        let b = Box::from_raw(i);
-        let d = b.data.get_unlocked();
-        for &pg in d.pages.iter() {
-            if !pg.is_null() {
-                mm::free_pages(pg, 1);
-            }
-        }
-        let parent = d.parent;
-        let pipe = b.i_pipe.get();
-        drop(b);
-        if !pipe.is_null() {
-            crate::pipe::free_pipe(pipe as *mut crate::pipe::Pipe);
-        }
-        if !parent.is_null() && parent != i {
-            iput(parent);
-        }
-    }
 }
 
 /// `generic_permission`: may process `p` access `inode` with `mask` (`MAY_*`)?
@@ -820,13 +683,7 @@ pub fn fill_stat(i: &Inode) -> Stat {
 ///
 /// # Safety
 /// VFS contract: live file, checked user buffer, valid `pos`.
-pub unsafe extern "C" fn ramfs_read(
-    f: *mut File,
-    _cur: *mut crate::task::Thread,
-    buf: *mut u8,
-    len: usize,
-    pos: *mut i64,
-) -> isize {
+pub unsafe extern "C" fn ramfs_read(f: *mut File, _cur: *mut Thread, buf: *mut u8, len: usize, pos: *mut i64) -> isize {
     // SAFETY: VFS contract.
     let (file, off) = unsafe { (&*f, *pos) };
     // SAFETY: the file holds an inode reference.
@@ -873,7 +730,7 @@ pub unsafe extern "C" fn ramfs_read(
 /// VFS contract: live file, checked user buffer, valid `pos`.
 pub unsafe extern "C" fn ramfs_write(
     f: *mut File,
-    _cur: *mut crate::task::Thread,
+    _cur: *mut Thread,
     buf: *const u8,
     len: usize,
     pos: *mut i64,

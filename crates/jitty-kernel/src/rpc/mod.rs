@@ -14,7 +14,7 @@
 //! The byte stream is a [`Transport`]; the C-ABI form the client and server
 //! store is an [`Xport`] (an ops table and a context pointer, like a kernel
 //! `file_operations`). The kernel implements it over its pipes in
-//! [`crate::rpc_pipe`] (outside this module, which needs only `core` and
+//! `rpc_pipe` (outside this module, which needs only `core` and
 //! `alloc`, so it is also tested standalone); the tests here use
 //! in-memory streams and OS pipes.
 
