@@ -497,10 +497,10 @@ fn flags_and_trust() {
 
 #[test]
 fn pool_size_write_is_guarded() {
-    use jitty_kernel_modtests::annotations::guarded_writes;
+    use jitty_kernel_modtests::testhal::quasi_hook_calls as guarded_writes;
     let fx = Fixture::new(Disc::Heap, &VMPOOL, 0);
     let mut token = 0u8;
-    // SAFETY: live region; the stand-in runtime only counts.
+    // SAFETY: live region; the test HAL's hook only counts.
     unsafe { (*fx.region).deps.install((&raw mut token).cast()) };
     let before = guarded_writes();
     assert!(!fx.alloc(48).is_null());

@@ -31,6 +31,7 @@
 //!     vmalloc, rpc self-contained region allocator, XDR/RPC                      annotations, abi
 //! 12  rpc_pipe     RPC over kernel pipes                                         rpc, syscall, kobj, abi
 //! 13  check        boot, layout probe, invariant checker                        all below
+//! 14  services     JK_HOST_SERVICES, the host-services table                    check, vmalloc, rpc(_pipe)
 //! ```
 //!
 //! Calls that would go up are inverted: a pipe frees itself when its last
@@ -67,7 +68,9 @@
 //! | [`annotations::Const`], [`annotations::Quasi`], [`annotations::QuasiDeps`] | specialization annotations |
 //!
 //! From the host, the same operations go through the `extern "C"` entries
-//! (`jk_sys_pipe2(cur, fds, flags)`, `jk_sys_read`, `jk_sys_write`, …).
+//! of the process's GFT (`gft->pipe2(cur, fds, flags)`, `read`, `write`, …);
+//! every non-syscall entry (boot, tasks, vmalloc, RPC) through the
+//! host-services table [`services::JK_HOST_SERVICES`] ([`abi::HostServices`]).
 //!
 //! ## Annotations
 //!
@@ -76,7 +79,7 @@
 //! QUID) or plain (dynamic); see each struct's field docs. Specialization
 //! points are the `JK_SPEC_POINTS` table in [`annotations`].
 
-#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(any(test, feature = "testhal")), no_std)]
 #![warn(missing_docs)]
 // Kernel entry points take user pointers and validate them (`access_ok`,
 // EFAULT) as a kernel does: passing a bad pointer is not undefined behavior
@@ -98,6 +101,7 @@ pub mod pipe;
 pub mod process;
 pub mod rpc;
 pub mod rpc_pipe;
+pub mod services;
 pub mod signal;
 pub mod sync;
 pub mod syscall;
@@ -105,8 +109,8 @@ pub mod task;
 pub mod vfs;
 pub mod vmalloc;
 
-#[cfg(test)]
-mod testhal;
+#[cfg(any(test, feature = "testhal"))]
+pub mod testhal;
 #[cfg(test)]
 mod tests;
 

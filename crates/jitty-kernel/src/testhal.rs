@@ -1,8 +1,11 @@
-//! A std-based HAL for the kernel's own unit tests (the production HAL lives
-//! in `jitty-os`). The futex is emulated with one mutex and condition variable.
+//! A std-based HAL for host-side tests of the kernel crate: its own unit
+//! tests and, with the `testhal` feature, `jitty-kernel-modtests` (the
+//! production HAL lives in `jitty-os`). The futex is emulated with one mutex
+//! and condition variable; the quasi-invariant write hook counts its calls
+//! ([`quasi_hook_calls`]), as no specialization runtime is attached.
 
 use core::ffi::c_void;
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -106,5 +109,15 @@ unsafe extern "C" fn hal_panic(msg: *const u8, len: usize) -> ! {
     panic!("hal_panic: {}", String::from_utf8_lossy(s));
 }
 
+static QUASI_HOOK_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many guarded writes found dependents installed and ran the hook
+/// (where the runtime would have unplugged them).
+pub fn quasi_hook_calls() -> usize {
+    QUASI_HOOK_CALLS.load(Ordering::Relaxed)
+}
+
 #[unsafe(no_mangle)]
-extern "C" fn jitty_quasi_write_hook(_deps: *mut c_void, _field: *const c_void) {}
+extern "C" fn jitty_quasi_write_hook(_deps: *mut c_void, _field: *const c_void) {
+    QUASI_HOOK_CALLS.fetch_add(1, Ordering::Relaxed);
+}
