@@ -87,14 +87,14 @@ fn exit_finish(p: &Process) -> Option<ExitNotice> {
             for c in kids {
                 let cr = &*c;
                 if me == init || init.is_null() {
-                    cr.parent.set(&cr.deps, ptr::null_mut());
+                    cr.parent.store(ptr::null_mut(), Ordering::Release);
                     if cr.flags.load(Ordering::Acquire) & PF_ZOMBIE != 0 {
                         pid_table().free(cr.pid.get());
                         reaped_orphans.push(c);
                     }
                     continue;
                 }
-                cr.parent.set(&cr.deps, init);
+                cr.parent.store(init, Ordering::Release);
                 if cr.flags.load(Ordering::Acquire) & PF_ZOMBIE != 0 && ignores_children(&*init) {
                     pid_table().free(cr.pid.get());
                     reaped_orphans.push(c);
@@ -104,7 +104,7 @@ fn exit_finish(p: &Process) -> Option<ExitNotice> {
             }
         }
         p.flags.fetch_or(PF_ZOMBIE, Ordering::AcqRel);
-        let parent = p.parent.get();
+        let parent = p.parent.load(Ordering::Acquire);
         if parent.is_null() {
             reap_self = true;
         } else {

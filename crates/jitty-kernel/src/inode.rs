@@ -15,7 +15,7 @@ use crate::abi::*;
 use crate::annotations::{Const, Quasi, QuasiDeps};
 use crate::hal;
 use crate::kobj::{FileOps, Inode, InodeData};
-use crate::mm;
+use crate::mm::PageMap;
 use crate::sync::Mutex;
 
 static NEXT_INO: AtomicU64 = AtomicU64::new(1);
@@ -47,7 +47,7 @@ pub fn new_inode(
         atime: AtomicU64::new(now),
         mtime: AtomicU64::new(now),
         ctime: AtomicU64::new(now),
-        data: Mutex::new(InodeData { pages: Vec::new(), entries: Vec::new(), parent: ptr::null_mut() }),
+        data: Mutex::new(InodeData { pages: PageMap::new(), entries: Vec::new(), parent: ptr::null_mut() }),
     }))
 }
 
@@ -72,12 +72,8 @@ pub unsafe fn iput(i: *mut Inode) {
     // SAFETY: last reference; exclusive access.
     unsafe {
         let b = Box::from_raw(i);
-        let d = b.data.get_unlocked();
-        for &pg in d.pages.iter() {
-            if !pg.is_null() {
-                mm::free_pages(pg, 1);
-            }
-        }
+        let d = &mut *b.data.data_ptr();
+        d.pages.truncate(0);
         let parent = d.parent;
         drop(b);
         if !parent.is_null() && parent != i {

@@ -10,15 +10,16 @@
 //!
 //! * [`Process`], [`Thread`]: accessors, references and the pid table in
 //!   `task`, exit in `exit`, creation and `wait4` in `process`;
-//! * [`SigHand`], with its constructors here (every layer from `task` up
-//!   creates or frees one);
+//! * [`SigHand`] and its [`QuasiSigAction`] cells, with their constructors
+//!   and accessors here (every layer from `task` up creates or frees one);
 //! * [`File`], [`FileOps`], [`Fdtable`], [`FilesStruct`]: `file`;
 //! * [`Inode`], [`InodeData`], [`DirEntry`]: lifetime in `inode`, namespace
 //!   and RAM fs in `vfs`;
 //! * [`SyscallTable`], the kernel's view of the GFT: filled in by `syscall`.
 //!
-//! This module defines no behaviour beyond [`SigHand`]'s constructors and
-//! accessors, and uses only `abi`, `sync` and `annotations`.
+//! This module defines no behaviour beyond those of [`SigHand`] and
+//! [`QuasiSigAction`], and uses only `abi`, `sync`, `mm` (the page map type)
+//! and `annotations`.
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -27,7 +28,8 @@ use core::ffi::c_void;
 use core::sync::atomic::{AtomicI32, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize};
 
 use crate::abi::{self, *};
-use crate::annotations::{Const, Quasi, QuasiDeps};
+use crate::annotations::{Const, Quasi, QuasiDeps, QuasiWrite};
+use crate::mm::PageMap;
 use crate::sync::{Mutex, SpinLock, WaitQueue};
 
 /// A process (thread group).
@@ -61,8 +63,10 @@ pub struct Process {
     pub pgid: Quasi<Pid>,
     /// Session; quasi-invariant (setsid under the tasklist write lock).
     pub sid: Quasi<Pid>,
-    /// Parent; quasi-invariant (reparenting under the tasklist write lock).
-    pub parent: Quasi<*mut Process>,
+    /// Parent; dynamic: changes on reparenting (under the tasklist write
+    /// lock) and is read only by exit notification, `getppid` and `setpgid`,
+    /// none of them a specialization path.
+    pub parent: AtomicPtr<Process>,
     /// Attached threads; quasi-invariant (`== 1` is the single-threaded fact),
     /// written under `sighand.siglock`.
     pub nr_threads: Quasi<u32>,
@@ -115,6 +119,13 @@ pub struct Thread {
     pub refcount: AtomicUsize,
     /// Set once the thread left its process (dynamic).
     pub detached: AtomicU32,
+    /// Sender of each pending thread-directed signal
+    /// ([`signal::pack_info`]; dynamic, under siglock).
+    pub siginfo: [AtomicU64; SIGMAX as usize],
+    /// Set when the current syscall must restart through its dispatch slot
+    /// (the code it entered was unplugged while it slept); cleared on the
+    /// way out of the syscall (dynamic, this thread only).
+    pub restart: AtomicU32,
 }
 
 /// Signal dispositions of a process (Linux `sighand_struct`).
@@ -127,7 +138,13 @@ pub struct SigHand {
     pub siglock: SpinLock<()>,
     /// Disposition of each signal (index `sig - 1`); quasi-invariant,
     /// written by `sigaction` through the guard under `siglock`.
-    pub action: [Quasi<SigAction>; SIGMAX as usize],
+    pub action: [QuasiSigAction; SIGMAX as usize],
+    /// Threads waiting for a signal (`sigsuspend`, `sigtimedwait`) sleep
+    /// here; every generation wakes it (dynamic).
+    pub sigwait: WaitQueue,
+    /// Sender of each pending process-directed signal, [`pack_info`]ed
+    /// (dynamic; written and read under `siglock`).
+    pub shared_info: [AtomicU64; SIGMAX as usize],
 }
 
 impl SigHand {
@@ -136,17 +153,21 @@ impl SigHand {
         Box::into_raw(Box::new(SigHand {
             deps: QuasiDeps::new(),
             siglock: SpinLock::new(()),
-            action: [const { Quasi::new(SigAction { handler: SIG_DFL, flags: 0, mask: 0 }) }; SIGMAX as usize],
+            action: [const { QuasiSigAction::new(SigAction { handler: SIG_DFL, flags: 0, mask: 0 }) }; SIGMAX as usize],
+            sigwait: WaitQueue::new(),
+            shared_info: [const { AtomicU64::new(0) }; SIGMAX as usize],
         }))
     }
 
     /// A copy of `src`'s dispositions (fork keeps handlers).
     pub fn copy_from(src: &SigHand) -> *mut SigHand {
         let new = SigHand::new();
+        // SAFETY: `new` is private to us.
+        let nr = unsafe { &*new };
+        let w = nr.deps.prepare();
         let _g = src.siglock.lock();
-        for i in 0..SIGMAX as usize {
-            // SAFETY: `new` is private to us.
-            unsafe { (*new).action[i].set(&(*new).deps, src.action[i].get()) };
+        for (d, a) in nr.action.iter().zip(src.action.iter()) {
+            d.store(&w, a.get());
         }
         new
     }
@@ -164,6 +185,41 @@ impl SigHand {
     #[inline(always)]
     pub fn get(&self, sig: i32) -> SigAction {
         self.action[(sig - 1) as usize].get()
+    }
+}
+
+/// One signal's disposition: a [`SigAction`] is three words, so it is held as
+/// three quasi-invariant cells. Readers that need the three to agree hold
+/// `siglock`, as every writer does.
+#[repr(C)]
+#[derive(Debug)]
+pub struct QuasiSigAction {
+    /// `sa_handler`.
+    pub handler: Quasi<usize>,
+    /// `sa_flags`.
+    pub flags: Quasi<u64>,
+    /// `sa_mask`.
+    pub mask: Quasi<SigSet>,
+}
+
+impl QuasiSigAction {
+    /// Wraps the construction-time disposition.
+    pub const fn new(a: SigAction) -> Self {
+        Self { handler: Quasi::new(a.handler), flags: Quasi::new(a.flags), mask: Quasi::new(a.mask) }
+    }
+
+    /// Reads the disposition.
+    #[inline(always)]
+    pub fn get(&self) -> SigAction {
+        SigAction { handler: self.handler.get(), flags: self.flags.get(), mask: self.mask.get() }
+    }
+
+    /// Stores `a` within the guarded write `w` of the owning [`SigHand`].
+    #[inline(always)]
+    pub fn store(&self, w: &QuasiWrite<'_>, a: SigAction) {
+        self.handler.store(w, a.handler);
+        self.flags.store(w, a.flags);
+        self.mask.store(w, a.mask);
     }
 }
 
@@ -267,8 +323,8 @@ pub struct DirEntry {
 /// The kind-specific contents of an inode.
 #[derive(Debug)]
 pub struct InodeData {
-    /// Regular file: page map (null = hole).
-    pub pages: Vec<*mut u8>,
+    /// Regular file: page map.
+    pub pages: PageMap,
     /// Directory: entries (under the namespace mutex).
     pub entries: Vec<DirEntry>,
     /// Directory: the parent (`..`; one reference held; root points to itself

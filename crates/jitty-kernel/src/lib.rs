@@ -14,7 +14,7 @@
 //!
 //! ```text
 //!  1  abi, hal     user ABI (shared with the host by #[path]); the HAL externs   uses nothing
-//!  2  sync, mm     spinlocks, mutexes, wait queues; pages, heap, access_ok       hal, abi
+//!  2  sync, mm     locks, wait queues; pages, page maps, heap, user copies       hal, abi
 //!  3  annotations  Const, Quasi, QuasiDeps (and, for now, the spec-point table)   hal
 //!  4  kobj         the mutually pointing object declarations: Process, Thread,
 //!                  SigHand, File, FileOps, Fdtable, FilesStruct, Inode, GFT type  1-3

@@ -54,7 +54,7 @@ fn new_process(pid: Pid, i: ProcInit) -> *mut Process {
         sgid: Quasi::new(i.sgid),
         pgid: Quasi::new(if i.pgid == 0 { pid } else { i.pgid }),
         sid: Quasi::new(if i.sid == 0 { pid } else { i.sid }),
-        parent: Quasi::new(i.parent),
+        parent: AtomicPtr::new(i.parent),
         nr_threads: Quasi::new(0),
         active: AtomicU32::new(0),
         flags: AtomicU32::new(0),
@@ -83,7 +83,10 @@ pub fn create_init(gft: *const SyscallTable) -> Result<*mut Process, i32> {
     // SAFETY: fresh, private object.
     unsafe {
         let sh = &*sighand;
-        sh.action[(SIGCHLD - 1) as usize].set(&sh.deps, SigAction { handler: SIG_IGN, flags: SA_NOCLDWAIT, mask: 0 });
+        // A fresh object: nothing depends on it, so this prepare cannot take
+        // the slow path although TASKLIST is held.
+        let w = sh.deps.prepare();
+        sh.action[(SIGCHLD - 1) as usize].store(&w, SigAction { handler: SIG_IGN, flags: SA_NOCLDWAIT, mask: 0 });
     }
     let root = vfs::root();
     igrab(root);

@@ -27,7 +27,7 @@ use core::ptr;
 use core::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 use crate::abi::*;
-use crate::annotations::Const;
+use crate::annotations::{Const, QuasiWrite};
 use crate::inode::iput;
 use crate::kobj::{FilesStruct, Process, SigHand, Thread};
 use crate::sync::RwSpinLock;
@@ -91,6 +91,12 @@ impl Thread {
     pub fn proc_(&self) -> &Process {
         // SAFETY: a thread holds a reference on its process.
         unsafe { &*self.process.get() }
+    }
+
+    /// Whether the current syscall must restart through its dispatch slot.
+    #[inline(always)]
+    pub fn must_restart(&self) -> bool {
+        self.restart.load(Ordering::Relaxed) != 0
     }
 }
 
@@ -301,6 +307,7 @@ pub fn task_enter(pid: Pid) -> Result<*mut Thread, i32> {
     // SAFETY: we hold a reference.
     let pr = unsafe { &*p };
     let sh = pr.sighand();
+    let w = ThreadCountWrite::prepare(pr);
     let g = sh.siglock.lock();
     if pr.exiting() || pr.nr_threads.get() != 0 {
         let e = if pr.exiting() { ESRCH } else { EBUSY };
@@ -310,7 +317,7 @@ pub fn task_enter(pid: Pid) -> Result<*mut Thread, i32> {
         return Err(e);
     }
     let t = new_thread(p, pr.idle_blocked.load(Ordering::Relaxed));
-    add_thread(pr, t);
+    add_thread(pr, t, &w);
     drop(g);
     Ok(t)
 }
@@ -324,18 +331,34 @@ fn new_thread(p: *mut Process, blocked: SigSet) -> *mut Thread {
         sleeping_on: AtomicPtr::new(ptr::null_mut()),
         refcount: AtomicUsize::new(1),
         detached: AtomicU32::new(0),
+        siginfo: [const { AtomicU64::new(0) }; SIGMAX as usize],
+        restart: AtomicU32::new(0),
     }))
 }
 
-/// Adds `t` (owning a process reference) to its process; siglock held.
-fn add_thread(pr: &Process, t: *mut Thread) {
+/// Adds `t` (owning a process reference) to its process; siglock held, and
+/// the guarded writes of the thread count prepared before it was taken.
+fn add_thread(pr: &Process, t: *mut Thread, w: &ThreadCountWrite<'_>) {
     // SAFETY: siglock held by the caller.
     unsafe { pr.threads().push(t) };
     let n = pr.nr_threads.get() + 1;
-    pr.nr_threads.set(&pr.deps, n);
+    pr.nr_threads.store(&w.process, n);
     let files = pr.files();
     let _fl = files.lock.lock();
-    files.users.set(&files.deps, n);
+    files.users.store(&w.files, n);
+}
+
+/// The guarded writes of a change in a process's thread count: its
+/// `nr_threads` and its file table's `users`. Prepared before siglock.
+struct ThreadCountWrite<'a> {
+    process: QuasiWrite<'a>,
+    files: QuasiWrite<'a>,
+}
+
+impl<'a> ThreadCountWrite<'a> {
+    fn prepare(pr: &'a Process) -> Self {
+        Self { process: pr.deps.prepare(), files: pr.files().deps.prepare() }
+    }
 }
 
 /// Creates another thread in `cur`'s process (`clone(CLONE_THREAD)`); it
@@ -344,13 +367,14 @@ pub fn clone_thread(cur: &Thread) -> Result<*mut Thread, i32> {
     let p = cur.process.get();
     // SAFETY: `cur` holds a reference on its process.
     let pr = unsafe { &*p };
+    let w = ThreadCountWrite::prepare(pr);
     let g = pr.sighand().siglock.lock();
     if pr.exiting() {
         return Err(ESRCH);
     }
     get_process(p);
     let t = new_thread(p, cur.blocked.load(Ordering::Relaxed));
-    add_thread(pr, t);
+    add_thread(pr, t, &w);
     drop(g);
     Ok(t)
 }
@@ -368,19 +392,20 @@ pub unsafe fn task_leave(t: *mut Thread) {
     // SAFETY: the thread holds a process reference.
     let pr = unsafe { &*p };
     {
+        let w = ThreadCountWrite::prepare(pr);
         let _g = pr.sighand().siglock.lock();
         if th.detached.swap(1, Ordering::AcqRel) == 0 {
             // SAFETY: siglock held.
             let ths = unsafe { pr.threads() };
             ths.retain(|&x| x != t);
             let n = pr.nr_threads.get() - 1;
-            pr.nr_threads.set(&pr.deps, n);
+            pr.nr_threads.store(&w.process, n);
             if n == 0 {
                 pr.idle_blocked.store(th.blocked.load(Ordering::Relaxed), Ordering::Relaxed);
             }
             let files = pr.files();
             let _fl = files.lock.lock();
-            files.users.set(&files.deps, n);
+            files.users.store(&w.files, n);
         }
     }
     put_thread(t);
@@ -420,6 +445,7 @@ pub mod cred {
 
     /// `setresuid(r, e, s)`; `u32::MAX` (-1) leaves a field unchanged.
     pub fn setresuid(p: &Process, r: u32, e: u32, s: u32) -> Result<(), i32> {
+        let w = p.deps.prepare();
         let _g = p.sighand().siglock.lock();
         let (ou, oe, os) = (p.uid.get(), p.euid.get(), p.suid.get());
         if !capable(p) {
@@ -430,13 +456,13 @@ pub mod cred {
             }
         }
         if r != u32::MAX {
-            p.uid.set(&p.deps, r);
+            p.uid.store(&w, r);
         }
         if e != u32::MAX {
-            p.euid.set(&p.deps, e);
+            p.euid.store(&w, e);
         }
         if s != u32::MAX {
-            p.suid.set(&p.deps, s);
+            p.suid.store(&w, s);
         }
         Ok(())
     }
@@ -458,6 +484,7 @@ pub mod cred {
 
     /// `setresgid(r, e, s)`.
     pub fn setresgid(p: &Process, r: u32, e: u32, s: u32) -> Result<(), i32> {
+        let w = p.deps.prepare();
         let _g = p.sighand().siglock.lock();
         let (og, oe, os) = (p.gid.get(), p.egid.get(), p.sgid.get());
         if !capable(p) {
@@ -468,13 +495,13 @@ pub mod cred {
             }
         }
         if r != u32::MAX {
-            p.gid.set(&p.deps, r);
+            p.gid.store(&w, r);
         }
         if e != u32::MAX {
-            p.egid.set(&p.deps, e);
+            p.egid.store(&w, e);
         }
         if s != u32::MAX {
-            p.sgid.set(&p.deps, s);
+            p.sgid.store(&w, s);
         }
         Ok(())
     }
@@ -496,6 +523,7 @@ pub mod cred {
     /// `setsid()`: a new session and group led by the caller; EPERM if it
     /// already leads a process group.
     pub fn setsid(p: &Process) -> Result<Pid, i32> {
+        let w = p.deps.prepare();
         let _g = TASKLIST.write();
         let pid = p.pid.get();
         let mut leader = false;
@@ -509,8 +537,8 @@ pub mod cred {
         if leader {
             return Err(EPERM);
         }
-        p.sid.set(&p.deps, pid);
-        p.pgid.set(&p.deps, pid);
+        p.sid.store(&w, pid);
+        p.pgid.store(&w, pid);
         Ok(pid)
     }
 
@@ -520,18 +548,40 @@ pub mod cred {
         if pgid < 0 {
             return Err(EINVAL);
         }
-        let _g = TASKLIST.write();
-        // SAFETY: write lock held.
-        let t = unsafe { pid_table() };
         let pid = if pid == 0 { cur.pid.get() } else { pid };
-        let target = t.lookup(pid);
-        if target.is_null() {
+        // The target's guarded write is prepared before TASKLIST is taken:
+        // look it up (holding a reference), prepare, lock, check it is still
+        // the process with that pid.
+        let held = find_get_process(pid);
+        if held.is_null() {
             return Err(ESRCH);
         }
+        let r = {
+            // SAFETY: we hold a reference.
+            let w = unsafe { &*held }.deps.prepare();
+            let _g = TASKLIST.write();
+            // SAFETY: write lock held.
+            let t = unsafe { pid_table() };
+            if t.lookup(pid) != held { Err(ESRCH) } else { setpgid_locked(cur, t, held, pid, pgid, &w) }
+        };
+        // SAFETY: our reference.
+        unsafe { put_process(held) };
+        r
+    }
+
+    /// `setpgid` with TASKLIST held and the target's guarded write prepared.
+    fn setpgid_locked(
+        cur: &Process,
+        t: &PidTable,
+        target: *mut Process,
+        pid: Pid,
+        pgid: Pid,
+        w: &QuasiWrite<'_>,
+    ) -> Result<(), i32> {
         // SAFETY: published processes are live under the lock.
         let tp = unsafe { &*target };
         let me = cur as *const Process as *mut Process;
-        if target != me && tp.parent.get() != me {
+        if target != me && tp.parent.load(Ordering::Acquire) != me {
             return Err(ESRCH);
         }
         if tp.sid.get() != cur.sid.get() {
@@ -554,7 +604,7 @@ pub mod cred {
                 return Err(EPERM);
             }
         }
-        tp.pgid.set(&tp.deps, pgid);
+        tp.pgid.store(w, pgid);
         Ok(())
     }
 }

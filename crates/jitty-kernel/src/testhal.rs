@@ -1,7 +1,7 @@
 //! A std-based HAL for host-side tests of the kernel crate: its own unit
 //! tests and, with the `testhal` feature, `jitty-kernel-modtests` (the
 //! production HAL lives in `jitty-os`). The futex is emulated with one mutex
-//! and condition variable; the quasi-invariant write hook counts its calls
+//! and condition variable; the guarded-write prepare hook counts its calls
 //! ([`quasi_hook_calls`]), as no specialization runtime is attached.
 
 use core::ffi::c_void;
@@ -98,6 +98,13 @@ extern "C" fn hal_thread_join(handle: u64) -> i32 {
 }
 
 #[unsafe(no_mangle)]
+unsafe extern "C" fn hal_copy_user(dst: *mut u8, src: *const u8, len: usize) -> usize {
+    // SAFETY: unit tests pass only mapped buffers (no fault handling here).
+    unsafe { core::ptr::copy_nonoverlapping(src, dst, len) };
+    0
+}
+
+#[unsafe(no_mangle)]
 extern "C" fn hal_thread_yield() {
     std::thread::yield_now();
 }
@@ -111,13 +118,32 @@ unsafe extern "C" fn hal_panic(msg: *const u8, len: usize) -> ! {
 
 static QUASI_HOOK_CALLS: AtomicUsize = AtomicUsize::new(0);
 
-/// How many guarded writes found dependents installed and ran the hook
-/// (where the runtime would have unplugged them).
+/// How many guarded writes found dependents installed and ran the runtime's
+/// prepare hook (where the runtime would have unplugged them).
 pub fn quasi_hook_calls() -> usize {
     QUASI_HOOK_CALLS.load(Ordering::Relaxed)
 }
 
+// No specialization runtime here: a test that installs a dependents word
+// sees its guarded writes counted; no sleeper restarts.
 #[unsafe(no_mangle)]
-extern "C" fn jitty_quasi_write_hook(_deps: *mut c_void, _field: *const c_void) {
+extern "C" fn jitty_quasi_prepare_write(_deps_word: *const c_void) {
     QUASI_HOOK_CALLS.fetch_add(1, Ordering::Relaxed);
 }
+
+#[unsafe(no_mangle)]
+extern "C" fn jitty_quasi_finish_write(_deps_word: *const c_void) {}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_sleep_begin() {}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_sleep_end() -> i32 {
+    0
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_handler_begin() {}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_handler_end() {}

@@ -2,8 +2,9 @@
 //! with the page cache as the only storage).
 //!
 //! * [`Inode`]: type, mode, owner, link count, size, timestamps, the default
-//!   file operations, and either file pages (4 KiB pages in a page map indexed
-//!   by page number), directory entries, or a pipe.
+//!   file operations, and either file pages (4 KiB pages in a [`mm::PageMap`], a
+//!   two-level radix tree in which holes cost nothing), directory entries, or
+//!   a pipe. Files end at [`MAX_FILE_SIZE`] (Linux's `s_maxbytes`).
 //! * Path walk (`link_path_walk`): absolute or cwd-relative, `.` and `..`,
 //!   search permission on every directory crossed, `ENOTDIR`/`ENOENT`/
 //!   `ENAMETOOLONG`.
@@ -32,8 +33,10 @@ use crate::sync::Mutex;
 pub const RAMFS_DEV: u64 = 1;
 /// Device number of the pipe fs.
 pub const PIPEFS_DEV: u64 = 2;
-/// Largest file size.
-pub const MAX_FILE_SIZE: u64 = 1 << 40;
+/// Largest file size (Linux's `s_maxbytes`), 64 GiB: a write starting at or
+/// past it is `EFBIG`, one crossing it is cut short there, and `lseek`
+/// beyond it is `EINVAL`. It bounds a page map's leaf vector to 256 KiB.
+pub const MAX_FILE_SIZE: u64 = 1 << 36;
 
 impl Inode {
     /// Whether this is a directory.
@@ -362,18 +365,9 @@ pub fn do_open(p: &Process, path: &[u8], flags: u32, mode: u32) -> Result<*mut F
 pub fn truncate(i: &Inode, len: u64) {
     let mut d = i.data.lock();
     let keep = (len as usize).div_ceil(PAGE_SIZE);
-    while d.pages.len() > keep {
-        if let Some(pg) = d.pages.pop()
-            && !pg.is_null()
-        {
-            // SAFETY: a page owned by this inode.
-            unsafe { mm::free_pages(pg, 1) };
-        }
-    }
-    if !len.is_multiple_of(PAGE_SIZE as u64)
-        && let Some(&pg) = d.pages.last()
-        && !pg.is_null()
-    {
+    d.pages.truncate(keep);
+    let pg = if keep == 0 { ptr::null_mut() } else { d.pages.get(keep - 1) };
+    if !len.is_multiple_of(PAGE_SIZE as u64) && !pg.is_null() {
         let off = (len % PAGE_SIZE as u64) as usize;
         // SAFETY: zero the tail of the last kept page.
         unsafe { ptr::write_bytes(pg.add(off), 0, PAGE_SIZE - off) };
@@ -625,8 +619,9 @@ pub fn do_chmod(p: &Process, path: &[u8], mode: u32) -> Result<(), i32> {
     let r = if p.euid.get() != 0 && p.euid.get() != ir.uid.get() {
         Err(EPERM)
     } else {
+        let w = ir.deps.prepare();
         let _d = ir.data.lock();
-        ir.mode.set(&ir.deps, mode & 0o7777);
+        ir.mode.store(&w, mode & 0o7777);
         touch(ir, false, true);
         Ok(())
     };
@@ -666,7 +661,7 @@ pub fn fill_stat(i: &Inode) -> Stat {
         st_blksize: PAGE_SIZE as i64,
         st_blocks: if i.is_reg() {
             // SAFETY: a racy length read is fine for a statistic.
-            (unsafe { i.data.get_unlocked() }.pages.iter().filter(|p| !p.is_null()).count() * 8) as i64
+            (unsafe { i.data.get_unlocked() }.pages.count() * 8) as i64
         } else {
             0
         },
@@ -702,18 +697,25 @@ pub unsafe extern "C" fn ramfs_read(f: *mut File, _cur: *mut Thread, buf: *mut u
         let at = off as usize + done;
         let (pi, po) = (at / PAGE_SIZE, at % PAGE_SIZE);
         let chunk = (PAGE_SIZE - po).min(n - done);
-        let pg = d.pages.get(pi).copied().unwrap_or(ptr::null_mut());
+        let pg = d.pages.get(pi);
         // SAFETY: user range checked by the VFS; page is PAGE_SIZE long.
-        unsafe {
+        let left = unsafe {
             if pg.is_null() {
-                ptr::write_bytes(buf.add(done), 0, chunk);
+                mm::clear_user(buf.add(done), chunk)
             } else {
-                mm::copy_to_user(buf.add(done), pg.add(po), chunk);
+                mm::copy_to_user(buf.add(done), pg.add(po), chunk)
             }
+        };
+        done += chunk - left;
+        if left != 0 {
+            break;
         }
-        done += chunk;
     }
     drop(d);
+    if done == 0 {
+        return -(EFAULT as isize);
+    }
+    let n = done;
     // SAFETY: VFS contract.
     unsafe { *pos = off + n as i64 };
     let at = inode.atime.load(Ordering::Relaxed);
@@ -751,33 +753,35 @@ pub unsafe extern "C" fn ramfs_write(
     if len == 0 {
         return 0;
     }
-    let Some(end) = (off as u64).checked_add(len as u64).filter(|&e| e <= MAX_FILE_SIZE) else {
+    // generic_write_check_limits: nothing at or past the limit, and a write
+    // crossing it is cut short there.
+    if off as u64 >= MAX_FILE_SIZE {
         return -(EFBIG as isize);
-    };
+    }
+    let len = len.min((MAX_FILE_SIZE - off as u64) as usize);
     let mut done = 0;
+    let mut err = 0;
     while done < len {
         let at = off as usize + done;
         let (pi, po) = (at / PAGE_SIZE, at % PAGE_SIZE);
         let chunk = (PAGE_SIZE - po).min(len - done);
-        if d.pages.len() <= pi {
-            d.pages.resize(pi + 1, ptr::null_mut());
-        }
-        if d.pages[pi].is_null() {
-            let pg = mm::alloc_pages(1);
-            if pg.is_null() {
-                break;
-            }
-            d.pages[pi] = pg;
+        let pg = d.pages.get_or_alloc(pi);
+        if pg.is_null() {
+            err = ENOSPC;
+            break;
         }
         // SAFETY: user range checked by the VFS; page is PAGE_SIZE long.
-        unsafe { mm::copy_from_user(d.pages[pi].add(po), buf.add(done), chunk) };
-        done += chunk;
+        let left = unsafe { mm::copy_from_user(pg.add(po), buf.add(done), chunk) };
+        done += chunk - left;
+        if left != 0 {
+            err = EFAULT;
+            break;
+        }
     }
     if done == 0 {
-        return -(ENOSPC as isize);
+        return -(err as isize);
     }
     let new_end = off as u64 + done as u64;
-    let _ = end;
     if new_end > inode.size.load(Ordering::Relaxed) {
         inode.size.store(new_end, Ordering::Relaxed);
     }
@@ -806,6 +810,7 @@ pub unsafe extern "C" fn ramfs_llseek(f: *mut File, off: i64, whence: i32) -> i6
         _ => return -(EINVAL as i64),
     };
     match base.checked_add(off) {
+        Some(n) if n as u64 > MAX_FILE_SIZE => -(EINVAL as i64),
         Some(n) if n >= 0 => {
             // SAFETY: as above.
             unsafe { *file.f_pos.get() = n };
@@ -867,7 +872,12 @@ pub unsafe extern "C" fn ramfs_iterate(f: *mut File, buf: *mut u8, len: usize) -
         rec[..DIRENT_NAME_OFFSET].copy_from_slice(&hb[..DIRENT_NAME_OFFSET]);
         rec[DIRENT_NAME_OFFSET..DIRENT_NAME_OFFSET + name.len()].copy_from_slice(name);
         // SAFETY: user range checked by the VFS (len bytes), written + reclen <= len.
-        unsafe { mm::copy_to_user(buf.add(written), rec.as_ptr(), reclen) };
+        if unsafe { mm::copy_to_user(buf.add(written), rec.as_ptr(), reclen) } != 0 {
+            if written == 0 {
+                return -(EFAULT as isize);
+            }
+            break;
+        }
         written += reclen;
         pos += 1;
     }

@@ -8,9 +8,10 @@
 //!    `object`), with the load bias computed from a known kernel function
 //!    (handles PIE). Definitions the linker discarded as unreferenced are
 //!    counted, not errors (nothing can reach them). The roots that live
-//!    memory does reach — every slot of the generic GFT, every file-ops
-//!    table, the spec-point entries, the exported statics — must resolve to
-//!    exactly the address the running code uses, and be defined in the IR.
+//!    memory does reach — every slot of the generic GFT, every entry of the
+//!    host-services table, every file-ops table, the spec-point entries, the
+//!    exported statics — must resolve to exactly the address the running
+//!    code uses, and be defined in the IR.
 //! 2. **Layout.** `jk_layout_probe` (computed by the kernel itself) is
 //!    compared with the host's copy of the shared ABI (`abi.rs`) for the
 //!    structures both sides know, and with the same function run from the
