@@ -24,7 +24,7 @@
 //!     task         process/thread references, pid table, enter/leave, creds       1-6
 //!  8  exit         group exit and teardown; hands the parent's notification up   1-7
 //!  9  signal       kill → permission → send_signal, sigaction/mask, delivery,
-//!                  notify_parent_exit, group_exit                                1-8
+//!                  notify_parent_exit, group_exit, finish_exit                   1-8
 //! 10  pipe         ring buffer, pipe_read/pipe_write/pipe_release                1-9
 //!     process      create_init, do_spawn (the caller names the GFT), wait4       1-9
 //! 11  syscall      jk_sys_* entries, GENERIC_GFT, ksys_*, exit_to_user           1-10

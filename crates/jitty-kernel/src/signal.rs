@@ -263,6 +263,15 @@ pub fn group_exit(p: &Process, status: i32) {
     }
 }
 
+/// `try_finish_exit` and, if the teardown ran, the parent's notification
+/// (out of line: the syscall exit path only tests `exiting()` inline).
+#[inline(never)]
+pub fn finish_exit(p: &Process) {
+    if let Some(n) = exit::try_finish_exit(p) {
+        notify_parent_exit(n);
+    }
+}
+
 /// Generation by the kernel itself (no permission check), e.g. SIGCHLD.
 pub fn send_signal_kernel(p: &Process, sig: i32) {
     send_signal(p, sig, None);

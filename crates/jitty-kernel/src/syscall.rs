@@ -20,7 +20,6 @@ use core::ffi::c_void;
 use core::sync::atomic::Ordering;
 
 use crate::abi::*;
-use crate::exit;
 use crate::file::{self, FMODE_LSEEK, FMODE_PREAD, FMODE_READ, FMODE_WRITE, SETFL_MASK};
 use crate::inode::iput;
 use crate::kobj::{File, Process, Thread};
@@ -112,10 +111,8 @@ fn exit_work_pending(t: &Thread) -> bool {
 #[inline(always)]
 fn leave(p: &Process) {
     p.active.fetch_sub(1, Ordering::SeqCst);
-    if p.exiting()
-        && let Some(n) = exit::try_finish_exit(p)
-    {
-        signal::notify_parent_exit(n);
+    if p.exiting() {
+        signal::finish_exit(p);
     }
 }
 
