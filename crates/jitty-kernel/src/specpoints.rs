@@ -13,19 +13,17 @@
 //! This module sits above everything it names; nothing in the kernel uses it.
 
 use crate::abi::{NO_INDEX, PathStep, SpecPath, SpecPoint, SpecTable, TypeDesc, TypeTable};
-use crate::file::{FdSlot, Fdtable, File, FileOps, FilesStruct};
+use crate::kobj::{
+    FdSlot, Fdtable, File, FileOps, FilesStruct, Inode, Process, QuasiSigAction, SigHand, SyscallTable, Thread,
+};
 use crate::pipe::Pipe;
 use crate::rpc::RpcClient;
 use crate::rpc::msg::ProcDesc;
 use crate::rpc::xdr::XdrType;
-use crate::signal::{QuasiSigAction, SigHand};
-use crate::syscall::{self, SyscallTable};
-use crate::task::{PID_TABLE, PidLeaf, PidTable, Process, Thread};
-use crate::typedesc::{Described, opaque_desc};
-use crate::vfs::Inode;
+use crate::syscall;
+use crate::task::{PID_TABLE, PidLeaf, PidTable};
+use crate::typedesc::Described;
 use crate::vmalloc::{self, Discipline, Method, Region};
-
-opaque_desc!(SyscallTable, "SyscallTable");
 
 /// Index of the annotated field `name` of `ty`; a missing name fails the
 /// build (const evaluation), so paths cannot name a field that is gone.
@@ -210,7 +208,8 @@ const SPEC_POINTS: &[SpecPoint] = &[
 
 /// The specialization-point table.
 #[unsafe(no_mangle)]
-pub static JK_SPEC_POINTS: SpecTable = SpecTable { points: SPEC_POINTS.as_ptr(), len: SPEC_POINTS.len() as u64 };
+pub static JK_SPEC_POINTS: SpecTable =
+    SpecTable { points: SPEC_POINTS.as_ptr(), len: SPEC_POINTS.len() as u64, types: &raw const JK_TYPE_DESCS };
 
 const TYPES: &[*const TypeDesc] = &[
     Thread::DESC,

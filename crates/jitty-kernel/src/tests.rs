@@ -2,8 +2,9 @@
 
 use crate::abi::*;
 use crate::check::{jk_admin_spawn, jk_boot, jk_check_invariants, jk_layout_probe};
+use crate::kobj::Thread;
 use crate::syscall::*;
-use crate::task::{self, PidTable, Thread};
+use crate::task::{self, PidTable};
 
 fn setup() -> *mut Thread {
     assert_eq!(jk_boot(), 0);
@@ -68,16 +69,15 @@ mod descriptors {
 
     use crate::abi::*;
     use crate::annotations::{Const, Quasi, QuasiDeps};
-    use crate::file::{FdSlot, Fdtable, File, FileOps, FilesStruct};
+    use crate::kobj::{
+        FdSlot, Fdtable, File, FileOps, FilesStruct, Inode, Process, QuasiSigAction, SigHand, SyscallTable, Thread,
+    };
     use crate::pipe::Pipe;
     use crate::rpc::msg::ProcDesc;
     use crate::rpc::xdr::XdrType;
-    use crate::signal::{QuasiSigAction, SigHand};
-    use crate::syscall::SyscallTable;
-    use crate::task::{PidLeaf, PidTable, Process, Thread};
+    use crate::task::{PidLeaf, PidTable};
     use crate::typedesc::Described;
     use crate::typedesc::testing::{cstr, expect_desc, fields};
-    use crate::vfs::Inode;
     use crate::vmalloc::{Discipline, Method};
 
     #[test]

@@ -50,6 +50,23 @@ impl<T: ?Sized, P: PointerTo<T> + Copy, const N: usize> FieldPointsTo<T> for [Qu
 /// the pointee written in an [`annotated!`] field against the field's type.
 pub const fn check_points_to<S, F: FieldPointsTo<T>, T: ?Sized>(_get: fn(&S) -> &F) {}
 
+/// The annotation class of a `Const`/`Quasi` field type.
+pub trait AnnotKind {
+    /// `FIELD_CONST` or `FIELD_QUASI`.
+    const KIND: u32;
+}
+impl<T> AnnotKind for Const<T> {
+    const KIND: u32 = crate::abi::FIELD_CONST;
+}
+impl<T> AnnotKind for Quasi<T> {
+    const KIND: u32 = crate::abi::FIELD_QUASI;
+}
+
+/// The class of the field `get` selects (compiles only for `Const`/`Quasi`).
+pub const fn field_kind<S, F: AnnotKind>(_get: fn(&S) -> &F) -> u32 {
+    F::KIND
+}
+
 /// Size of the field `get` selects (a closure, so no field type is named).
 pub const fn field_size<S, F>(_get: fn(&S) -> &F) -> usize {
     core::mem::size_of::<F>()
@@ -184,6 +201,33 @@ macro_rules! annotated {
     };
 }
 pub(crate) use annotated;
+
+/// Implements [`Described`] for a struct declared elsewhere (a generic
+/// struct of the shared `abi.rs`), listing its annotated fields by name:
+/// `described!(T as "Name" { field, field => Pointee, … })`. Each field's
+/// class is read from its type, which must be `Const<_>` or `Quasi<_>`.
+macro_rules! described {
+    ($t:ty as $name:literal { $($f:ident $(=> $tgt:tt)?),* $(,)? }) => {
+        impl $crate::typedesc::Described for $t {
+            const DESC: *const $crate::abi::TypeDesc = {
+                type This = $t;
+                const FIELDS: &[$crate::abi::FieldDesc] = &[$(
+                    $crate::typedesc::annotated!(@field This, $f, 1,
+                        $crate::typedesc::field_kind::<This, _>(|s: &This| &s.$f), $($tgt)?)
+                ),*];
+                static DESC: $crate::abi::TypeDesc = $crate::abi::TypeDesc {
+                    name: concat!($name, "\0").as_ptr(),
+                    size: ::core::mem::size_of::<This>() as u64,
+                    align: ::core::mem::align_of::<This>() as u64,
+                    fields: FIELDS.as_ptr(),
+                    nfields: FIELDS.len() as u64,
+                };
+                &raw const DESC
+            };
+        }
+    };
+}
+pub(crate) use described;
 
 /// Implements [`Described`] with a field-less descriptor for a type a path
 /// reaches but that has no annotated fields (ops tables, schemas).

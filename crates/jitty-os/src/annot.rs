@@ -1,6 +1,7 @@
 //! The kernel's annotations as data, read on the host side.
 //!
-//! The kernel exports `JK_TYPE_DESCS` (a descriptor of every annotated type:
+//! The kernel exports `JK_TYPE_DESCS` (reached from `JK_SPEC_POINTS.types`;
+//! a descriptor of every annotated type:
 //! size, alignment, and each `Const`/`Quasi` field's offset, size, kind and
 //! pointee) and `JK_SPEC_POINTS` (each specialization point with the typed
 //! paths from its static arguments). Both are `#[repr(C)]` tables of the
@@ -310,7 +311,10 @@ impl Annotations {
     /// The tables of the kernel linked into this binary.
     pub fn native() -> Result<Annotations, AnnotError> {
         // SAFETY: the kernel exports both statics with the abi.rs layouts.
-        unsafe { Annotations::read(&raw const crate::image::JK_TYPE_DESCS, &raw const crate::image::JK_SPEC_POINTS) }
+        unsafe {
+            let points = &raw const crate::image::JK_SPEC_POINTS;
+            Annotations::read((*points).types, points)
+        }
     }
 
     /// Reads the tables at `types` and `points` (the native kernel's, or the

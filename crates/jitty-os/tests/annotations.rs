@@ -6,10 +6,9 @@
 
 mod common;
 
-use std::ffi::c_void;
-
 use common::*;
 use jitty_os::annot::{Annotations, LiveMemory, PathInfo, Walk, WalkEnd};
+use jitty_os::image::services;
 
 fn annotations() -> Annotations {
     kernel();
@@ -179,21 +178,6 @@ fn kill_paths_reach_sender_target_and_disposition() {
     );
 }
 
-unsafe extern "C" {
-    fn vmalloc_region_open(disc: *const c_void, meth: *const c_void, flags: u32) -> *mut c_void;
-    fn vmalloc_region_close(region: *mut c_void) -> i32;
-    fn vmalloc_alloc(region: *mut c_void, size: usize) -> *mut u8;
-    fn vmalloc_default_region() -> *mut c_void;
-    fn rpc_bench_proc() -> *const c_void;
-    fn rpc_pipe_client_create(thread: *mut c_void, rfd: i32, wfd: i32, cred: *const c_void) -> *mut c_void;
-    fn rpc_pipe_client_destroy(client: *mut c_void);
-    /// `jitty_kernel::vmalloc::pool::VMPOOL` under its legacy-mangled name
-    /// (stable: the image is built with a fixed `-C metadata`; jitty-bench
-    /// links it the same way). A mismatch is a link error.
-    #[link_name = "_ZN12jitty_kernel7vmalloc4pool6VMPOOL17h16f6d735f1e5f63eE"]
-    static VMPOOL: u8;
-}
-
 /// `Method::id` (after five function pointers), read with the host's own view of the layout.
 fn method_id(m: usize) -> u32 {
     // SAFETY: `m` is a live (static) method table.
@@ -204,14 +188,14 @@ fn method_id(m: usize) -> u32 {
 fn malloc_paths_reach_method_discipline_and_pool_sizes() {
     let a = annotations();
     // SAFETY: the default region is a live static.
-    let def = unsafe { vmalloc_default_region() } as u64;
+    let def = unsafe { (services().vmalloc_default_region)() } as u64;
     let meth = walk(&a, path(&a, "malloc", "method"), &[def, 32]);
     assert_eq!(method_id(object(&a, &meth, "Method")), 1, "the default region is best-fit");
     let disc = object(&a, &walk(&a, path(&a, "malloc", "discipline"), &[def, 32]), "Discipline");
     // A pool region over the default region's discipline and the pool method.
     let vmpool = pool_method();
     // SAFETY: live discipline and method statics of the kernel.
-    let region = unsafe { vmalloc_region_open(disc as *const c_void, vmpool as *const c_void, 0) };
+    let region = unsafe { (services().vmalloc_region_open)(disc as *const _, vmpool as *const _, 0) };
     assert!(!region.is_null());
     let meth = walk(&a, path(&a, "malloc", "method"), &[region as u64, 40]);
     assert_eq!(object(&a, &meth, "Method"), vmpool, "the region's method is the one it was opened with");
@@ -220,15 +204,16 @@ fn malloc_paths_reach_method_discipline_and_pool_sizes() {
     let ps = object(&a, &walk(&a, sizes, &[region as u64, 40]), "PoolState");
     assert_eq!((field(&a, "PoolState", ps, "psize"), field(&a, "PoolState", ps, "stride")), (0, 0));
     // SAFETY: a live region.
-    assert!(!unsafe { vmalloc_alloc(region, 40) }.is_null());
+    assert!(!unsafe { (services().vmalloc_alloc)(region, 40) }.is_null());
     assert_eq!((field(&a, "PoolState", ps, "psize"), field(&a, "PoolState", ps, "stride")), (40, 48));
     // SAFETY: a live region, not used afterwards.
-    assert_eq!(unsafe { vmalloc_region_close(region) }, 0);
+    assert_eq!(unsafe { (services().vmalloc_region_close)(region) }, 0);
 }
 
 /// The pool method's address.
 fn pool_method() -> usize {
-    let addr = &raw const VMPOOL as usize;
+    // SAFETY: a host-services entry without preconditions.
+    let addr = unsafe { (services().vmalloc_method)(2) } as usize;
     assert_eq!(method_id(addr), 2, "VMPOOL's id is METHOD_POOL");
     addr
 }
@@ -239,10 +224,10 @@ fn rpc_paths_reach_client_and_schemas() {
     let task = user();
     let [r, w] = sys::pipe().unwrap();
     // SAFETY: the live current thread of this host thread; the fds are its.
-    let client = unsafe { rpc_pipe_client_create(task.as_ptr(), r, w, std::ptr::null()) };
+    let client = unsafe { (services().rpc_pipe_client_create)(task.as_ptr() as *mut _, r, w, std::ptr::null()) };
     assert!(!client.is_null());
     // SAFETY: the kernel's static descriptor.
-    let pd = unsafe { rpc_bench_proc() } as usize;
+    let pd = unsafe { (services().rpc_bench_proc)() } as usize;
     let args = [client as u64, pd as u64];
     let c = walk(&a, path(&a, "rpc", "client"), &args);
     assert_eq!((c.objects.len(), c.objects[0].addr), (1, client as usize));
@@ -256,7 +241,7 @@ fn rpc_paths_reach_client_and_schemas() {
     assert_eq!(object(&a, &y, "XdrType"), res_schema);
     assert_eq!(field(&a, "ProcDesc", pd, "prog"), 0x2000_0001);
     // SAFETY: our client, not used afterwards.
-    unsafe { rpc_pipe_client_destroy(client) };
+    unsafe { (services().rpc_pipe_client_destroy)(client) };
     sys::close(r).unwrap();
     sys::close(w).unwrap();
 }
