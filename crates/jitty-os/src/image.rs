@@ -84,6 +84,18 @@ pub fn services() -> &'static HostServices {
     unsafe { &JK_HOST_SERVICES }
 }
 
+/// Runs a host-services call as every entry into kernel code runs: inside a
+/// dispatch region of the guard protocol (enter before, leave after), so a
+/// guarded write it makes is covered by the drain like a syscall's.
+pub fn in_kernel<R>(call: impl FnOnce(&'static HostServices) -> R) -> R {
+    jitty_rt::guard::host::with_thread_record(|rec| {
+        rec.enter();
+        let r = call(services());
+        rec.leave();
+        r
+    })
+}
+
 /// Outcome of the start-up check.
 #[derive(Debug, Clone, Default)]
 pub struct ImageReport {

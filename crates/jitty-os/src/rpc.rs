@@ -10,7 +10,7 @@
 use std::ffi::c_void;
 
 use crate::abi::{self, EFAULT, EINVAL, EIO, ENOMEM, rpc_serve};
-use crate::image::services;
+use crate::image::{in_kernel, services};
 use crate::syscall::{Errno, current};
 
 /// `clnt_stat` values of [`PipeClient::call`] (the kernel's `rpc::stat`).
@@ -74,7 +74,7 @@ impl PipeClient {
         }
         // SAFETY: `t` is this host thread's live kernel thread; the handle is
         // not `Send`, so it is used on this thread only.
-        let client = unsafe { (services().rpc_pipe_client_create)(t, rfd, wfd, std::ptr::null()) };
+        let client = in_kernel(|s| unsafe { (s.rpc_pipe_client_create)(t, rfd, wfd, std::ptr::null()) });
         if client.is_null() { Err(Errno(ENOMEM)) } else { Ok(PipeClient { client }) }
     }
 
@@ -87,7 +87,7 @@ impl PipeClient {
     /// kernel thread the client was made for is still this thread's.
     pub unsafe fn call(&mut self, pd: &ProcDesc, args: *const u8, res: *mut u8) -> i32 {
         // SAFETY: a live client; argument contract forwarded to the caller.
-        unsafe { (services().rpc_call)(self.client, pd, args, res) }
+        in_kernel(|s| unsafe { (s.rpc_call)(self.client, pd, args, res) })
     }
 
     /// Calls the benchmark procedure (or, with `pd` a modified [`bench_proc`],
@@ -116,7 +116,7 @@ impl PipeClient {
 impl Drop for PipeClient {
     fn drop(&mut self) {
         // SAFETY: our client, not used afterwards.
-        unsafe { (services().rpc_pipe_client_destroy)(self.client) }
+        in_kernel(|s| unsafe { (s.rpc_pipe_client_destroy)(self.client) })
     }
 }
 
@@ -130,7 +130,7 @@ impl BenchServer {
     /// A server with the benchmark procedure registered.
     pub fn new() -> Result<BenchServer, Errno> {
         // SAFETY: no preconditions.
-        let server = unsafe { (services().rpc_bench_server_create)() };
+        let server = in_kernel(|s| unsafe { (s.rpc_bench_server_create)() });
         if server.is_null() { Err(Errno(ENOMEM)) } else { Ok(BenchServer { server }) }
     }
 
@@ -144,7 +144,7 @@ impl BenchServer {
         }
         // SAFETY: a live server used by this thread only (`&mut self`, not
         // `Send`); `t` is this host thread's live kernel thread.
-        match unsafe { (services().rpc_pipe_serve_one)(self.server, t, rfd, wfd) } {
+        match in_kernel(|s| unsafe { (s.rpc_pipe_serve_one)(self.server, t, rfd, wfd) }) {
             rpc_serve::EOF => Ok(Served::Eof),
             rpc_serve::REPLIED => Ok(Served::Replied),
             rpc_serve::DROPPED => Ok(Served::Dropped),
@@ -157,6 +157,6 @@ impl BenchServer {
 impl Drop for BenchServer {
     fn drop(&mut self) {
         // SAFETY: our server, not used afterwards.
-        unsafe { (services().rpc_server_destroy)(self.server) }
+        in_kernel(|s| unsafe { (s.rpc_server_destroy)(self.server) })
     }
 }
