@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use jitty_os::annot::{Annotations, LiveMemory, PathInfo, Walk, WalkEnd};
-use jitty_os::image::services;
+use jitty_os::image::in_kernel;
 
 fn annotations() -> Annotations {
     kernel();
@@ -188,14 +188,14 @@ fn method_id(m: usize) -> u32 {
 fn malloc_paths_reach_method_discipline_and_pool_sizes() {
     let a = annotations();
     // SAFETY: the default region is a live static.
-    let def = unsafe { (services().vmalloc_default_region)() } as u64;
+    let def = in_kernel(|s| unsafe { (s.vmalloc_default_region)() }) as u64;
     let meth = walk(&a, path(&a, "malloc", "method"), &[def, 32]);
     assert_eq!(method_id(object(&a, &meth, "Method")), 1, "the default region is best-fit");
     let disc = object(&a, &walk(&a, path(&a, "malloc", "discipline"), &[def, 32]), "Discipline");
     // A pool region over the default region's discipline and the pool method.
     let vmpool = pool_method();
     // SAFETY: live discipline and method statics of the kernel.
-    let region = unsafe { (services().vmalloc_region_open)(disc as *const _, vmpool as *const _, 0) };
+    let region = in_kernel(|s| unsafe { (s.vmalloc_region_open)(disc as *const _, vmpool as *const _, 0) });
     assert!(!region.is_null());
     let meth = walk(&a, path(&a, "malloc", "method"), &[region as u64, 40]);
     assert_eq!(object(&a, &meth, "Method"), vmpool, "the region's method is the one it was opened with");
@@ -204,16 +204,16 @@ fn malloc_paths_reach_method_discipline_and_pool_sizes() {
     let ps = object(&a, &walk(&a, sizes, &[region as u64, 40]), "PoolState");
     assert_eq!((field(&a, "PoolState", ps, "psize"), field(&a, "PoolState", ps, "stride")), (0, 0));
     // SAFETY: a live region.
-    assert!(!unsafe { (services().vmalloc_alloc)(region, 40) }.is_null());
+    assert!(!in_kernel(|s| unsafe { (s.vmalloc_alloc)(region, 40) }).is_null());
     assert_eq!((field(&a, "PoolState", ps, "psize"), field(&a, "PoolState", ps, "stride")), (40, 48));
     // SAFETY: a live region, not used afterwards.
-    assert_eq!(unsafe { (services().vmalloc_region_close)(region) }, 0);
+    assert_eq!(in_kernel(|s| unsafe { (s.vmalloc_region_close)(region) }), 0);
 }
 
 /// The pool method's address.
 fn pool_method() -> usize {
     // SAFETY: a host-services entry without preconditions.
-    let addr = unsafe { (services().vmalloc_method)(2) } as usize;
+    let addr = in_kernel(|s| unsafe { (s.vmalloc_method)(2) }) as usize;
     assert_eq!(method_id(addr), 2, "VMPOOL's id is METHOD_POOL");
     addr
 }
@@ -224,10 +224,10 @@ fn rpc_paths_reach_client_and_schemas() {
     let task = user();
     let [r, w] = sys::pipe().unwrap();
     // SAFETY: the live current thread of this host thread; the fds are its.
-    let client = unsafe { (services().rpc_pipe_client_create)(task.as_ptr() as *mut _, r, w, std::ptr::null()) };
+    let client = in_kernel(|s| unsafe { (s.rpc_pipe_client_create)(task.as_ptr() as *mut _, r, w, std::ptr::null()) });
     assert!(!client.is_null());
     // SAFETY: the kernel's static descriptor.
-    let pd = unsafe { (services().rpc_bench_proc)() } as usize;
+    let pd = in_kernel(|s| unsafe { (s.rpc_bench_proc)() }) as usize;
     let args = [client as u64, pd as u64];
     let c = walk(&a, path(&a, "rpc", "client"), &args);
     assert_eq!((c.objects.len(), c.objects[0].addr), (1, client as usize));
@@ -241,7 +241,7 @@ fn rpc_paths_reach_client_and_schemas() {
     assert_eq!(object(&a, &y, "XdrType"), res_schema);
     assert_eq!(field(&a, "ProcDesc", pd, "prog"), 0x2000_0001);
     // SAFETY: our client, not used afterwards.
-    unsafe { (services().rpc_pipe_client_destroy)(client) };
+    in_kernel(|s| unsafe { (s.rpc_pipe_client_destroy)(client) });
     sys::close(r).unwrap();
     sys::close(w).unwrap();
 }
