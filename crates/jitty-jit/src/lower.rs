@@ -567,15 +567,24 @@ impl<'a, 'm> FnLower<'a, 'm> {
                 let r = self.b.ins().imul(x, y);
                 self.norm(r, bits)
             }
-            BinOp::Shl => {
-                let r = self.b.ins().ishl(x, y);
-                self.norm(r, bits)
-            }
-            BinOp::LShr => self.b.ins().ushr(x, y),
-            BinOp::AShr => {
-                let xs = self.sext_in(x, bits);
-                let r = self.b.ins().sshr(xs, y);
-                self.norm(r, bits)
+            BinOp::Shl | BinOp::LShr | BinOp::AShr => {
+                let r = match op {
+                    BinOp::Shl => {
+                        let r = self.b.ins().ishl(x, y);
+                        self.norm(r, bits)
+                    }
+                    BinOp::LShr => self.b.ins().ushr(x, y),
+                    _ => {
+                        let xs = self.sext_in(x, bits);
+                        let r = self.b.ins().sshr(xs, y);
+                        self.norm(r, bits)
+                    }
+                };
+                // jitty-sem's rule: a shift by the width or more gives 0
+                // (Cranelift takes the amount modulo the container width).
+                let too_far = self.b.ins().icmp_imm_u(IntCC::UnsignedGreaterThanOrEqual, y, i64::from(bits));
+                let zero = self.iconst(bits, 0);
+                self.sel(too_far, zero, r)
             }
             BinOp::And => self.b.ins().band(x, y),
             BinOp::Or => self.b.ins().bor(x, y),
