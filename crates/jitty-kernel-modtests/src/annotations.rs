@@ -60,7 +60,19 @@ impl QuasiDeps {
     pub fn install(&self, deps: *mut c_void) {
         self.0.store(deps, Ordering::Release);
     }
+
+    /// Begins a guarded write (counted when dependents are installed).
+    pub fn prepare(&self) -> QuasiWrite<'_> {
+        if !self.get().is_null() {
+            GUARDED_WRITES.fetch_add(1, Ordering::Relaxed);
+        }
+        QuasiWrite(core::marker::PhantomData)
+    }
 }
+
+/// A guarded write in progress.
+#[derive(Debug)]
+pub struct QuasiWrite<'a>(core::marker::PhantomData<&'a QuasiDeps>);
 
 impl Default for QuasiDeps {
     fn default() -> Self {
@@ -112,6 +124,13 @@ impl<T: Copy> Quasi<T> {
         if !owner.get().is_null() {
             GUARDED_WRITES.fetch_add(1, Ordering::Relaxed);
         }
+        // SAFETY: the caller holds the owner's write lock.
+        unsafe { *self.value.get() = v }
+    }
+
+    /// Stores within a guarded write.
+    #[inline(always)]
+    pub fn store(&self, _w: &QuasiWrite<'_>, v: T) {
         // SAFETY: the caller holds the owner's write lock.
         unsafe { *self.value.get() = v }
     }

@@ -504,7 +504,7 @@ fn pool_size_write_is_guarded() {
     unsafe { (*fx.region).deps.install((&raw mut token).cast()) };
     let before = guarded_writes();
     assert!(!fx.alloc(48).is_null());
-    assert!(guarded_writes() >= before + 2, "psize and stride are written through the guard");
+    assert!(guarded_writes() > before, "psize and stride are written through one guarded write");
     let mid = guarded_writes();
     assert!(!fx.alloc(48).is_null());
     assert_eq!(guarded_writes(), mid, "later allocations do not write the quasi-invariant");

@@ -49,6 +49,21 @@ pub const ENOSYS: i32 = 38;
 pub const ENOTEMPTY: i32 = 39;
 pub const ELOOP: i32 = 40;
 pub const EOVERFLOW: i32 = 75;
+/// Kernel-internal (never returned to a program): a blocking call was
+/// interrupted before it transferred anything; the syscall exit path restarts
+/// it after the signal unless a handler without `SA_RESTART` ran (then
+/// `EINTR`), as Linux's `ERESTARTSYS`.
+pub const ERESTARTSYS: i32 = 512;
+/// Kernel-internal, returned to the host's syscall stub only: re-issue the
+/// call through the dispatch slot (as Linux's `ERESTARTNOINTR`, which makes
+/// the exit path re-execute the syscall instruction). The stub does this
+/// after a signal when `SA_RESTART` allows it, and when the code the call
+/// entered was unplugged while it slept, so the call never continues in
+/// code whose facts changed.
+pub const ERESTARTNOINTR: i32 = 513;
+/// Kernel-internal: as [`ERESTARTSYS`], but `EINTR` whenever a handler ran
+/// (`sigsuspend`, `sigtimedwait`; Linux's `ERESTARTNOHAND`).
+pub const ERESTARTNOHAND: i32 = 514;
 
 // --- open(2) flags ----------------------------------------------------------
 pub const O_ACCMODE: u32 = 0o3;
@@ -162,7 +177,8 @@ pub const SIG_IGN: usize = 1;
 pub const SA_NODEFER: u64 = 0x4000_0000;
 /// `sa_flags`: reset the disposition to SIG_DFL on delivery.
 pub const SA_RESETHAND: u64 = 0x8000_0000;
-/// `sa_flags`: accepted and recorded (restart is not implemented: EINTR).
+/// `sa_flags`: a blocking pipe read/write interrupted by this handler before
+/// it transferred anything restarts instead of failing with `EINTR`.
 pub const SA_RESTART: u64 = 0x1000_0000;
 /// `sa_flags`: children that exit do not become zombies (with SIGCHLD).
 pub const SA_NOCLDWAIT: u64 = 0x0000_0002;
@@ -173,6 +189,11 @@ pub const SIG_BLOCK: i32 = 0;
 pub const SIG_UNBLOCK: i32 = 1;
 /// sigprocmask `how`: replace the mask.
 pub const SIG_SETMASK: i32 = 2;
+
+/// `si_code`: sent by `kill`.
+pub const SI_USER: i32 = 0;
+/// `si_code`: sent by the kernel (SIGPIPE, SIGCHLD, ...).
+pub const SI_KERNEL: i32 = 0x80;
 
 // --- wait4(2) ---------------------------------------------------------------
 pub const WNOHANG: i32 = 1;
@@ -192,6 +213,35 @@ pub struct SigAction {
     pub flags: u64,
     /// Signals blocked while the handler runs.
     pub mask: SigSet,
+}
+
+/// What `sigwaitinfo`/`sigtimedwait` report about the signal they took
+/// (the first fields of Linux's `siginfo_t`, at its offsets).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SigInfo {
+    /// Signal number.
+    pub si_signo: i32,
+    /// Always 0.
+    pub si_errno: i32,
+    /// [`SI_USER`] (from `kill`) or [`SI_KERNEL`].
+    pub si_code: i32,
+    /// Padding (Linux's union starts at offset 16).
+    pub _pad: i32,
+    /// Sending process (0 for the kernel).
+    pub si_pid: Pid,
+    /// Real uid of the sending process (0 for the kernel).
+    pub si_uid: Uid,
+}
+
+/// A relative time, as `sigtimedwait` takes it.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Timespec {
+    /// Seconds (>= 0).
+    pub tv_sec: i64,
+    /// Nanoseconds (0..1_000_000_000).
+    pub tv_nsec: i64,
 }
 
 /// File status, as `fstat`/`stat` return it.
@@ -357,4 +407,12 @@ pub struct SyscallTable<C> {
     pub wait4: unsafe extern "C" fn(C, Pid, *mut i32, i32) -> isize,
     /// `clone_thread(out)`: a new thread of the caller's process.
     pub clone_thread: unsafe extern "C" fn(C, *mut C) -> isize,
+    /// `sigsuspend(mask)`: always `-EINTR`, after a handler ran.
+    pub sigsuspend: unsafe extern "C" fn(C, *const SigSet) -> isize,
+    /// `pause()`: always `-EINTR`, after a handler ran.
+    pub pause: unsafe extern "C" fn(C) -> isize,
+    /// `sigwaitinfo(set, info)`: the signal number taken.
+    pub sigwaitinfo: unsafe extern "C" fn(C, *const SigSet, *mut SigInfo) -> isize,
+    /// `sigtimedwait(set, info, timeout)`: the signal number taken, `-EAGAIN` on timeout.
+    pub sigtimedwait: unsafe extern "C" fn(C, *const SigSet, *mut SigInfo, *const Timespec) -> isize,
 }

@@ -8,11 +8,11 @@
 //! | dynamic | plain fields, atomics, locks | never folded |
 //!
 //! The guard is Synthetix's QUID: each object with `Quasi` fields carries one
-//! [`QuasiDeps`] word (a pointer to the runtime's record of specializations
-//! that folded some of its terms). Null in the common case: an unguarded
-//! write then costs a load, a compare and a store. Non-null: the runtime hook
-//! `jitty_quasi_write_hook(dependents, field_addr)` unplugs and drains the
-//! dependents before the store happens.
+//! [`QuasiDeps`] word, non-null while specializations depend on some of its
+//! terms. A guarded write is `let w = obj.deps.prepare();` (before any lock),
+//! then `field.store(&w, v)` under the object's lock. Without dependents
+//! that costs a load, a compare and a store; with dependents `prepare` has
+//! the runtime unplug and drain them first (`jitty_quasi_prepare_write`).
 //!
 //! Specialization points are declared in [`SPEC_POINTS`] (exported as the
 //! `#[no_mangle]` static `JK_SPEC_POINTS`): entry symbol, static argument
@@ -22,7 +22,8 @@
 use core::cell::UnsafeCell;
 use core::ffi::c_void;
 use core::fmt;
-use core::sync::atomic::{AtomicPtr, Ordering};
+use core::marker::PhantomData;
+use core::sync::atomic::{AtomicPtr, AtomicU8, AtomicU16, AtomicU32, AtomicU64, Ordering};
 
 use crate::hal;
 
@@ -59,7 +60,10 @@ unsafe impl<T: Copy> Sync for Const<T> {}
 // SAFETY: as above.
 unsafe impl<T: Copy> Send for Const<T> {}
 
-/// The dependents pointer (QUID) of an object holding [`Quasi`] fields.
+/// The dependents word (QUID) of an object holding [`Quasi`] fields: null
+/// while nothing depends on the object; otherwise set by the specialization
+/// runtime (to the word's own address), and a guarded write takes the slow
+/// path. See ARCHITECTURE.md, "The guard protocol".
 #[repr(C)]
 pub struct QuasiDeps(AtomicPtr<c_void>);
 
@@ -69,16 +73,41 @@ impl QuasiDeps {
         Self(AtomicPtr::new(core::ptr::null_mut()))
     }
 
-    /// The runtime's record of dependents (null when nothing folded a term of this object).
+    /// Whether some specialization may depend on the object.
     #[inline(always)]
-    pub fn get(&self) -> *mut c_void {
-        self.0.load(Ordering::Acquire)
+    pub fn has_dependents(&self) -> bool {
+        !self.0.load(Ordering::Relaxed).is_null()
     }
 
-    /// Installs the runtime's record (called by the specialization runtime only).
-    pub fn install(&self, deps: *mut c_void) {
-        self.0.store(deps, Ordering::Release);
+    /// Begins a guarded write to this object's `Quasi` fields. Call it
+    /// *before* taking any kernel lock: when the object has dependents, the
+    /// runtime unplugs them and waits until no thread executes them, and
+    /// such a thread may be waiting for that lock. Between this call and the
+    /// last store through the returned token the writer never sleeps
+    /// interruptibly. Without dependents it costs a load and a compare.
+    #[inline(always)]
+    pub fn prepare(&self) -> QuasiWrite<'_> {
+        let slow = self.has_dependents();
+        if slow {
+            prepare_slow(self);
+        }
+        QuasiWrite { deps: self, slow, _not_send: PhantomData }
     }
+}
+
+#[cold]
+#[inline(never)]
+fn prepare_slow(deps: &QuasiDeps) {
+    // SAFETY: the hook accepts the address of any live dependents word and
+    // does not retain it past the matching finish.
+    unsafe { hal::jitty_quasi_prepare_write(deps as *const QuasiDeps as *const c_void) }
+}
+
+#[cold]
+#[inline(never)]
+fn finish_slow(deps: &QuasiDeps) {
+    // SAFETY: as above.
+    unsafe { hal::jitty_quasi_finish_write(deps as *const QuasiDeps as *const c_void) }
 }
 
 impl Default for QuasiDeps {
@@ -89,65 +118,113 @@ impl Default for QuasiDeps {
 
 impl fmt::Debug for QuasiDeps {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "QuasiDeps({:p})", self.get())
+        write!(f, "QuasiDeps({:p})", self.0.load(Ordering::Relaxed))
     }
 }
 
-/// A quasi-invariant field: plain-load reads, guarded writes.
+/// A guarded write in progress on one object (from [`QuasiDeps::prepare`]):
+/// the only way to store to its [`Quasi`] fields. Dropping it ends the write.
+pub struct QuasiWrite<'a> {
+    deps: &'a QuasiDeps,
+    slow: bool,
+    /// A guarded write belongs to the thread that prepared it.
+    _not_send: PhantomData<*const ()>,
+}
+
+impl Drop for QuasiWrite<'_> {
+    #[inline(always)]
+    fn drop(&mut self) {
+        if self.slow {
+            finish_slow(self.deps);
+        }
+    }
+}
+
+impl fmt::Debug for QuasiWrite<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "QuasiWrite({:?}, slow: {})", self.deps, self.slow)
+    }
+}
+
+/// A quasi-invariant field: read by a plain load, written only through a
+/// guarded write ([`QuasiWrite`]).
 ///
-/// Writers of one object are serialized by that object's lock (each field's
-/// doc names it); racing readers see the old or the new word, as with
-/// Linux's plain loads of such fields. Values are word-sized `Copy` types.
-#[repr(C)]
+/// The value lives in one atomic cell of its own size (1, 2, 4 or 8 bytes,
+/// checked at compile time): reads are relaxed atomic loads (plain `mov`s)
+/// and writes atomic stores, so concurrent readers and writers never race.
+/// A value wider than a word is split into several `Quasi` fields. Writers of
+/// one object are serialized by that object's lock (each field's doc names
+/// it); the guard protocol orders them against specialized readers.
+#[repr(transparent)]
 pub struct Quasi<T> {
     value: UnsafeCell<T>,
 }
 
-// SAFETY: writes happen only through `set`, serialized by the owner's lock;
-// `T: Copy + Send` values are word-sized and read by plain loads.
+// SAFETY: every access to the cell is an atomic load or store of its whole
+// size (see `load`/`store`), so sharing it between threads is race-free.
 unsafe impl<T: Copy + Send> Sync for Quasi<T> {}
 // SAFETY: as above.
 unsafe impl<T: Copy + Send> Send for Quasi<T> {}
 
 impl<T: Copy> Quasi<T> {
+    const CELL_OK: () = assert!(
+        matches!(size_of::<T>(), 1 | 2 | 4 | 8) && align_of::<T>() == size_of::<T>(),
+        "a Quasi value is one naturally aligned 1-, 2-, 4- or 8-byte word"
+    );
+
     /// Wraps the construction-time value (no guard: nothing can depend on an
     /// object under construction).
     #[inline(always)]
     pub const fn new(v: T) -> Self {
+        let () = Self::CELL_OK;
         Self { value: UnsafeCell::new(v) }
     }
 
-    /// Reads the value with a plain load.
+    /// Reads the value (a relaxed atomic load).
     #[inline(always)]
     pub fn get(&self) -> T {
-        // SAFETY: see the type's doc: word-sized values, writers serialized.
-        unsafe { *self.value.get() }
+        let p = self.value.get();
+        // SAFETY: `CELL_OK` guarantees the cell is a naturally aligned word
+        // of 1, 2, 4 or 8 bytes, so it may be viewed as the atomic of that
+        // size; `T: Copy` values round-trip through their bits.
+        unsafe {
+            match size_of::<T>() {
+                1 => core::mem::transmute_copy(&AtomicU8::from_ptr(p.cast()).load(Ordering::Relaxed)),
+                2 => core::mem::transmute_copy(&AtomicU16::from_ptr(p.cast()).load(Ordering::Relaxed)),
+                4 => core::mem::transmute_copy(&AtomicU32::from_ptr(p.cast()).load(Ordering::Relaxed)),
+                _ => core::mem::transmute_copy(&AtomicU64::from_ptr(p.cast()).load(Ordering::Relaxed)),
+            }
+        }
     }
 
-    /// The guarded write: if the owner has dependents, the runtime unplugs and
-    /// drains them first; then the value is stored.
+    /// Stores `v` within the guarded write `w` of the field's owner.
+    #[inline(always)]
+    pub fn store(&self, w: &QuasiWrite<'_>, v: T) {
+        let _ = w;
+        let p = self.value.get();
+        // SAFETY: as in `get`.
+        unsafe {
+            match size_of::<T>() {
+                1 => AtomicU8::from_ptr(p.cast()).store(core::mem::transmute_copy(&v), Ordering::Relaxed),
+                2 => AtomicU16::from_ptr(p.cast()).store(core::mem::transmute_copy(&v), Ordering::Relaxed),
+                4 => AtomicU32::from_ptr(p.cast()).store(core::mem::transmute_copy(&v), Ordering::Relaxed),
+                _ => AtomicU64::from_ptr(p.cast()).store(core::mem::transmute_copy(&v), Ordering::Relaxed),
+            }
+        }
+    }
+
+    /// A whole guarded write of one field, for writers that hold no kernel
+    /// lock: prepare, store, finish.
     #[inline(always)]
     pub fn set(&self, owner: &QuasiDeps, v: T) {
-        let deps = owner.get();
-        if !deps.is_null() {
-            guard_slow(deps, self.value.get() as *const c_void);
-        }
-        // SAFETY: see the type's doc: the caller holds the owner's write lock.
-        unsafe { *self.value.get() = v }
+        let w = owner.prepare();
+        self.store(&w, v);
     }
 
     /// The field's address (for the runtime and the layout probe).
     pub fn as_ptr(&self) -> *const T {
         self.value.get()
     }
-}
-
-#[cold]
-#[inline(never)]
-fn guard_slow(deps: *mut c_void, field: *const c_void) {
-    // SAFETY: the hook accepts any dependents record the runtime installed
-    // and any field address; it does not retain `field`.
-    unsafe { hal::jitty_quasi_write_hook(deps, field) }
 }
 
 impl<T: Copy + fmt::Debug> fmt::Debug for Quasi<T> {

@@ -59,17 +59,18 @@ pub extern "C" fn jk_admin_spawn(uid: Uid, gid: Gid) -> Pid {
     // these fields concurrently except through plain loads.
     let pr = unsafe { &*p };
     {
-        let _g = pr.sighand().siglock.lock();
+        let sh = pr.sighand();
+        let (wp, ws) = (pr.deps.prepare(), sh.deps.prepare());
+        let _g = sh.siglock.lock();
         for (f, v) in [(&pr.uid, uid), (&pr.euid, uid), (&pr.suid, uid)] {
-            f.set(&pr.deps, v);
+            f.store(&wp, v);
         }
         for (f, v) in [(&pr.gid, gid), (&pr.egid, gid), (&pr.sgid, gid)] {
-            f.set(&pr.deps, v);
+            f.store(&wp, v);
         }
         // A login session starts with default dispositions (init ignores SIGCHLD).
-        let sh = pr.sighand();
         for a in sh.action.iter() {
-            a.set(&sh.deps, SigAction::default());
+            a.store(&ws, SigAction::default());
         }
     }
     // SAFETY: our reference.
@@ -254,7 +255,7 @@ pub extern "C" fn jk_check_invariants() -> i32 {
     for &p in procs.iter() {
         // SAFETY: live under the lock.
         let pr = unsafe { &*p };
-        let parent = pr.parent.get();
+        let parent = pr.parent.load(core::sync::atomic::Ordering::Acquire);
         if !parent.is_null() {
             if !procs.contains(&parent) {
                 return fail(2, "parent not in table");
@@ -267,7 +268,7 @@ pub extern "C" fn jk_check_invariants() -> i32 {
         // SAFETY: write lock held.
         for &c in unsafe { pr.children() }.iter() {
             // SAFETY: listed children are live.
-            if unsafe { (*c).parent.get() } != p {
+            if unsafe { (*c).parent.load(core::sync::atomic::Ordering::Acquire) } != p {
                 return fail(2, "child's parent link");
             }
         }

@@ -4,8 +4,9 @@
 //! (`jitty-os` in production; the `testhal` module in the kernel's own unit
 //! tests). Nothing else in the kernel calls out of the kernel. The set is kept
 //! small on purpose (DOSY's separation of hardware-dependent and independent
-//! code): memory, threads, futex-style wait/wake, clocks, console, panic, and
-//! the quasi-invariant write hook of the specialization runtime.
+//! code): memory, fault-tolerant user copies, threads, futex-style
+//! wait/wake, clocks, console, panic, and the hooks of the specialization
+//! runtime's guard protocol (guarded writes, quiescent sleeps, handlers).
 
 use core::ffi::c_void;
 use core::sync::atomic::AtomicU32;
@@ -36,13 +37,30 @@ unsafe extern "C" {
     pub fn hal_thread_join(handle: u64) -> i32;
     /// Yields the processor.
     pub fn hal_thread_yield();
+    /// Copies `len` bytes from `src` to `dst`, one of which is user memory
+    /// that may be unmapped: a fault there ends the copy. Returns how many
+    /// bytes were not copied (0: all). The host's exception-table copy.
+    pub fn hal_copy_user(dst: *mut u8, src: *const u8, len: usize) -> usize;
     /// Last resort: reports a kernel bug and aborts the host.
     pub fn hal_panic(msg: *const u8, len: usize) -> !;
-    /// The specialization runtime's guarded-write hook (Synthetix QUID): called
-    /// before a store to a quasi-invariant field of an object whose dependents
-    /// pointer is non-null. Returns once every dependent specialization is
-    /// unplugged and drained.
-    pub fn jitty_quasi_write_hook(dependents: *mut c_void, field_addr: *const c_void);
+    /// The slow path of a guarded write (Synthetix's QUID), called *before*
+    /// the store, holding no kernel lock, when the object's dependents word
+    /// (at `deps_word`) is non-null: returns once every specialization that
+    /// depends on the object is unplugged and no thread executes it, and
+    /// keeps new ones from being plugged until [`jitty_quasi_finish_write`].
+    pub fn jitty_quasi_prepare_write(deps_word: *const c_void);
+    /// Ends the guarded write [`jitty_quasi_prepare_write`] began (after the store).
+    pub fn jitty_quasi_finish_write(deps_word: *const c_void);
+    /// The calling thread starts an interruptible sleep: it is quiescent.
+    pub fn hal_sleep_begin();
+    /// The sleep ended. Non-zero: the code this syscall entered was unplugged
+    /// meanwhile, so the syscall must be abandoned and restarted through its
+    /// dispatch slot (never continued on facts that changed).
+    pub fn hal_sleep_end() -> i32;
+    /// A signal handler is about to run inside the current syscall.
+    pub fn hal_handler_begin();
+    /// The signal handler returned.
+    pub fn hal_handler_end();
 }
 
 /// Monotonic time in ns.
@@ -84,4 +102,26 @@ pub fn futex_wait(word: &AtomicU32, expected: u32, timeout_ns: u64) -> i32 {
 pub fn futex_wake(word: &AtomicU32, n: u32) -> i32 {
     // SAFETY: `word` is a live atomic for the duration of the call.
     unsafe { hal_futex_wake(word, n) }
+}
+
+/// Runs a quiescent (interruptible) sleep: `sleep` blocks the thread.
+/// Returns `false` when the syscall must restart through its dispatch slot
+/// because the code it entered was unplugged while it slept.
+#[inline]
+pub fn quiescent_sleep(sleep: impl FnOnce()) -> bool {
+    // SAFETY: the guard hooks have no preconditions.
+    unsafe { hal_sleep_begin() };
+    sleep();
+    // SAFETY: as above.
+    unsafe { hal_sleep_end() == 0 }
+}
+
+/// Runs a user signal handler inside the current syscall.
+#[inline]
+pub fn run_handler(handler: impl FnOnce()) {
+    // SAFETY: the guard hooks have no preconditions.
+    unsafe { hal_handler_begin() };
+    handler();
+    // SAFETY: as above.
+    unsafe { hal_handler_end() };
 }

@@ -1,5 +1,11 @@
 //! Memory management: the page allocator front-end, the kernel heap, and
-//! user-memory access checks (`access_ok`, `copy_{from,to}_user`).
+//! user-memory access (`access_ok`, `copy_{from,to}_user`, `clear_user`,
+//! `strncpy_from_user`).
+//!
+//! Every access to user memory goes through the HAL's fault-tolerant copy
+//! (`hal_copy_user`, Linux's exception-table copy): an unmapped user page
+//! ends the copy early and the caller learns how many bytes were not copied,
+//! so a bad pointer is `EFAULT` (or a partial count), never a host crash.
 //!
 //! Pages (pipe buffers, file data) come from `hal_alloc_pages`. Small kernel
 //! objects come from the Rust global allocator: in the host build that is the
@@ -74,46 +80,75 @@ pub fn access_ok(ptr: usize, len: usize) -> bool {
     len == 0 || (ptr >= USER_MIN && ptr.checked_add(len).is_some_and(|end| end <= USER_TOP))
 }
 
-/// Copies `len` bytes from user memory into the kernel buffer `dst`.
+/// Copies `len` bytes from user memory into the kernel buffer `dst`;
+/// returns how many bytes were *not* copied (0: all), as Linux does.
 ///
 /// # Safety
-/// `dst` is valid for `len` bytes; `src` passed [`access_ok`] and the host
-/// maps it (the host is the "user space" of this kernel).
+/// `dst` is valid for `len` bytes; `src` passed [`access_ok`] (the host is
+/// the "user space" of this kernel; unmapped parts of it are tolerated).
 #[inline]
-pub unsafe fn copy_from_user(dst: *mut u8, src: *const u8, len: usize) {
-    // SAFETY: forwarded to the caller.
-    unsafe { core::ptr::copy_nonoverlapping(src, dst, len) }
+pub unsafe fn copy_from_user(dst: *mut u8, src: *const u8, len: usize) -> usize {
+    // SAFETY: the kernel side is valid per the caller; the HAL tolerates faults on the user side.
+    unsafe { hal::hal_copy_user(dst, src, len) }
 }
 
-/// Copies `len` bytes from the kernel buffer `src` to user memory.
+/// Copies `len` bytes from the kernel buffer `src` to user memory; returns
+/// how many bytes were not copied.
 ///
 /// # Safety
 /// As [`copy_from_user`], with the roles swapped.
 #[inline]
-pub unsafe fn copy_to_user(dst: *mut u8, src: *const u8, len: usize) {
-    // SAFETY: forwarded to the caller.
-    unsafe { core::ptr::copy_nonoverlapping(src, dst, len) }
+pub unsafe fn copy_to_user(dst: *mut u8, src: *const u8, len: usize) -> usize {
+    // SAFETY: as in copy_from_user.
+    unsafe { hal::hal_copy_user(dst, src, len) }
+}
+
+static ZERO_PAGE: [u8; PAGE_SIZE] = [0; PAGE_SIZE];
+
+/// Zeroes `len` bytes of user memory; returns how many were not zeroed.
+///
+/// # Safety
+/// `dst` passed [`access_ok`].
+pub unsafe fn clear_user(dst: *mut u8, len: usize) -> usize {
+    let mut done = 0;
+    while done < len {
+        let n = (len - done).min(PAGE_SIZE);
+        // SAFETY: the zero page is PAGE_SIZE long; user side per the caller.
+        let left = unsafe { copy_to_user(dst.add(done), ZERO_PAGE.as_ptr(), n) };
+        if left != 0 {
+            return len - done - (n - left);
+        }
+        done += n;
+    }
+    0
 }
 
 /// Reads a NUL-terminated path from user memory into `buf` (Linux's
 /// `strncpy_from_user` + `getname`). Returns its length or a negative errno.
+/// The string is copied a page at a time, so bytes after the NUL on the same
+/// page may be read but never bytes of a page the string does not reach.
 ///
 /// # Safety
-/// `src` is a user pointer; it is checked with [`access_ok`] byte by byte.
+/// `src` is a user pointer; it is checked here.
 pub unsafe fn strncpy_from_user(buf: &mut [u8], src: *const u8) -> Result<usize, i32> {
-    if !access_ok(src as usize, 1) {
-        return Err(crate::abi::EFAULT);
-    }
-    for (i, slot) in buf.iter_mut().enumerate() {
-        if !access_ok(src as usize + i, 1) {
+    let mut done = 0;
+    while done < buf.len() {
+        let at = (src as usize).wrapping_add(done);
+        if !access_ok(at, 1) {
             return Err(crate::abi::EFAULT);
         }
-        // SAFETY: checked by access_ok; the host maps the string.
-        let b = unsafe { *src.add(i) };
-        if b == 0 {
-            return Ok(i);
+        // USER_TOP is page-aligned, so the rest of this page is user range.
+        let chunk = (PAGE_SIZE - at % PAGE_SIZE).min(buf.len() - done);
+        // SAFETY: `buf[done..]` holds `chunk` bytes; the user range is checked.
+        let left = unsafe { copy_from_user(buf[done..].as_mut_ptr(), at as *const u8, chunk) };
+        let got = &buf[done..done + chunk - left];
+        if let Some(i) = got.iter().position(|&b| b == 0) {
+            return Ok(done + i);
         }
-        *slot = b;
+        if left != 0 {
+            return Err(crate::abi::EFAULT);
+        }
+        done += chunk;
     }
     Err(crate::abi::ENAMETOOLONG)
 }

@@ -4,10 +4,13 @@
 //! * Reads return what is there (up to the request); with no data they sleep,
 //!   return 0 (EOF) once every writer is gone, or `EAGAIN` with `O_NONBLOCK`.
 //! * Writes of at most `PIPE_BUF` bytes are atomic (all or nothing at once);
-//!   larger writes may be split. With no reader left: `SIGPIPE` to the writing
+//!   larger writes may be split. A user buffer that faults ends the transfer
+//!   as in Linux: the faulting chunk is neither consumed (read) nor published
+//!   (write); earlier chunks count, none at all is `EFAULT`. With no reader left: `SIGPIPE` to the writing
 //!   thread and `EPIPE`. `O_NONBLOCK`: `EAGAIN` when nothing fits.
-//! * Sleeps are interruptible: a deliverable signal ends them with `EINTR`
-//!   (or the partial count).
+//! * Sleeps are interruptible: a deliverable signal ends them with the
+//!   partial count, or with nothing transferred `ERESTARTSYS` (the syscall
+//!   exit restarts the call after an `SA_RESTART` handler, else `EINTR`).
 //! * Readers and writers wake each other through two wait queues on the HAL
 //!   futex; the wake costs nothing when nobody sleeps.
 //!
@@ -99,22 +102,24 @@ fn pipe_of(f: &File) -> &Pipe {
     unsafe { &*(f.private_data.get() as *const Pipe) }
 }
 
-/// Copies `n` bytes between the ring at byte index `idx` and user memory.
+/// Copies `n` bytes between the ring at byte index `idx` and user memory;
+/// returns how many were copied (fewer if the user range faults).
 ///
 /// # Safety
 /// `n <= PIPE_SIZE`, user range checked by the VFS, ring mutex held.
-unsafe fn ring_copy(p: &Pipe, idx: u32, user: *mut u8, n: usize, to_user: bool) {
+unsafe fn ring_copy(p: &Pipe, idx: u32, user: *mut u8, n: usize, to_user: bool) -> usize {
     let off = idx as usize % PIPE_SIZE;
     let first = n.min(PIPE_SIZE - off);
     // SAFETY: both chunks lie inside the PIPE_SIZE buffer and the user range.
     unsafe {
-        if to_user {
-            mm::copy_to_user(user, p.buf.add(off), first);
-            mm::copy_to_user(user.add(first), p.buf, n - first);
-        } else {
-            mm::copy_from_user(p.buf.add(off), user, first);
-            mm::copy_from_user(p.buf, user.add(first), n - first);
+        let copy = |ring: *mut u8, user: *mut u8, k: usize| {
+            if to_user { mm::copy_to_user(user, ring, k) } else { mm::copy_from_user(ring, user, k) }
+        };
+        let left = copy(p.buf.add(off), user, first);
+        if left != 0 || first == n {
+            return first - left;
         }
+        n - copy(p.buf, user.add(first), n - first)
     }
 }
 
@@ -137,7 +142,10 @@ pub unsafe extern "C" fn pipe_read(f: *mut File, cur: *mut Thread, buf: *mut u8,
             p.rd_wait.finish();
             let n = avail.min(len);
             // SAFETY: mutex held; n <= avail <= PIPE_SIZE.
-            unsafe { ring_copy(p, ring.tail, buf, n, true) };
+            if unsafe { ring_copy(p, ring.tail, buf, n, true) } < n {
+                // As Linux: a faulting copy consumes nothing.
+                return -(EFAULT as isize);
+            }
             ring.tail = ring.tail.wrapping_add(n as u32);
             drop(ring);
             p.wr_wait.wake_all();
@@ -153,7 +161,7 @@ pub unsafe extern "C" fn pipe_read(f: *mut File, cur: *mut Thread, buf: *mut u8,
             return -(EAGAIN as isize);
         }
         if !signal::sleep_interruptible(cur, &p.rd_wait, ticket) {
-            return -(EINTR as isize);
+            return -(ERESTARTSYS as isize);
         }
     }
 }
@@ -192,7 +200,12 @@ pub unsafe extern "C" fn pipe_write(
         if fits {
             let n = want.min(free);
             // SAFETY: mutex held; n <= free.
-            unsafe { ring_copy(p, ring.head, buf.add(written) as *mut u8, n, false) };
+            if unsafe { ring_copy(p, ring.head, buf.add(written) as *mut u8, n, false) } < n {
+                // As Linux: the faulting chunk is not published.
+                drop(ring);
+                p.wr_wait.finish();
+                return if written > 0 { written as isize } else { -(EFAULT as isize) };
+            }
             ring.head = ring.head.wrapping_add(n as u32);
             written += n;
             drop(ring);
@@ -209,7 +222,7 @@ pub unsafe extern "C" fn pipe_write(
             return if written > 0 { written as isize } else { -(EAGAIN as isize) };
         }
         if !signal::sleep_interruptible(cur, &p.wr_wait, ticket) {
-            return if written > 0 { written as isize } else { -(EINTR as isize) };
+            return if written > 0 { written as isize } else { -(ERESTARTSYS as isize) };
         }
     }
 }

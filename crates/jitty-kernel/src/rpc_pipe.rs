@@ -9,7 +9,7 @@
 //! [`syscall::ksys_read`]/[`syscall::ksys_write`], so the thread is accounted
 //! inside the kernel while the pipe is used and signals such as `SIGPIPE` are
 //! delivered with their usual dispositions). An operation that a signal
-//! handler interrupted (`EINTR`) is restarted; everything else is returned to
+//! handler interrupted (`EINTR`, or a restart request) is restarted; everything else is returned to
 //! the record layer, whose `read_exact`/`write_all` loop over partial
 //! transfers and turn end of stream and errors (`EPIPE`, `EBADF`, `ESRCH` for
 //! a killed process) into RPC errors.
@@ -33,7 +33,7 @@ use alloc::boxed::Box;
 use core::ffi::c_void;
 use core::ptr;
 
-use crate::abi::{EINTR, EINVAL, EIO};
+use crate::abi::{EINTR, EINVAL, EIO, ERESTARTNOINTR};
 use crate::rpc::bench::{BENCH_PROC, bench_handler};
 use crate::rpc::client::{DEFAULT_BUFSIZE, RpcClient, rpc_client_create, rpc_client_destroy};
 use crate::rpc::msg::{Auth, ProcDesc};
@@ -84,7 +84,7 @@ impl PipeXport {
             // SAFETY: the thread contract is the caller's; `buf`/`len` are
             // checked by the VFS like any user buffer.
             let r = unsafe { syscall::syscall(self.thread, |t| syscall::ksys_read(t, self.read_fd, buf, len)) };
-            if r != -(EINTR as isize) {
+            if r != -(EINTR as isize) && r != -(ERESTARTNOINTR as isize) {
                 return r;
             }
         }
@@ -98,7 +98,7 @@ impl PipeXport {
         loop {
             // SAFETY: as in `read_raw`.
             let r = unsafe { syscall::syscall(self.thread, |t| syscall::ksys_write(t, self.write_fd, buf, len)) };
-            if r != -(EINTR as isize) {
+            if r != -(EINTR as isize) && r != -(ERESTARTNOINTR as isize) {
                 return r;
             }
         }

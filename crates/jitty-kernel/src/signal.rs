@@ -15,13 +15,20 @@
 //! Fatal and stop actions of a process that no thread of it blocks are taken
 //! at generation time (a thread-less process is a process whose threads are
 //! all "in user mode").
+//!
+//! Waiting for signals: `sigsuspend`/`pause` sleep with a temporary mask
+//! until a handler ran (`EINTR`, old mask restored afterwards);
+//! `sigwaitinfo`/`sigtimedwait` take a pending signal of a set (thread-directed
+//! first) with the sender's [`SigInfo`], recorded at generation (a coalesced
+//! legacy signal keeps the first sender's). Both sleep on the process's
+//! `SigHand::sigwait` queue, which every generation wakes.
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
-use core::sync::atomic::Ordering;
+use core::sync::atomic::{AtomicU64, Ordering};
 
 use crate::abi::*;
-use crate::annotations::{Quasi, QuasiDeps};
+use crate::annotations::{Quasi, QuasiDeps, QuasiWrite};
 use crate::sync::{SpinLock, WaitQueue};
 use crate::task::{self, PF_STOP_REPORT, PF_STOPPED, Process, TASKLIST, Thread};
 
@@ -54,7 +61,13 @@ pub struct SigHand {
     pub siglock: SpinLock<()>,
     /// Disposition of each signal (index `sig - 1`); quasi-invariant,
     /// written by `sigaction` through the guard under `siglock`.
-    pub action: [Quasi<SigAction>; SIGMAX as usize],
+    pub action: [QuasiSigAction; SIGMAX as usize],
+    /// Threads waiting for a signal (`sigsuspend`, `sigtimedwait`) sleep
+    /// here; every generation wakes it (dynamic).
+    pub sigwait: WaitQueue,
+    /// Sender of each pending process-directed signal, [`pack_info`]ed
+    /// (dynamic; written and read under `siglock`).
+    pub shared_info: [AtomicU64; SIGMAX as usize],
 }
 
 impl SigHand {
@@ -63,17 +76,21 @@ impl SigHand {
         Box::into_raw(Box::new(SigHand {
             deps: QuasiDeps::new(),
             siglock: SpinLock::new(()),
-            action: [const { Quasi::new(SigAction { handler: SIG_DFL, flags: 0, mask: 0 }) }; SIGMAX as usize],
+            action: [const { QuasiSigAction::new(SigAction { handler: SIG_DFL, flags: 0, mask: 0 }) }; SIGMAX as usize],
+            sigwait: WaitQueue::new(),
+            shared_info: [const { AtomicU64::new(0) }; SIGMAX as usize],
         }))
     }
 
     /// A copy of `src`'s dispositions (fork keeps handlers).
     pub fn copy_from(src: &SigHand) -> *mut SigHand {
         let new = SigHand::new();
+        // SAFETY: `new` is private to us.
+        let nr = unsafe { &*new };
+        let w = nr.deps.prepare();
         let _g = src.siglock.lock();
-        for i in 0..SIGMAX as usize {
-            // SAFETY: `new` is private to us.
-            unsafe { (*new).action[i].set(&(*new).deps, src.action[i].get()) };
+        for (d, a) in nr.action.iter().zip(src.action.iter()) {
+            d.store(&w, a.get());
         }
         new
     }
@@ -91,6 +108,41 @@ impl SigHand {
     #[inline(always)]
     pub fn get(&self, sig: i32) -> SigAction {
         self.action[(sig - 1) as usize].get()
+    }
+}
+
+/// One signal's disposition: a [`SigAction`] is three words, so it is held as
+/// three quasi-invariant cells. Readers that need the three to agree hold
+/// `siglock`, as every writer does.
+#[repr(C)]
+#[derive(Debug)]
+pub struct QuasiSigAction {
+    /// `sa_handler`.
+    pub handler: Quasi<usize>,
+    /// `sa_flags`.
+    pub flags: Quasi<u64>,
+    /// `sa_mask`.
+    pub mask: Quasi<SigSet>,
+}
+
+impl QuasiSigAction {
+    /// Wraps the construction-time disposition.
+    pub const fn new(a: SigAction) -> Self {
+        Self { handler: Quasi::new(a.handler), flags: Quasi::new(a.flags), mask: Quasi::new(a.mask) }
+    }
+
+    /// Reads the disposition.
+    #[inline(always)]
+    pub fn get(&self) -> SigAction {
+        SigAction { handler: self.handler.get(), flags: self.flags.get(), mask: self.mask.get() }
+    }
+
+    /// Stores `a` within the guarded write `w` of the owning [`SigHand`].
+    #[inline(always)]
+    pub fn store(&self, w: &QuasiWrite<'_>, a: SigAction) {
+        self.handler.store(w, a.handler);
+        self.flags.store(w, a.flags);
+        self.mask.store(w, a.mask);
     }
 }
 
@@ -171,9 +223,34 @@ pub fn check_kill_permission(sender: &Process, target: &Process, sig: i32) -> Re
     Err(EPERM)
 }
 
-/// Generates `sig` for process `p` (send_signal: prepare + complete).
+/// Packs the sender of a signal (`si_code`, `si_pid`, `si_uid`) into one
+/// word of a pending-info array (pids are below 2^15).
+#[inline(always)]
+pub const fn pack_info(code: i32, pid: Pid, uid: Uid) -> u64 {
+    ((uid as u64) << 32) | ((pid as u16 as u64) << 16) | (code as i16 as u16 as u64)
+}
+
+/// The [`SigInfo`] of signal `sig` from a [`pack_info`] word.
+pub const fn unpack_info(sig: i32, w: u64) -> SigInfo {
+    SigInfo {
+        si_signo: sig,
+        si_errno: 0,
+        si_code: w as u16 as i16 as i32,
+        _pad: 0,
+        si_pid: (w >> 16) as u16 as Pid,
+        si_uid: (w >> 32) as Uid,
+    }
+}
+
+/// Generates `sig` for process `p` from the kernel (`SI_KERNEL`).
 /// `thread`: direct it at one thread (e.g. SIGPIPE), else at the group.
 pub fn send_signal(p: &Process, sig: i32, thread: Option<&Thread>) {
+    send_signal_info(p, sig, thread, pack_info(SI_KERNEL, 0, 0));
+}
+
+/// Generates `sig` for process `p` (send_signal: prepare + complete), with
+/// the sender `info` ([`pack_info`]) recorded for `sigwaitinfo`.
+pub fn send_signal_info(p: &Process, sig: i32, thread: Option<&Thread>, info: u64) {
     let sh = p.sighand();
     let g = sh.siglock.lock();
     if p.exiting() {
@@ -239,7 +316,13 @@ pub fn send_signal(p: &Process, sig: i32, thread: Option<&Thread>) {
             Default_::Ignore | Default_::Cont => return,
         }
     }
+    let infos = match thread {
+        Some(t) => &t.siginfo,
+        None => &sh.shared_info,
+    };
+    infos[(sig - 1) as usize].store(info, Ordering::Relaxed);
     pend.fetch_or(m, Ordering::Release);
+    sh.sigwait.wake_all();
     match thread {
         Some(t) => wake_thread(t),
         None => {
@@ -258,7 +341,7 @@ pub fn send_signal(p: &Process, sig: i32, thread: Option<&Thread>) {
 fn notify_parent_stopped(p: &Process) {
     let parent = {
         let _g = TASKLIST.read();
-        let pp = p.parent.get();
+        let pp = p.parent.load(core::sync::atomic::Ordering::Acquire);
         if !pp.is_null() {
             task::get_process(pp);
         }
@@ -284,7 +367,7 @@ pub fn send_signal_kernel(p: &Process, sig: i32) {
 pub fn group_send_sig_info(sender: &Process, target: &Process, sig: i32) -> Result<(), i32> {
     check_kill_permission(sender, target, sig)?;
     if sig != 0 {
-        send_signal(target, sig, None);
+        send_signal_info(target, sig, None, pack_info(SI_USER, sender.pid.get(), sender.uid.get()));
     }
     Ok(())
 }
@@ -354,9 +437,11 @@ pub fn do_sigaction(p: &Process, sig: i32, act: Option<SigAction>) -> Result<Sig
         return Err(EINVAL);
     }
     let sh = p.sighand();
+    // The guard is prepared before the lock (see `QuasiDeps::prepare`).
+    let w = act.map(|_| sh.deps.prepare());
     let _g = sh.siglock.lock();
     let old = sh.get(sig);
-    if let Some(mut a) = act {
+    if let (Some(mut a), Some(w)) = (act, w.as_ref()) {
         if sigmask(sig) & UNBLOCKABLE != 0 {
             return Err(EINVAL);
         }
@@ -364,7 +449,7 @@ pub fn do_sigaction(p: &Process, sig: i32, act: Option<SigAction>) -> Result<Sig
             return Err(EFAULT);
         }
         a.mask &= !UNBLOCKABLE;
-        sh.action[(sig - 1) as usize].set(&sh.deps, a);
+        sh.action[(sig - 1) as usize].store(w, a);
         // POSIX: setting SIG_IGN (or SIG_DFL for a default-ignored signal)
         // discards that pending signal.
         if a.handler == SIG_IGN || (a.handler == SIG_DFL && default_action(sig) == Default_::Ignore) {
@@ -407,12 +492,14 @@ pub fn do_sigpending(cur: &Thread) -> SigSet {
 }
 
 /// Whether a signal would interrupt a sleep of `cur`: an unblocked pending
-/// signal, or the process is exiting.
+/// signal, the process is exiting, or the syscall must restart through its
+/// dispatch slot (the code it entered was unplugged while it slept: like
+/// Linux's freezer, a wake-up without a signal).
 #[inline]
 pub fn signal_pending(cur: &Thread) -> bool {
     let p = cur.proc_();
     let pend = cur.pending.load(Ordering::Acquire) | p.shared_pending.load(Ordering::Acquire);
-    pend & !cur.blocked.load(Ordering::Relaxed) != 0 || p.exiting()
+    pend & !cur.blocked.load(Ordering::Relaxed) != 0 || p.exiting() || cur.must_restart()
 }
 
 /// Sleeps on `wq` (ticket from `wq.prepare()`) unless a signal is pending.
@@ -424,9 +511,18 @@ pub fn sleep_interruptible(cur: &Thread, wq: &WaitQueue, ticket: u32) -> bool {
         wq.finish();
         return false;
     }
-    wq.sleep(ticket, 0);
+    quiescent_sleep(cur, || wq.sleep(ticket, 0));
     clear_sleeping(cur);
     !signal_pending(cur)
+}
+
+/// An interruptible sleep is quiescent for the guard protocol: a guarded
+/// write never waits for the sleeper. If the code the syscall entered was
+/// unplugged meanwhile, the syscall is marked to restart through its slot.
+fn quiescent_sleep(cur: &Thread, sleep: impl FnOnce()) {
+    if !crate::hal::quiescent_sleep(sleep) {
+        cur.restart.store(1, Ordering::Relaxed);
+    }
 }
 
 fn clear_sleeping(cur: &Thread) {
@@ -434,19 +530,32 @@ fn clear_sleeping(cur: &Thread) {
     cur.sleeping_on.store(core::ptr::null_mut(), Ordering::Release);
 }
 
+/// [`exit_to_user`] ran at least one handler.
+pub const RAN_HANDLER: u32 = 1;
+/// [`exit_to_user`] ran a handler without `SA_RESTART`.
+pub const RAN_NO_RESTART: u32 = 2;
+
 /// `exit_to_user_mode`: stop while stopped, then deliver every deliverable
 /// signal: run handlers, take default actions. Called at the end of every
-/// syscall entry with no lock held.
-pub fn exit_to_user(cur: &Thread) {
+/// syscall entry with no lock held. Returns [`RAN_HANDLER`] and
+/// [`RAN_NO_RESTART`] bits (for syscall restart and `sigsuspend`).
+pub fn exit_to_user(cur: &Thread) -> u32 {
     let p = cur.proc_();
+    let mut ran = 0;
+    // `SA_RESETHAND` resets the disposition: a guarded write, prepared
+    // before the signal lock is taken (see `QuasiDeps::prepare`).
+    let mut reset: Option<QuasiWrite<'_>> = None;
     loop {
         if p.exiting() {
-            return;
+            return ran;
         }
         if p.flags.load(Ordering::Acquire) & PF_STOPPED != 0 {
             let ticket = p.stop_wq.prepare();
             if p.flags.load(Ordering::Acquire) & PF_STOPPED != 0 && !p.exiting() {
-                p.stop_wq.sleep(ticket, 0);
+                // Stopped for as long as it takes: quiescent. What runs after
+                // it is this generic delivery loop and the return from the
+                // syscall, so a restart request changes nothing here.
+                let _ = crate::hal::quiescent_sleep(|| p.stop_wq.sleep(ticket, 0));
             } else {
                 p.stop_wq.finish();
             }
@@ -459,18 +568,23 @@ pub fn exit_to_user(cur: &Thread) {
         let sp = p.shared_pending.load(Ordering::Relaxed) & !blocked;
         let (set, word) = if tp != 0 { (tp, &cur.pending) } else { (sp, &p.shared_pending) };
         if set == 0 {
-            return;
+            return ran;
         }
         let sig = set.trailing_zeros() as i32 + 1;
-        word.fetch_and(!sigmask(sig), Ordering::Relaxed);
         let act = sh.get(sig);
+        if act.handler > SIG_IGN && act.flags & SA_RESETHAND != 0 && reset.is_none() {
+            drop(g);
+            reset = Some(sh.deps.prepare());
+            continue;
+        }
+        word.fetch_and(!sigmask(sig), Ordering::Relaxed);
         match act.handler {
             SIG_IGN => continue,
             SIG_DFL => match default_action(sig) {
                 Default_::Term => {
                     drop(g);
                     task::do_group_exit(p, w_termsig(sig));
-                    return;
+                    return ran;
                 }
                 Default_::Stop => {
                     p.flags.fetch_or(PF_STOPPED | PF_STOP_REPORT, Ordering::AcqRel);
@@ -481,8 +595,10 @@ pub fn exit_to_user(cur: &Thread) {
                 Default_::Ignore | Default_::Cont => continue,
             },
             h => {
-                if act.flags & SA_RESETHAND != 0 {
-                    sh.action[(sig - 1) as usize].set(&sh.deps, SigAction { handler: SIG_DFL, flags: 0, mask: 0 });
+                if act.flags & SA_RESETHAND != 0
+                    && let Some(w) = reset.take()
+                {
+                    sh.action[(sig - 1) as usize].store(&w, SigAction { handler: SIG_DFL, flags: 0, mask: 0 });
                 }
                 let mut during = blocked | act.mask;
                 if act.flags & SA_NODEFER == 0 {
@@ -495,10 +611,90 @@ pub fn exit_to_user(cur: &Thread) {
                 // it is an `extern "C" fn(i32)`, as a user program promises
                 // its sa_handler is a function.
                 let f: extern "C" fn(i32) = unsafe { core::mem::transmute::<usize, extern "C" fn(i32)>(h) };
-                f(sig);
+                crate::hal::run_handler(|| f(sig));
+                ran |= RAN_HANDLER | if act.flags & SA_RESTART == 0 { RAN_NO_RESTART } else { 0 };
                 let _g = sh.siglock.lock();
                 cur.blocked.store(blocked, Ordering::Relaxed);
             }
         }
+    }
+}
+
+/// `sigsuspend(mask)`: replaces the blocked mask with `mask` (SIGKILL and
+/// SIGSTOP stay unblocked), sleeps until a signal ran a handler (or ends the
+/// process), then restores the old mask. Always `EINTR`.
+pub fn do_sigsuspend(cur: &Thread, mask: SigSet) -> i32 {
+    let p = cur.proc_();
+    let sh = p.sighand();
+    let saved = {
+        let _g = sh.siglock.lock();
+        cur.blocked.swap(mask & !UNBLOCKABLE, Ordering::Relaxed)
+    };
+    let err = loop {
+        let ticket = sh.sigwait.prepare();
+        if sleep_interruptible(cur, &sh.sigwait, ticket) {
+            continue;
+        }
+        if cur.must_restart() {
+            break ERESTARTNOHAND;
+        }
+        if exit_to_user(cur) & RAN_HANDLER != 0 || p.exiting() {
+            break EINTR;
+        }
+    };
+    let _g = sh.siglock.lock();
+    cur.blocked.store(saved, Ordering::Relaxed);
+    err
+}
+
+/// Takes the lowest pending signal of `set`, thread-directed first, with its
+/// sender. Siglock held.
+fn dequeue_signal(cur: &Thread, sh: &SigHand, set: SigSet) -> Option<SigInfo> {
+    let p = cur.proc_();
+    let tp = cur.pending.load(Ordering::Relaxed) & set;
+    let (word, infos, bits) = if tp != 0 {
+        (&cur.pending, &cur.siginfo, tp)
+    } else {
+        (&p.shared_pending, &sh.shared_info, p.shared_pending.load(Ordering::Relaxed) & set)
+    };
+    if bits == 0 {
+        return None;
+    }
+    let sig = bits.trailing_zeros() as i32 + 1;
+    word.fetch_and(!sigmask(sig), Ordering::Relaxed);
+    Some(unpack_info(sig, infos[(sig - 1) as usize].load(Ordering::Relaxed)))
+}
+
+/// `sigtimedwait(set, timeout)`: takes a pending signal of `set` (SIGKILL
+/// and SIGSTOP are never taken), sleeping for it at most `timeout_ns` (None:
+/// no limit). `EAGAIN` when the time passes, `EINTR` when another, unblocked
+/// signal arrives (its handler runs on the way out).
+pub fn do_sigtimedwait(cur: &Thread, set: SigSet, timeout_ns: Option<u64>) -> Result<SigInfo, i32> {
+    let set = set & !UNBLOCKABLE;
+    let p = cur.proc_();
+    let sh = p.sighand();
+    let deadline = timeout_ns.map(|t| crate::hal::now_ns().saturating_add(t));
+    loop {
+        let ticket = sh.sigwait.prepare();
+        cur.sleeping_on.store(&sh.sigwait as *const WaitQueue as *mut WaitQueue, Ordering::SeqCst);
+        let got = {
+            let _g = sh.siglock.lock();
+            dequeue_signal(cur, sh, set)
+        };
+        let left = deadline.map(|d| d.saturating_sub(crate::hal::now_ns()));
+        let out = match got {
+            Some(info) => Some(Ok(info)),
+            None if cur.must_restart() => Some(Err(ERESTARTNOHAND)),
+            None if signal_pending(cur) => Some(Err(EINTR)),
+            None if left == Some(0) => Some(Err(EAGAIN)),
+            None => None,
+        };
+        if let Some(r) = out {
+            clear_sleeping(cur);
+            sh.sigwait.finish();
+            return r;
+        }
+        quiescent_sleep(cur, || sh.sigwait.sleep(ticket, left.unwrap_or(0)));
+        clear_sleeping(cur);
     }
 }

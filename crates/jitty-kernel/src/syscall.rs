@@ -7,8 +7,12 @@
 //! result or `-errno`. The entry wrapper ([`syscall`]) accounts the thread as
 //! inside the kernel, refuses calls from an exiting process (`-ESRCH`), runs
 //! the body, then `exit_to_user` (signal delivery), then finishes a pending
-//! exit if this was the last thread inside. The kernel never panics on any
-//! argument: user pointers are checked (`access_ok`), lengths clamped to
+//! exit if this was the last thread inside. A body interrupted before it
+//! transferred anything returns `ERESTARTSYS`: after delivery the wrapper
+//! returns `EINTR` if a handler without `SA_RESTART` ran, and otherwise
+//! `ERESTARTNOINTR`, on which the host's stub re-issues the call through
+//! the dispatch slot.
+//! The kernel never panics on any argument: user pointers are checked (`access_ok`), lengths clamped to
 //! `MAX_RW_COUNT`, descriptors and signal numbers validated.
 
 use core::ffi::c_void;
@@ -16,7 +20,7 @@ use core::sync::atomic::Ordering;
 
 use crate::abi::{self, *};
 use crate::file::{self, FMODE_LSEEK, FMODE_PREAD, FMODE_READ, FMODE_WRITE, File, SETFL_MASK};
-use crate::mm::{access_ok, strncpy_from_user};
+use crate::mm::{access_ok, copy_from_user, copy_to_user, strncpy_from_user};
 use crate::signal;
 use crate::task::{self, Thread};
 use crate::vfs;
@@ -38,6 +42,12 @@ fn ret(r: SysResult) -> isize {
 /// The syscall entry/exit wrapper (Linux's `do_syscall_64` around the body:
 /// enter, run, `exit_to_user_mode`).
 ///
+/// A body interrupted before it did anything returns a restart code; after
+/// signal delivery the wrapper turns it into `EINTR` or into
+/// [`ERESTARTNOINTR`], which makes the host's stub re-issue the call through
+/// the dispatch slot. The restart never happens in here: the code that runs
+/// this wrapper may be a specialization whose facts changed meanwhile.
+///
 /// # Safety
 /// `cur` is null or a live thread the calling host thread owns.
 #[inline(always)]
@@ -53,12 +63,32 @@ pub unsafe fn syscall(cur: *mut Thread, body: impl FnOnce(&Thread) -> SysResult)
         leave(p);
         return -(ESRCH as isize);
     }
-    let r = ret(body(t));
-    if exit_work_pending(t) {
-        signal::exit_to_user(t);
+    let mut r = ret(body(t));
+    if is_restart(r) || exit_work_pending(t) {
+        r = exit_slow(t, r);
     }
     leave(p);
     r
+}
+
+#[inline(always)]
+fn is_restart(r: isize) -> bool {
+    (-(ERESTARTNOHAND as isize)..=-(ERESTARTSYS as isize)).contains(&r)
+}
+
+/// The slow exit: deliver signals, then decide an interrupted body's fate
+/// (Linux's `arch_do_signal_or_restart`).
+#[cold]
+fn exit_slow(t: &Thread, r: isize) -> isize {
+    let ran = signal::exit_to_user(t);
+    t.restart.store(0, Ordering::Relaxed);
+    let eintr = match -r as i32 {
+        ERESTARTSYS => ran & signal::RAN_NO_RESTART != 0,
+        ERESTARTNOHAND => ran & signal::RAN_HANDLER != 0,
+        ERESTARTNOINTR => false,
+        _ => return r,
+    };
+    if eintr || t.proc_().exiting() { -(EINTR as isize) } else { -(ERESTARTNOINTR as isize) }
 }
 
 #[inline(always)]
@@ -67,6 +97,7 @@ fn exit_work_pending(t: &Thread) -> bool {
     let pend = t.pending.load(Ordering::Relaxed) | p.shared_pending.load(Ordering::Relaxed);
     pend & !t.blocked.load(Ordering::Relaxed) != 0
         || p.flags.load(Ordering::Relaxed) & (task::PF_STOPPED | task::PF_EXITING) != 0
+        || t.must_restart()
 }
 
 #[inline(always)]
@@ -260,6 +291,22 @@ entry!(
     /// `clone_thread(out)`: creates a thread of the caller's process.
     fn jk_sys_clone_thread(out: *mut *mut Thread) -> isize = ksys_clone_thread
 );
+entry!(
+    /// `sigsuspend(mask)`.
+    fn jk_sys_sigsuspend(mask: *const SigSet) -> isize = ksys_sigsuspend
+);
+entry!(
+    /// `pause()`.
+    fn jk_sys_pause() -> isize = ksys_pause
+);
+entry!(
+    /// `sigwaitinfo(set, info)`.
+    fn jk_sys_sigwaitinfo(set: *const SigSet, info: *mut SigInfo) -> isize = ksys_sigwaitinfo
+);
+entry!(
+    /// `sigtimedwait(set, info, timeout)`.
+    fn jk_sys_sigtimedwait(set: *const SigSet, info: *mut SigInfo, timeout: *const Timespec) -> isize = ksys_sigtimedwait
+);
 
 /// The generic dispatch table every process starts with.
 #[unsafe(no_mangle)]
@@ -306,6 +353,10 @@ pub static GENERIC_GFT: SyscallTable = SyscallTable {
     exit: jk_sys_exit,
     wait4: jk_sys_wait4,
     clone_thread: jk_sys_clone_thread,
+    sigsuspend: jk_sys_sigsuspend,
+    pause: jk_sys_pause,
+    sigwaitinfo: jk_sys_sigwaitinfo,
+    sigtimedwait: jk_sys_sigtimedwait,
 };
 
 // --- read/write -----------------------------------------------------------------
@@ -464,7 +515,7 @@ pub fn ksys_lseek(t: &Thread, fd: i32, off: i64, whence: i32) -> SysResult {
 // --- paths -------------------------------------------------------------------
 
 fn getname(path: *const u8, buf: &mut [u8; PATH_MAX]) -> Result<usize, i32> {
-    // SAFETY: strncpy_from_user checks every byte with access_ok.
+    // SAFETY: strncpy_from_user checks the user range and tolerates faults.
     let n = unsafe { strncpy_from_user(&mut buf[..], path) }?;
     if n == 0 { Err(ENOENT) } else { Ok(n) }
 }
@@ -549,9 +600,10 @@ pub fn ksys_fcntl(t: &Thread, fd: i32, cmd: i32, arg: u64) -> SysResult {
             // SAFETY: the lookup keeps the file alive.
             let f = unsafe { &*h.file };
             {
+                let w = f.deps.prepare();
                 let _g = f.f_lock.lock();
                 let new = (f.f_flags.get() & !SETFL_MASK) | (arg as u32 & SETFL_MASK);
-                f.f_flags.set(&f.deps, new);
+                f.f_flags.store(&w, new);
             }
             file::fdput(h);
             Ok(0)
@@ -565,8 +617,10 @@ fn put_user<T: Copy>(dst: *mut T, v: T) -> Result<(), i32> {
     {
         return Err(EFAULT);
     }
-    // SAFETY: checked user range, aligned.
-    unsafe { dst.write(v) };
+    // SAFETY: checked user range; the copy tolerates unmapped memory.
+    if unsafe { copy_to_user(dst as *mut u8, &v as *const T as *const u8, core::mem::size_of::<T>()) } != 0 {
+        return Err(EFAULT);
+    }
     Ok(())
 }
 
@@ -575,8 +629,13 @@ fn get_user<T: Copy>(src: *const T) -> Result<T, i32> {
     {
         return Err(EFAULT);
     }
-    // SAFETY: checked user range, aligned.
-    Ok(unsafe { src.read() })
+    let mut v = core::mem::MaybeUninit::<T>::uninit();
+    // SAFETY: checked user range; the copy tolerates unmapped memory.
+    if unsafe { copy_from_user(v.as_mut_ptr() as *mut u8, src as *const u8, core::mem::size_of::<T>()) } != 0 {
+        return Err(EFAULT);
+    }
+    // SAFETY: every byte was copied; `T: Copy` types crossing the ABI are plain data.
+    Ok(unsafe { v.assume_init() })
 }
 
 /// `ksys_fstat`.
@@ -695,10 +754,10 @@ pub fn ksys_pipe2(t: &Thread, fds: *mut i32, flags: u32) -> SysResult {
             return Err(e);
         }
     };
-    // SAFETY: checked above.
-    unsafe {
-        fds.write(rfd);
-        fds.add(1).write(wfd);
+    if let Err(e) = put_user(fds as *mut [i32; 2], [rfd, wfd]) {
+        let _ = ksys_close(t, rfd);
+        let _ = ksys_close(t, wfd);
+        return Err(e);
     }
     Ok(0)
 }
@@ -742,6 +801,41 @@ pub fn ksys_sigpending(t: &Thread, set: *mut SigSet) -> SysResult {
     Ok(0)
 }
 
+/// `ksys_sigsuspend`.
+pub fn ksys_sigsuspend(t: &Thread, mask: *const SigSet) -> SysResult {
+    let m = get_user(mask)?;
+    Err(signal::do_sigsuspend(t, m))
+}
+
+/// `ksys_pause`: `sigsuspend` with the current mask.
+pub fn ksys_pause(t: &Thread) -> SysResult {
+    Err(signal::do_sigsuspend(t, t.blocked.load(Ordering::Relaxed)))
+}
+
+/// `ksys_sigwaitinfo`.
+pub fn ksys_sigwaitinfo(t: &Thread, set: *const SigSet, info: *mut SigInfo) -> SysResult {
+    ksys_sigtimedwait(t, set, info, core::ptr::null())
+}
+
+/// `ksys_sigtimedwait`: `EINVAL` for a negative or denormal timeout.
+pub fn ksys_sigtimedwait(t: &Thread, set: *const SigSet, info: *mut SigInfo, timeout: *const Timespec) -> SysResult {
+    let s = get_user(set)?;
+    let limit = if timeout.is_null() {
+        None
+    } else {
+        let ts = get_user(timeout)?;
+        if ts.tv_sec < 0 || !(0..1_000_000_000).contains(&ts.tv_nsec) {
+            return Err(EINVAL);
+        }
+        Some((ts.tv_sec as u64).saturating_mul(1_000_000_000).saturating_add(ts.tv_nsec as u64))
+    };
+    let si = signal::do_sigtimedwait(t, s, limit)?;
+    if !info.is_null() {
+        put_user(info, si)?;
+    }
+    Ok(si.si_signo as isize)
+}
+
 // --- processes and credentials ------------------------------------------------
 
 /// `getpid`.
@@ -752,7 +846,7 @@ pub fn ksys_getpid(t: &Thread) -> SysResult {
 /// `getppid`.
 pub fn ksys_getppid(t: &Thread) -> SysResult {
     let _g = task::TASKLIST.read();
-    let pp = t.proc_().parent.get();
+    let pp = t.proc_().parent.load(core::sync::atomic::Ordering::Acquire);
     // SAFETY: the parent is live while linked (tasklist lock held).
     Ok(if pp.is_null() { 0 } else { (unsafe { (*pp).pid.get() }) as isize })
 }
@@ -863,8 +957,11 @@ pub fn ksys_clone_thread(t: &Thread, out: *mut *mut Thread) -> SysResult {
         return Err(EFAULT);
     }
     let nt = task::clone_thread(t)?;
-    // SAFETY: checked user pointer.
-    unsafe { out.write(nt) };
+    if let Err(e) = put_user(out, nt) {
+        // SAFETY: the new thread was never handed out.
+        unsafe { task::task_leave(nt) };
+        return Err(e);
+    }
     Ok(0)
 }
 

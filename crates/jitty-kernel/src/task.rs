@@ -27,7 +27,7 @@ use core::ptr;
 use core::sync::atomic::{AtomicI32, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 use crate::abi::*;
-use crate::annotations::{Const, Quasi, QuasiDeps};
+use crate::annotations::{Const, Quasi, QuasiDeps, QuasiWrite};
 use crate::file::FilesStruct;
 use crate::signal::{self, SigHand};
 use crate::sync::{RwSpinLock, WaitQueue};
@@ -76,8 +76,10 @@ pub struct Process {
     pub pgid: Quasi<Pid>,
     /// Session; quasi-invariant (setsid under the tasklist write lock).
     pub sid: Quasi<Pid>,
-    /// Parent; quasi-invariant (reparenting under the tasklist write lock).
-    pub parent: Quasi<*mut Process>,
+    /// Parent; dynamic: changes on reparenting (under the tasklist write
+    /// lock) and is read only by exit notification, `getppid` and `setpgid`,
+    /// none of them a specialization path.
+    pub parent: AtomicPtr<Process>,
     /// Attached threads; quasi-invariant (`== 1` is the single-threaded fact),
     /// written under `sighand.siglock`.
     pub nr_threads: Quasi<u32>,
@@ -172,6 +174,13 @@ pub struct Thread {
     pub refcount: AtomicUsize,
     /// Set once the thread left its process (dynamic).
     pub detached: AtomicU32,
+    /// Sender of each pending thread-directed signal
+    /// ([`signal::pack_info`]; dynamic, under siglock).
+    pub siginfo: [AtomicU64; SIGMAX as usize],
+    /// Set when the current syscall must restart through its dispatch slot
+    /// (the code it entered was unplugged while it slept); cleared on the
+    /// way out of the syscall (dynamic, this thread only).
+    pub restart: AtomicU32,
 }
 
 impl Thread {
@@ -180,6 +189,12 @@ impl Thread {
     pub fn proc_(&self) -> &Process {
         // SAFETY: a thread holds a reference on its process.
         unsafe { &*self.process.get() }
+    }
+
+    /// Whether the current syscall must restart through its dispatch slot.
+    #[inline(always)]
+    pub fn must_restart(&self) -> bool {
+        self.restart.load(Ordering::Relaxed) != 0
     }
 }
 
@@ -412,7 +427,7 @@ fn new_process(pid: Pid, i: ProcInit) -> *mut Process {
         sgid: Quasi::new(i.sgid),
         pgid: Quasi::new(if i.pgid == 0 { pid } else { i.pgid }),
         sid: Quasi::new(if i.sid == 0 { pid } else { i.sid }),
-        parent: Quasi::new(i.parent),
+        parent: AtomicPtr::new(i.parent),
         nr_threads: Quasi::new(0),
         active: AtomicU32::new(0),
         flags: AtomicU32::new(0),
@@ -440,7 +455,10 @@ pub fn create_init() -> Result<*mut Process, i32> {
     // SAFETY: fresh, private object.
     unsafe {
         let sh = &*sighand;
-        sh.action[(SIGCHLD - 1) as usize].set(&sh.deps, SigAction { handler: SIG_IGN, flags: SA_NOCLDWAIT, mask: 0 });
+        // A fresh object: nothing depends on it, so this prepare cannot take
+        // the slow path although TASKLIST is held.
+        let w = sh.deps.prepare();
+        sh.action[(SIGCHLD - 1) as usize].store(&w, SigAction { handler: SIG_IGN, flags: SA_NOCLDWAIT, mask: 0 });
     }
     let root = vfs::root();
     vfs::igrab(root);
@@ -540,6 +558,7 @@ pub fn task_enter(pid: Pid) -> Result<*mut Thread, i32> {
     // SAFETY: we hold a reference.
     let pr = unsafe { &*p };
     let sh = pr.sighand();
+    let w = ThreadCountWrite::prepare(pr);
     let g = sh.siglock.lock();
     if pr.exiting() || pr.nr_threads.get() != 0 {
         let e = if pr.exiting() { ESRCH } else { EBUSY };
@@ -549,7 +568,7 @@ pub fn task_enter(pid: Pid) -> Result<*mut Thread, i32> {
         return Err(e);
     }
     let t = new_thread(p, pr.idle_blocked.load(Ordering::Relaxed));
-    add_thread(pr, t);
+    add_thread(pr, t, &w);
     drop(g);
     Ok(t)
 }
@@ -563,18 +582,34 @@ fn new_thread(p: *mut Process, blocked: SigSet) -> *mut Thread {
         sleeping_on: AtomicPtr::new(ptr::null_mut()),
         refcount: AtomicUsize::new(1),
         detached: AtomicU32::new(0),
+        siginfo: [const { AtomicU64::new(0) }; SIGMAX as usize],
+        restart: AtomicU32::new(0),
     }))
 }
 
-/// Adds `t` (owning a process reference) to its process; siglock held.
-fn add_thread(pr: &Process, t: *mut Thread) {
+/// Adds `t` (owning a process reference) to its process; siglock held, and
+/// the guarded writes of the thread count prepared before it was taken.
+fn add_thread(pr: &Process, t: *mut Thread, w: &ThreadCountWrite<'_>) {
     // SAFETY: siglock held by the caller.
     unsafe { pr.threads().push(t) };
     let n = pr.nr_threads.get() + 1;
-    pr.nr_threads.set(&pr.deps, n);
+    pr.nr_threads.store(&w.process, n);
     let files = pr.files();
     let _fl = files.lock.lock();
-    files.users.set(&files.deps, n);
+    files.users.store(&w.files, n);
+}
+
+/// The guarded writes of a change in a process's thread count: its
+/// `nr_threads` and its file table's `users`. Prepared before siglock.
+struct ThreadCountWrite<'a> {
+    process: QuasiWrite<'a>,
+    files: QuasiWrite<'a>,
+}
+
+impl<'a> ThreadCountWrite<'a> {
+    fn prepare(pr: &'a Process) -> Self {
+        Self { process: pr.deps.prepare(), files: pr.files().deps.prepare() }
+    }
 }
 
 /// Creates another thread in `cur`'s process (`clone(CLONE_THREAD)`); it
@@ -583,13 +618,14 @@ pub fn clone_thread(cur: &Thread) -> Result<*mut Thread, i32> {
     let p = cur.process.get();
     // SAFETY: `cur` holds a reference on its process.
     let pr = unsafe { &*p };
+    let w = ThreadCountWrite::prepare(pr);
     let g = pr.sighand().siglock.lock();
     if pr.exiting() {
         return Err(ESRCH);
     }
     get_process(p);
     let t = new_thread(p, cur.blocked.load(Ordering::Relaxed));
-    add_thread(pr, t);
+    add_thread(pr, t, &w);
     drop(g);
     Ok(t)
 }
@@ -607,19 +643,20 @@ pub unsafe fn task_leave(t: *mut Thread) {
     // SAFETY: the thread holds a process reference.
     let pr = unsafe { &*p };
     {
+        let w = ThreadCountWrite::prepare(pr);
         let _g = pr.sighand().siglock.lock();
         if th.detached.swap(1, Ordering::AcqRel) == 0 {
             // SAFETY: siglock held.
             let ths = unsafe { pr.threads() };
             ths.retain(|&x| x != t);
             let n = pr.nr_threads.get() - 1;
-            pr.nr_threads.set(&pr.deps, n);
+            pr.nr_threads.store(&w.process, n);
             if n == 0 {
                 pr.idle_blocked.store(th.blocked.load(Ordering::Relaxed), Ordering::Relaxed);
             }
             let files = pr.files();
             let _fl = files.lock.lock();
-            files.users.set(&files.deps, n);
+            files.users.store(&w.files, n);
         }
     }
     put_thread(t);
@@ -687,14 +724,14 @@ fn exit_finish(p: &Process) {
             for c in kids {
                 let cr = &*c;
                 if me == init || init.is_null() {
-                    cr.parent.set(&cr.deps, ptr::null_mut());
+                    cr.parent.store(ptr::null_mut(), Ordering::Release);
                     if cr.flags.load(Ordering::Acquire) & PF_ZOMBIE != 0 {
                         pid_table().free(cr.pid.get());
                         reaped_orphans.push(c);
                     }
                     continue;
                 }
-                cr.parent.set(&cr.deps, init);
+                cr.parent.store(init, Ordering::Release);
                 if cr.flags.load(Ordering::Acquire) & PF_ZOMBIE != 0 && signal::ignores_children(&*init) {
                     pid_table().free(cr.pid.get());
                     reaped_orphans.push(c);
@@ -704,7 +741,7 @@ fn exit_finish(p: &Process) {
             }
         }
         p.flags.fetch_or(PF_ZOMBIE, Ordering::AcqRel);
-        let parent = p.parent.get();
+        let parent = p.parent.load(Ordering::Acquire);
         if parent.is_null() {
             reap_self = true;
         } else {
@@ -825,6 +862,7 @@ pub mod cred {
 
     /// `setresuid(r, e, s)`; `u32::MAX` (-1) leaves a field unchanged.
     pub fn setresuid(p: &Process, r: u32, e: u32, s: u32) -> Result<(), i32> {
+        let w = p.deps.prepare();
         let _g = p.sighand().siglock.lock();
         let (ou, oe, os) = (p.uid.get(), p.euid.get(), p.suid.get());
         if !capable(p) {
@@ -835,13 +873,13 @@ pub mod cred {
             }
         }
         if r != u32::MAX {
-            p.uid.set(&p.deps, r);
+            p.uid.store(&w, r);
         }
         if e != u32::MAX {
-            p.euid.set(&p.deps, e);
+            p.euid.store(&w, e);
         }
         if s != u32::MAX {
-            p.suid.set(&p.deps, s);
+            p.suid.store(&w, s);
         }
         Ok(())
     }
@@ -863,6 +901,7 @@ pub mod cred {
 
     /// `setresgid(r, e, s)`.
     pub fn setresgid(p: &Process, r: u32, e: u32, s: u32) -> Result<(), i32> {
+        let w = p.deps.prepare();
         let _g = p.sighand().siglock.lock();
         let (og, oe, os) = (p.gid.get(), p.egid.get(), p.sgid.get());
         if !capable(p) {
@@ -873,13 +912,13 @@ pub mod cred {
             }
         }
         if r != u32::MAX {
-            p.gid.set(&p.deps, r);
+            p.gid.store(&w, r);
         }
         if e != u32::MAX {
-            p.egid.set(&p.deps, e);
+            p.egid.store(&w, e);
         }
         if s != u32::MAX {
-            p.sgid.set(&p.deps, s);
+            p.sgid.store(&w, s);
         }
         Ok(())
     }
@@ -901,6 +940,7 @@ pub mod cred {
     /// `setsid()`: a new session and group led by the caller; EPERM if it
     /// already leads a process group.
     pub fn setsid(p: &Process) -> Result<Pid, i32> {
+        let w = p.deps.prepare();
         let _g = TASKLIST.write();
         let pid = p.pid.get();
         let mut leader = false;
@@ -914,8 +954,8 @@ pub mod cred {
         if leader {
             return Err(EPERM);
         }
-        p.sid.set(&p.deps, pid);
-        p.pgid.set(&p.deps, pid);
+        p.sid.store(&w, pid);
+        p.pgid.store(&w, pid);
         Ok(pid)
     }
 
@@ -925,18 +965,40 @@ pub mod cred {
         if pgid < 0 {
             return Err(EINVAL);
         }
-        let _g = TASKLIST.write();
-        // SAFETY: write lock held.
-        let t = unsafe { pid_table() };
         let pid = if pid == 0 { cur.pid.get() } else { pid };
-        let target = t.lookup(pid);
-        if target.is_null() {
+        // The target's guarded write is prepared before TASKLIST is taken:
+        // look it up (holding a reference), prepare, lock, check it is still
+        // the process with that pid.
+        let held = find_get_process(pid);
+        if held.is_null() {
             return Err(ESRCH);
         }
+        let r = {
+            // SAFETY: we hold a reference.
+            let w = unsafe { &*held }.deps.prepare();
+            let _g = TASKLIST.write();
+            // SAFETY: write lock held.
+            let t = unsafe { pid_table() };
+            if t.lookup(pid) != held { Err(ESRCH) } else { setpgid_locked(cur, t, held, pid, pgid, &w) }
+        };
+        // SAFETY: our reference.
+        unsafe { put_process(held) };
+        r
+    }
+
+    /// `setpgid` with TASKLIST held and the target's guarded write prepared.
+    fn setpgid_locked(
+        cur: &Process,
+        t: &PidTable,
+        target: *mut Process,
+        pid: Pid,
+        pgid: Pid,
+        w: &QuasiWrite<'_>,
+    ) -> Result<(), i32> {
         // SAFETY: published processes are live under the lock.
         let tp = unsafe { &*target };
         let me = cur as *const Process as *mut Process;
-        if target != me && tp.parent.get() != me {
+        if target != me && tp.parent.load(Ordering::Acquire) != me {
             return Err(ESRCH);
         }
         if tp.sid.get() != cur.sid.get() {
@@ -959,7 +1021,7 @@ pub mod cred {
                 return Err(EPERM);
             }
         }
-        tp.pgid.set(&tp.deps, pgid);
+        tp.pgid.store(w, pgid);
         Ok(())
     }
 }

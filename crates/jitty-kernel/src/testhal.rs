@@ -95,6 +95,13 @@ extern "C" fn hal_thread_join(handle: u64) -> i32 {
 }
 
 #[unsafe(no_mangle)]
+unsafe extern "C" fn hal_copy_user(dst: *mut u8, src: *const u8, len: usize) -> usize {
+    // SAFETY: unit tests pass only mapped buffers (no fault handling here).
+    unsafe { core::ptr::copy_nonoverlapping(src, dst, len) };
+    0
+}
+
+#[unsafe(no_mangle)]
 extern "C" fn hal_thread_yield() {
     std::thread::yield_now();
 }
@@ -106,5 +113,24 @@ unsafe extern "C" fn hal_panic(msg: *const u8, len: usize) -> ! {
     panic!("hal_panic: {}", String::from_utf8_lossy(s));
 }
 
+// No specialization runtime in unit tests: no dependents word is ever set,
+// so the guarded-write slow path is never taken, and no sleeper restarts.
 #[unsafe(no_mangle)]
-extern "C" fn jitty_quasi_write_hook(_deps: *mut c_void, _field: *const c_void) {}
+extern "C" fn jitty_quasi_prepare_write(_deps_word: *const c_void) {}
+
+#[unsafe(no_mangle)]
+extern "C" fn jitty_quasi_finish_write(_deps_word: *const c_void) {}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_sleep_begin() {}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_sleep_end() -> i32 {
+    0
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_handler_begin() {}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_handler_end() {}

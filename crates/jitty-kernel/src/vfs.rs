@@ -2,8 +2,9 @@
 //! with the page cache as the only storage).
 //!
 //! * [`Inode`]: type, mode, owner, link count, size, timestamps, the default
-//!   file operations, and either file pages (4 KiB pages in a page map indexed
-//!   by page number), directory entries, or a pipe.
+//!   file operations, and either file pages (4 KiB pages in a [`PageMap`], a
+//!   two-level radix tree in which holes cost nothing), directory entries, or
+//!   a pipe. Files end at [`MAX_FILE_SIZE`] (Linux's `s_maxbytes`).
 //! * Path walk (`link_path_walk`): absolute or cwd-relative, `.` and `..`,
 //!   search permission on every directory crossed, `ENOTDIR`/`ENOENT`/
 //!   `ENAMETOOLONG`.
@@ -34,8 +35,102 @@ use crate::task::Process;
 pub const RAMFS_DEV: u64 = 1;
 /// Device number of the pipe fs.
 pub const PIPEFS_DEV: u64 = 2;
-/// Largest file size.
-pub const MAX_FILE_SIZE: u64 = 1 << 40;
+/// Largest file size (Linux's `s_maxbytes`), 64 GiB: a write starting at or
+/// past it is `EFBIG`, one crossing it is cut short there, and `lseek`
+/// beyond it is `EINVAL`. It bounds a page map's leaf vector to 256 KiB.
+pub const MAX_FILE_SIZE: u64 = 1 << 36;
+
+/// Pages per leaf of a [`PageMap`] (a leaf is one page of pointers).
+const MAP_LEAF: usize = PAGE_SIZE / core::mem::size_of::<*mut u8>();
+
+/// A regular file's page map: page `i` is `leaves[i / MAP_LEAF][i % MAP_LEAF]`;
+/// a null leaf or page is a hole (reads as zeros). Leaves and data pages come
+/// from the page allocator; a sparse file holds only the leaves it touches.
+#[derive(Debug, Default)]
+pub struct PageMap {
+    leaves: Vec<*mut *mut u8>,
+}
+
+impl PageMap {
+    /// An empty map.
+    pub const fn new() -> Self {
+        PageMap { leaves: Vec::new() }
+    }
+
+    /// The data page `i`, or null for a hole.
+    #[inline]
+    pub fn get(&self, i: usize) -> *mut u8 {
+        match self.leaves.get(i / MAP_LEAF) {
+            // SAFETY: a non-null leaf holds MAP_LEAF pointers.
+            Some(&leaf) if !leaf.is_null() => unsafe { *leaf.add(i % MAP_LEAF) },
+            _ => ptr::null_mut(),
+        }
+    }
+
+    /// The data page `i`, allocated (zeroed) if it is a hole; null when the
+    /// page allocator is exhausted.
+    pub fn get_or_alloc(&mut self, i: usize) -> *mut u8 {
+        let li = i / MAP_LEAF;
+        if self.leaves.len() <= li {
+            self.leaves.resize(li + 1, ptr::null_mut());
+        }
+        if self.leaves[li].is_null() {
+            let leaf = mm::alloc_pages(1) as *mut *mut u8;
+            if leaf.is_null() {
+                return ptr::null_mut();
+            }
+            self.leaves[li] = leaf;
+        }
+        // SAFETY: a live leaf of MAP_LEAF pointers.
+        let slot = unsafe { &mut *self.leaves[li].add(i % MAP_LEAF) };
+        if slot.is_null() {
+            *slot = mm::alloc_pages(1);
+        }
+        *slot
+    }
+
+    /// Frees every data page at index `keep` or above (and leaves left empty).
+    pub fn truncate(&mut self, keep: usize) {
+        for li in (0..self.leaves.len()).rev() {
+            let leaf = self.leaves[li];
+            let first = li * MAP_LEAF;
+            if first + MAP_LEAF <= keep {
+                break;
+            }
+            if leaf.is_null() {
+                continue;
+            }
+            for j in keep.saturating_sub(first)..MAP_LEAF {
+                // SAFETY: a live leaf; its non-null pages are owned by this map.
+                unsafe {
+                    let pg = *leaf.add(j);
+                    if !pg.is_null() {
+                        mm::free_pages(pg, 1);
+                        *leaf.add(j) = ptr::null_mut();
+                    }
+                }
+            }
+            if first >= keep {
+                // SAFETY: the leaf is empty now and owned by this map.
+                unsafe { mm::free_pages(leaf as *mut u8, 1) };
+                self.leaves[li] = ptr::null_mut();
+            }
+        }
+        while self.leaves.last().is_some_and(|l| l.is_null()) {
+            self.leaves.pop();
+        }
+    }
+
+    /// Number of data pages held.
+    pub fn count(&self) -> usize {
+        let mut n = 0;
+        for &leaf in self.leaves.iter().filter(|l| !l.is_null()) {
+            // SAFETY: a live leaf of MAP_LEAF pointers.
+            n += unsafe { core::slice::from_raw_parts(leaf, MAP_LEAF) }.iter().filter(|p| !p.is_null()).count();
+        }
+        n
+    }
+}
 
 /// One directory entry.
 #[derive(Debug)]
@@ -49,8 +144,8 @@ pub struct DirEntry {
 /// The kind-specific contents of an inode.
 #[derive(Debug)]
 pub struct InodeData {
-    /// Regular file: page map (null = hole).
-    pub pages: Vec<*mut u8>,
+    /// Regular file: page map.
+    pub pages: PageMap,
     /// Directory: entries (under the namespace mutex).
     pub entries: Vec<DirEntry>,
     /// Directory: the parent (`..`; one reference held; root points to itself
@@ -159,7 +254,7 @@ pub fn new_inode(
         atime: AtomicU64::new(now),
         mtime: AtomicU64::new(now),
         ctime: AtomicU64::new(now),
-        data: Mutex::new(InodeData { pages: Vec::new(), entries: Vec::new(), parent: ptr::null_mut() }),
+        data: Mutex::new(InodeData { pages: PageMap::new(), entries: Vec::new(), parent: ptr::null_mut() }),
     }))
 }
 
@@ -208,12 +303,8 @@ pub unsafe fn iput(i: *mut Inode) {
     // SAFETY: last reference; exclusive access.
     unsafe {
         let b = Box::from_raw(i);
-        let d = b.data.get_unlocked();
-        for &pg in d.pages.iter() {
-            if !pg.is_null() {
-                mm::free_pages(pg, 1);
-            }
-        }
+        let d = &mut *b.data.data_ptr();
+        d.pages.truncate(0);
         let parent = d.parent;
         let pipe = b.i_pipe.get();
         drop(b);
@@ -499,18 +590,9 @@ pub fn do_open(p: &Process, path: &[u8], flags: u32, mode: u32) -> Result<*mut F
 pub fn truncate(i: &Inode, len: u64) {
     let mut d = i.data.lock();
     let keep = (len as usize).div_ceil(PAGE_SIZE);
-    while d.pages.len() > keep {
-        if let Some(pg) = d.pages.pop()
-            && !pg.is_null()
-        {
-            // SAFETY: a page owned by this inode.
-            unsafe { mm::free_pages(pg, 1) };
-        }
-    }
-    if !len.is_multiple_of(PAGE_SIZE as u64)
-        && let Some(&pg) = d.pages.last()
-        && !pg.is_null()
-    {
+    d.pages.truncate(keep);
+    let pg = if keep == 0 { ptr::null_mut() } else { d.pages.get(keep - 1) };
+    if !len.is_multiple_of(PAGE_SIZE as u64) && !pg.is_null() {
         let off = (len % PAGE_SIZE as u64) as usize;
         // SAFETY: zero the tail of the last kept page.
         unsafe { ptr::write_bytes(pg.add(off), 0, PAGE_SIZE - off) };
@@ -762,8 +844,9 @@ pub fn do_chmod(p: &Process, path: &[u8], mode: u32) -> Result<(), i32> {
     let r = if p.euid.get() != 0 && p.euid.get() != ir.uid.get() {
         Err(EPERM)
     } else {
+        let w = ir.deps.prepare();
         let _d = ir.data.lock();
-        ir.mode.set(&ir.deps, mode & 0o7777);
+        ir.mode.store(&w, mode & 0o7777);
         touch(ir, false, true);
         Ok(())
     };
@@ -803,7 +886,7 @@ pub fn fill_stat(i: &Inode) -> Stat {
         st_blksize: PAGE_SIZE as i64,
         st_blocks: if i.is_reg() {
             // SAFETY: a racy length read is fine for a statistic.
-            (unsafe { i.data.get_unlocked() }.pages.iter().filter(|p| !p.is_null()).count() * 8) as i64
+            (unsafe { i.data.get_unlocked() }.pages.count() * 8) as i64
         } else {
             0
         },
@@ -845,18 +928,25 @@ pub unsafe extern "C" fn ramfs_read(
         let at = off as usize + done;
         let (pi, po) = (at / PAGE_SIZE, at % PAGE_SIZE);
         let chunk = (PAGE_SIZE - po).min(n - done);
-        let pg = d.pages.get(pi).copied().unwrap_or(ptr::null_mut());
+        let pg = d.pages.get(pi);
         // SAFETY: user range checked by the VFS; page is PAGE_SIZE long.
-        unsafe {
+        let left = unsafe {
             if pg.is_null() {
-                ptr::write_bytes(buf.add(done), 0, chunk);
+                mm::clear_user(buf.add(done), chunk)
             } else {
-                mm::copy_to_user(buf.add(done), pg.add(po), chunk);
+                mm::copy_to_user(buf.add(done), pg.add(po), chunk)
             }
+        };
+        done += chunk - left;
+        if left != 0 {
+            break;
         }
-        done += chunk;
     }
     drop(d);
+    if done == 0 {
+        return -(EFAULT as isize);
+    }
+    let n = done;
     // SAFETY: VFS contract.
     unsafe { *pos = off + n as i64 };
     let at = inode.atime.load(Ordering::Relaxed);
@@ -894,33 +984,35 @@ pub unsafe extern "C" fn ramfs_write(
     if len == 0 {
         return 0;
     }
-    let Some(end) = (off as u64).checked_add(len as u64).filter(|&e| e <= MAX_FILE_SIZE) else {
+    // generic_write_check_limits: nothing at or past the limit, and a write
+    // crossing it is cut short there.
+    if off as u64 >= MAX_FILE_SIZE {
         return -(EFBIG as isize);
-    };
+    }
+    let len = len.min((MAX_FILE_SIZE - off as u64) as usize);
     let mut done = 0;
+    let mut err = 0;
     while done < len {
         let at = off as usize + done;
         let (pi, po) = (at / PAGE_SIZE, at % PAGE_SIZE);
         let chunk = (PAGE_SIZE - po).min(len - done);
-        if d.pages.len() <= pi {
-            d.pages.resize(pi + 1, ptr::null_mut());
-        }
-        if d.pages[pi].is_null() {
-            let pg = mm::alloc_pages(1);
-            if pg.is_null() {
-                break;
-            }
-            d.pages[pi] = pg;
+        let pg = d.pages.get_or_alloc(pi);
+        if pg.is_null() {
+            err = ENOSPC;
+            break;
         }
         // SAFETY: user range checked by the VFS; page is PAGE_SIZE long.
-        unsafe { mm::copy_from_user(d.pages[pi].add(po), buf.add(done), chunk) };
-        done += chunk;
+        let left = unsafe { mm::copy_from_user(pg.add(po), buf.add(done), chunk) };
+        done += chunk - left;
+        if left != 0 {
+            err = EFAULT;
+            break;
+        }
     }
     if done == 0 {
-        return -(ENOSPC as isize);
+        return -(err as isize);
     }
     let new_end = off as u64 + done as u64;
-    let _ = end;
     if new_end > inode.size.load(Ordering::Relaxed) {
         inode.size.store(new_end, Ordering::Relaxed);
     }
@@ -949,6 +1041,7 @@ pub unsafe extern "C" fn ramfs_llseek(f: *mut File, off: i64, whence: i32) -> i6
         _ => return -(EINVAL as i64),
     };
     match base.checked_add(off) {
+        Some(n) if n as u64 > MAX_FILE_SIZE => -(EINVAL as i64),
         Some(n) if n >= 0 => {
             // SAFETY: as above.
             unsafe { *file.f_pos.get() = n };
@@ -1010,7 +1103,12 @@ pub unsafe extern "C" fn ramfs_iterate(f: *mut File, buf: *mut u8, len: usize) -
         rec[..DIRENT_NAME_OFFSET].copy_from_slice(&hb[..DIRENT_NAME_OFFSET]);
         rec[DIRENT_NAME_OFFSET..DIRENT_NAME_OFFSET + name.len()].copy_from_slice(name);
         // SAFETY: user range checked by the VFS (len bytes), written + reclen <= len.
-        unsafe { mm::copy_to_user(buf.add(written), rec.as_ptr(), reclen) };
+        if unsafe { mm::copy_to_user(buf.add(written), rec.as_ptr(), reclen) } != 0 {
+            if written == 0 {
+                return -(EFAULT as isize);
+            }
+            break;
+        }
         written += reclen;
         pos += 1;
     }

@@ -3,24 +3,20 @@
 //!
 //! Kernel threads are host threads; wait/wake is `FUTEX_WAIT_PRIVATE` /
 //! `FUTEX_WAKE_PRIVATE` on the kernel's `AtomicU32` words; memory comes from
-//! the host's global allocator; clocks from `clock_gettime`. The
-//! quasi-invariant write hook forwards to a callback the specialization
-//! runtime installs with [`set_quasi_write_hook`] (none by default: no
-//! specialization depends on anything yet).
+//! the host's global allocator; clocks from `clock_gettime`. The hooks of
+//! the guard protocol (guarded writes, quiescent sleeps, signal handlers)
+//! go to jitty-rt's process-wide guard runtime.
+//!
+//! User copies (`hal_copy_user`) are Linux's exception-table scheme: one
+//! `rep movsb` in `global_asm!` is the only instruction that touches user
+//! memory, and the SIGSEGV/SIGBUS handler [`install_fault_handler`] puts in
+//! place at boot moves a fault at that instruction to its fixup, which
+//! returns the count left (`rcx`). Faults anywhere else go to the handler
+//! that was installed before (Rust's stack-overflow guard, or the default).
 
 use std::ffi::c_void;
 use std::io::Write;
-use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
-
-/// Signature of the runtime's guarded-write callback `(dependents, field_addr)`.
-pub type QuasiWriteHook = fn(*mut c_void, *const c_void);
-
-static QUASI_HOOK: AtomicPtr<()> = AtomicPtr::new(std::ptr::null_mut());
-
-/// Installs the specialization runtime's guarded-write callback.
-pub fn set_quasi_write_hook(hook: QuasiWriteHook) {
-    QUASI_HOOK.store(hook as *mut (), Ordering::Release);
-}
+use std::sync::atomic::AtomicU32;
 
 const PAGE: usize = 4096;
 
@@ -134,6 +130,94 @@ extern "C" fn hal_thread_join(handle: u64) -> i32 {
     if h.join().is_ok() { 0 } else { -libc::EIO }
 }
 
+// hal_copy_user(dst = rdi, src = rsi, len = rdx) -> bytes not copied.
+// `rep movsb` leaves rcx = bytes still to copy when it faults, so the fixup
+// is the same instruction that ends a complete copy.
+std::arch::global_asm!(
+    ".text",
+    ".globl hal_copy_user",
+    ".type hal_copy_user, @function",
+    "hal_copy_user:",
+    "    mov rcx, rdx",
+    ".globl jitty_copy_user_insn",
+    ".hidden jitty_copy_user_insn",
+    "jitty_copy_user_insn:",
+    "    rep movsb",
+    ".globl jitty_copy_user_fixup",
+    ".hidden jitty_copy_user_fixup",
+    "jitty_copy_user_fixup:",
+    "    mov rax, rcx",
+    "    ret",
+    ".size hal_copy_user, . - hal_copy_user",
+);
+
+unsafe extern "C" {
+    static jitty_copy_user_insn: u8;
+    static jitty_copy_user_fixup: u8;
+}
+
+/// The exception table: (faulting instruction, fixup) address pairs.
+fn exception_table() -> [(usize, usize); 1] {
+    [(&raw const jitty_copy_user_insn as usize, &raw const jitty_copy_user_fixup as usize)]
+}
+
+/// The SIGSEGV and SIGBUS dispositions found when the handler was installed.
+static PREV_ACTIONS: std::sync::OnceLock<[libc::sigaction; 2]> = std::sync::OnceLock::new();
+
+extern "C" fn on_fault(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut c_void) {
+    let uc = ctx as *mut libc::ucontext_t;
+    // SAFETY: the kernel passes the interrupted context; RIP is in gregs.
+    let rip = unsafe { &mut (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] };
+    if let Some(&(_, fixup)) = exception_table().iter().find(|&&(insn, _)| insn == *rip as usize) {
+        *rip = fixup as i64;
+        return;
+    }
+    let prev = PREV_ACTIONS.get().map(|p| p[usize::from(sig == libc::SIGBUS)]);
+    match prev {
+        Some(p) if p.sa_sigaction != libc::SIG_DFL && p.sa_sigaction != libc::SIG_IGN => {
+            if p.sa_flags & libc::SA_SIGINFO != 0 {
+                type Action = extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut c_void);
+                // SAFETY: the previous owner registered this as an SA_SIGINFO handler.
+                let f = unsafe { std::mem::transmute::<usize, Action>(p.sa_sigaction) };
+                f(sig, info, ctx);
+            } else {
+                // SAFETY: the previous owner registered this as a plain handler.
+                let f = unsafe { std::mem::transmute::<usize, extern "C" fn(libc::c_int)>(p.sa_sigaction) };
+                f(sig);
+            }
+        }
+        _ => {
+            // Back to the default action; returning re-runs the faulting
+            // instruction, which then takes it (as the kernel would have).
+            // SAFETY: a plain SIG_DFL disposition.
+            unsafe {
+                let mut dfl: libc::sigaction = std::mem::zeroed();
+                dfl.sa_sigaction = libc::SIG_DFL;
+                libc::sigaction(sig, &dfl, std::ptr::null_mut());
+            }
+        }
+    }
+}
+
+/// Installs the user-copy fault handler for SIGSEGV and SIGBUS (once per
+/// process; [`crate::boot`] calls it), chaining to the dispositions it
+/// replaces for faults outside `hal_copy_user`.
+pub fn install_fault_handler() {
+    PREV_ACTIONS.get_or_init(|| {
+        // SAFETY: sigaction with valid, zero-initialised structures.
+        unsafe {
+            let mut act: libc::sigaction = std::mem::zeroed();
+            act.sa_sigaction = on_fault as *const () as usize;
+            act.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK;
+            libc::sigemptyset(&mut act.sa_mask);
+            let mut prev: [libc::sigaction; 2] = std::mem::zeroed();
+            libc::sigaction(libc::SIGSEGV, &act, &mut prev[0]);
+            libc::sigaction(libc::SIGBUS, &act, &mut prev[1]);
+            prev
+        }
+    });
+}
+
 #[unsafe(no_mangle)]
 extern "C" fn hal_thread_yield() {
     std::thread::yield_now();
@@ -147,12 +231,35 @@ unsafe extern "C" fn hal_panic(msg: *const u8, len: usize) -> ! {
     std::process::abort()
 }
 
+// The guard protocol's hooks, served by jitty-rt's process-wide runtime
+// (ARCHITECTURE.md, "The guard protocol").
+
 #[unsafe(no_mangle)]
-extern "C" fn jitty_quasi_write_hook(deps: *mut c_void, field: *const c_void) {
-    let h = QUASI_HOOK.load(Ordering::Acquire);
-    if !h.is_null() {
-        // SAFETY: only `set_quasi_write_hook` stores here, from a `QuasiWriteHook`.
-        let f: QuasiWriteHook = unsafe { std::mem::transmute::<*mut (), QuasiWriteHook>(h) };
-        f(deps, field);
-    }
+extern "C" fn jitty_quasi_prepare_write(deps_word: *const c_void) {
+    jitty_rt::guard::host::prepare_write(deps_word as usize);
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn jitty_quasi_finish_write(deps_word: *const c_void) {
+    jitty_rt::guard::host::finish_write(deps_word as usize);
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_sleep_begin() {
+    jitty_rt::guard::host::with_thread_record(|r| r.sleep());
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_sleep_end() -> i32 {
+    jitty_rt::guard::host::with_thread_record(|r| jitty_rt::guard::host::runtime().wake(r)) as i32
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_handler_begin() {
+    jitty_rt::guard::host::with_thread_record(|r| r.suspend());
+}
+
+#[unsafe(no_mangle)]
+extern "C" fn hal_handler_end() {
+    jitty_rt::guard::host::with_thread_record(|r| r.resume());
 }

@@ -56,6 +56,7 @@ static IR_MODULE: OnceLock<Option<std::sync::Arc<jitty_ir::Module>>> = OnceLock:
 /// image check is not an error: it is reported and specialization stays off.
 pub fn boot() -> Result<Kernel, BootError> {
     let r = BOOT.get_or_init(|| {
+        hal::install_fault_handler();
         // SAFETY: jk_boot is idempotent and has no preconditions.
         let rc = unsafe { image::jk_boot() };
         if rc != 0 {

@@ -62,6 +62,50 @@ pub unsafe fn gft_of(t: *mut c_void) -> &'static HostGft {
     }
 }
 
+/// Loads a dispatch slot atomically (a plug may store it concurrently):
+/// its code address and the function it holds.
+///
+/// # Safety
+/// `slot` is a word-sized, aligned field holding a function pointer.
+#[inline(always)]
+unsafe fn load_slot<F: Copy>(slot: &F) -> (usize, F) {
+    const { assert!(size_of::<F>() == size_of::<usize>()) };
+    // SAFETY: a function pointer is a naturally aligned word (caller), so it
+    // may be viewed as an `AtomicUsize`; the loaded bits are a function
+    // pointer of type `F`, stored by the kernel or by a plug.
+    unsafe {
+        let code = (*(slot as *const F as *const AtomicUsize)).load(Ordering::Acquire);
+        (code, std::mem::transmute_copy(&code))
+    }
+}
+
+/// Calls `current->process->gft->$name(t, args)` under the guard protocol
+/// (ARCHITECTURE.md): the thread enters *before* it loads the slot (the
+/// drain covers the load), records the code it runs, and leaves after the
+/// call; when the kernel answers `ERESTARTNOINTR` the call is re-issued
+/// through the slot, on whatever code the slot holds now.
+macro_rules! dispatch {
+    ($t:expr, $name:ident $(, $a:expr)*) => {
+        jitty_rt::guard::host::with_thread_record(|rec| loop {
+            rec.enter();
+            // SAFETY: the caller's `t` is this thread's live kernel thread
+            // (the macro's contract); `gft->$name` is a function-pointer slot.
+            let gft = unsafe { gft_of($t) };
+            // SAFETY: as above.
+            let (code, f) = unsafe { load_slot(&gft.$name) };
+            rec.entered(&gft.$name as *const _ as usize, code);
+            // SAFETY: a syscall entry of the kernel (or a plugged
+            // specialization of one) called with the caller's arguments,
+            // which the kernel checks as a kernel checks user arguments.
+            let r = unsafe { f($t $(, $a)*) };
+            rec.leave();
+            if r as i64 != -(ERESTARTNOINTR as i64) {
+                break r;
+            }
+        })
+    };
+}
+
 #[inline(always)]
 fn cur() -> *mut c_void {
     current()
@@ -90,8 +134,8 @@ pub mod raw {
                 if t.is_null() {
                     return -(EFAULT as $r);
                 }
-                // SAFETY: `t` is this thread's live kernel thread.
-                unsafe { (gft_of(t).$name)(t $(, $a)*) }
+                // dispatch! contract: `t` is this thread's live kernel thread.
+                dispatch!(t, $name $(, $a)*)
             }
         };
     }
@@ -168,6 +212,18 @@ pub mod raw {
         /// `fcntl`.
         fcntl(fd: i32, cmd: i32, arg: u64) -> isize
     );
+    raw_call!(
+        /// `sigsuspend`.
+        sigsuspend(mask: *const SigSet) -> isize
+    );
+    raw_call!(
+        /// `sigtimedwait` (`timeout` null: `sigwaitinfo`).
+        sigtimedwait(set: *const SigSet, info: *mut SigInfo, timeout: *const Timespec) -> isize
+    );
+    raw_call!(
+        /// `sigwaitinfo`.
+        sigwaitinfo(set: *const SigSet, info: *mut SigInfo) -> isize
+    );
 }
 
 fn cpath(path: &str) -> Vec<u8> {
@@ -225,8 +281,8 @@ macro_rules! simple {
             if t.is_null() {
                 return Err(Errno(EFAULT));
             }
-            // SAFETY: `t` is this thread's live kernel thread.
-            res(unsafe { (gft_of(t).$name)(t $(, $a)*) } as isize)
+            // dispatch! contract: `t` is this thread's live kernel thread.
+            res(dispatch!(t, $name $(, $a)*) as isize)
         }
     };
 }
@@ -317,8 +373,8 @@ macro_rules! path_call {
                 return Err(Errno(EFAULT));
             }
             let p = cpath($path);
-            // SAFETY: `t` is live; the path is NUL-terminated.
-            res(unsafe { (gft_of(t).$name)(t, p.as_ptr() $(, $a)*) })
+            // dispatch! contract: `t` is live; the path is NUL-terminated.
+            res(dispatch!(t, $name, p.as_ptr() $(, $a)*))
         }
     };
 }
@@ -351,8 +407,8 @@ pub fn rename(old: &str, new: &str) -> SysResult {
         return Err(Errno(EFAULT));
     }
     let (a, b) = (cpath(old), cpath(new));
-    // SAFETY: `t` is live; both paths are NUL-terminated.
-    res(unsafe { (gft_of(t).rename)(t, a.as_ptr(), b.as_ptr()) })
+    // dispatch! contract: `t` is live; both paths are NUL-terminated.
+    res(dispatch!(t, rename, a.as_ptr(), b.as_ptr()))
 }
 
 /// `stat(path)`.
@@ -416,6 +472,40 @@ pub fn sigpending() -> SysResult<SigSet> {
     Ok(s)
 }
 
+/// `sigsuspend(mask)`: waits with `mask` blocked until a handler ran;
+/// always `Err(EINTR)`, with the old mask back.
+pub fn sigsuspend(mask: SigSet) -> SysResult {
+    // SAFETY: a valid pointer.
+    res(unsafe { raw::sigsuspend(&mask) })
+}
+
+/// `pause()`: waits until a handler ran; always `Err(EINTR)`.
+pub fn pause() -> SysResult {
+    let t = cur();
+    if t.is_null() {
+        return Err(Errno(EFAULT));
+    }
+    // dispatch! contract: `t` is this thread's live kernel thread.
+    res(dispatch!(t, pause))
+}
+
+/// `sigwaitinfo(set)`: takes a pending signal of `set`, waiting for one.
+pub fn sigwaitinfo(set: SigSet) -> SysResult<SigInfo> {
+    let mut info = SigInfo::default();
+    // SAFETY: valid pointers.
+    res(unsafe { raw::sigwaitinfo(&set, &mut info) })?;
+    Ok(info)
+}
+
+/// `sigtimedwait(set, timeout)`: as [`sigwaitinfo`], `Err(EAGAIN)` once
+/// `timeout` passed.
+pub fn sigtimedwait(set: SigSet, timeout: Timespec) -> SysResult<SigInfo> {
+    let mut info = SigInfo::default();
+    // SAFETY: valid pointers.
+    res(unsafe { raw::sigtimedwait(&set, &mut info, &timeout) })?;
+    Ok(info)
+}
+
 /// `wait4(pid, options)`: `(pid, status)`.
 pub fn wait4(pid: Pid, options: i32) -> SysResult<(Pid, i32)> {
     let mut st = 0;
@@ -431,8 +521,8 @@ pub fn getresuid() -> SysResult<(Uid, Uid, Uid)> {
         return Err(Errno(EFAULT));
     }
     let (mut a, mut b, mut c) = (0, 0, 0);
-    // SAFETY: live thread, valid out-parameters.
-    res(unsafe { (gft_of(t).getresuid)(t, &mut a, &mut b, &mut c) })?;
+    // dispatch! contract: live thread, valid out-parameters.
+    res(dispatch!(t, getresuid, &mut a, &mut b, &mut c))?;
     Ok((a, b, c))
 }
 
@@ -443,8 +533,8 @@ pub fn getresgid() -> SysResult<(Gid, Gid, Gid)> {
         return Err(Errno(EFAULT));
     }
     let (mut a, mut b, mut c) = (0, 0, 0);
-    // SAFETY: live thread, valid out-parameters.
-    res(unsafe { (gft_of(t).getresgid)(t, &mut a, &mut b, &mut c) })?;
+    // dispatch! contract: live thread, valid out-parameters.
+    res(dispatch!(t, getresgid, &mut a, &mut b, &mut c))?;
     Ok((a, b, c))
 }
 
@@ -479,7 +569,7 @@ pub fn clone_thread() -> SysResult<crate::ThreadHandle> {
         return Err(Errno(EFAULT));
     }
     let mut out: *mut c_void = std::ptr::null_mut();
-    // SAFETY: live thread, valid out-parameter.
-    res(unsafe { (gft_of(t).clone_thread)(t, &mut out) })?;
+    // dispatch! contract: live thread, valid out-parameter.
+    res(dispatch!(t, clone_thread, &mut out))?;
     Ok(crate::ThreadHandle(out))
 }

@@ -1,5 +1,4 @@
-//! jitty's code-swapping runtime: code in memory, and the one API that swaps
-//! it.
+//! jitty-rt: code in memory and the rules for swapping it.
 //!
 //! * [`image`]: [`Image::load`] materializes a module in process memory
 //!   (globals with their initializers, externals resolved by [`resolve`],
@@ -10,6 +9,10 @@
 //! * [`consts`]: constant evaluation at the image's addresses.
 //! * [`mem`]: typed raw access to process memory in register format.
 //! * [`env`]: [`JitEnv`], what compiled code links against.
+//! * [`guard`]: the guard runtime of quasi-invariants: dependents records,
+//!   the guarded-write hook, installation of specializations without lost
+//!   invalidations, and the drain (quiescence) that makes a guarded write
+//!   wait until no thread still executes code that folded the old value.
 //!
 //! The runtime holds no engine semantics (those are `jitty-sem`'s) and no
 //! kernel logic, and depends on no engine: the generic implementation behind
@@ -18,6 +21,7 @@
 pub mod consts;
 mod entry;
 pub mod env;
+pub mod guard;
 pub mod image;
 pub mod mem;
 pub mod resolve;

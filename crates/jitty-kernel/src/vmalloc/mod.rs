@@ -445,7 +445,7 @@ unsafe fn seg_find(mut seg: *mut Segment, p: usize, top: *mut Segment, top_used:
 }
 
 #[inline(always)]
-fn lock(r: &Region) {
+pub(super) fn lock(r: &Region) {
     if r.flags.get() & VM_SINGLE != 0 {
         return;
     }
@@ -457,7 +457,7 @@ fn lock(r: &Region) {
 }
 
 #[inline(always)]
-fn unlock(r: &Region) {
+pub(super) fn unlock(r: &Region) {
     if r.flags.get() & VM_SINGLE != 0 {
         return;
     }
@@ -533,12 +533,13 @@ pub unsafe extern "C" fn vmalloc_region_clear(region: *mut Region) -> i32 {
 pub unsafe extern "C" fn vmalloc_region_set(region: *mut Region, flags: u32, on: i32) -> u32 {
     // SAFETY: live region (caller).
     let r = unsafe { &*region };
+    let w = r.deps.prepare();
     lock(r);
     let old = r.flags.get();
     let new = if on != 0 { old | flags } else { old & !flags };
     // Keep the lock state coherent when VM_SINGLE flips: we hold the lock iff
     // the old flags required it, and release iff the new ones do.
-    r.flags.set(&r.deps, new);
+    r.flags.store(&w, new);
     if old & VM_SINGLE == 0 {
         r.lock.store(false, Ordering::Release);
     }

@@ -15,7 +15,8 @@ use core::ptr;
 use crate::annotations::Quasi;
 
 use super::{
-    MAX_REQUEST, METHOD_POOL, Method, Region, SEG_HDR, Segment, VM_TRUST, seg_alloc, seg_find, seg_release_all,
+    MAX_REQUEST, METHOD_POOL, Method, Region, SEG_HDR, Segment, VM_TRUST, lock, seg_alloc, seg_find, seg_release_all,
+    unlock,
 };
 
 /// Blocks per segment aimed for when a new segment is needed.
@@ -94,9 +95,19 @@ unsafe extern "C" fn pool_alloc(r: *mut Region, n: usize) -> *mut u8 {
             if psize != 0 || n > MAX_REQUEST {
                 return ptr::null_mut();
             }
-            let stride = ((n + 15) & !15).max(16);
-            (*s).psize.set(&(*r).deps, n);
-            (*s).stride.set(&(*r).deps, stride);
+            // Fixing the block size is a guarded write of the region, which
+            // must be prepared without the region lock held (see
+            // `QuasiDeps::prepare`): drop it, prepare, retake it, look again.
+            unlock(&*r);
+            let w = (*r).deps.prepare();
+            lock(&*r);
+            let psize = (*s).psize.get();
+            if psize == 0 {
+                (*s).psize.store(&w, n);
+                (*s).stride.store(&w, ((n + 15) & !15).max(16));
+            } else if psize != n {
+                return ptr::null_mut();
+            }
         }
         let f = (*s).free;
         if !f.is_null() {

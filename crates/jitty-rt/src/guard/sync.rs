@@ -1,0 +1,98 @@
+//! Synchronization primitives of the guard runtime, switched to `loom`'s
+//! model-checked versions under `--cfg loom`, plus the asymmetric fences.
+//!
+//! The fast paths of the protocol (a thread entering a dispatch region, an
+//! unguarded `Quasi` write) must cost no more than plain stores and loads, so
+//! their side of each store→load (Dekker) pattern uses a *light* fence, a
+//! compiler fence, while the rare side (installing a specialization, draining
+//! for a guarded write) issues a *heavy* fence: Linux's
+//! `membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)`, which makes every running
+//! thread of the process execute a full barrier. This is the pairing of
+//! liburcu's membarrier flavour and folly's `asymmetric_thread_fence_*`. When
+//! membarrier is unavailable both sides fall back to `fence(SeqCst)`. Under
+//! loom both are `fence(SeqCst)`, which is what the pairing guarantees.
+
+#[cfg(loom)]
+pub(crate) use loom::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering, fence};
+#[cfg(loom)]
+pub(crate) use loom::sync::{Arc, Mutex, MutexGuard};
+#[cfg(loom)]
+pub(crate) use loom::thread::yield_now;
+
+#[cfg(not(loom))]
+pub(crate) use std::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering, fence};
+#[cfg(not(loom))]
+pub(crate) use std::sync::{Arc, Mutex, MutexGuard};
+#[cfg(not(loom))]
+pub(crate) use std::thread::yield_now;
+
+/// Locks `m`, ignoring poisoning: every critical section of the runtime
+/// leaves its data consistent before it can panic.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    #[cfg(loom)]
+    {
+        m.lock().unwrap_or_else(|e| e.into_inner())
+    }
+    #[cfg(not(loom))]
+    {
+        m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[cfg(not(loom))]
+mod membarrier {
+    use std::sync::OnceLock;
+
+    const MEMBARRIER_CMD_PRIVATE_EXPEDITED: libc::c_int = 1 << 3;
+    const MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED: libc::c_int = 1 << 4;
+
+    /// Whether the process registered for expedited private membarriers.
+    pub(super) fn available() -> bool {
+        static AVAILABLE: OnceLock<bool> = OnceLock::new();
+        *AVAILABLE.get_or_init(|| {
+            // SAFETY: membarrier takes two integer arguments and touches no memory.
+            let r = unsafe { libc::syscall(libc::SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0) };
+            r == 0
+        })
+    }
+
+    /// A full barrier on every running thread of the process.
+    pub(super) fn expedited() -> bool {
+        // SAFETY: as above.
+        let r = unsafe { libc::syscall(libc::SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0) };
+        r == 0
+    }
+}
+
+/// Prepares the heavy side: registers for membarrier. Call once before the
+/// first light fence may be relied upon (the runtime's constructor does).
+pub(crate) fn init_fences() {
+    #[cfg(not(loom))]
+    let _ = membarrier::available();
+}
+
+/// The fast-path side of a store→load ordering.
+#[inline(always)]
+pub(crate) fn light_fence() {
+    #[cfg(not(loom))]
+    {
+        if membarrier::available() {
+            std::sync::atomic::compiler_fence(Ordering::SeqCst);
+        } else {
+            fence(Ordering::SeqCst);
+        }
+    }
+    #[cfg(loom)]
+    fence(Ordering::SeqCst);
+}
+
+/// The slow-path side: pairs with every thread's [`light_fence`].
+pub(crate) fn heavy_fence() {
+    fence(Ordering::SeqCst);
+    #[cfg(not(loom))]
+    if membarrier::available() && !membarrier::expedited() {
+        // Registration succeeded, so this cannot fail; if it ever did, the
+        // light side would be a bare compiler fence: refuse to go on silently.
+        panic!("membarrier(PRIVATE_EXPEDITED) failed after registration");
+    }
+}
