@@ -1103,14 +1103,7 @@ fn intrinsic(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Tr
         | I::USubWithOverflow
         | I::SMulWithOverflow
         | I::UMulWithOverflow => {
-            let op = match it.which {
-                I::SAddWithOverflow => sem::OverflowOp::SAdd,
-                I::UAddWithOverflow => sem::OverflowOp::UAdd,
-                I::SSubWithOverflow => sem::OverflowOp::SSub,
-                I::USubWithOverflow => sem::OverflowOp::USub,
-                I::SMulWithOverflow => sem::OverflowOp::SMul,
-                _ => sem::OverflowOp::UMul,
-            };
+            let op = sem::OverflowOp::of(it.which).unwrap_or(sem::OverflowOp::UMul);
             let (v, ov) = sem::with_overflow(op, x(0), x(1), bits);
             set_pair(r, d, &it.ret_repr, v, ov, bits);
         }

@@ -75,14 +75,7 @@ impl FnLower<'_, '_> {
         }
         if ty == types::I128 {
             // 65 to 128 bits without a native instruction: exactly, in Rust.
-            let code = match which {
-                SAddWithOverflow => OverflowOp::SAdd,
-                UAddWithOverflow => OverflowOp::UAdd,
-                SSubWithOverflow => OverflowOp::SSub,
-                USubWithOverflow => OverflowOp::USub,
-                SMulWithOverflow => OverflowOp::SMul,
-                _ => OverflowOp::UMul,
-            } as i64;
+            let code = OverflowOp::of(which).unwrap_or(OverflowOp::UMul) as i64;
             let (slot, [out, pa, pb]) = self.i128_operands_in_scratch(x, y);
             let code = self.b.ins().iconst(types::I32, code);
             let width = self.b.ins().iconst(types::I32, i64::from(bits));

@@ -55,8 +55,8 @@ pub trait GenericEntry: Any + Send + Sync {
 }
 
 /// A [`GenericEntry`] for images whose functions run only as plugged code
-/// (JIT-only use): entering a function with nothing plugged prints which
-/// slot was empty and aborts the process.
+/// (JIT-only use): calling a function with nothing plugged prints that no
+/// code was plugged and aborts the process.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NoGeneric;
 

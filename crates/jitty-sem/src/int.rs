@@ -2,7 +2,7 @@
 //! comparisons and `llvm.*.with.overflow`.
 
 use crate::Trap;
-use jitty_ir::{BinOp, IntPred};
+use jitty_ir::{BinOp, IntPred, Intrinsic};
 
 /// The low `bits` bits set (bits in 1..=64).
 #[inline(always)]
@@ -116,6 +116,19 @@ pub enum OverflowOp {
 }
 
 impl OverflowOp {
+    /// The operation of a `with.overflow` intrinsic.
+    pub fn of(i: Intrinsic) -> Option<OverflowOp> {
+        Some(match i {
+            Intrinsic::SAddWithOverflow => OverflowOp::SAdd,
+            Intrinsic::UAddWithOverflow => OverflowOp::UAdd,
+            Intrinsic::SSubWithOverflow => OverflowOp::SSub,
+            Intrinsic::USubWithOverflow => OverflowOp::USub,
+            Intrinsic::SMulWithOverflow => OverflowOp::SMul,
+            Intrinsic::UMulWithOverflow => OverflowOp::UMul,
+            _ => return None,
+        })
+    }
+
     /// The operation of code `c` (see the discriminants).
     pub fn from_code(c: u32) -> Option<OverflowOp> {
         use OverflowOp::*;
