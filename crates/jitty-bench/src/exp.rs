@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use jitty_os::abi::{EINTR, O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, SEEK_SET, SIGUSR1};
+use jitty_os::abi::{EINTR, O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, SEEK_SET, SIG_BLOCK, SIGUSR1, SigSet};
 use jitty_os::syscall as sys;
 use jitty_os::{Kernel, Task};
 
@@ -132,10 +132,12 @@ impl Experiment {
                  check), same process table"
             }
             Experiment::E3ProdCons => {
-                "two single-threaded kernel processes on two host threads share a 4-slot ring; a user-level \
-                 mutex and two condition variables block by waiting for SIGUSR1 (a blocking read of a \
-                 never-written kernel pipe, ended by the signal with EINTR: the kernel has no \
-                 sigsuspend/pause/sigwait) and wake with kill(peer, SIGUSR1); time per item produced+consumed"
+                "Synthetix's producer/consumer: a producer and a consumer thread (each the one thread of its \
+                 own kernel process, as kill() targets processes) pass 100,000 items per batch (quick mode: \
+                 2,000) through a 4-slot buffer; mutual exclusion and condition waiting are built from \
+                 signals: SIGUSR1 stays blocked, a waiting side blocks in sigsuspend(empty mask) until the \
+                 other side's kill(peer, SIGUSR1) runs its handler (a kill sent before the wait stays \
+                 pending, so no wake-up is lost); time per item produced+consumed"
             }
             Experiment::E4Read16 => {
                 "read(fd, buf, 16) through the GFT, sequentially through a 64 KiB RAM-fs file; lseek(fd, 0) \
@@ -487,6 +489,9 @@ extern "C" fn e3_wake(_sig: i32) {
     WOKEN.with(|w| w.set(true));
 }
 
+/// The mask bit of SIGUSR1, blocked in both E3 threads outside `sigsuspend`.
+const E3_USR1: SigSet = 1 << (SIGUSR1 - 1);
+
 /// State shared by the two E3 processes (their "shared memory").
 #[derive(Debug)]
 struct E3Shared {
@@ -497,7 +502,6 @@ struct E3Shared {
     head: AtomicUsize,
     count: AtomicUsize,
     pids: [i32; 2],
-    dead_fd: [i32; 2],
     kills: AtomicU64,
     failed: AtomicBool,
 }
@@ -512,16 +516,18 @@ pub(crate) struct E3Stats {
 }
 
 impl E3Shared {
-    /// Blocks until a SIGUSR1 has been delivered to this process (its handler sets `WOKEN`).
+    /// Blocks in `sigsuspend` until a SIGUSR1 has been delivered to this
+    /// process (its handler sets `WOKEN`); one sent earlier is pending and
+    /// ends the wait at once. Callers re-check their condition, so a stale
+    /// wake-up only costs a loop.
     fn sig_wait(&self, me: usize) -> bool {
         while !WOKEN.with(|w| w.replace(false)) {
             if self.failed.load(Ordering::Relaxed) {
                 return false;
             }
-            let mut b = [0u8; 1];
-            // SAFETY: a valid buffer.
-            let r = unsafe { sys::raw::read(self.dead_fd[me], b.as_mut_ptr(), 1) };
-            if r != -(EINTR as isize) {
+            let empty: SigSet = 0;
+            // SAFETY: a valid mask.
+            if unsafe { sys::raw::sigsuspend(&empty) } != -(EINTR as isize) {
                 self.fail(me);
                 return false;
             }
@@ -650,7 +656,6 @@ pub(crate) struct Suite {
     client: *mut Opaque,
     pub(crate) rpc: RpcFixture,
     e3_pids: [i32; 2],
-    e3_dead: [i32; 2],
     host_pipe: [i32; 2],
     host_pid: i32,
     /// Counters of the last E3 batch.
@@ -669,11 +674,8 @@ impl Suite {
         for p in &mut e3_pids {
             *p = k.spawn_process(1000, 1000).map_err(kerr("spawn_process"))?;
         }
-        let mut e3_dead = [0; 2];
-        for (i, &p) in e3_pids.iter().enumerate() {
+        for &p in &e3_pids {
             let t = Task::enter(p).map_err(kerr("task enter"))?;
-            // The never-written pipe a waiting E3 process blocks on (both ends stay open).
-            e3_dead[i] = sys::pipe().map_err(kerr("pipe"))?[0];
             sys::signal(SIGUSR1, e3_wake, 0, 0).map_err(kerr("sigaction"))?;
             drop(t);
         }
@@ -739,7 +741,6 @@ impl Suite {
             client,
             rpc,
             e3_pids,
-            e3_dead,
             host_pipe,
             host_pid,
             e3_last: E3Stats::default(),
@@ -916,7 +917,6 @@ impl Suite {
             head: AtomicUsize::new(0),
             count: AtomicUsize::new(0),
             pids: self.e3_pids,
-            dead_fd: self.e3_dead,
             kills: AtomicU64::new(0),
             failed: AtomicBool::new(false),
         });
@@ -926,7 +926,7 @@ impl Suite {
             let (sh, barrier, pid) = (Arc::clone(&sh), Arc::clone(&barrier), self.e3_pids[me]);
             handles.push(std::thread::spawn(move || -> Result<(Instant, Instant, u64), BenchError> {
                 let task = Task::enter(pid);
-                if task.is_err() {
+                if task.is_err() || sys::sigprocmask(SIG_BLOCK, Some(E3_USR1)).is_err() {
                     sh.failed.store(true, Ordering::SeqCst);
                 }
                 barrier.wait();

@@ -259,7 +259,9 @@ impl Fdtable {
             }
             fd = (fd / BITS + 1) * BITS;
         }
-        self.max_fds
+        // Past the table: `start` itself if it lay beyond (F_DUPFD with a
+        // high minimum), else the first slot of a grown table.
+        fd
     }
 
     /// Grows the table to hold at least `fd`; false if over the limit.

@@ -109,6 +109,7 @@ static ZERO_PAGE: [u8; PAGE_SIZE] = [0; PAGE_SIZE];
 ///
 /// # Safety
 /// `dst` passed [`access_ok`].
+#[inline(never)]
 pub unsafe fn clear_user(dst: *mut u8, len: usize) -> usize {
     let mut done = 0;
     while done < len {

@@ -4,10 +4,11 @@
 //! * Reads return what is there (up to the request); with no data they sleep,
 //!   return 0 (EOF) once every writer is gone, or `EAGAIN` with `O_NONBLOCK`.
 //! * Writes of at most `PIPE_BUF` bytes are atomic (all or nothing at once);
-//!   larger writes may be split. A user buffer that faults ends the transfer
-//!   as in Linux: the faulting chunk is neither consumed (read) nor published
-//!   (write); earlier chunks count, none at all is `EFAULT`. With no reader left: `SIGPIPE` to the writing
-//!   thread and `EPIPE`. `O_NONBLOCK`: `EAGAIN` when nothing fits.
+//!   larger writes may be split. With no reader left: `SIGPIPE` to the
+//!   writing thread and `EPIPE`. `O_NONBLOCK`: `EAGAIN` when nothing fits.
+//! * A user buffer that faults ends the transfer as in Linux: the faulting
+//!   chunk is neither consumed (read) nor published (write); earlier chunks
+//!   count, none at all is `EFAULT`.
 //! * Sleeps are interruptible: a deliverable signal ends them with the
 //!   partial count, or with nothing transferred `ERESTARTSYS` (the syscall
 //!   exit restarts the call after an `SA_RESTART` handler, else `EINTR`).

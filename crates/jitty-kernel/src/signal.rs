@@ -530,16 +530,28 @@ fn clear_sleeping(cur: &Thread) {
     cur.sleeping_on.store(core::ptr::null_mut(), Ordering::Release);
 }
 
-/// [`exit_to_user`] ran at least one handler.
+/// [`deliver_signals`] ran at least one handler.
 pub const RAN_HANDLER: u32 = 1;
-/// [`exit_to_user`] ran a handler without `SA_RESTART`.
+/// [`deliver_signals`] ran a handler without `SA_RESTART`.
 pub const RAN_NO_RESTART: u32 = 2;
 
 /// `exit_to_user_mode`: stop while stopped, then deliver every deliverable
 /// signal: run handlers, take default actions. Called at the end of every
-/// syscall entry with no lock held. Returns [`RAN_HANDLER`] and
+/// syscall entry with no lock held.
+#[inline]
+pub fn exit_to_user(cur: &Thread) {
+    do_signal::<false>(cur);
+}
+
+/// [`exit_to_user`] that also reports what it did: [`RAN_HANDLER`] and
 /// [`RAN_NO_RESTART`] bits (for syscall restart and `sigsuspend`).
-pub fn exit_to_user(cur: &Thread) -> u32 {
+pub fn deliver_signals(cur: &Thread) -> u32 {
+    do_signal::<true>(cur)
+}
+
+/// The delivery loop of both; `REPORT` keeps the bookkeeping out of the
+/// common exit path, which does not need it.
+fn do_signal<const REPORT: bool>(cur: &Thread) -> u32 {
     let p = cur.proc_();
     let mut ran = 0;
     // `SA_RESETHAND` resets the disposition: a guarded write, prepared
@@ -554,7 +566,9 @@ pub fn exit_to_user(cur: &Thread) -> u32 {
             if p.flags.load(Ordering::Acquire) & PF_STOPPED != 0 && !p.exiting() {
                 // Stopped for as long as it takes: quiescent. What runs after
                 // it is this generic delivery loop and the return from the
-                // syscall, so a restart request changes nothing here.
+                // syscall, so a restart request changes nothing here. No
+                // guarded write stays prepared across a quiescent sleep.
+                reset = None;
                 let _ = crate::hal::quiescent_sleep(|| p.stop_wq.sleep(ticket, 0));
             } else {
                 p.stop_wq.finish();
@@ -611,8 +625,11 @@ pub fn exit_to_user(cur: &Thread) -> u32 {
                 // it is an `extern "C" fn(i32)`, as a user program promises
                 // its sa_handler is a function.
                 let f: extern "C" fn(i32) = unsafe { core::mem::transmute::<usize, extern "C" fn(i32)>(h) };
+                reset = None; // the handler may sleep: no prepared write across it
                 crate::hal::run_handler(|| f(sig));
-                ran |= RAN_HANDLER | if act.flags & SA_RESTART == 0 { RAN_NO_RESTART } else { 0 };
+                if REPORT {
+                    ran |= RAN_HANDLER | if act.flags & SA_RESTART == 0 { RAN_NO_RESTART } else { 0 };
+                }
                 let _g = sh.siglock.lock();
                 cur.blocked.store(blocked, Ordering::Relaxed);
             }
@@ -638,7 +655,7 @@ pub fn do_sigsuspend(cur: &Thread, mask: SigSet) -> i32 {
         if cur.must_restart() {
             break ERESTARTNOHAND;
         }
-        if exit_to_user(cur) & RAN_HANDLER != 0 || p.exiting() {
+        if deliver_signals(cur) & RAN_HANDLER != 0 || p.exiting() {
             break EINTR;
         }
     };

@@ -11,8 +11,9 @@
 //! transferred anything returns `ERESTARTSYS`: after delivery the wrapper
 //! returns `EINTR` if a handler without `SA_RESTART` ran, and otherwise
 //! `ERESTARTNOINTR`, on which the host's stub re-issues the call through
-//! the dispatch slot.
-//! The kernel never panics on any argument: user pointers are checked (`access_ok`), lengths clamped to
+//! the dispatch slot. The kernel never panics on any argument: user
+//! pointers are checked (`access_ok`) and copied fault-tolerantly
+//! (`EFAULT`), lengths clamped to
 //! `MAX_RW_COUNT`, descriptors and signal numbers validated.
 
 use core::ffi::c_void;
@@ -64,8 +65,11 @@ pub unsafe fn syscall(cur: *mut Thread, body: impl FnOnce(&Thread) -> SysResult)
         return -(ESRCH as isize);
     }
     let mut r = ret(body(t));
-    if is_restart(r) || exit_work_pending(t) {
-        r = exit_slow(t, r);
+    if is_restart(r) {
+        r = restart_exit(t, r);
+    } else if exit_work_pending(t) {
+        signal::exit_to_user(t);
+        t.restart.store(0, Ordering::Relaxed);
     }
     leave(p);
     r
@@ -76,17 +80,17 @@ fn is_restart(r: isize) -> bool {
     (-(ERESTARTNOHAND as isize)..=-(ERESTARTSYS as isize)).contains(&r)
 }
 
-/// The slow exit: deliver signals, then decide an interrupted body's fate
-/// (Linux's `arch_do_signal_or_restart`).
+/// The exit of a body interrupted before it did anything: deliver signals,
+/// then decide between `EINTR` and a restart through the slot (Linux's
+/// `arch_do_signal_or_restart`).
 #[cold]
-fn exit_slow(t: &Thread, r: isize) -> isize {
-    let ran = signal::exit_to_user(t);
+fn restart_exit(t: &Thread, r: isize) -> isize {
+    let ran = signal::deliver_signals(t);
     t.restart.store(0, Ordering::Relaxed);
     let eintr = match -r as i32 {
         ERESTARTSYS => ran & signal::RAN_NO_RESTART != 0,
         ERESTARTNOHAND => ran & signal::RAN_HANDLER != 0,
-        ERESTARTNOINTR => false,
-        _ => return r,
+        _ => false,
     };
     if eintr || t.proc_().exiting() { -(EINTR as isize) } else { -(ERESTARTNOINTR as isize) }
 }
@@ -574,10 +578,11 @@ pub fn ksys_fcntl(t: &Thread, fd: i32, cmd: i32, arg: u64) -> SysResult {
     let files = t.proc_().files();
     match cmd {
         F_DUPFD | F_DUPFD_CLOEXEC => {
+            let h = file::fdget(files, fd)?;
             if arg >= NR_OPEN_DEFAULT as u64 {
+                file::fdput(h);
                 return Err(EINVAL);
             }
-            let h = file::fdget(files, fd)?;
             file::get_file(h.file);
             let f = h.file;
             file::fdput(h);
@@ -608,7 +613,11 @@ pub fn ksys_fcntl(t: &Thread, fd: i32, cmd: i32, arg: u64) -> SysResult {
             file::fdput(h);
             Ok(0)
         }
-        _ => Err(EINVAL),
+        _ => {
+            // As Linux: a bad descriptor is EBADF whatever the command.
+            file::fdput(file::fdget(files, fd)?);
+            Err(EINVAL)
+        }
     }
 }
 

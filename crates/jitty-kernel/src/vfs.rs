@@ -758,9 +758,10 @@ pub fn do_rename(p: &Process, old: &[u8], new: &[u8]) -> Result<(), i32> {
     let _g = NS_LOCK.lock();
     let ond = path_parent(p, old)?;
     let nnd = path_parent(p, new)?;
+    // As Linux's do_renameat2: a last component that is no plain name.
     for n in [ond.last(), nnd.last()] {
         if n.is_empty() || n == b"." || n == b".." {
-            return Err(if n.is_empty() { EBUSY } else { EINVAL });
+            return Err(EBUSY);
         }
     }
     // SAFETY: referenced directories.
@@ -788,6 +789,11 @@ pub fn do_rename(p: &Process, old: &[u8], new: &[u8]) -> Result<(), i32> {
         if unsafe { is_ancestor(src, nnd.dir) } {
             return Err(EINVAL);
         }
+    }
+    // As Linux's rename trap: the target an ancestor of the source.
+    // SAFETY: NS_LOCK held; `dst` is a live directory when is_dir says so.
+    if !dst.is_null() && ond.dir != nnd.dir && unsafe { (*dst).is_dir() && is_ancestor(dst, ond.dir) } {
+        return Err(ENOTEMPTY);
     }
     if !dst.is_null() {
         // SAFETY: entries keep `dst` alive.
@@ -885,8 +891,8 @@ pub fn fill_stat(i: &Inode) -> Stat {
         st_size: size,
         st_blksize: PAGE_SIZE as i64,
         st_blocks: if i.is_reg() {
-            // SAFETY: a racy length read is fine for a statistic.
-            (unsafe { i.data.get_unlocked() }.pages.count() * 8) as i64
+            // Under the data mutex: the count walks the leaves a truncate frees.
+            (i.data.lock().pages.count() * 8) as i64
         } else {
             0
         },
@@ -1062,6 +1068,11 @@ pub unsafe extern "C" fn ramfs_iterate(f: *mut File, buf: *mut u8, len: usize) -
     let file = unsafe { &*f };
     let dir = file.f_inode.get();
     let _g = NS_LOCK.lock();
+    // As Linux's iterate_dir: a removed directory lists nothing.
+    // SAFETY: the open file references `dir`.
+    if unsafe { (*dir).nlink.load(Ordering::Relaxed) } == 0 {
+        return -(ENOENT as isize);
+    }
     // SAFETY: the caller holds f_pos_lock when shared.
     let mut pos = unsafe { *file.f_pos.get() };
     // SAFETY: NS_LOCK held; the file references the directory.

@@ -7,12 +7,13 @@
 //! the guard protocol (guarded writes, quiescent sleeps, signal handlers)
 //! go to jitty-rt's process-wide guard runtime.
 //!
-//! User copies (`hal_copy_user`) are Linux's exception-table scheme: one
-//! `rep movsb` in `global_asm!` is the only instruction that touches user
-//! memory, and the SIGSEGV/SIGBUS handler [`install_fault_handler`] puts in
-//! place at boot moves a fault at that instruction to its fixup, which
-//! returns the count left (`rcx`). Faults anywhere else go to the handler
-//! that was installed before (Rust's stack-overflow guard, or the default).
+//! User copies (`hal_copy_user`) are Linux's exception-table scheme: a
+//! `rep movsq` and a `rep movsb` in `global_asm!` are the only instructions
+//! that touch user memory, and the SIGSEGV/SIGBUS handler
+//! [`install_fault_handler`] puts in place at boot moves a fault at either to
+//! its fixup, so the copy returns the exact count left. Faults anywhere else
+//! go to the handler that was installed before (Rust's stack-overflow guard,
+//! or the default).
 
 use std::ffi::c_void;
 use std::io::Write;
@@ -131,34 +132,56 @@ extern "C" fn hal_thread_join(handle: u64) -> i32 {
 }
 
 // hal_copy_user(dst = rdi, src = rsi, len = rdx) -> bytes not copied.
-// `rep movsb` leaves rcx = bytes still to copy when it faults, so the fixup
-// is the same instruction that ends a complete copy.
+// Whole words with `rep movsq`, the rest (or a copy under 8 bytes) with
+// `rep movsb`. A fault in `rep movsq` leaves rcx = words left, rsi/rdi at the
+// faulting word: its fixup turns that into bytes left and finishes with
+// `rep movsb`, which then faults at the exact byte; a fault there leaves
+// rcx = bytes left, so its fixup is the instruction that ends every copy.
 std::arch::global_asm!(
     ".text",
     ".globl hal_copy_user",
     ".type hal_copy_user, @function",
     "hal_copy_user:",
     "    mov rcx, rdx",
-    ".globl jitty_copy_user_insn",
-    ".hidden jitty_copy_user_insn",
-    "jitty_copy_user_insn:",
+    "    cmp rdx, 8",
+    "    jb jitty_copy_user_bytes",
+    "    shr rcx, 3",
+    "    and edx, 7",
+    ".globl jitty_copy_user_words",
+    ".hidden jitty_copy_user_words",
+    "jitty_copy_user_words:",
+    "    rep movsq",
+    "    mov ecx, edx",
+    ".globl jitty_copy_user_bytes",
+    ".hidden jitty_copy_user_bytes",
+    "jitty_copy_user_bytes:",
     "    rep movsb",
-    ".globl jitty_copy_user_fixup",
-    ".hidden jitty_copy_user_fixup",
-    "jitty_copy_user_fixup:",
+    ".globl jitty_copy_user_done",
+    ".hidden jitty_copy_user_done",
+    "jitty_copy_user_done:",
     "    mov rax, rcx",
     "    ret",
+    ".globl jitty_copy_user_words_fixup",
+    ".hidden jitty_copy_user_words_fixup",
+    "jitty_copy_user_words_fixup:",
+    "    lea rcx, [rdx + rcx * 8]",
+    "    jmp jitty_copy_user_bytes",
     ".size hal_copy_user, . - hal_copy_user",
 );
 
 unsafe extern "C" {
-    static jitty_copy_user_insn: u8;
-    static jitty_copy_user_fixup: u8;
+    static jitty_copy_user_words: u8;
+    static jitty_copy_user_words_fixup: u8;
+    static jitty_copy_user_bytes: u8;
+    static jitty_copy_user_done: u8;
 }
 
 /// The exception table: (faulting instruction, fixup) address pairs.
-fn exception_table() -> [(usize, usize); 1] {
-    [(&raw const jitty_copy_user_insn as usize, &raw const jitty_copy_user_fixup as usize)]
+fn exception_table() -> [(usize, usize); 2] {
+    [
+        (&raw const jitty_copy_user_words as usize, &raw const jitty_copy_user_words_fixup as usize),
+        (&raw const jitty_copy_user_bytes as usize, &raw const jitty_copy_user_done as usize),
+    ]
 }
 
 /// The SIGSEGV and SIGBUS dispositions found when the handler was installed.

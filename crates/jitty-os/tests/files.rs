@@ -621,3 +621,32 @@ fn unlink_then_last_close_frees() {
     sys::close(b).unwrap();
     invariants();
 }
+
+/// Corner cases the model-based property test (`prop.rs`) found, against Linux.
+#[test]
+fn linux_corner_cases_of_fcntl_rename_and_getdents() {
+    let _t = user();
+    // F_DUPFD with a minimum past the current table size returns that minimum.
+    let fd = sys::open("/tmp", O_RDONLY | O_DIRECTORY, 0).unwrap();
+    assert_eq!(sys::fcntl(fd, F_DUPFD, 65), Ok(65));
+    assert_eq!(sys::fcntl(fd, F_DUPFD, 65), Ok(66));
+    // A bad descriptor is EBADF whatever the command or argument.
+    assert_eq!(sys::fcntl(900, 77, 0), err(EBADF));
+    assert_eq!(sys::fcntl(900, F_DUPFD, 5000), err(EBADF));
+    assert_eq!(sys::fcntl(fd, F_DUPFD, 5000), err(EINVAL));
+    let d = tmp("corner");
+    sys::mkdir(&d, 0o755).unwrap();
+    sys::mkdir(&format!("{d}/sub"), 0o755).unwrap();
+    write_file(&format!("{d}/sub/f"), b"");
+    // rename with "." as either last component: EBUSY (do_renameat2).
+    assert_eq!(sys::rename(&format!("{d}/."), &format!("{d}/z")), err(EBUSY));
+    assert_eq!(sys::rename(&format!("{d}/sub/f"), &format!("{d}/.")), err(EBUSY));
+    // Onto an ancestor of the source: ENOTEMPTY even for a file (the trap).
+    assert_eq!(sys::rename(&format!("{d}/sub/f"), &format!("{d}/sub")), err(ENOTEMPTY));
+    // getdents of a removed directory: ENOENT.
+    sys::mkdir(&format!("{d}/gone"), 0o755).unwrap();
+    let g = sys::open(&format!("{d}/gone"), O_RDONLY | O_DIRECTORY, 0).unwrap();
+    sys::rmdir(&format!("{d}/gone")).unwrap();
+    assert_eq!(sys::getdents(g, 4096), err(ENOENT));
+    invariants();
+}

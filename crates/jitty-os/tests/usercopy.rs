@@ -104,6 +104,30 @@ fn file_write_from_unmapped_memory_is_efault_and_changes_nothing() {
 }
 
 #[test]
+fn short_copies_stop_at_the_exact_byte_before_the_hole() {
+    let _t = user();
+    let mut h = Hole::new();
+    let dir = tmp("uc-k");
+    sys::mkdir(&dir, 0o755).unwrap();
+    let data: Vec<u8> = (0..64u8).map(|i| i ^ 0x5a).collect();
+    let fd = file_with(&dir, &data);
+    // Word and byte parts of the copy, every alignment against the hole.
+    for k in 0..24usize {
+        for len in [k + 1, k + 7, 64] {
+            h.tail(k).fill(0xee);
+            // SAFETY: k mapped bytes, then the unmapped page.
+            let r = raw(unsafe { sys::raw::pread(fd, h.straddle(k), len, 0) });
+            assert_eq!(r, if k == 0 { err(EFAULT) } else { Ok(k as isize) }, "read k={k} len={len}");
+            assert_eq!(h.tail(k), &data[..k]);
+            // SAFETY: as above.
+            let w = raw(unsafe { sys::raw::pwrite(fd, h.straddle(k), len, 0) });
+            assert_eq!(w, if k == 0 { err(EFAULT) } else { Ok(k as isize) }, "write k={k} len={len}");
+            assert_eq!(contents(fd), data, "rewrote the same bytes");
+        }
+    }
+}
+
+#[test]
 fn file_read_into_unmapped_memory_is_efault_or_short() {
     let _t = user();
     let h = Hole::new();

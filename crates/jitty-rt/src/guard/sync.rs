@@ -41,19 +41,24 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 #[cfg(not(loom))]
 mod membarrier {
-    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicBool, Ordering};
 
     const MEMBARRIER_CMD_PRIVATE_EXPEDITED: libc::c_int = 1 << 3;
     const MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED: libc::c_int = 1 << 4;
 
-    /// Whether the process registered for expedited private membarriers.
-    pub(super) fn available() -> bool {
-        static AVAILABLE: OnceLock<bool> = OnceLock::new();
-        *AVAILABLE.get_or_init(|| {
+    /// Set once the process registered for expedited private membarriers.
+    /// Until then (and forever if registration fails) both sides of every
+    /// pairing use full fences, which is always correct.
+    pub(super) static REGISTERED: AtomicBool = AtomicBool::new(false);
+
+    /// Registers, once.
+    pub(super) fn register() {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
             // SAFETY: membarrier takes two integer arguments and touches no memory.
             let r = unsafe { libc::syscall(libc::SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0) };
-            r == 0
-        })
+            REGISTERED.store(r == 0, Ordering::SeqCst);
+        });
     }
 
     /// A full barrier on every running thread of the process.
@@ -64,11 +69,11 @@ mod membarrier {
     }
 }
 
-/// Prepares the heavy side: registers for membarrier. Call once before the
-/// first light fence may be relied upon (the runtime's constructor does).
+/// Prepares the heavy side: registers for membarrier (the runtime's
+/// constructor calls it).
 pub(crate) fn init_fences() {
     #[cfg(not(loom))]
-    let _ = membarrier::available();
+    membarrier::register();
 }
 
 /// The fast-path side of a store→load ordering.
@@ -76,7 +81,7 @@ pub(crate) fn init_fences() {
 pub(crate) fn light_fence() {
     #[cfg(not(loom))]
     {
-        if membarrier::available() {
+        if membarrier::REGISTERED.load(Ordering::Relaxed) {
             std::sync::atomic::compiler_fence(Ordering::SeqCst);
         } else {
             fence(Ordering::SeqCst);
@@ -90,7 +95,7 @@ pub(crate) fn light_fence() {
 pub(crate) fn heavy_fence() {
     fence(Ordering::SeqCst);
     #[cfg(not(loom))]
-    if membarrier::available() && !membarrier::expedited() {
+    if membarrier::REGISTERED.load(Ordering::SeqCst) && !membarrier::expedited() {
         // Registration succeeded, so this cannot fail; if it ever did, the
         // light side would be a bare compiler fence: refuse to go on silently.
         panic!("membarrier(PRIVATE_EXPEDITED) failed after registration");
