@@ -264,14 +264,15 @@ fn bench_loop_e4(fd: i32, buf: &mut [u8; READ_SIZE], n: u64) -> u64 {
 
 #[inline(never)]
 fn bench_loop_e5_best(region: *mut Opaque, n: u64) -> u64 {
+    let (alloc, free) = (ffi::services().vmalloc_alloc, ffi::services().vmalloc_free);
     let mut ok = 0;
     for _ in 0..n {
         // SAFETY: a live region; the block is written within its 32 bytes and freed once.
         unsafe {
-            let p = ffi::vmalloc_alloc(black_box(region), black_box(32));
+            let p = alloc(black_box(region), black_box(32));
             if !p.is_null() {
                 p.write_volatile(1);
-                ok += (ffi::vmalloc_free(region, p) == 0) as u64;
+                ok += (free(region, p) == 0) as u64;
             }
         }
     }
@@ -280,15 +281,16 @@ fn bench_loop_e5_best(region: *mut Opaque, n: u64) -> u64 {
 
 #[inline(never)]
 fn bench_loop_e5_pool(region: *mut Opaque, n: u64) -> u64 {
+    let (alloc, free) = (ffi::services().vmalloc_alloc, ffi::services().vmalloc_free);
     let mut ok = 0;
     for _ in 0..n {
         // SAFETY: as in `bench_loop_e5_best` (a different byte is written so
         // that the two loops stay distinct functions for callgrind).
         unsafe {
-            let p = ffi::vmalloc_alloc(black_box(region), black_box(32));
+            let p = alloc(black_box(region), black_box(32));
             if !p.is_null() {
                 p.write_volatile(2);
-                ok += (ffi::vmalloc_free(region, p) == 0) as u64;
+                ok += (free(region, p) == 0) as u64;
             }
         }
     }
@@ -314,10 +316,13 @@ fn bench_loop_e5_host(n: u64) -> u64 {
 
 #[inline(never)]
 fn bench_loop_e6_marshal(client: *mut Opaque, args: &BenchArgs, n: u64) -> u64 {
+    let marshal = ffi::services().rpc_client_marshal;
+    // SAFETY: no preconditions; the kernel's static descriptor.
+    let pd = unsafe { (ffi::services().rpc_bench_proc)() };
     let mut ok = 0;
     for _ in 0..n {
         // SAFETY: live client, the kernel's descriptor, args matching its schema.
-        let r = unsafe { ffi::rpc_client_marshal(black_box(client), &ffi::BENCH_PROC, args as *const _ as *const u8) };
+        let r = unsafe { marshal(black_box(client), pd, args as *const _ as *const u8) };
         ok += (r > 0) as u64;
     }
     ok
@@ -325,18 +330,14 @@ fn bench_loop_e6_marshal(client: *mut Opaque, args: &BenchArgs, n: u64) -> u64 {
 
 #[inline(never)]
 fn bench_loop_e6_call(client: *mut Opaque, args: &BenchArgs, expect: i32, n: u64) -> u64 {
+    let call = ffi::services().rpc_call;
+    // SAFETY: no preconditions; the kernel's static descriptor.
+    let pd = unsafe { (ffi::services().rpc_bench_proc)() };
     let mut ok = 0;
     for _ in 0..n {
         let mut res = 0i32;
         // SAFETY: as above; `res` is writable for the `int` result.
-        let st = unsafe {
-            ffi::rpc_call(
-                black_box(client),
-                &ffi::BENCH_PROC,
-                args as *const _ as *const u8,
-                &mut res as *mut i32 as *mut u8,
-            )
-        };
+        let st = unsafe { call(black_box(client), pd, args as *const _ as *const u8, &mut res as *mut i32 as *mut u8) };
         ok += (st == 0 && res == expect) as u64;
     }
     ok
@@ -698,9 +699,15 @@ impl Suite {
         sys::close(wfd).map_err(kerr("close"))?;
         let file_fd = sys::open(&path, O_RDONLY, 0).map_err(kerr("open"))?;
 
-        // SAFETY: the kernel's default region and the pool method/heap discipline statics.
-        let (best, pool) =
-            unsafe { (ffi::vmalloc_default_region(), ffi::vmalloc_region_open(&ffi::VMDCHEAP, &ffi::VMPOOL, 0)) };
+        let hs = ffi::services();
+        // SAFETY: the kernel's default region, and a region of the pool method
+        // over the heap discipline (kernel statics the table hands out).
+        let (best, pool) = unsafe {
+            (
+                (hs.vmalloc_default_region)(),
+                (hs.vmalloc_region_open)((hs.vmalloc_heap_discipline)(), (hs.vmalloc_method)(ffi::METHOD_POOL), 0),
+            )
+        };
         check(!best.is_null() && !pool.is_null(), "vmalloc regions")?;
 
         let rpc = RpcFixture::new();
@@ -715,7 +722,7 @@ impl Suite {
         });
         // SAFETY: the ops table is static and the peer outlives the client (destroyed first in Drop).
         let client = unsafe {
-            ffi::rpc_client_create(&PEER_OPS, &mut *peer as *mut LoopPeer as *mut c_void, std::ptr::null(), 1024)
+            (hs.rpc_client_create)(&PEER_OPS, &mut *peer as *mut LoopPeer as *mut c_void, std::ptr::null(), 1024)
         };
         check(!client.is_null(), "rpc_client_create")?;
 
@@ -964,7 +971,7 @@ impl Suite {
             let mut ptrs = Vec::with_capacity(k);
             for i in 0..k {
                 // SAFETY: a live region.
-                let p = unsafe { ffi::vmalloc_alloc(region, 32) };
+                let p = unsafe { (ffi::services().vmalloc_alloc)(region, 32) };
                 check(!p.is_null(), "E5 allocation")?;
                 // SAFETY: the block is 32 bytes.
                 unsafe { std::ptr::write_bytes(p, i as u8, 32) };
@@ -980,10 +987,10 @@ impl Suite {
             check(sorted.len() == k, "E5 pointers are distinct")?;
             for p in ptrs {
                 // SAFETY: each block once.
-                check(unsafe { ffi::vmalloc_free(region, p) } == 0, "E5 free")?;
+                check(unsafe { (ffi::services().vmalloc_free)(region, p) } == 0, "E5 free")?;
             }
             // SAFETY: a live region.
-            check(unsafe { ffi::vmalloc_check(region) } == 0, "E5 region consistency")?;
+            check(unsafe { (ffi::services().vmalloc_check)(region) } == 0, "E5 region consistency")?;
         }
         Ok(())
     }
@@ -993,8 +1000,8 @@ impl Drop for Suite {
     fn drop(&mut self) {
         // SAFETY: the client and pool region were created in `new` and are not used afterwards.
         unsafe {
-            ffi::rpc_client_destroy(self.client);
-            ffi::vmalloc_region_close(self.pool);
+            (ffi::services().rpc_client_destroy)(self.client);
+            (ffi::services().vmalloc_region_close)(self.pool);
             libc::close(self.host_pipe[0]);
             libc::close(self.host_pipe[1]);
         }

@@ -1,19 +1,11 @@
-//! Host-side test harness for self-contained `jitty-kernel` modules.
+//! Host-side tests of the kernel's self-contained modules, through the kernel
+//! crate itself.
 //!
-//! The kernel crate is `#![no_std]` and built outside cargo's graph; its
-//! `vmalloc` and `rpc` modules depend on nothing but `core`, `alloc` and the
-//! kernel's `annotations` API. This crate compiles those very source files
-//! (through `#[path]`) against a std host, with [`annotations`] standing in
-//! for the kernel's module of the same name, so they can be tested with
-//! proptest and OS pipes. The `no_std` test additionally compiles them as a
-//! `#![no_std]` crate with plain rustc.
+//! `vmalloc` and `rpc` depend only on `core`, `alloc`, the ABI and the
+//! annotations, so they can be tested under std with proptest and OS pipes.
+//! This crate links `jitty-kernel` with its `testhal` feature (the std HAL
+//! of the kernel's own unit tests, whose quasi-invariant hook counts its
+//! calls) and re-exports the modules under test. The `no_std` test builds the
+//! kernel crate as the image build does, with plain rustc.
 
-extern crate alloc;
-
-pub mod annotations;
-
-#[path = "../../jitty-kernel/src/vmalloc/mod.rs"]
-pub mod vmalloc;
-
-#[path = "../../jitty-kernel/src/rpc/mod.rs"]
-pub mod rpc;
+pub use jitty_kernel::{abi, annotations, rpc, testhal, vmalloc};

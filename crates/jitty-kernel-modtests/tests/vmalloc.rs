@@ -497,11 +497,16 @@ fn flags_and_trust() {
 
 #[test]
 fn pool_size_write_is_guarded() {
-    use jitty_kernel_modtests::annotations::guarded_writes;
+    use jitty_kernel_modtests::testhal::quasi_hook_calls as guarded_writes;
     let fx = Fixture::new(Disc::Heap, &VMPOOL, 0);
     let mut token = 0u8;
-    // SAFETY: live region; the stand-in runtime only counts.
-    unsafe { (*fx.region).deps.install((&raw mut token).cast()) };
+    // Install a dependents record as the runtime does: a store to the
+    // region's dependents word (`QuasiDeps` is one `#[repr(C)]` pointer).
+    // SAFETY: live region; the test HAL's hook only counts.
+    unsafe {
+        let word = &raw const (*fx.region).deps as *const std::sync::atomic::AtomicPtr<std::ffi::c_void>;
+        (*word).store((&raw mut token).cast(), std::sync::atomic::Ordering::Release);
+    }
     let before = guarded_writes();
     assert!(!fx.alloc(48).is_null());
     assert!(guarded_writes() > before, "psize and stride are written through one guarded write");

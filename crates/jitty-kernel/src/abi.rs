@@ -9,6 +9,8 @@
 // only part of it.
 #![allow(missing_docs, dead_code)]
 
+use core::ffi::c_void;
+
 /// Process identifier.
 pub type Pid = i32;
 /// User identifier.
@@ -415,4 +417,217 @@ pub struct SyscallTable<C> {
     pub sigwaitinfo: unsafe extern "C" fn(C, *const SigSet, *mut SigInfo) -> isize,
     /// `sigtimedwait(set, info, timeout)`: the signal number taken, `-EAGAIN` on timeout.
     pub sigtimedwait: unsafe extern "C" fn(C, *const SigSet, *mut SigInfo, *const Timespec) -> isize,
+}
+
+// ---------------------------------------------------------------------------
+// RPC structures shared with hosts (moved from the kernel's rpc module).
+
+/// The C-ABI transport operations of an RPC byte stream (what the kernel's
+/// `rpc::Xport` dispatches through; a host may supply its own).
+#[repr(C)]
+#[derive(Debug)]
+pub struct TransportOps {
+    /// Reads up to `len` bytes into `buf`; returns the count (0 = end of stream) or a negative errno.
+    pub read: unsafe extern "C" fn(ctx: *mut c_void, buf: *mut u8, len: usize) -> isize,
+    /// Writes up to `len` bytes from `buf`; returns the count or a negative errno.
+    pub write: unsafe extern "C" fn(ctx: *mut c_void, buf: *const u8, len: usize) -> isize,
+}
+
+/// The in-memory form of variable-length opaque data and arrays (rpcgen's `{ len, val }`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct XdrVar {
+    /// Number of elements (bytes for opaque).
+    pub len: u32,
+    /// The elements; may be null when `len` is 0.
+    pub val: *mut u8,
+}
+
+/// The arguments of the E6 benchmark procedure in C layout (what rpcgen
+/// would emit): `struct { int a; hyper b; string s<64>; int arr<16>; }`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct BenchArgs {
+    /// `int a`.
+    pub a: i32,
+    /// `hyper b`.
+    pub b: i64,
+    /// `string s<64>`: NUL-terminated.
+    pub s: *mut u8,
+    /// `int arr<16>`: `val` points at `len` `i32`s.
+    pub arr: XdrVar,
+}
+
+/// `clnt_stat` values returned by `rpc_call` (Sun RPC's numbering).
+pub mod rpc_stat {
+    /// The call succeeded.
+    pub const RPC_SUCCESS: i32 = 0;
+    /// The arguments could not be encoded.
+    pub const RPC_CANTENCODEARGS: i32 = 1;
+    /// The reply could not be decoded.
+    pub const RPC_CANTDECODERES: i32 = 2;
+    /// Writing the call failed.
+    pub const RPC_CANTSEND: i32 = 3;
+    /// Reading the reply failed (or the stream ended).
+    pub const RPC_CANTRECV: i32 = 4;
+    /// The server does not speak RPC version 2.
+    pub const RPC_VERSMISMATCH: i32 = 6;
+    /// The server rejected the credentials.
+    pub const RPC_AUTHERROR: i32 = 7;
+    /// The program is not registered.
+    pub const RPC_PROGUNAVAIL: i32 = 8;
+    /// The program is registered, not in this version.
+    pub const RPC_PROGVERSMISMATCH: i32 = 9;
+    /// The procedure is not registered.
+    pub const RPC_PROCUNAVAIL: i32 = 10;
+    /// The server could not decode the arguments (`GARBAGE_ARGS`).
+    pub const RPC_CANTDECODEARGS: i32 = 11;
+    /// The server failed (`SYSTEM_ERR`).
+    pub const RPC_SYSTEMERROR: i32 = 12;
+}
+
+/// Return values of `rpc_pipe_serve_one` (errors are negative errnos).
+pub mod rpc_serve {
+    /// The client closed its write end at a record boundary.
+    pub const EOF: i32 = 0;
+    /// A reply was sent (success or an RPC-level rejection).
+    pub const REPLIED: i32 = 1;
+    /// The record was not a decodable call; nothing was sent.
+    pub const DROPPED: i32 = 2;
+}
+
+// ---------------------------------------------------------------------------
+// RPC and vmalloc: the structures and numbers a host hands to the kernel.
+
+/// One remote procedure as the client stub and server see it (rpcgen's
+/// per-procedure facts): program, version and procedure numbers, then the
+/// argument and result schemas.
+///
+/// Generic over the number cell `N` and the schema reference `S` so the
+/// kernel (`ProcDesc<Const<u32>, Const<&XdrType>>`: every field is `Const`,
+/// written at construction) and the host (`u32` and an opaque schema
+/// pointer) share one definition with one layout.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct ProcDesc<N, S> {
+    /// Program number.
+    pub prog: N,
+    /// Program version.
+    pub vers: N,
+    /// Procedure number.
+    pub proc_: N,
+    /// The argument schema (memory at a call's `args` has this layout).
+    pub args: S,
+    /// The result schema.
+    pub res: S,
+}
+
+/// Program number of the E6 benchmark procedure.
+pub const BENCH_PROG: u32 = 0x2000_0001;
+/// Version of the benchmark procedure.
+pub const BENCH_VERS: u32 = 1;
+/// Procedure number of the benchmark procedure.
+pub const BENCH_PROCNUM: u32 = 1;
+
+/// vmalloc method id: best fit.
+pub const METHOD_BEST: u32 = 1;
+/// vmalloc method id: pool of equal-sized blocks.
+pub const METHOD_POOL: u32 = 2;
+/// vmalloc method id: last-block allocation (free only the last).
+pub const METHOD_LAST: u32 = 3;
+
+// ---------------------------------------------------------------------------
+// The host-services ABI.
+
+/// The kernel object types the host-services entries take, by pointer: the
+/// kernel names its own types, the host opaque ones of the same size class
+/// (every entry passes them by thin pointer, so the layouts agree).
+pub trait HostServiceTypes {
+    /// A kernel thread (`current`).
+    type Thread;
+    /// A vmalloc region.
+    type Region;
+    /// A vmalloc method (ops table).
+    type Method;
+    /// A vmalloc discipline (where memory comes from).
+    type Discipline;
+    /// An RPC credential.
+    type Auth;
+    /// An RPC client.
+    type RpcClient;
+    /// An RPC server.
+    type RpcServer;
+    /// An RPC procedure descriptor ([`ProcDesc`]).
+    type ProcDesc;
+}
+
+/// The host-services ABI: every call the host makes into the kernel that is
+/// not a syscall (those go through a process's [`SyscallTable`]). The kernel
+/// exports one instance as the `#[no_mangle]` static `JK_HOST_SERVICES`.
+///
+/// Every entry is the kernel's generic function; per-object specialized
+/// versions (of `vmalloc_alloc`, `rpc_call`) are plugged into per-object
+/// method and procedure tables, never here.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct HostServices<T: HostServiceTypes> {
+    /// `jk_boot()`: root fs and init, once; 0 or `-errno`.
+    pub boot: unsafe extern "C" fn() -> i32,
+    /// `jk_admin_spawn(uid, gid)`: a thread-less child of init; pid or `-errno`.
+    pub admin_spawn: unsafe extern "C" fn(Uid, Gid) -> i32,
+    /// `jk_task_enter(pid, out)`: attach the calling host thread; 0 or `-errno`.
+    pub task_enter: unsafe extern "C" fn(Pid, *mut *mut T::Thread) -> i32,
+    /// `jk_task_leave(t)`: detach and release a thread.
+    pub task_leave: unsafe extern "C" fn(*mut T::Thread),
+    /// `jk_nr_processes()`: pids in use.
+    pub nr_processes: unsafe extern "C" fn() -> i32,
+    /// `jk_process_flags(pid)`: `PF_*` bits or `-ESRCH`.
+    pub process_flags: unsafe extern "C" fn(Pid) -> i32,
+    /// `jk_check_invariants()`: 0 if every invariant holds.
+    pub check_invariants: unsafe extern "C" fn() -> i32,
+    /// `jk_layout_probe(out, n)`: layout words; returns how many it wrote.
+    pub layout_probe: unsafe extern "C" fn(*mut u64, usize) -> usize,
+
+    /// `vmalloc_region_open(disc, meth, flags)`: a region or null.
+    pub vmalloc_region_open: unsafe extern "C" fn(*const T::Discipline, *const T::Method, u32) -> *mut T::Region,
+    /// `vmalloc_region_close(region)`: 0 or -1.
+    pub vmalloc_region_close: unsafe extern "C" fn(*mut T::Region) -> i32,
+    /// `vmalloc_alloc(region, size)`: a block or null.
+    pub vmalloc_alloc: unsafe extern "C" fn(*mut T::Region, usize) -> *mut u8,
+    /// `vmalloc_free(region, p)`: 0 or -1.
+    pub vmalloc_free: unsafe extern "C" fn(*mut T::Region, *mut u8) -> i32,
+    /// `vmalloc_check(region)`: 0 if the region is consistent.
+    pub vmalloc_check: unsafe extern "C" fn(*mut T::Region) -> i32,
+    /// `vmalloc_default_region()`: best fit over the kernel heap.
+    pub vmalloc_default_region: unsafe extern "C" fn() -> *mut T::Region,
+    /// `vmalloc_method(id)`: the method with id `METHOD_*`, or null.
+    pub vmalloc_method: unsafe extern "C" fn(u32) -> *const T::Method,
+    /// `vmalloc_heap_discipline()`: the kernel heap's discipline.
+    pub vmalloc_heap_discipline: unsafe extern "C" fn() -> *const T::Discipline,
+
+    /// `rpc_client_create(ops, ctx, cred, bufsize)`: a client over a host
+    /// transport (`cred` null: AUTH_NONE), or null.
+    pub rpc_client_create:
+        unsafe extern "C" fn(*const TransportOps, *mut c_void, *const T::Auth, usize) -> *mut T::RpcClient,
+    /// `rpc_client_destroy(client)`.
+    pub rpc_client_destroy: unsafe extern "C" fn(*mut T::RpcClient),
+    /// `rpc_client_marshal(client, pd, args)`: encodes a call, no I/O; its
+    /// length or `-clnt_stat`.
+    pub rpc_client_marshal: unsafe extern "C" fn(*mut T::RpcClient, *const T::ProcDesc, *const u8) -> isize,
+    /// `rpc_call(client, pd, args, res)`: a full call; a `clnt_stat`.
+    pub rpc_call: unsafe extern "C" fn(*mut T::RpcClient, *const T::ProcDesc, *const u8, *mut u8) -> i32,
+    /// `rpc_pipe_client_create(thread, rfd, wfd, cred)`: a client over two
+    /// kernel pipe descriptors of `thread`'s process, or null.
+    pub rpc_pipe_client_create: unsafe extern "C" fn(*mut T::Thread, i32, i32, *const T::Auth) -> *mut T::RpcClient,
+    /// `rpc_pipe_client_destroy(client)`.
+    pub rpc_pipe_client_destroy: unsafe extern "C" fn(*mut T::RpcClient),
+    /// `rpc_bench_server_create()`: a server with the benchmark procedure, or null.
+    pub rpc_bench_server_create: unsafe extern "C" fn() -> *mut T::RpcServer,
+    /// `rpc_server_destroy(server)`.
+    pub rpc_server_destroy: unsafe extern "C" fn(*mut T::RpcServer),
+    /// `rpc_pipe_serve_one(server, thread, rfd, wfd)`: one call answered;
+    /// an [`rpc_serve`] code or `-errno`.
+    pub rpc_pipe_serve_one: unsafe extern "C" fn(*mut T::RpcServer, *mut T::Thread, i32, i32) -> i32,
+    /// `rpc_bench_proc()`: the benchmark procedure's descriptor.
+    pub rpc_bench_proc: unsafe extern "C" fn() -> *const T::ProcDesc,
 }

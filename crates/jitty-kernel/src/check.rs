@@ -11,12 +11,14 @@ use core::mem::{offset_of, size_of};
 use core::sync::atomic::{AtomicU32, Ordering};
 
 use crate::abi::*;
-use crate::file::{FMODE_READ, FMODE_WRITE, Fdtable, File, FileOps, FilesStruct};
+use crate::file::{FMODE_READ, FMODE_WRITE};
+use crate::kobj::{Fdtable, File, FileOps, FilesStruct, Inode, Process, SyscallTable, Thread};
 use crate::pipe::{self, Pipe};
+use crate::process;
 use crate::signal::UNBLOCKABLE;
-use crate::syscall::SyscallTable;
-use crate::task::{self, PF_ZOMBIE, Process, TASKLIST, Thread};
-use crate::vfs::{self, Inode};
+use crate::syscall::GENERIC_GFT;
+use crate::task::{self, PF_ZOMBIE, TASKLIST};
+use crate::vfs;
 
 static BOOTED: AtomicU32 = AtomicU32::new(0);
 
@@ -31,7 +33,7 @@ pub extern "C" fn jk_boot() -> i32 {
         return 0;
     }
     vfs::init_rootfs();
-    let r = match task::create_init() {
+    let r = match process::create_init(&GENERIC_GFT) {
         Ok(_) => 0,
         Err(e) => -e,
     };
@@ -47,7 +49,7 @@ pub extern "C" fn jk_admin_spawn(uid: Uid, gid: Gid) -> Pid {
     if init.is_null() {
         return -ENOSYS;
     }
-    let pid = match task::do_spawn(init, 0) {
+    let pid = match process::do_spawn(init, 0, &GENERIC_GFT) {
         Ok(pid) => pid,
         Err(e) => return -e,
     };

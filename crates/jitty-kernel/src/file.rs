@@ -21,37 +21,9 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::abi::*;
 use crate::annotations::{Const, Quasi, QuasiDeps};
+use crate::inode::iput;
+use crate::kobj::{Fdtable, File, FileOps, FilesStruct, Inode};
 use crate::sync::{Mutex, SpinLock};
-use crate::task::Thread;
-use crate::vfs::{self, Inode};
-
-/// `read` operation: `(file, current, user buf, len, position or null) -> bytes or -errno`.
-pub type ReadFn = unsafe extern "C" fn(*mut File, *mut Thread, *mut u8, usize, *mut i64) -> isize;
-/// `write` operation: `(file, current, user buf, len, position or null) -> bytes or -errno`.
-pub type WriteFn = unsafe extern "C" fn(*mut File, *mut Thread, *const u8, usize, *mut i64) -> isize;
-/// `llseek` operation: `(file, offset, whence) -> new position or -errno`.
-pub type LlseekFn = unsafe extern "C" fn(*mut File, i64, i32) -> i64;
-/// `iterate` operation (getdents): `(file, user buf, len) -> bytes or -errno`.
-pub type IterateFn = unsafe extern "C" fn(*mut File, *mut u8, usize) -> isize;
-/// `release` operation, called when the last reference to a file goes.
-pub type ReleaseFn = unsafe extern "C" fn(*mut Inode, *mut File);
-
-/// A file-operations table. Absent operations are `None` (the VFS answers
-/// with the POSIX error for the missing capability).
-#[repr(C)]
-#[derive(Debug)]
-pub struct FileOps {
-    /// Read into a user buffer.
-    pub read: Option<ReadFn>,
-    /// Write from a user buffer.
-    pub write: Option<WriteFn>,
-    /// Reposition.
-    pub llseek: Option<LlseekFn>,
-    /// Directory iteration.
-    pub iterate: Option<IterateFn>,
-    /// Last close.
-    pub release: Option<ReleaseFn>,
-}
 
 /// `f_mode`: opened for reading.
 pub const FMODE_READ: u32 = 1;
@@ -64,33 +36,6 @@ pub const FMODE_PREAD: u32 = 8;
 
 /// Flags `fcntl(F_SETFL)` may change.
 pub const SETFL_MASK: u32 = O_APPEND | O_NONBLOCK;
-
-/// An open file.
-#[repr(C)]
-#[derive(Debug)]
-pub struct File {
-    /// QUID for the `Quasi` fields of this file.
-    pub deps: QuasiDeps,
-    /// Operations; fixed at open.
-    pub f_op: Const<*const FileOps>,
-    /// The inode (one reference held by the file); fixed at open.
-    pub f_inode: Const<*mut Inode>,
-    /// `FMODE_*` bits; fixed at open.
-    pub f_mode: Const<u32>,
-    /// Open flags (access mode, `O_APPEND`, `O_NONBLOCK`); quasi-invariant:
-    /// written only by `fcntl(F_SETFL)` through the guard, under `f_lock`.
-    pub f_flags: Quasi<u32>,
-    /// File-system private data (the `Pipe` of a pipe end); fixed at open.
-    pub private_data: Const<*mut c_void>,
-    /// References: descriptors and in-flight operations (dynamic).
-    pub f_count: AtomicUsize,
-    /// Serializes `f_flags` writers.
-    pub f_lock: SpinLock<()>,
-    /// Serializes position updates when the file is shared (Linux `f_pos_lock`).
-    pub f_pos_lock: Mutex<()>,
-    /// Current position (dynamic).
-    pub f_pos: UnsafeCell<i64>,
-}
 
 impl File {
     /// Allocates an open file holding the caller's reference to `inode`.
@@ -140,7 +85,7 @@ pub unsafe fn fput(f: *mut File) {
             rel(inode, f);
         }
         drop(Box::from_raw(f));
-        vfs::iput(inode);
+        iput(inode);
     }
 }
 
@@ -148,22 +93,6 @@ pub unsafe fn fput(f: *mut File) {
 const BITS: u32 = 64;
 /// Initial number of descriptor slots.
 const NR_OPEN_INITIAL: u32 = 64;
-
-/// The descriptor array and its bitmaps (Linux `struct fdtable`).
-#[repr(C)]
-#[derive(Debug)]
-pub struct Fdtable {
-    /// Number of slots.
-    pub max_fds: u32,
-    /// Lowest possibly free descriptor (allocation hint).
-    pub next_fd: u32,
-    /// `max_fds` file pointers (null = free).
-    pub fd: *mut *mut File,
-    /// Open bitmap, `max_fds / 64` words.
-    pub open_fds: *mut u64,
-    /// Close-on-exec bitmap, `max_fds / 64` words.
-    pub close_on_exec: *mut u64,
-}
 
 fn alloc_array<T: Copy>(n: usize, v: T) -> *mut T {
     Box::into_raw(alloc::vec![v; n].into_boxed_slice()) as *mut T
@@ -300,23 +229,6 @@ impl Fdtable {
             free_array(self.close_on_exec, (self.max_fds / BITS) as usize);
         }
     }
-}
-
-/// A per-process descriptor table (Linux `files_struct`).
-#[repr(C)]
-#[derive(Debug)]
-pub struct FilesStruct {
-    /// QUID for `users`.
-    pub deps: QuasiDeps,
-    /// Threads using this table; quasi-invariant (written under `lock` by
-    /// thread attach/detach): `users == 1` enables the lock-free lookup.
-    pub users: Quasi<u32>,
-    /// Lifetime references (dynamic).
-    pub refcount: AtomicUsize,
-    /// Protects `fdt` against concurrent modification.
-    pub lock: SpinLock<()>,
-    /// The table itself (modified only under `lock`).
-    pub fdt: UnsafeCell<Fdtable>,
 }
 
 impl FilesStruct {

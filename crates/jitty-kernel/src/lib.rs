@@ -8,19 +8,39 @@
 //!
 //! ## Layers
 //!
+//! The modules form a used-by hierarchy: a module uses only modules of
+//! lower layers (and of its own line where the line says so), never one
+//! above it. Lowest first:
+//!
 //! ```text
-//! syscall   jk_sys_* entries, GFT (SyscallTable), ksys_*, exit_to_user
-//!   │
-//!   ├── vfs      path walk, permissions, namespace ops ── ramfs file/dir ops
-//!   ├── file     File + FileOps (f_op), FilesStruct/Fdtable (fdget, install)
-//!   ├── pipe     ring buffer, pipe_read/pipe_write/pipe_release
-//!   ├── signal   kill → check_kill_permission → send_signal; delivery
-//!   └── task     Process/Thread, pid radix table, spawn/exit/wait, creds
-//! mm (pages, heap, access_ok) · sync (spin, rw, mutex, wait queues) · hal
-//! annotations (Const, Quasi, QuasiDeps, SPEC_POINTS) · check (boot, probe, invariants)
-//! vmalloc (Vmalloc-style region allocator) · rpc (XDR + RPC over pipes)
+//!  1  abi, hal     user ABI (shared with the host by #[path]); the HAL externs   uses nothing
+//!  2  sync, mm     locks, wait queues; pages, page maps, heap, user copies       hal, abi
+//!  3  annotations  Const, Quasi, QuasiDeps (and, for now, the spec-point table)   hal
+//!  4  kobj         the mutually pointing object declarations: Process, Thread,
+//!                  SigHand, File, FileOps, Fdtable, FilesStruct, Inode, GFT type  1-3
+//!  5  inode        inode allocation, igrab/iput                                  1-4
+//!  6  file         File alloc/fput, descriptor tables (fdget, install, dup)       1-5
+//!  7  vfs          path walk, permissions, namespace ops, RAM fs file ops         1-6
+//!     task         process/thread references, pid table, enter/leave, creds       1-6
+//!  8  exit         group exit and teardown; hands the parent's notification up   1-7
+//!  9  signal       kill → permission → send_signal, sigaction/mask, delivery,
+//!                  notify_parent_exit, group_exit, finish_exit                   1-8
+//! 10  pipe         ring buffer, pipe_read/pipe_write/pipe_release                1-9
+//!     process      create_init, do_spawn (the caller names the GFT), wait4       1-9
+//! 11  syscall      jk_sys_* entries, GENERIC_GFT, ksys_*, exit_to_user           1-10
+//!     vmalloc, rpc self-contained region allocator, XDR/RPC                      annotations, abi
+//! 12  rpc_pipe     RPC over kernel pipes                                         rpc, syscall, kobj, abi
+//! 13  check        boot, layout probe, invariant checker                        all below
+//! 14  services     JK_HOST_SERVICES, the host-services table                    check, vmalloc, rpc(_pipe)
 //! ```
 //!
+//! Calls that would go up are inverted: a pipe frees itself when its last
+//! end is released (not in `iput`); exit returns an [`exit::ExitNotice`]
+//! that its caller hands to [`signal::notify_parent_exit`]; a new process's
+//! dispatch table is passed in by the caller of [`process::do_spawn`] and
+//! [`process::create_init`]. `crates/jitty/tests/kernel_layers.rs` fails on
+//! any import cycle between these modules.
+
 //! ## Calling convention
 //!
 //! Every syscall is `extern "C" fn jk_sys_NAME(current: *mut Thread, args…)`
@@ -48,7 +68,9 @@
 //! | [`annotations::Const`], [`annotations::Quasi`], [`annotations::QuasiDeps`] | specialization annotations |
 //!
 //! From the host, the same operations go through the `extern "C"` entries
-//! (`jk_sys_pipe2(cur, fds, flags)`, `jk_sys_read`, `jk_sys_write`, …).
+//! of the process's GFT (`gft->pipe2(cur, fds, flags)`, `read`, `write`, …);
+//! every non-syscall entry (boot, tasks, vmalloc, RPC) through the
+//! host-services table [`services::JK_HOST_SERVICES`] ([`abi::HostServices`]).
 //!
 //! ## Annotations
 //!
@@ -57,7 +79,7 @@
 //! QUID) or plain (dynamic); see each struct's field docs. Specialization
 //! points are the `JK_SPEC_POINTS` table in [`annotations`].
 
-#![cfg_attr(not(test), no_std)]
+#![cfg_attr(not(any(test, feature = "testhal")), no_std)]
 #![warn(missing_docs)]
 // Kernel entry points take user pointers and validate them (`access_ok`,
 // EFAULT) as a kernel does: passing a bad pointer is not undefined behavior
@@ -69,12 +91,17 @@ extern crate alloc;
 pub mod abi;
 pub mod annotations;
 pub mod check;
+pub mod exit;
 pub mod file;
 pub mod hal;
+pub mod inode;
+pub mod kobj;
 pub mod mm;
 pub mod pipe;
+pub mod process;
 pub mod rpc;
 pub mod rpc_pipe;
+pub mod services;
 pub mod signal;
 pub mod sync;
 pub mod syscall;
@@ -82,8 +109,8 @@ pub mod task;
 pub mod vfs;
 pub mod vmalloc;
 
-#[cfg(test)]
-mod testhal;
+#[cfg(any(test, feature = "testhal"))]
+pub mod testhal;
 #[cfg(test)]
 mod tests;
 

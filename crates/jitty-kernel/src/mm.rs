@@ -14,7 +14,9 @@
 //! with the `standalone` feature. The Vmalloc-style region allocator of
 //! `vmalloc.rs` is the kernel's malloc for its users.
 
+use alloc::vec::Vec;
 use core::alloc::{GlobalAlloc, Layout};
+use core::ptr;
 
 use crate::abi::PAGE_SIZE;
 use crate::hal;
@@ -152,4 +154,96 @@ pub unsafe fn strncpy_from_user(buf: &mut [u8], src: *const u8) -> Result<usize,
         done += chunk;
     }
     Err(crate::abi::ENAMETOOLONG)
+}
+
+/// Pages per leaf of a [`PageMap`] (a leaf is one page of pointers).
+const MAP_LEAF: usize = PAGE_SIZE / core::mem::size_of::<*mut u8>();
+
+/// A regular file's page map: page `i` is `leaves[i / MAP_LEAF][i % MAP_LEAF]`;
+/// a null leaf or page is a hole (reads as zeros). Leaves and data pages come
+/// from the page allocator; a sparse file holds only the leaves it touches.
+#[derive(Debug, Default)]
+pub struct PageMap {
+    leaves: Vec<*mut *mut u8>,
+}
+
+impl PageMap {
+    /// An empty map.
+    pub const fn new() -> Self {
+        PageMap { leaves: Vec::new() }
+    }
+
+    /// The data page `i`, or null for a hole.
+    #[inline]
+    pub fn get(&self, i: usize) -> *mut u8 {
+        match self.leaves.get(i / MAP_LEAF) {
+            // SAFETY: a non-null leaf holds MAP_LEAF pointers.
+            Some(&leaf) if !leaf.is_null() => unsafe { *leaf.add(i % MAP_LEAF) },
+            _ => ptr::null_mut(),
+        }
+    }
+
+    /// The data page `i`, allocated (zeroed) if it is a hole; null when the
+    /// page allocator is exhausted.
+    pub fn get_or_alloc(&mut self, i: usize) -> *mut u8 {
+        let li = i / MAP_LEAF;
+        if self.leaves.len() <= li {
+            self.leaves.resize(li + 1, ptr::null_mut());
+        }
+        if self.leaves[li].is_null() {
+            let leaf = alloc_pages(1) as *mut *mut u8;
+            if leaf.is_null() {
+                return ptr::null_mut();
+            }
+            self.leaves[li] = leaf;
+        }
+        // SAFETY: a live leaf of MAP_LEAF pointers.
+        let slot = unsafe { &mut *self.leaves[li].add(i % MAP_LEAF) };
+        if slot.is_null() {
+            *slot = alloc_pages(1);
+        }
+        *slot
+    }
+
+    /// Frees every data page at index `keep` or above (and leaves left empty).
+    pub fn truncate(&mut self, keep: usize) {
+        for li in (0..self.leaves.len()).rev() {
+            let leaf = self.leaves[li];
+            let first = li * MAP_LEAF;
+            if first + MAP_LEAF <= keep {
+                break;
+            }
+            if leaf.is_null() {
+                continue;
+            }
+            for j in keep.saturating_sub(first)..MAP_LEAF {
+                // SAFETY: a live leaf; its non-null pages are owned by this map.
+                unsafe {
+                    let pg = *leaf.add(j);
+                    if !pg.is_null() {
+                        free_pages(pg, 1);
+                        *leaf.add(j) = ptr::null_mut();
+                    }
+                }
+            }
+            if first >= keep {
+                // SAFETY: the leaf is empty now and owned by this map.
+                unsafe { free_pages(leaf as *mut u8, 1) };
+                self.leaves[li] = ptr::null_mut();
+            }
+        }
+        while self.leaves.last().is_some_and(|l| l.is_null()) {
+            self.leaves.pop();
+        }
+    }
+
+    /// Number of data pages held.
+    pub fn count(&self) -> usize {
+        let mut n = 0;
+        for &leaf in self.leaves.iter().filter(|l| !l.is_null()) {
+            // SAFETY: a live leaf of MAP_LEAF pointers.
+            n += unsafe { core::slice::from_raw_parts(leaf, MAP_LEAF) }.iter().filter(|p| !p.is_null()).count();
+        }
+        n
+    }
 }

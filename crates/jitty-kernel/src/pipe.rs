@@ -23,12 +23,13 @@ use core::ffi::c_void;
 use core::ptr;
 
 use crate::abi::*;
-use crate::file::{FMODE_READ, FMODE_WRITE, File, FileOps};
+use crate::file::{FMODE_READ, FMODE_WRITE};
+use crate::inode::{igrab, new_inode};
+use crate::kobj::{File, FileOps, Inode, Thread};
 use crate::mm;
 use crate::signal;
 use crate::sync::{Mutex, WaitQueue};
-use crate::task::Thread;
-use crate::vfs::{self, Inode};
+use crate::vfs;
 
 /// Pages of a pipe buffer.
 const PIPE_PAGES: usize = PIPE_SIZE / PAGE_SIZE;
@@ -64,11 +65,11 @@ pub struct Pipe {
 // SAFETY: the buffer and ring are only touched under `ring`'s mutex.
 unsafe impl Sync for Pipe {}
 
-/// Frees a pipe (its inode's last reference is gone).
+/// Frees a pipe (both its ends are released).
 ///
 /// # Safety
 /// `p` came from [`create_pipe`] and is unreachable.
-pub unsafe fn free_pipe(p: *mut Pipe) {
+unsafe fn free_pipe(p: *mut Pipe) {
     // SAFETY: exclusive ownership per the caller.
     unsafe {
         mm::free_pages((*p).buf, PIPE_PAGES);
@@ -89,8 +90,8 @@ pub fn create_pipe(uid: Uid, gid: Gid, flags: u32) -> Result<(*mut File, *mut Fi
         rd_wait: WaitQueue::new(),
         wr_wait: WaitQueue::new(),
     }));
-    let inode = vfs::new_inode(S_IFIFO, 0o600, uid, gid, vfs::PIPEFS_DEV, &PIPE_FOPS, pipe as *mut c_void);
-    vfs::igrab(inode);
+    let inode = new_inode(S_IFIFO, 0o600, uid, gid, vfs::PIPEFS_DEV, &PIPE_FOPS, pipe as *mut c_void);
+    igrab(inode);
     let fl = flags & O_NONBLOCK;
     let r = File::alloc(inode, &PIPE_FOPS, O_RDONLY | fl, FMODE_READ, pipe as *mut c_void);
     let w = File::alloc(inode, &PIPE_FOPS, O_WRONLY | fl, FMODE_WRITE, pipe as *mut c_void);
@@ -228,7 +229,9 @@ pub unsafe extern "C" fn pipe_write(
     }
 }
 
-/// `pipe_release`: one end closed; wake the other side.
+/// `pipe_release`: one end closed; wake the other side. The last end to
+/// close frees the pipe (no file reaches it any more; its inode goes with
+/// that end's `iput`).
 ///
 /// # Safety
 /// Called once per pipe file at its last `fput`.
@@ -236,7 +239,7 @@ pub unsafe extern "C" fn pipe_release(_inode: *mut Inode, f: *mut File) {
     // SAFETY: live until the caller frees it after we return.
     let file = unsafe { &*f };
     let p = pipe_of(file);
-    {
+    let last = {
         let mut ring = p.ring.lock();
         if file.f_mode.get() & FMODE_READ != 0 {
             ring.readers -= 1;
@@ -244,6 +247,12 @@ pub unsafe extern "C" fn pipe_release(_inode: *mut Inode, f: *mut File) {
         if file.f_mode.get() & FMODE_WRITE != 0 {
             ring.writers -= 1;
         }
+        ring.readers == 0 && ring.writers == 0
+    };
+    if last {
+        // SAFETY: both ends are released, so nothing else reaches the pipe.
+        unsafe { free_pipe(p as *const Pipe as *mut Pipe) };
+        return;
     }
     p.rd_wait.wake_all();
     p.wr_wait.wake_all();

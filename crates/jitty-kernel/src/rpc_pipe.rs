@@ -34,23 +34,16 @@ use core::ffi::c_void;
 use core::ptr;
 
 use crate::abi::{EINTR, EINVAL, EIO, ERESTARTNOINTR};
+use crate::kobj::Thread;
 use crate::rpc::bench::{BENCH_PROC, bench_handler};
 use crate::rpc::client::{DEFAULT_BUFSIZE, RpcClient, rpc_client_create, rpc_client_destroy};
 use crate::rpc::msg::{Auth, ProcDesc};
 use crate::rpc::server::{RpcServer, Served, SvcHandler};
 use crate::rpc::{RpcError, Transport, TransportOps, Xport};
 use crate::syscall;
-use crate::task::Thread;
 
 /// Return values of [`rpc_pipe_serve_one`] (errors are negative errnos).
-pub mod serve {
-    /// The client closed its write end at a record boundary.
-    pub const EOF: i32 = 0;
-    /// A reply was sent (success or an RPC-level rejection).
-    pub const REPLIED: i32 = 1;
-    /// The record was not a decodable call; nothing was sent.
-    pub const DROPPED: i32 = 2;
-}
+pub use crate::abi::rpc_serve as serve;
 
 /// The pipe transport's context: which thread does the I/O, on which descriptors.
 #[repr(C)]

@@ -23,14 +23,15 @@
 //! legacy signal keeps the first sender's). Both sleep on the process's
 //! `SigHand::sigwait` queue, which every generation wakes.
 
-use alloc::boxed::Box;
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::Ordering;
 
 use crate::abi::*;
-use crate::annotations::{Quasi, QuasiDeps, QuasiWrite};
-use crate::sync::{SpinLock, WaitQueue};
-use crate::task::{self, PF_STOP_REPORT, PF_STOPPED, Process, TASKLIST, Thread};
+use crate::annotations::QuasiWrite;
+use crate::exit::{self, ExitNotice};
+use crate::kobj::{Process, SigHand, Thread};
+use crate::sync::WaitQueue;
+use crate::task::{self, PF_STOP_REPORT, PF_STOPPED, TASKLIST, wake_thread};
 
 /// Signals that can be neither blocked, caught nor ignored.
 pub const UNBLOCKABLE: SigSet = sigmask(SIGKILL) | sigmask(SIGSTOP);
@@ -49,101 +50,6 @@ pub const fn sigmask(sig: i32) -> SigSet {
 #[inline(always)]
 pub fn valid_signal(sig: i32) -> bool {
     (1..=SIGMAX).contains(&sig)
-}
-
-/// Signal dispositions of a process (Linux `sighand_struct`).
-#[repr(C)]
-#[derive(Debug)]
-pub struct SigHand {
-    /// QUID for `action`.
-    pub deps: QuasiDeps,
-    /// The signal lock: pending sets, masks, dispositions, thread list.
-    pub siglock: SpinLock<()>,
-    /// Disposition of each signal (index `sig - 1`); quasi-invariant,
-    /// written by `sigaction` through the guard under `siglock`.
-    pub action: [QuasiSigAction; SIGMAX as usize],
-    /// Threads waiting for a signal (`sigsuspend`, `sigtimedwait`) sleep
-    /// here; every generation wakes it (dynamic).
-    pub sigwait: WaitQueue,
-    /// Sender of each pending process-directed signal, [`pack_info`]ed
-    /// (dynamic; written and read under `siglock`).
-    pub shared_info: [AtomicU64; SIGMAX as usize],
-}
-
-impl SigHand {
-    /// All-default dispositions.
-    pub fn new() -> *mut SigHand {
-        Box::into_raw(Box::new(SigHand {
-            deps: QuasiDeps::new(),
-            siglock: SpinLock::new(()),
-            action: [const { QuasiSigAction::new(SigAction { handler: SIG_DFL, flags: 0, mask: 0 }) }; SIGMAX as usize],
-            sigwait: WaitQueue::new(),
-            shared_info: [const { AtomicU64::new(0) }; SIGMAX as usize],
-        }))
-    }
-
-    /// A copy of `src`'s dispositions (fork keeps handlers).
-    pub fn copy_from(src: &SigHand) -> *mut SigHand {
-        let new = SigHand::new();
-        // SAFETY: `new` is private to us.
-        let nr = unsafe { &*new };
-        let w = nr.deps.prepare();
-        let _g = src.siglock.lock();
-        for (d, a) in nr.action.iter().zip(src.action.iter()) {
-            d.store(&w, a.get());
-        }
-        new
-    }
-
-    /// Frees a table.
-    ///
-    /// # Safety
-    /// `p` is unreachable from everywhere else.
-    pub unsafe fn free(p: *mut SigHand) {
-        // SAFETY: exclusive ownership per the caller.
-        unsafe { drop(Box::from_raw(p)) }
-    }
-
-    /// The disposition of `sig`.
-    #[inline(always)]
-    pub fn get(&self, sig: i32) -> SigAction {
-        self.action[(sig - 1) as usize].get()
-    }
-}
-
-/// One signal's disposition: a [`SigAction`] is three words, so it is held as
-/// three quasi-invariant cells. Readers that need the three to agree hold
-/// `siglock`, as every writer does.
-#[repr(C)]
-#[derive(Debug)]
-pub struct QuasiSigAction {
-    /// `sa_handler`.
-    pub handler: Quasi<usize>,
-    /// `sa_flags`.
-    pub flags: Quasi<u64>,
-    /// `sa_mask`.
-    pub mask: Quasi<SigSet>,
-}
-
-impl QuasiSigAction {
-    /// Wraps the construction-time disposition.
-    pub const fn new(a: SigAction) -> Self {
-        Self { handler: Quasi::new(a.handler), flags: Quasi::new(a.flags), mask: Quasi::new(a.mask) }
-    }
-
-    /// Reads the disposition.
-    #[inline(always)]
-    pub fn get(&self) -> SigAction {
-        SigAction { handler: self.handler.get(), flags: self.flags.get(), mask: self.mask.get() }
-    }
-
-    /// Stores `a` within the guarded write `w` of the owning [`SigHand`].
-    #[inline(always)]
-    pub fn store(&self, w: &QuasiWrite<'_>, a: SigAction) {
-        self.handler.store(w, a.handler);
-        self.flags.store(w, a.flags);
-        self.mask.store(w, a.mask);
-    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -167,13 +73,6 @@ fn default_action(sig: i32) -> Default_ {
     }
 }
 
-/// Whether `p`'s parent-side SIGCHLD disposition asks for auto-reaping
-/// (SIG_IGN or SA_NOCLDWAIT).
-pub fn ignores_children(p: &Process) -> bool {
-    let a = p.sighand().get(SIGCHLD);
-    a.handler == SIG_IGN || a.flags & SA_NOCLDWAIT != 0
-}
-
 /// The blocked mask of the "whole process" for generation decisions: the
 /// intersection of its threads' masks (a signal is blocked only if every
 /// thread blocks it), or the idle mask when it has no thread. Siglock held.
@@ -189,17 +88,6 @@ fn group_blocked(p: &Process) -> SigSet {
         m &= unsafe { (*t).blocked.load(Ordering::Relaxed) };
     }
     m
-}
-
-/// Wakes `t` if it sleeps interruptibly (signal_wake_up).
-pub fn wake_thread(t: &Thread) {
-    let wq = t.sleeping_on.load(Ordering::Acquire);
-    if !wq.is_null() {
-        // SAFETY: a thread publishes the queue only while it sleeps on it
-        // holding a reference to the queue's owner, and clears it under
-        // siglock (which our caller holds) before dropping that reference.
-        unsafe { (*wq).kick() };
-    }
 }
 
 /// Linux `kill_ok_by_cred`: privileged, or the sender's uid or euid equals
@@ -304,7 +192,7 @@ pub fn send_signal_info(p: &Process, sig: i32, thread: Option<&Thread>, info: u6
         match default_action(sig) {
             Default_::Term => {
                 drop(g);
-                task::do_group_exit(p, w_termsig(sig));
+                group_exit(p, w_termsig(sig));
                 return;
             }
             Default_::Stop => {
@@ -353,6 +241,34 @@ fn notify_parent_stopped(p: &Process) {
             (*parent).child_wq.kick();
             task::put_process(parent);
         }
+    }
+}
+
+/// `do_notify_parent` for an exit: SIGCHLD to the parent and a wake-up of
+/// its `wait4`, then drops the notice's reference.
+pub fn notify_parent_exit(n: ExitNotice) {
+    let parent = n.0.as_ptr();
+    // SAFETY: the notice holds a reference on the parent.
+    unsafe {
+        send_signal_kernel(&*parent, SIGCHLD);
+        (*parent).child_wq.kick();
+        task::put_process(parent);
+    }
+}
+
+/// `do_group_exit` and, if the teardown ran, the parent's notification.
+pub fn group_exit(p: &Process, status: i32) {
+    if let Some(n) = exit::do_group_exit(p, status) {
+        notify_parent_exit(n);
+    }
+}
+
+/// `try_finish_exit` and, if the teardown ran, the parent's notification
+/// (out of line: the syscall exit path only tests `exiting()` inline).
+#[inline(never)]
+pub fn finish_exit(p: &Process) {
+    if let Some(n) = exit::try_finish_exit(p) {
+        notify_parent_exit(n);
     }
 }
 
@@ -597,7 +513,7 @@ fn do_signal<const REPORT: bool>(cur: &Thread) -> u32 {
             SIG_DFL => match default_action(sig) {
                 Default_::Term => {
                     drop(g);
-                    task::do_group_exit(p, w_termsig(sig));
+                    group_exit(p, w_termsig(sig));
                     return ran;
                 }
                 Default_::Stop => {

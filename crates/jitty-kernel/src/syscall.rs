@@ -19,15 +19,19 @@
 use core::ffi::c_void;
 use core::sync::atomic::Ordering;
 
-use crate::abi::{self, *};
-use crate::file::{self, FMODE_LSEEK, FMODE_PREAD, FMODE_READ, FMODE_WRITE, File, SETFL_MASK};
+use crate::abi::*;
+use crate::file::{self, FMODE_LSEEK, FMODE_PREAD, FMODE_READ, FMODE_WRITE, SETFL_MASK};
+use crate::inode::iput;
+use crate::kobj::{File, Process, Thread};
 use crate::mm::{access_ok, copy_from_user, copy_to_user, strncpy_from_user};
+use crate::process;
 use crate::signal;
-use crate::task::{self, Thread};
+use crate::task;
 use crate::vfs;
 
-/// The kernel's view of the dispatch table.
-pub type SyscallTable = abi::SyscallTable<*mut Thread>;
+/// The kernel's view of the dispatch table (declared in `kobj`, below the
+/// process it hangs off; this layer fills it in: [`GENERIC_GFT`]).
+pub use crate::kobj::SyscallTable;
 
 /// Result of a syscall body: a value or an errno.
 pub type SysResult = Result<isize, i32>;
@@ -105,10 +109,10 @@ fn exit_work_pending(t: &Thread) -> bool {
 }
 
 #[inline(always)]
-fn leave(p: &task::Process) {
+fn leave(p: &Process) {
     p.active.fetch_sub(1, Ordering::SeqCst);
     if p.exiting() {
-        task::try_finish_exit(p);
+        signal::finish_exit(p);
     }
 }
 
@@ -665,7 +669,7 @@ pub fn ksys_stat(t: &Thread, path: *const u8, st: *mut Stat) -> SysResult {
     // SAFETY: referenced.
     let s = vfs::fill_stat(unsafe { &*i });
     // SAFETY: our reference.
-    unsafe { vfs::iput(i) };
+    unsafe { iput(i) };
     put_user(st, s)?;
     Ok(0)
 }
@@ -908,7 +912,7 @@ pub fn ksys_setpgid(t: &Thread, pid: Pid, pgid: Pid) -> SysResult {
     task::cred::setpgid(t.proc_(), pid, pgid).map(|_| 0)
 }
 
-fn with_pid(t: &Thread, pid: Pid, f: impl FnOnce(&task::Process) -> isize) -> SysResult {
+fn with_pid(t: &Thread, pid: Pid, f: impl FnOnce(&Process) -> isize) -> SysResult {
     if pid < 0 {
         return Err(ESRCH);
     }
@@ -939,12 +943,12 @@ pub fn ksys_getsid(t: &Thread, pid: Pid) -> SysResult {
 /// `spawn`.
 pub fn ksys_spawn(t: &Thread) -> SysResult {
     let p = t.process.get();
-    task::do_spawn(p, t.blocked.load(Ordering::Relaxed)).map(|pid| pid as isize)
+    process::do_spawn(p, t.blocked.load(Ordering::Relaxed), &GENERIC_GFT).map(|pid| pid as isize)
 }
 
 /// `exit`.
 pub fn ksys_exit(t: &Thread, code: i32) -> SysResult {
-    task::do_group_exit(t.proc_(), w_exitcode(code));
+    signal::group_exit(t.proc_(), w_exitcode(code));
     Ok(0)
 }
 
@@ -953,7 +957,7 @@ pub fn ksys_wait4(t: &Thread, pid: Pid, status: *mut i32, options: i32) -> SysRe
     if !status.is_null() && !access_ok(status as usize, 4) {
         return Err(EFAULT);
     }
-    let (pid, st) = task::do_wait(t, pid, options)?;
+    let (pid, st) = process::do_wait(t, pid, options)?;
     if !status.is_null() && pid != 0 {
         put_user(status, st)?;
     }

@@ -1,9 +1,10 @@
-//! Processes, threads, credentials and the process table.
+//! Processes and threads: references, the process table, threads entering
+//! and leaving, credentials.
 //!
-//! * [`Process`] is a thread group (Linux's `signal_struct` + the group
-//!   leader's `task_struct`): pid, credentials, session and process group,
-//!   the parent link, the descriptor table, signal handlers, the syscall
-//!   dispatch table (GFT) pointer.
+//! * [`Process`] (declared in `kobj`) is a thread group (Linux's
+//!   `signal_struct` + the group leader's `task_struct`): pid, credentials,
+//!   session and process group, the parent link, the descriptor table,
+//!   signal handlers, the syscall dispatch table (GFT) pointer.
 //! * [`Thread`] is one host thread executing in a process (`task_struct` of a
 //!   thread): blocked mask and thread-directed pending signals. Kernel threads
 //!   are host threads; a host thread enters a process with
@@ -15,24 +16,21 @@
 //!   ([`TASKLIST`]): readers for lookups, writer for spawn/exit/reap.
 //!
 //! Lifetime: a process holds one reference for its pid-table slot (dropped
-//! when reaped) and one per attached thread. Exit happens when no thread is
-//! inside a syscall (`active == 0`): the last one out, or the exiting caller
-//! itself, tears the process down (closes files, reparents children to init,
-//! becomes a zombie or is auto-reaped when its parent ignores SIGCHLD).
+//! when reaped) and one per attached thread. Creation (init, spawn) and
+//! `wait4` are in `process`, exit and teardown in `exit`: both sit above
+//! this layer, which they and `signal` use.
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::cell::UnsafeCell;
 use core::ptr;
-use core::sync::atomic::{AtomicI32, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 
 use crate::abi::*;
-use crate::annotations::{Const, Quasi, QuasiDeps, QuasiWrite};
-use crate::file::FilesStruct;
-use crate::signal::{self, SigHand};
-use crate::sync::{RwSpinLock, WaitQueue};
-use crate::syscall::{GENERIC_GFT, SyscallTable};
-use crate::vfs::{self, Inode};
+use crate::annotations::{Const, QuasiWrite};
+use crate::inode::iput;
+use crate::kobj::{FilesStruct, Process, SigHand, Thread};
+use crate::sync::RwSpinLock;
 
 /// Process flag: exit has begun; no new syscalls are admitted.
 pub const PF_EXITING: u32 = 1;
@@ -44,75 +42,6 @@ pub const PF_ZOMBIE: u32 = 4;
 pub const PF_STOP_REPORT: u32 = 8;
 /// Process flag: teardown claimed (set once).
 pub const PF_EXIT_CLAIMED: u32 = 16;
-
-/// A process (thread group).
-#[repr(C)]
-#[derive(Debug)]
-pub struct Process {
-    /// QUID for every `Quasi` field of this process.
-    pub deps: QuasiDeps,
-    /// Process id; fixed.
-    pub pid: Const<Pid>,
-    /// Descriptor table; fixed for the life of the process.
-    pub files: Const<*mut FilesStruct>,
-    /// Signal handlers; fixed for the life of the process.
-    pub sighand: Const<*mut SigHand>,
-    /// The syscall dispatch table (GFT); quasi-invariant: the specialization
-    /// runtime replugs it.
-    pub gft: Quasi<*const SyscallTable>,
-    /// Real uid; quasi-invariant (set*id under `sighand.siglock`).
-    pub uid: Quasi<Uid>,
-    /// Effective uid; quasi-invariant.
-    pub euid: Quasi<Uid>,
-    /// Saved set-uid; quasi-invariant.
-    pub suid: Quasi<Uid>,
-    /// Real gid; quasi-invariant.
-    pub gid: Quasi<Gid>,
-    /// Effective gid; quasi-invariant.
-    pub egid: Quasi<Gid>,
-    /// Saved set-gid; quasi-invariant.
-    pub sgid: Quasi<Gid>,
-    /// Process group; quasi-invariant (setpgid under the tasklist write lock).
-    pub pgid: Quasi<Pid>,
-    /// Session; quasi-invariant (setsid under the tasklist write lock).
-    pub sid: Quasi<Pid>,
-    /// Parent; dynamic: changes on reparenting (under the tasklist write
-    /// lock) and is read only by exit notification, `getppid` and `setpgid`,
-    /// none of them a specialization path.
-    pub parent: AtomicPtr<Process>,
-    /// Attached threads; quasi-invariant (`== 1` is the single-threaded fact),
-    /// written under `sighand.siglock`.
-    pub nr_threads: Quasi<u32>,
-    /// Threads currently inside a syscall (dynamic).
-    pub active: AtomicU32,
-    /// `PF_*` state bits (dynamic).
-    pub flags: AtomicU32,
-    /// Wait status once exiting (dynamic).
-    pub exit_status: AtomicI32,
-    /// Process-directed pending signals (dynamic, written under siglock).
-    pub shared_pending: AtomicU64,
-    /// Blocked mask of the process while no thread is attached (dynamic).
-    pub idle_blocked: AtomicU64,
-    /// File-creation mask (dynamic).
-    pub umask: AtomicU32,
-    /// Working directory (one inode reference; dynamic, swapped atomically).
-    pub cwd: AtomicPtr<Inode>,
-    /// Lifetime references (dynamic).
-    pub refcount: AtomicUsize,
-    /// Children (under the tasklist lock).
-    pub children: UnsafeCell<Vec<*mut Process>>,
-    /// Attached threads (under siglock).
-    pub threads: UnsafeCell<Vec<*mut Thread>>,
-    /// Woken when a child changes state (wait4 sleeps here).
-    pub child_wq: WaitQueue,
-    /// Woken on SIGCONT / exit (stopped threads sleep here).
-    pub stop_wq: WaitQueue,
-}
-
-// SAFETY: all mutable state is atomic or protected by the documented locks.
-unsafe impl Sync for Process {}
-// SAFETY: as above.
-unsafe impl Send for Process {}
 
 impl Process {
     /// The signal-handler table.
@@ -154,33 +83,6 @@ impl Process {
         // SAFETY: forwarded to the caller.
         unsafe { &mut *self.threads.get() }
     }
-}
-
-/// A thread: one host thread attached to a process.
-#[repr(C)]
-#[derive(Debug)]
-pub struct Thread {
-    /// The process; fixed.
-    pub process: Const<*mut Process>,
-    /// Thread id (unique, not in the pid table); fixed.
-    pub tid: Const<u32>,
-    /// Blocked signals (dynamic; written by this thread under siglock).
-    pub blocked: AtomicU64,
-    /// Thread-directed pending signals, e.g. SIGPIPE (dynamic).
-    pub pending: AtomicU64,
-    /// The wait queue this thread sleeps on, for signal wake-ups (dynamic).
-    pub sleeping_on: AtomicPtr<WaitQueue>,
-    /// Lifetime references (dynamic).
-    pub refcount: AtomicUsize,
-    /// Set once the thread left its process (dynamic).
-    pub detached: AtomicU32,
-    /// Sender of each pending thread-directed signal
-    /// ([`signal::pack_info`]; dynamic, under siglock).
-    pub siginfo: [AtomicU64; SIGMAX as usize],
-    /// Set when the current syscall must restart through its dispatch slot
-    /// (the code it entered was unplugged while it slept); cleared on the
-    /// way out of the syscall (dynamic, this thread only).
-    pub restart: AtomicU32,
 }
 
 impl Thread {
@@ -377,7 +279,7 @@ pub unsafe fn put_process(p: *mut Process) {
         SigHand::free((*p).sighand.get());
         let cwd = (*p).cwd.swap(ptr::null_mut(), Ordering::AcqRel);
         if !cwd.is_null() {
-            vfs::iput(cwd);
+            iput(cwd);
         }
         drop(Box::from_raw(p));
     }
@@ -392,159 +294,6 @@ pub fn find_get_process(pid: Pid) -> *mut Process {
         get_process(p);
     }
     p
-}
-
-struct ProcInit {
-    uid: Uid,
-    gid: Gid,
-    euid: Uid,
-    egid: Gid,
-    suid: Uid,
-    sgid: Gid,
-    pgid: Pid,
-    sid: Pid,
-    parent: *mut Process,
-    files: *mut FilesStruct,
-    sighand: *mut SigHand,
-    gft: *const SyscallTable,
-    idle_blocked: SigSet,
-    umask: u32,
-    cwd: *mut Inode,
-}
-
-fn new_process(pid: Pid, i: ProcInit) -> *mut Process {
-    Box::into_raw(Box::new(Process {
-        deps: QuasiDeps::new(),
-        pid: Const::new(pid),
-        files: Const::new(i.files),
-        sighand: Const::new(i.sighand),
-        gft: Quasi::new(i.gft),
-        uid: Quasi::new(i.uid),
-        euid: Quasi::new(i.euid),
-        suid: Quasi::new(i.suid),
-        gid: Quasi::new(i.gid),
-        egid: Quasi::new(i.egid),
-        sgid: Quasi::new(i.sgid),
-        pgid: Quasi::new(if i.pgid == 0 { pid } else { i.pgid }),
-        sid: Quasi::new(if i.sid == 0 { pid } else { i.sid }),
-        parent: AtomicPtr::new(i.parent),
-        nr_threads: Quasi::new(0),
-        active: AtomicU32::new(0),
-        flags: AtomicU32::new(0),
-        exit_status: AtomicI32::new(0),
-        shared_pending: AtomicU64::new(0),
-        idle_blocked: AtomicU64::new(i.idle_blocked),
-        umask: AtomicU32::new(i.umask),
-        cwd: AtomicPtr::new(i.cwd),
-        refcount: AtomicUsize::new(1),
-        children: UnsafeCell::new(Vec::new()),
-        threads: UnsafeCell::new(Vec::new()),
-        child_wq: WaitQueue::new(),
-        stop_wq: WaitQueue::new(),
-    }))
-}
-
-/// Creates init (pid 1, root, its own session). Its SIGCHLD disposition is
-/// SIG_IGN, so orphans reparented to it are reaped automatically.
-pub fn create_init() -> Result<*mut Process, i32> {
-    let _g = TASKLIST.write();
-    // SAFETY: write lock held.
-    let t = unsafe { pid_table() };
-    let pid = t.alloc().ok_or(ENOMEM)?;
-    let sighand = SigHand::new();
-    // SAFETY: fresh, private object.
-    unsafe {
-        let sh = &*sighand;
-        // A fresh object: nothing depends on it, so this prepare cannot take
-        // the slow path although TASKLIST is held.
-        let w = sh.deps.prepare();
-        sh.action[(SIGCHLD - 1) as usize].store(&w, SigAction { handler: SIG_IGN, flags: SA_NOCLDWAIT, mask: 0 });
-    }
-    let root = vfs::root();
-    vfs::igrab(root);
-    let p = new_process(
-        pid,
-        ProcInit {
-            uid: 0,
-            gid: 0,
-            euid: 0,
-            egid: 0,
-            suid: 0,
-            sgid: 0,
-            pgid: 0,
-            sid: 0,
-            parent: ptr::null_mut(),
-            files: FilesStruct::new(),
-            sighand,
-            gft: &GENERIC_GFT,
-            idle_blocked: 0,
-            umask: 0o022,
-            cwd: root,
-        },
-    );
-    t.attach(pid, p);
-    INIT.store(p, Ordering::Release);
-    Ok(p)
-}
-
-/// Fork-like process creation: the child of `parent` copies its credentials,
-/// session and group, umask, cwd, descriptor table (sharing the open files),
-/// signal dispositions and (as its idle mask) the calling thread's blocked
-/// mask. The child has no thread until one enters it. Returns the child pid.
-pub fn do_spawn(parent: *mut Process, blocked: SigSet) -> Result<Pid, i32> {
-    // SAFETY: the caller holds a reference on `parent`.
-    let pp = unsafe { &*parent };
-    if pp.exiting() {
-        return Err(ESRCH);
-    }
-    let files = pp.files().dup();
-    let sighand = SigHand::copy_from(pp.sighand());
-    let cwd = loop {
-        let c = pp.cwd.load(Ordering::Acquire);
-        vfs::igrab(c);
-        if pp.cwd.load(Ordering::Acquire) == c {
-            break c;
-        }
-        // SAFETY: we took a reference just above.
-        unsafe { vfs::iput(c) };
-    };
-    let _g = TASKLIST.write();
-    // SAFETY: write lock held.
-    let t = unsafe { pid_table() };
-    let Some(pid) = t.alloc() else {
-        drop(_g);
-        // SAFETY: private objects never published.
-        unsafe {
-            FilesStruct::free(files);
-            SigHand::free(sighand);
-            vfs::iput(cwd);
-        }
-        return Err(EAGAIN);
-    };
-    let child = new_process(
-        pid,
-        ProcInit {
-            uid: pp.uid.get(),
-            gid: pp.gid.get(),
-            euid: pp.euid.get(),
-            egid: pp.egid.get(),
-            suid: pp.suid.get(),
-            sgid: pp.sgid.get(),
-            pgid: pp.pgid.get(),
-            sid: pp.sid.get(),
-            parent,
-            files,
-            sighand,
-            gft: &GENERIC_GFT,
-            idle_blocked: blocked & !signal::UNBLOCKABLE,
-            umask: pp.umask.load(Ordering::Relaxed),
-            cwd,
-        },
-    );
-    t.attach(pid, child);
-    // SAFETY: write lock held.
-    unsafe { pp.children().push(child) };
-    Ok(pid)
 }
 
 /// Attaches the calling host thread to the thread-less process `pid`.
@@ -675,180 +424,14 @@ pub fn put_thread(t: *mut Thread) {
     }
 }
 
-/// Begins a group exit with wait status `status`: marks the process exiting,
-/// wakes its threads, and tears it down now if no thread is in a syscall.
-pub fn do_group_exit(p: &Process, status: i32) {
-    {
-        let _g = p.sighand().siglock.lock();
-        if p.flags.fetch_or(PF_EXITING, Ordering::AcqRel) & PF_EXITING != 0 {
-            return;
-        }
-        p.exit_status.store(status, Ordering::Release);
-        p.flags.fetch_and(!PF_STOPPED, Ordering::AcqRel);
-        // SAFETY: siglock held.
-        for &t in unsafe { p.threads() }.iter() {
-            // SAFETY: attached threads are live.
-            signal::wake_thread(unsafe { &*t });
-        }
-    }
-    p.stop_wq.kick();
-    try_finish_exit(p);
-}
-
-/// Finishes the exit once no thread is inside a syscall (idempotent).
-pub fn try_finish_exit(p: &Process) {
-    core::sync::atomic::fence(Ordering::SeqCst);
-    if !p.exiting() || p.active.load(Ordering::SeqCst) != 0 {
-        return;
-    }
-    if p.flags.fetch_or(PF_EXIT_CLAIMED, Ordering::AcqRel) & PF_EXIT_CLAIMED != 0 {
-        return;
-    }
-    exit_finish(p);
-}
-
-fn exit_finish(p: &Process) {
-    p.files().close_all();
-    let init = INIT.load(Ordering::Acquire);
-    let me = p as *const Process as *mut Process;
-    let mut reap_self = false;
-    let mut notify: *mut Process = ptr::null_mut();
-    let mut reaped_orphans: Vec<*mut Process> = Vec::new();
-    {
-        let _g = TASKLIST.write();
-        // Reparent children to init; zombies among them are reaped at once
-        // (init ignores SIGCHLD).
-        // SAFETY: write lock held; children are live while listed.
-        unsafe {
-            let kids = core::mem::take(p.children());
-            for c in kids {
-                let cr = &*c;
-                if me == init || init.is_null() {
-                    cr.parent.store(ptr::null_mut(), Ordering::Release);
-                    if cr.flags.load(Ordering::Acquire) & PF_ZOMBIE != 0 {
-                        pid_table().free(cr.pid.get());
-                        reaped_orphans.push(c);
-                    }
-                    continue;
-                }
-                cr.parent.store(init, Ordering::Release);
-                if cr.flags.load(Ordering::Acquire) & PF_ZOMBIE != 0 && signal::ignores_children(&*init) {
-                    pid_table().free(cr.pid.get());
-                    reaped_orphans.push(c);
-                } else {
-                    (*init).children().push(c);
-                }
-            }
-        }
-        p.flags.fetch_or(PF_ZOMBIE, Ordering::AcqRel);
-        let parent = p.parent.load(Ordering::Acquire);
-        if parent.is_null() {
-            reap_self = true;
-        } else {
-            // SAFETY: a listed parent is live (reparenting happens under this lock).
-            let pr = unsafe { &*parent };
-            if signal::ignores_children(pr) {
-                reap_self = true;
-                // SAFETY: write lock held.
-                unsafe { pr.children().retain(|&c| c != me) };
-            } else {
-                get_process(parent);
-                notify = parent;
-            }
-        }
-        if reap_self {
-            // SAFETY: write lock held.
-            unsafe { pid_table().free(p.pid.get()) };
-        }
-    }
-    for c in reaped_orphans {
-        // SAFETY: the pid-table reference of the reaped child.
-        unsafe { put_process(c) };
-    }
-    if !notify.is_null() {
-        // SAFETY: we took a reference on the parent above.
-        unsafe {
-            signal::send_signal_kernel(&*notify, SIGCHLD);
-            (*notify).child_wq.kick();
-            put_process(notify);
-        }
-    }
-    p.stop_wq.kick();
-    if reap_self {
-        // SAFETY: the pid-table reference, released on self-reap.
-        unsafe { put_process(me) };
-    }
-}
-
-/// `wait4`: waits for a child matching `pid` (> 0: that pid; -1: any;
-/// 0: same process group; < -1: group `-pid`) to exit (or stop, with
-/// `WUNTRACED`). Returns `(pid, status)`; `(0, 0)` with `WNOHANG` when
-/// none is ready.
-pub fn do_wait(cur: &Thread, pid: Pid, options: i32) -> Result<(Pid, i32), i32> {
-    if options & !(WNOHANG | WUNTRACED) != 0 {
-        return Err(EINVAL);
-    }
-    let p = cur.proc_();
-    loop {
-        let ticket = p.child_wq.prepare();
-        let mut found = false;
-        let mut reaped: *mut Process = ptr::null_mut();
-        let mut result = None;
-        {
-            let _g = TASKLIST.write();
-            // SAFETY: write lock held; listed children are live.
-            let kids = unsafe { p.children() };
-            let mut idx = None;
-            for (i, &c) in kids.iter().enumerate() {
-                // SAFETY: listed children are live.
-                let cr = unsafe { &*c };
-                let matches = match pid {
-                    -1 => true,
-                    0 => cr.pgid.get() == p.pgid.get(),
-                    x if x > 0 => cr.pid.get() == x,
-                    x => cr.pgid.get() == -x,
-                };
-                if !matches {
-                    continue;
-                }
-                found = true;
-                let fl = cr.flags.load(Ordering::Acquire);
-                if fl & PF_ZOMBIE != 0 {
-                    idx = Some(i);
-                    result = Some((cr.pid.get(), cr.exit_status.load(Ordering::Acquire)));
-                    break;
-                }
-                if options & WUNTRACED != 0 && fl & PF_STOP_REPORT != 0 && fl & PF_STOPPED != 0 {
-                    cr.flags.fetch_and(!PF_STOP_REPORT, Ordering::AcqRel);
-                    result = Some((cr.pid.get(), w_stopsig(SIGSTOP)));
-                    break;
-                }
-            }
-            if let Some(i) = idx {
-                reaped = kids.swap_remove(i);
-                // SAFETY: write lock held; `reaped` is live.
-                unsafe { pid_table().free((*reaped).pid.get()) };
-            }
-        }
-        if let Some(r) = result {
-            p.child_wq.finish();
-            if !reaped.is_null() {
-                // SAFETY: the pid-table reference of the reaped child.
-                unsafe { put_process(reaped) };
-            }
-            return Ok(r);
-        }
-        if !found {
-            p.child_wq.finish();
-            return Err(ECHILD);
-        }
-        if options & WNOHANG != 0 {
-            p.child_wq.finish();
-            return Ok((0, 0));
-        }
-        if !signal::sleep_interruptible(cur, &p.child_wq, ticket) {
-            return Err(EINTR);
-        }
+/// Wakes `t` if it sleeps interruptibly (signal_wake_up).
+pub fn wake_thread(t: &Thread) {
+    let wq = t.sleeping_on.load(Ordering::Acquire);
+    if !wq.is_null() {
+        // SAFETY: a thread publishes the queue only while it sleeps on it
+        // holding a reference to the queue's owner, and clears it under
+        // siglock (which our caller holds) before dropping that reference.
+        unsafe { (*wq).kick() };
     }
 }
 

@@ -1,8 +1,11 @@
-//! A std-based HAL for the kernel's own unit tests (the production HAL lives
-//! in `jitty-os`). The futex is emulated with one mutex and condition variable.
+//! A std-based HAL for host-side tests of the kernel crate: its own unit
+//! tests and, with the `testhal` feature, `jitty-kernel-modtests` (the
+//! production HAL lives in `jitty-os`). The futex is emulated with one mutex
+//! and condition variable; the guarded-write prepare hook counts its calls
+//! ([`quasi_hook_calls`]), as no specialization runtime is attached.
 
 use core::ffi::c_void;
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -113,10 +116,20 @@ unsafe extern "C" fn hal_panic(msg: *const u8, len: usize) -> ! {
     panic!("hal_panic: {}", String::from_utf8_lossy(s));
 }
 
-// No specialization runtime in unit tests: no dependents word is ever set,
-// so the guarded-write slow path is never taken, and no sleeper restarts.
+static QUASI_HOOK_CALLS: AtomicUsize = AtomicUsize::new(0);
+
+/// How many guarded writes found dependents installed and ran the runtime's
+/// prepare hook (where the runtime would have unplugged them).
+pub fn quasi_hook_calls() -> usize {
+    QUASI_HOOK_CALLS.load(Ordering::Relaxed)
+}
+
+// No specialization runtime here: a test that installs a dependents word
+// sees its guarded writes counted; no sleeper restarts.
 #[unsafe(no_mangle)]
-extern "C" fn jitty_quasi_prepare_write(_deps_word: *const c_void) {}
+extern "C" fn jitty_quasi_prepare_write(_deps_word: *const c_void) {
+    QUASI_HOOK_CALLS.fetch_add(1, Ordering::Relaxed);
+}
 
 #[unsafe(no_mangle)]
 extern "C" fn jitty_quasi_finish_write(_deps_word: *const c_void) {}

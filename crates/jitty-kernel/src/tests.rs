@@ -2,8 +2,9 @@
 
 use crate::abi::*;
 use crate::check::{jk_admin_spawn, jk_boot, jk_check_invariants, jk_layout_probe};
+use crate::kobj::Thread;
 use crate::syscall::*;
-use crate::task::{self, PidTable, Thread};
+use crate::task::{self, PidTable};
 
 fn setup() -> *mut Thread {
     assert_eq!(jk_boot(), 0);

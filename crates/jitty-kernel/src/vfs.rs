@@ -2,7 +2,7 @@
 //! with the page cache as the only storage).
 //!
 //! * [`Inode`]: type, mode, owner, link count, size, timestamps, the default
-//!   file operations, and either file pages (4 KiB pages in a [`PageMap`], a
+//!   file operations, and either file pages (4 KiB pages in a [`mm::PageMap`], a
 //!   two-level radix tree in which holes cost nothing), directory entries, or
 //!   a pipe. Files end at [`MAX_FILE_SIZE`] (Linux's `s_maxbytes`).
 //! * Path walk (`link_path_walk`): absolute or cwd-relative, `.` and `..`,
@@ -18,18 +18,16 @@
 //!   unlinked file lives until its last close.
 
 use alloc::boxed::Box;
-use alloc::vec::Vec;
-use core::ffi::c_void;
 use core::ptr;
-use core::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicPtr, Ordering};
 
 use crate::abi::*;
-use crate::annotations::{Const, Quasi, QuasiDeps};
-use crate::file::{FMODE_LSEEK, FMODE_PREAD, FMODE_READ, FMODE_WRITE, File, FileOps};
+use crate::file::{FMODE_LSEEK, FMODE_PREAD, FMODE_READ, FMODE_WRITE};
 use crate::hal;
+use crate::inode::{igrab, iput, new_inode};
+use crate::kobj::{DirEntry, File, FileOps, Inode, InodeData, Process, Thread};
 use crate::mm;
 use crate::sync::Mutex;
-use crate::task::Process;
 
 /// Device number of the RAM fs.
 pub const RAMFS_DEV: u64 = 1;
@@ -39,163 +37,6 @@ pub const PIPEFS_DEV: u64 = 2;
 /// past it is `EFBIG`, one crossing it is cut short there, and `lseek`
 /// beyond it is `EINVAL`. It bounds a page map's leaf vector to 256 KiB.
 pub const MAX_FILE_SIZE: u64 = 1 << 36;
-
-/// Pages per leaf of a [`PageMap`] (a leaf is one page of pointers).
-const MAP_LEAF: usize = PAGE_SIZE / core::mem::size_of::<*mut u8>();
-
-/// A regular file's page map: page `i` is `leaves[i / MAP_LEAF][i % MAP_LEAF]`;
-/// a null leaf or page is a hole (reads as zeros). Leaves and data pages come
-/// from the page allocator; a sparse file holds only the leaves it touches.
-#[derive(Debug, Default)]
-pub struct PageMap {
-    leaves: Vec<*mut *mut u8>,
-}
-
-impl PageMap {
-    /// An empty map.
-    pub const fn new() -> Self {
-        PageMap { leaves: Vec::new() }
-    }
-
-    /// The data page `i`, or null for a hole.
-    #[inline]
-    pub fn get(&self, i: usize) -> *mut u8 {
-        match self.leaves.get(i / MAP_LEAF) {
-            // SAFETY: a non-null leaf holds MAP_LEAF pointers.
-            Some(&leaf) if !leaf.is_null() => unsafe { *leaf.add(i % MAP_LEAF) },
-            _ => ptr::null_mut(),
-        }
-    }
-
-    /// The data page `i`, allocated (zeroed) if it is a hole; null when the
-    /// page allocator is exhausted.
-    pub fn get_or_alloc(&mut self, i: usize) -> *mut u8 {
-        let li = i / MAP_LEAF;
-        if self.leaves.len() <= li {
-            self.leaves.resize(li + 1, ptr::null_mut());
-        }
-        if self.leaves[li].is_null() {
-            let leaf = mm::alloc_pages(1) as *mut *mut u8;
-            if leaf.is_null() {
-                return ptr::null_mut();
-            }
-            self.leaves[li] = leaf;
-        }
-        // SAFETY: a live leaf of MAP_LEAF pointers.
-        let slot = unsafe { &mut *self.leaves[li].add(i % MAP_LEAF) };
-        if slot.is_null() {
-            *slot = mm::alloc_pages(1);
-        }
-        *slot
-    }
-
-    /// Frees every data page at index `keep` or above (and leaves left empty).
-    pub fn truncate(&mut self, keep: usize) {
-        for li in (0..self.leaves.len()).rev() {
-            let leaf = self.leaves[li];
-            let first = li * MAP_LEAF;
-            if first + MAP_LEAF <= keep {
-                break;
-            }
-            if leaf.is_null() {
-                continue;
-            }
-            for j in keep.saturating_sub(first)..MAP_LEAF {
-                // SAFETY: a live leaf; its non-null pages are owned by this map.
-                unsafe {
-                    let pg = *leaf.add(j);
-                    if !pg.is_null() {
-                        mm::free_pages(pg, 1);
-                        *leaf.add(j) = ptr::null_mut();
-                    }
-                }
-            }
-            if first >= keep {
-                // SAFETY: the leaf is empty now and owned by this map.
-                unsafe { mm::free_pages(leaf as *mut u8, 1) };
-                self.leaves[li] = ptr::null_mut();
-            }
-        }
-        while self.leaves.last().is_some_and(|l| l.is_null()) {
-            self.leaves.pop();
-        }
-    }
-
-    /// Number of data pages held.
-    pub fn count(&self) -> usize {
-        let mut n = 0;
-        for &leaf in self.leaves.iter().filter(|l| !l.is_null()) {
-            // SAFETY: a live leaf of MAP_LEAF pointers.
-            n += unsafe { core::slice::from_raw_parts(leaf, MAP_LEAF) }.iter().filter(|p| !p.is_null()).count();
-        }
-        n
-    }
-}
-
-/// One directory entry.
-#[derive(Debug)]
-pub struct DirEntry {
-    /// The name (no `/`, no NUL, 1..=255 bytes).
-    pub name: Box<[u8]>,
-    /// The inode (the entry holds one reference).
-    pub inode: *mut Inode,
-}
-
-/// The kind-specific contents of an inode.
-#[derive(Debug)]
-pub struct InodeData {
-    /// Regular file: page map.
-    pub pages: PageMap,
-    /// Directory: entries (under the namespace mutex).
-    pub entries: Vec<DirEntry>,
-    /// Directory: the parent (`..`; one reference held; root points to itself
-    /// without a reference).
-    pub parent: *mut Inode,
-}
-
-/// An inode.
-#[repr(C)]
-#[derive(Debug)]
-pub struct Inode {
-    /// QUID for the `Quasi` fields.
-    pub deps: QuasiDeps,
-    /// Inode number; fixed.
-    pub ino: Const<u64>,
-    /// Device; fixed.
-    pub dev: Const<u64>,
-    /// `S_IFMT` type bits; fixed.
-    pub kind: Const<u32>,
-    /// Default file operations for opens; fixed.
-    pub i_fop: Const<*const FileOps>,
-    /// Pipe of a pipe inode (null otherwise); fixed.
-    pub i_pipe: Const<*mut c_void>,
-    /// Permission bits (07777); quasi-invariant (chmod, under `data`).
-    pub mode: Quasi<u32>,
-    /// Owner; quasi-invariant.
-    pub uid: Quasi<Uid>,
-    /// Group; quasi-invariant.
-    pub gid: Quasi<Gid>,
-    /// In-memory references (dynamic).
-    pub refcount: AtomicUsize,
-    /// Hard links (dynamic).
-    pub nlink: AtomicU32,
-    /// Size in bytes (dynamic; written under `data`).
-    pub size: AtomicU64,
-    /// Access time, ns (dynamic).
-    pub atime: AtomicU64,
-    /// Modification time, ns (dynamic).
-    pub mtime: AtomicU64,
-    /// Change time, ns (dynamic).
-    pub ctime: AtomicU64,
-    /// Contents; file data under this mutex, directory entries under the
-    /// namespace mutex.
-    pub data: Mutex<InodeData>,
-}
-
-// SAFETY: shared state is atomic or behind the documented locks.
-unsafe impl Sync for Inode {}
-// SAFETY: as above.
-unsafe impl Send for Inode {}
 
 impl Inode {
     /// Whether this is a directory.
@@ -221,42 +62,10 @@ impl Inode {
     }
 }
 
-static NEXT_INO: AtomicU64 = AtomicU64::new(1);
 static ROOT: AtomicPtr<Inode> = AtomicPtr::new(ptr::null_mut());
 
 /// The namespace mutex (per file system; this kernel has one RAM fs).
 pub static NS_LOCK: Mutex<()> = Mutex::new(());
-
-/// Allocates an inode with one reference.
-pub fn new_inode(
-    kind: u32,
-    mode: u32,
-    uid: Uid,
-    gid: Gid,
-    dev: u64,
-    fop: *const FileOps,
-    pipe: *mut c_void,
-) -> *mut Inode {
-    let now = hal::realtime_ns();
-    Box::into_raw(Box::new(Inode {
-        deps: QuasiDeps::new(),
-        ino: Const::new(NEXT_INO.fetch_add(1, Ordering::Relaxed)),
-        dev: Const::new(dev),
-        kind: Const::new(kind),
-        i_fop: Const::new(fop),
-        i_pipe: Const::new(pipe),
-        mode: Quasi::new(mode & 0o7777),
-        uid: Quasi::new(uid),
-        gid: Quasi::new(gid),
-        refcount: AtomicUsize::new(1),
-        nlink: AtomicU32::new(if kind == S_IFDIR { 2 } else { 1 }),
-        size: AtomicU64::new(0),
-        atime: AtomicU64::new(now),
-        mtime: AtomicU64::new(now),
-        ctime: AtomicU64::new(now),
-        data: Mutex::new(InodeData { pages: PageMap::new(), entries: Vec::new(), parent: ptr::null_mut() }),
-    }))
-}
 
 /// Creates the root directory (mode 0755) and `/tmp` (mode 1777).
 pub fn init_rootfs() {
@@ -281,40 +90,6 @@ pub fn init_rootfs() {
 /// The root directory.
 pub fn root() -> *mut Inode {
     ROOT.load(Ordering::Acquire)
-}
-
-/// Takes a reference on an inode.
-#[inline]
-pub fn igrab(i: *mut Inode) {
-    // SAFETY: the caller holds a reference or a lock that keeps `i` alive.
-    unsafe { (*i).refcount.fetch_add(1, Ordering::Relaxed) };
-}
-
-/// Drops a reference; the last frees the inode, its pages and (for pipes)
-/// the pipe, and drops a directory's reference on its parent.
-///
-/// # Safety
-/// The caller owns one reference to the live `i`.
-pub unsafe fn iput(i: *mut Inode) {
-    // SAFETY: live while referenced.
-    if unsafe { (*i).refcount.fetch_sub(1, Ordering::AcqRel) } != 1 {
-        return;
-    }
-    // SAFETY: last reference; exclusive access.
-    unsafe {
-        let b = Box::from_raw(i);
-        let d = &mut *b.data.data_ptr();
-        d.pages.truncate(0);
-        let parent = d.parent;
-        let pipe = b.i_pipe.get();
-        drop(b);
-        if !pipe.is_null() {
-            crate::pipe::free_pipe(pipe as *mut crate::pipe::Pipe);
-        }
-        if !parent.is_null() && parent != i {
-            iput(parent);
-        }
-    }
 }
 
 /// `generic_permission`: may process `p` access `inode` with `mask` (`MAY_*`)?
@@ -909,13 +684,7 @@ pub fn fill_stat(i: &Inode) -> Stat {
 ///
 /// # Safety
 /// VFS contract: live file, checked user buffer, valid `pos`.
-pub unsafe extern "C" fn ramfs_read(
-    f: *mut File,
-    _cur: *mut crate::task::Thread,
-    buf: *mut u8,
-    len: usize,
-    pos: *mut i64,
-) -> isize {
+pub unsafe extern "C" fn ramfs_read(f: *mut File, _cur: *mut Thread, buf: *mut u8, len: usize, pos: *mut i64) -> isize {
     // SAFETY: VFS contract.
     let (file, off) = unsafe { (&*f, *pos) };
     // SAFETY: the file holds an inode reference.
@@ -969,7 +738,7 @@ pub unsafe extern "C" fn ramfs_read(
 /// VFS contract: live file, checked user buffer, valid `pos`.
 pub unsafe extern "C" fn ramfs_write(
     f: *mut File,
-    _cur: *mut crate::task::Thread,
+    _cur: *mut Thread,
     buf: *const u8,
     len: usize,
     pos: *mut i64,

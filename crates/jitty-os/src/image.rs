@@ -8,9 +8,10 @@
 //!    `object`), with the load bias computed from a known kernel function
 //!    (handles PIE). Definitions the linker discarded as unreferenced are
 //!    counted, not errors (nothing can reach them). The roots that live
-//!    memory does reach — every slot of the generic GFT, every file-ops
-//!    table, the spec-point entries, the exported statics — must resolve to
-//!    exactly the address the running code uses, and be defined in the IR.
+//!    memory does reach — every slot of the generic GFT, every entry of the
+//!    host-services table, every file-ops table, the spec-point entries, the
+//!    exported statics — must resolve to exactly the address the running
+//!    code uses, and be defined in the IR.
 //! 2. **Layout.** `jk_layout_probe` (computed by the kernel itself) is
 //!    compared with the host's copy of the shared ABI (`abi.rs`) for the
 //!    structures both sides know, and with the same function run from the
@@ -64,27 +65,50 @@ pub struct RawFileOps {
     pub slots: [*const c_void; 5],
 }
 
+/// The kernel objects the host-services entries take, opaque to the host.
+#[derive(Debug)]
+pub enum HostTypes {}
+
+impl abi::HostServiceTypes for HostTypes {
+    type Thread = c_void;
+    type Region = c_void;
+    type Method = c_void;
+    type Discipline = c_void;
+    type Auth = c_void;
+    type RpcClient = c_void;
+    type RpcServer = c_void;
+    type ProcDesc = crate::rpc::ProcDesc;
+}
+
+/// The host's view of the host-services table (`abi::HostServices`).
+pub type HostServices = abi::HostServices<HostTypes>;
+
 unsafe extern "C" {
-    /// Boots the kernel (root fs, init).
-    pub fn jk_boot() -> i32;
-    /// Creates a thread-less child of init with the given ids.
-    pub fn jk_admin_spawn(uid: u32, gid: u32) -> i32;
-    /// Attaches the calling host thread to a thread-less process.
-    pub fn jk_task_enter(pid: i32, out: *mut *mut c_void) -> i32;
-    /// Detaches and releases a thread.
-    pub fn jk_task_leave(t: *mut c_void);
-    /// Number of pids in use.
-    pub fn jk_nr_processes() -> i32;
-    /// `PF_*` flags of a process or -ESRCH.
-    pub fn jk_process_flags(pid: i32) -> i32;
-    /// The invariant checker (0 = all hold).
-    pub fn jk_check_invariants() -> i32;
-    /// The layout probe.
-    pub fn jk_layout_probe(out: *mut u64, n: usize) -> usize;
     /// The generic dispatch table.
     pub static GENERIC_GFT: HostGft;
     /// The spec-point table (5 entries).
     pub static JK_SPEC_POINTS: [RawSpecPoint; 5];
+    /// The host-services table: every non-syscall entry into the kernel.
+    static JK_HOST_SERVICES: HostServices;
+}
+
+/// The kernel's host-services table.
+pub fn services() -> &'static HostServices {
+    // SAFETY: the kernel exports JK_HOST_SERVICES with this layout (abi.rs);
+    // it is immutable.
+    unsafe { &JK_HOST_SERVICES }
+}
+
+/// Runs a host-services call as every entry into kernel code runs: inside a
+/// dispatch region of the guard protocol (enter before, leave after), so a
+/// guarded write it makes is covered by the drain like a syscall's.
+pub fn in_kernel<R>(call: impl FnOnce(&'static HostServices) -> R) -> R {
+    jitty_rt::guard::host::with_thread_record(|rec| {
+        rec.enter();
+        let r = call(services());
+        rec.leave();
+        r
+    })
 }
 
 /// Outcome of the start-up check.
@@ -289,7 +313,8 @@ fn check_symbols(r: &mut ImageReport, funcs: &[String], statics: &[String]) {
     r.resolved = symtab.len();
     r.discarded = defined.len().saturating_sub(symtab.len());
     // Load bias from a known kernel function; cross-checked with a second one.
-    let anchor = jk_boot as *const c_void as usize;
+    let hs = services();
+    let anchor = hs.boot as usize;
     match symtab.get("jk_boot") {
         Some(&a) => r.load_bias = anchor.wrapping_sub(a as usize),
         None => {
@@ -327,6 +352,17 @@ fn check_symbols(r: &mut ImageReport, funcs: &[String], statics: &[String]) {
         }
     }
     check_root("static".into(), "GENERIC_GFT", gft as *const HostGft as usize, r);
+    // The host-services table: likewise, each entry a kernel function of the IR.
+    let entries = std::mem::size_of::<HostServices>() / 8;
+    // SAFETY: the table is `entries` function pointers.
+    let words = unsafe { std::slice::from_raw_parts(hs as *const HostServices as *const usize, entries) };
+    for (i, &w) in words.iter().enumerate() {
+        match by_addr.get(&w) {
+            Some(name) => check_root(format!("host-services entry {i}"), name, w, r),
+            None => r.problems.push(format!("host-services entry {i} ({w:#x}) names no kernel symbol")),
+        }
+    }
+    check_root("static".into(), "JK_HOST_SERVICES", hs as *const HostServices as usize, r);
     // SAFETY: exported static of the kernel image.
     let sp = unsafe { &JK_SPEC_POINTS };
     check_root("static".into(), "JK_SPEC_POINTS", sp as *const _ as usize, r);
@@ -365,7 +401,7 @@ fn check_symbols(r: &mut ImageReport, funcs: &[String], statics: &[String]) {
 fn layout_check(r: &mut ImageReport) {
     let mut w = vec![0u64; LAYOUT_PROBE_WORDS];
     // SAFETY: `w` has room for LAYOUT_PROBE_WORDS words.
-    let n = unsafe { jk_layout_probe(w.as_mut_ptr(), w.len()) };
+    let n = unsafe { (services().layout_probe)(w.as_mut_ptr(), w.len()) };
     w.truncate(n);
     let expect: [(usize, u64, &str); 6] = [
         (0, 0x4a49_5454_5921, "magic"),

@@ -58,7 +58,7 @@ pub fn boot() -> Result<Kernel, BootError> {
     let r = BOOT.get_or_init(|| {
         hal::install_fault_handler();
         // SAFETY: jk_boot is idempotent and has no preconditions.
-        let rc = unsafe { image::jk_boot() };
+        let rc = image::in_kernel(|s| unsafe { (s.boot)() });
         if rc != 0 {
             return Err(format!("errno {}", -rc));
         }
@@ -110,27 +110,27 @@ impl Kernel {
     /// gids `gid`; enter it with [`Task::enter`].
     pub fn spawn_process(&self, uid: u32, gid: u32) -> SysResult<abi::Pid> {
         // SAFETY: the kernel is booted.
-        let r = unsafe { image::jk_admin_spawn(uid, gid) };
+        let r = image::in_kernel(|s| unsafe { (s.admin_spawn)(uid, gid) });
         if r < 0 { Err(Errno(-r)) } else { Ok(r) }
     }
 
     /// Number of pids in use.
     pub fn nr_processes(&self) -> i32 {
         // SAFETY: the kernel is booted.
-        unsafe { image::jk_nr_processes() }
+        image::in_kernel(|s| unsafe { (s.nr_processes)() })
     }
 
     /// `PF_*` state bits of a process (exiting 1, stopped 2, zombie 4).
     pub fn process_flags(&self, pid: abi::Pid) -> SysResult<u32> {
         // SAFETY: the kernel is booted.
-        let r = unsafe { image::jk_process_flags(pid) };
+        let r = image::in_kernel(|s| unsafe { (s.process_flags)(pid) });
         if r < 0 { Err(Errno(-r)) } else { Ok(r as u32) }
     }
 
     /// Runs the kernel's invariant checker; `Err(code)` names the violated invariant.
     pub fn check_invariants(&self) -> Result<(), i32> {
         // SAFETY: the kernel is booted.
-        match unsafe { image::jk_check_invariants() } {
+        match image::in_kernel(|s| unsafe { (s.check_invariants)() }) {
             0 => Ok(()),
             e => Err(e),
         }
@@ -148,7 +148,7 @@ impl Drop for ThreadHandle {
     fn drop(&mut self) {
         if !self.0.is_null() {
             // SAFETY: an owned, unadopted thread: not inside any syscall.
-            unsafe { image::jk_task_leave(self.0) };
+            image::in_kernel(|s| unsafe { (s.task_leave)(self.0) });
         }
     }
 }
@@ -166,7 +166,7 @@ impl Task {
     pub fn enter(pid: abi::Pid) -> SysResult<Task> {
         let mut t: *mut c_void = std::ptr::null_mut();
         // SAFETY: valid out-parameter.
-        let r = unsafe { image::jk_task_enter(pid, &mut t) };
+        let r = image::in_kernel(|s| unsafe { (s.task_enter)(pid, &mut t) });
         if r < 0 {
             return Err(Errno(-r));
         }
@@ -191,6 +191,6 @@ impl Drop for Task {
     fn drop(&mut self) {
         syscall::set_current(self.prev);
         // SAFETY: our thread; no syscall is in progress on it (we are not inside one).
-        unsafe { image::jk_task_leave(self.thread) };
+        image::in_kernel(|s| unsafe { (s.task_leave)(self.thread) });
     }
 }

@@ -1,46 +1,26 @@
 //! The kernel's RPC-over-pipes entry points as a host program uses them.
 //!
-//! The kernel (`jitty-kernel/src/rpc/pipe.rs`) implements the transport and
-//! exports C entries; this module declares them, mirrors the few `#[repr(C)]`
-//! types a caller fills in ([`ProcDesc`], [`BenchArgs`]), and wraps clients
-//! and servers in owning handles. Every operation runs on behalf of the
+//! The kernel (`jitty-kernel/src/rpc_pipe.rs`) implements the transport; this
+//! module calls it through the host-services table ([`services`]), uses the
+//! `#[repr(C)]` types a caller fills in from the shared ABI ([`ProcDesc`],
+//! [`BenchArgs`]), and wraps clients and servers in owning handles. Every operation runs on behalf of the
 //! calling host thread's kernel thread ([`crate::syscall::current`]): create
 //! and use a handle on the thread that entered the process.
 
 use std::ffi::c_void;
 
-use crate::abi::{EFAULT, EINVAL, EIO, ENOMEM};
+use crate::abi::{self, EFAULT, EINVAL, EIO, ENOMEM, rpc_serve};
+use crate::image::{in_kernel, services};
 use crate::syscall::{Errno, current};
 
 /// `clnt_stat` values of [`PipeClient::call`] (the kernel's `rpc::stat`).
-pub mod stat {
-    /// The call succeeded.
-    pub const RPC_SUCCESS: i32 = 0;
-    /// The arguments could not be encoded.
-    pub const RPC_CANTENCODEARGS: i32 = 1;
-    /// The reply could not be decoded.
-    pub const RPC_CANTDECODERES: i32 = 2;
-    /// Writing the call failed.
-    pub const RPC_CANTSEND: i32 = 3;
-    /// Reading the reply failed (or the stream ended).
-    pub const RPC_CANTRECV: i32 = 4;
-    /// The server does not speak RPC version 2.
-    pub const RPC_VERSMISMATCH: i32 = 6;
-    /// The server rejected the credentials.
-    pub const RPC_AUTHERROR: i32 = 7;
-    /// The program is not registered.
-    pub const RPC_PROGUNAVAIL: i32 = 8;
-    /// The program is registered, not in this version.
-    pub const RPC_PROGVERSMISMATCH: i32 = 9;
-    /// The procedure is not registered.
-    pub const RPC_PROCUNAVAIL: i32 = 10;
-    /// The server could not decode the arguments.
-    pub const RPC_CANTDECODEARGS: i32 = 11;
-    /// The server failed.
-    pub const RPC_SYSTEMERROR: i32 = 12;
-}
+pub use crate::abi::rpc_stat as stat;
+/// The benchmark procedure's numbers and arguments (the kernel's
+/// `rpc::bench`): `struct { int a; hyper b; string s<64>; int arr<16>; }`.
+/// The handler answers `a + b + strlen(s) + sum(arr)`, truncated to `int`.
+pub use crate::abi::{BENCH_PROCNUM, BENCH_PROG, BENCH_VERS, BenchArgs, XdrVar};
 
-/// What one server step did (the kernel's `rpc::pipe::serve` codes).
+/// What one server step did (the kernel's `rpc_pipe::serve` codes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Served {
     /// The client closed its end at a record boundary.
@@ -51,24 +31,18 @@ pub enum Served {
     Dropped,
 }
 
-/// A procedure descriptor, laid out as the kernel's `rpc::msg::ProcDesc`
-/// (`#[repr(C)]`: three `u32` numbers, then the argument and result schemas).
-/// Obtain one from [`bench_proc`] and change the numbers to address other
-/// procedures with the same schemas.
-#[repr(C)]
+/// A kernel XDR schema (`&XdrType`), opaque to the host. Only the kernel
+/// makes one, so a host [`ProcDesc`] can only carry the schemas of a kernel
+/// descriptor such as [`bench_proc`].
+#[repr(transparent)]
 #[derive(Debug, Clone, Copy)]
-pub struct ProcDesc {
-    /// Program number.
-    pub prog: u32,
-    /// Program version.
-    pub vers: u32,
-    /// Procedure number.
-    pub proc_: u32,
-    /// The kernel's argument schema (`&XdrType`), opaque to the host.
-    args: *const c_void,
-    /// The kernel's result schema.
-    res: *const c_void,
-}
+pub struct Schema(*const c_void);
+
+/// A procedure descriptor (`abi::ProcDesc`, the kernel's `rpc::ProcDesc`):
+/// three `u32` numbers, then the argument and result schemas. Obtain one
+/// from [`bench_proc`] and change the numbers ([`ProcDesc::renumbered`]) to
+/// address other procedures with the same schemas.
+pub type ProcDesc = abi::ProcDesc<u32, Schema>;
 
 impl ProcDesc {
     /// This descriptor's schemas under other (program, version, procedure) numbers.
@@ -77,53 +51,10 @@ impl ProcDesc {
     }
 }
 
-/// The kernel's `XdrVar`: a counted array (`len` elements at `val`).
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct XdrVar {
-    /// Number of elements.
-    pub len: u32,
-    /// The elements.
-    pub val: *mut u8,
-}
-
-/// The benchmark procedure's arguments (the kernel's `rpc::bench::BenchArgs`):
-/// `struct { int a; hyper b; string s<64>; int arr<16>; }`. The handler
-/// answers `a + b + strlen(s) + sum(arr)`, truncated to `int`.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct BenchArgs {
-    /// `int a`.
-    pub a: i32,
-    /// `hyper b`.
-    pub b: i64,
-    /// `string s<64>`: NUL-terminated.
-    pub s: *mut u8,
-    /// `int arr<16>`.
-    pub arr: XdrVar,
-}
-
-/// Program number of the benchmark procedure.
-pub const BENCH_PROG: u32 = 0x2000_0001;
-/// Version of the benchmark procedure.
-pub const BENCH_VERS: u32 = 1;
-/// Procedure number of the benchmark procedure.
-pub const BENCH_PROCNUM: u32 = 1;
-
-unsafe extern "C" {
-    fn rpc_pipe_client_create(thread: *mut c_void, rfd: i32, wfd: i32, cred: *const c_void) -> *mut c_void;
-    fn rpc_pipe_client_destroy(client: *mut c_void);
-    fn rpc_call(client: *mut c_void, pd: *const ProcDesc, args: *const u8, res: *mut u8) -> i32;
-    fn rpc_bench_server_create() -> *mut c_void;
-    fn rpc_server_destroy(server: *mut c_void);
-    fn rpc_pipe_serve_one(server: *mut c_void, thread: *mut c_void, rfd: i32, wfd: i32) -> i32;
-    fn rpc_bench_proc() -> *const ProcDesc;
-}
-
 /// The benchmark procedure's descriptor (a copy of the kernel's `BENCH_PROC`).
 pub fn bench_proc() -> ProcDesc {
     // SAFETY: the kernel returns its static descriptor, of this layout.
-    unsafe { *rpc_bench_proc() }
+    unsafe { *(services().rpc_bench_proc)() }
 }
 
 /// An RPC client over two kernel pipe descriptors of the calling thread's process.
@@ -143,7 +74,7 @@ impl PipeClient {
         }
         // SAFETY: `t` is this host thread's live kernel thread; the handle is
         // not `Send`, so it is used on this thread only.
-        let client = unsafe { rpc_pipe_client_create(t, rfd, wfd, std::ptr::null()) };
+        let client = in_kernel(|s| unsafe { (s.rpc_pipe_client_create)(t, rfd, wfd, std::ptr::null()) });
         if client.is_null() { Err(Errno(ENOMEM)) } else { Ok(PipeClient { client }) }
     }
 
@@ -156,7 +87,7 @@ impl PipeClient {
     /// kernel thread the client was made for is still this thread's.
     pub unsafe fn call(&mut self, pd: &ProcDesc, args: *const u8, res: *mut u8) -> i32 {
         // SAFETY: a live client; argument contract forwarded to the caller.
-        unsafe { rpc_call(self.client, pd, args, res) }
+        in_kernel(|s| unsafe { (s.rpc_call)(self.client, pd, args, res) })
     }
 
     /// Calls the benchmark procedure (or, with `pd` a modified [`bench_proc`],
@@ -185,7 +116,7 @@ impl PipeClient {
 impl Drop for PipeClient {
     fn drop(&mut self) {
         // SAFETY: our client, not used afterwards.
-        unsafe { rpc_pipe_client_destroy(self.client) }
+        in_kernel(|s| unsafe { (s.rpc_pipe_client_destroy)(self.client) })
     }
 }
 
@@ -199,7 +130,7 @@ impl BenchServer {
     /// A server with the benchmark procedure registered.
     pub fn new() -> Result<BenchServer, Errno> {
         // SAFETY: no preconditions.
-        let server = unsafe { rpc_bench_server_create() };
+        let server = in_kernel(|s| unsafe { (s.rpc_bench_server_create)() });
         if server.is_null() { Err(Errno(ENOMEM)) } else { Ok(BenchServer { server }) }
     }
 
@@ -213,10 +144,10 @@ impl BenchServer {
         }
         // SAFETY: a live server used by this thread only (`&mut self`, not
         // `Send`); `t` is this host thread's live kernel thread.
-        match unsafe { rpc_pipe_serve_one(self.server, t, rfd, wfd) } {
-            0 => Ok(Served::Eof),
-            1 => Ok(Served::Replied),
-            2 => Ok(Served::Dropped),
+        match in_kernel(|s| unsafe { (s.rpc_pipe_serve_one)(self.server, t, rfd, wfd) }) {
+            rpc_serve::EOF => Ok(Served::Eof),
+            rpc_serve::REPLIED => Ok(Served::Replied),
+            rpc_serve::DROPPED => Ok(Served::Dropped),
             e if e < 0 => Err(Errno(-e)),
             _ => Err(Errno(EIO)),
         }
@@ -226,6 +157,6 @@ impl BenchServer {
 impl Drop for BenchServer {
     fn drop(&mut self) {
         // SAFETY: our server, not used afterwards.
-        unsafe { rpc_server_destroy(self.server) }
+        in_kernel(|s| unsafe { (s.rpc_server_destroy)(self.server) })
     }
 }

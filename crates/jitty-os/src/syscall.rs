@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::abi::*;
 use crate::image::HostGft;
+use jitty_rt::guard::ThreadRecord;
 
 /// A POSIX error number returned by the kernel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -29,8 +30,17 @@ impl std::error::Error for Errno {}
 /// Result of a syscall.
 pub type SysResult<T = isize> = Result<T, Errno>;
 
+/// The calling host thread's kernel thread and its guard-runtime record,
+/// in one thread-local so a stub reads both with one TLS access.
+#[derive(Clone, Copy)]
+struct Current {
+    thread: *mut c_void,
+    record: *const ThreadRecord,
+}
+
 thread_local! {
-    static CURRENT: Cell<*mut c_void> = const { Cell::new(std::ptr::null_mut()) };
+    static CURRENT: Cell<Current> =
+        const { Cell::new(Current { thread: std::ptr::null_mut(), record: std::ptr::null() }) };
 }
 
 pub(crate) static OFF_THREAD_PROCESS: AtomicUsize = AtomicUsize::new(usize::MAX);
@@ -39,11 +49,18 @@ pub(crate) static OFF_PROCESS_GFT: AtomicUsize = AtomicUsize::new(usize::MAX);
 /// The calling host thread's kernel thread (null if it entered no process).
 #[inline(always)]
 pub fn current() -> *mut c_void {
-    CURRENT.with(|c| c.get())
+    CURRENT.with(|c| c.get().thread)
+}
+
+/// The calling thread's guard record (valid while `current()` is non-null).
+#[inline(always)]
+fn current_record() -> *const ThreadRecord {
+    CURRENT.with(|c| c.get().record)
 }
 
 pub(crate) fn set_current(t: *mut c_void) -> *mut c_void {
-    CURRENT.with(|c| c.replace(t))
+    let record = if t.is_null() { std::ptr::null() } else { jitty_rt::guard::host::thread_record() };
+    CURRENT.with(|c| c.replace(Current { thread: t, record }).thread)
 }
 
 /// The dispatch table of `t`'s process (`t->process->gft`).
@@ -85,8 +102,11 @@ unsafe fn load_slot<F: Copy>(slot: &F) -> (usize, F) {
 /// call; when the kernel answers `ERESTARTNOINTR` the call is re-issued
 /// through the slot, on whatever code the slot holds now.
 macro_rules! dispatch {
-    ($t:expr, $name:ident $(, $a:expr)*) => {
-        jitty_rt::guard::host::with_thread_record(|rec| loop {
+    ($t:expr, $name:ident $(, $a:expr)*) => {{
+        // SAFETY: a thread with a `current` has its record registered by
+        // `set_current`, alive until the thread exits.
+        let rec = unsafe { &*current_record() };
+        loop {
             rec.enter();
             // SAFETY: the caller's `t` is this thread's live kernel thread
             // (the macro's contract); `gft->$name` is a function-pointer slot.
@@ -102,8 +122,8 @@ macro_rules! dispatch {
             if r as i64 != -(ERESTARTNOINTR as i64) {
                 break r;
             }
-        })
-    };
+        }
+    }};
 }
 
 #[inline(always)]

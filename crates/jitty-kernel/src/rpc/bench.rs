@@ -13,32 +13,15 @@ use core::mem::offset_of;
 
 use super::msg::ProcDesc;
 use super::server::SvcReq;
-use super::xdr::{Field, XdrType, XdrVar};
+use super::xdr::{Field, XdrType};
 
-/// Program number.
-pub const BENCH_PROG: u32 = 0x2000_0001;
-/// Version.
-pub const BENCH_VERS: u32 = 1;
-/// Procedure number.
-pub const BENCH_PROCNUM: u32 = 1;
+/// Program, version and procedure numbers and the arguments in C layout
+/// (declared in the ABI, which hosts share).
+pub use crate::abi::{BENCH_PROCNUM, BENCH_PROG, BENCH_VERS, BenchArgs};
 /// Bound of `s`.
 pub const BENCH_STR_MAX: u32 = 64;
 /// Bound of `arr`.
 pub const BENCH_ARR_MAX: u32 = 16;
-
-/// The arguments in C layout (what rpcgen would emit).
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct BenchArgs {
-    /// `int a`.
-    pub a: i32,
-    /// `hyper b`.
-    pub b: i64,
-    /// `string s<64>`: NUL-terminated.
-    pub s: *mut u8,
-    /// `int arr<16>`: `val` points at `len` `i32`s.
-    pub arr: XdrVar,
-}
 
 static INT: XdrType<'static> = XdrType::Int;
 

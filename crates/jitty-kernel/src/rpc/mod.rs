@@ -14,7 +14,7 @@
 //! The byte stream is a [`Transport`]; the C-ABI form the client and server
 //! store is an [`Xport`] (an ops table and a context pointer, like a kernel
 //! `file_operations`). The kernel implements it over its pipes in
-//! [`crate::rpc_pipe`] (outside this module, which needs only `core` and
+//! `rpc_pipe` (outside this module, which needs only `core` and
 //! `alloc`, so it is also tested standalone); the tests here use
 //! in-memory streams and OS pipes.
 
@@ -32,33 +32,9 @@ pub use msg::{Auth, ProcDesc};
 pub use server::{RpcServer, Served, SvcHandler, SvcReq};
 pub use xdr::{Field, XdrDec, XdrEnc, XdrError, XdrType, XdrVar};
 
+pub use crate::abi::TransportOps;
 /// `clnt_stat` values returned by [`rpc_call`] (Sun RPC's numbering).
-pub mod stat {
-    /// The call succeeded.
-    pub const RPC_SUCCESS: i32 = 0;
-    /// The arguments could not be encoded.
-    pub const RPC_CANTENCODEARGS: i32 = 1;
-    /// The reply could not be decoded.
-    pub const RPC_CANTDECODERES: i32 = 2;
-    /// Writing the call failed.
-    pub const RPC_CANTSEND: i32 = 3;
-    /// Reading the reply failed (or the stream ended).
-    pub const RPC_CANTRECV: i32 = 4;
-    /// The server does not speak RPC version 2.
-    pub const RPC_VERSMISMATCH: i32 = 6;
-    /// The server rejected the credentials.
-    pub const RPC_AUTHERROR: i32 = 7;
-    /// The program is not registered.
-    pub const RPC_PROGUNAVAIL: i32 = 8;
-    /// The program is registered, not in this version.
-    pub const RPC_PROGVERSMISMATCH: i32 = 9;
-    /// The procedure is not registered.
-    pub const RPC_PROCUNAVAIL: i32 = 10;
-    /// The server could not decode the arguments (`GARBAGE_ARGS`).
-    pub const RPC_CANTDECODEARGS: i32 = 11;
-    /// The server failed (`SYSTEM_ERR`).
-    pub const RPC_SYSTEMERROR: i32 = 12;
-}
+pub use crate::abi::rpc_stat as stat;
 
 /// Errors of the transport and message layers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,16 +75,6 @@ pub trait Transport {
     fn read(&mut self, buf: &mut [u8]) -> Result<usize, i32>;
     /// Writes up to `buf.len()` bytes; returns how many; `Err` carries a negative errno.
     fn write(&mut self, buf: &[u8]) -> Result<usize, i32>;
-}
-
-/// The C-ABI transport operations (what an [`Xport`] dispatches through).
-#[repr(C)]
-#[derive(Debug)]
-pub struct TransportOps {
-    /// Reads up to `len` bytes into `buf`; returns the count (0 = end of stream) or a negative errno.
-    pub read: unsafe extern "C" fn(ctx: *mut c_void, buf: *mut u8, len: usize) -> isize,
-    /// Writes up to `len` bytes from `buf`; returns the count or a negative errno.
-    pub write: unsafe extern "C" fn(ctx: *mut c_void, buf: *const u8, len: usize) -> isize,
 }
 
 /// A transport as clients and servers hold it: ops table and context.

@@ -48,21 +48,10 @@ pub const MAX_GIDS: usize = 16;
 /// Record-marking bit: last fragment.
 pub const LAST_FRAG: u32 = 0x8000_0000;
 
-/// One remote procedure as the client stub and server see it (rpcgen's per-procedure facts).
-#[repr(C)]
-#[derive(Debug)]
-pub struct ProcDesc<'a> {
-    /// Const: program number.
-    pub prog: Const<u32>,
-    /// Const: program version.
-    pub vers: Const<u32>,
-    /// Const: procedure number.
-    pub proc_: Const<u32>,
-    /// Const: the argument schema (memory at `args` has this layout).
-    pub args: Const<&'a XdrType<'a>>,
-    /// Const: the result schema.
-    pub res: Const<&'a XdrType<'a>>,
-}
+/// One remote procedure as the client stub and server see it (rpcgen's
+/// per-procedure facts), declared once in the ABI: every field is `Const`
+/// (program, version and procedure numbers; argument and result schemas).
+pub type ProcDesc<'a> = crate::abi::ProcDesc<Const<u32>, Const<&'a XdrType<'a>>>;
 
 impl<'a> ProcDesc<'a> {
     /// Describes procedure `proc_` of program `prog`, version `vers`.

@@ -85,15 +85,9 @@ impl fmt::Display for XdrError {
 /// Result of the XDR layer.
 pub type XdrResult<T> = Result<T, XdrError>;
 
-/// The in-memory form of variable-length opaque data and arrays (rpcgen's `{ len, val }`).
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct XdrVar {
-    /// Number of elements (bytes for opaque).
-    pub len: u32,
-    /// The elements; may be null when `len` is 0.
-    pub val: *mut u8,
-}
+/// The in-memory form of variable-length opaque data and arrays (rpcgen's
+/// `{ len, val }`), declared in the ABI.
+pub use crate::abi::XdrVar;
 
 impl XdrVar {
     /// An empty value (the decoder allocates into it).

@@ -63,12 +63,8 @@ pub const MAX_REQUEST: usize = usize::MAX >> 4;
 /// Default segment granularity of the provided disciplines.
 pub const DEFAULT_ROUND: usize = 64 * 1024;
 
-/// Identifies a method (for diagnostics).
-pub const METHOD_BEST: u32 = 1;
-/// Identifies the pool method.
-pub const METHOD_POOL: u32 = 2;
-/// Identifies the last method.
-pub const METHOD_LAST: u32 = 3;
+/// Method ids (`Method::id`), declared in the ABI: best fit, pool, last.
+pub use crate::abi::{METHOD_BEST, METHOD_LAST, METHOD_POOL};
 
 /// A discipline's memory function (Vmalloc's `memoryf`).
 ///
@@ -626,6 +622,24 @@ static DEFAULT_REGION: StaticRegion = StaticRegion(UnsafeCell::new(Region::new(&
 #[unsafe(no_mangle)]
 pub extern "C" fn vmalloc_default_region() -> *mut Region {
     DEFAULT_REGION.0.get()
+}
+
+/// The method whose id is `id` (`METHOD_BEST`, `METHOD_POOL`, `METHOD_LAST`),
+/// or null: how a host names a method for [`vmalloc_region_open`].
+#[unsafe(no_mangle)]
+pub extern "C" fn vmalloc_method(id: u32) -> *const Method {
+    match id {
+        METHOD_BEST => &VMBEST,
+        METHOD_POOL => &VMPOOL,
+        METHOD_LAST => &VMLAST,
+        _ => ptr::null(),
+    }
+}
+
+/// The kernel heap's discipline ([`VMDCHEAP`]), for [`vmalloc_region_open`].
+#[unsafe(no_mangle)]
+pub extern "C" fn vmalloc_heap_discipline() -> *const Discipline {
+    &VMDCHEAP
 }
 
 /// `malloc` over the default region.

@@ -83,6 +83,9 @@ pub enum InstallError {
     Invalidated,
     /// The guard set is empty or malformed (a term of size other than 4 or 8).
     BadGuardSet,
+    /// The kernel offers no heavy fence (`membarrier`), without which the
+    /// drain cannot see threads that entered with a light fence.
+    NoHeavyFence,
 }
 
 impl std::fmt::Display for InstallError {
@@ -91,6 +94,7 @@ impl std::fmt::Display for InstallError {
             Self::Stale => "a folded quasi-invariant changed before the specialization was plugged",
             Self::Invalidated => "a guarded write invalidated the specialization while it was being installed",
             Self::BadGuardSet => "malformed guard set (term size must be 4 or 8 bytes)",
+            Self::NoHeavyFence => "membarrier(PRIVATE_EXPEDITED) is unavailable, so nothing is specialized",
         })
     }
 }
@@ -183,7 +187,6 @@ impl Default for GuardRuntime {
 impl GuardRuntime {
     /// A runtime with no threads and no dependents.
     pub fn new() -> Self {
-        super::sync::init_fences();
         Self { domain: Domain::default(), registry: Mutex::new(Registry::default()), reclaim: Mutex::new(None) }
     }
 
@@ -214,6 +217,9 @@ impl GuardRuntime {
     pub fn install(&self, spec: Specialization, me: Option<&ThreadRecord>) -> Result<SpecId, InstallError> {
         if spec.terms.iter().any(|t| t.size != 4 && t.size != 8) {
             return Err(InstallError::BadGuardSet);
+        }
+        if !super::sync::heavy_fence_available() {
+            return Err(InstallError::NoHeavyFence);
         }
         let id = {
             let mut r = lock(&self.registry);

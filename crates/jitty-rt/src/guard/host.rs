@@ -31,6 +31,14 @@ thread_local! {
     static REGISTRATION: RefCell<Option<Registration>> = const { RefCell::new(None) };
 }
 
+/// The calling thread's record, registered on first use; the pointer stays
+/// valid until the thread exits.
+#[inline]
+pub fn thread_record() -> *const ThreadRecord {
+    let p = FAST.with(|c| c.get());
+    if p.is_null() { register_slow() } else { p }
+}
+
 /// Runs `f` with the calling thread's record, registered on first use.
 #[inline(always)]
 pub fn with_thread_record<R>(f: impl FnOnce(&ThreadRecord) -> R) -> R {

@@ -8,9 +8,11 @@
 //! for a guarded write) issues a *heavy* fence: Linux's
 //! `membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED)`, which makes every running
 //! thread of the process execute a full barrier. This is the pairing of
-//! liburcu's membarrier flavour and folly's `asymmetric_thread_fence_*`. When
-//! membarrier is unavailable both sides fall back to `fence(SeqCst)`. Under
-//! loom both are `fence(SeqCst)`, which is what the pairing guarantees.
+//! liburcu's membarrier flavour and folly's `asymmetric_thread_fence_*`.
+//! Where membarrier is unavailable the runtime installs no specialization at
+//! all (`InstallError::NoHeavyFence`): with no dependents anywhere, no drain
+//! and no re-validation ever depends on the light side. Under loom both
+//! sides are `fence(SeqCst)`, which is what the pairing guarantees.
 
 #[cfg(loom)]
 pub(crate) use loom::sync::atomic::{AtomicU32, AtomicU64, AtomicUsize, Ordering, fence};
@@ -41,63 +43,55 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 #[cfg(not(loom))]
 mod membarrier {
-    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::OnceLock;
 
     const MEMBARRIER_CMD_PRIVATE_EXPEDITED: libc::c_int = 1 << 3;
     const MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED: libc::c_int = 1 << 4;
 
-    /// Set once the process registered for expedited private membarriers.
-    /// Until then (and forever if registration fails) both sides of every
-    /// pairing use full fences, which is always correct.
-    pub(super) static REGISTERED: AtomicBool = AtomicBool::new(false);
-
-    /// Registers, once.
-    pub(super) fn register() {
-        static ONCE: std::sync::Once = std::sync::Once::new();
-        ONCE.call_once(|| {
+    /// Registers the process for expedited private membarriers, once.
+    pub(super) fn registered() -> bool {
+        static REGISTERED: OnceLock<bool> = OnceLock::new();
+        *REGISTERED.get_or_init(|| {
             // SAFETY: membarrier takes two integer arguments and touches no memory.
-            let r = unsafe { libc::syscall(libc::SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0) };
-            REGISTERED.store(r == 0, Ordering::SeqCst);
-        });
+            unsafe { libc::syscall(libc::SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0) == 0 }
+        })
     }
 
     /// A full barrier on every running thread of the process.
     pub(super) fn expedited() -> bool {
         // SAFETY: as above.
-        let r = unsafe { libc::syscall(libc::SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0) };
-        r == 0
+        unsafe { libc::syscall(libc::SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0) == 0 }
     }
 }
 
-/// Prepares the heavy side: registers for membarrier (the runtime's
-/// constructor calls it).
-pub(crate) fn init_fences() {
+/// Whether the heavy fence is available (registering for it on first use):
+/// without it the runtime must not install specializations.
+pub(crate) fn heavy_fence_available() -> bool {
     #[cfg(not(loom))]
-    membarrier::register();
+    return membarrier::registered();
+    #[cfg(loom)]
+    true
 }
 
 /// The fast-path side of a store→load ordering.
 #[inline(always)]
 pub(crate) fn light_fence() {
     #[cfg(not(loom))]
-    {
-        if membarrier::REGISTERED.load(Ordering::Relaxed) {
-            std::sync::atomic::compiler_fence(Ordering::SeqCst);
-        } else {
-            fence(Ordering::SeqCst);
-        }
-    }
+    std::sync::atomic::compiler_fence(Ordering::SeqCst);
     #[cfg(loom)]
     fence(Ordering::SeqCst);
 }
 
-/// The slow-path side: pairs with every thread's [`light_fence`].
+/// The slow-path side: pairs with every thread's [`light_fence`]. Called
+/// only by a runtime that has installed something, hence only where
+/// [`heavy_fence_available`] said yes.
 pub(crate) fn heavy_fence() {
     fence(Ordering::SeqCst);
     #[cfg(not(loom))]
-    if membarrier::REGISTERED.load(Ordering::SeqCst) && !membarrier::expedited() {
-        // Registration succeeded, so this cannot fail; if it ever did, the
-        // light side would be a bare compiler fence: refuse to go on silently.
-        panic!("membarrier(PRIVATE_EXPEDITED) failed after registration");
+    if !membarrier::expedited() {
+        // Registered, so this cannot fail; if it ever did, light fences
+        // would be bare compiler fences: stop rather than run stale code.
+        eprintln!("jitty-rt: membarrier(PRIVATE_EXPEDITED) failed after registration");
+        std::process::abort();
     }
 }
