@@ -12,7 +12,9 @@
 //!   several rustc opt levels;
 //! * [`csmith`]: random C programs from csmith, compiled with clang;
 //! * [`bench`]: wall-clock benchmarks of engines against native code, LLVM's
-//!   own interpreter and (with `--jit`) LLVM's JIT and `llc`.
+//!   own interpreter and (with `--jit`) LLVM's JIT and `llc`;
+//! * [`testgen`]: random well-formed IR functions, which the tests run on the
+//!   interpreter and the JIT in process (`tests/testgen_diff.rs`).
 //!
 //! Compiled artifacts are soft state cached under `target/difftest-cache/`
 //! ([`cache`]); deleting the directory only costs time.
@@ -29,6 +31,7 @@ pub mod error;
 pub mod pool;
 pub mod report;
 pub mod run;
+pub mod testgen;
 pub mod tools;
 
 pub use error::{Error, Result};

@@ -1,6 +1,8 @@
 //! `jitty-difftest`: the command-line front end of the differential testing
 //! and benchmarking harness. See `jitty-difftest help`.
 
+#![forbid(unsafe_code)]
+
 use jitty_difftest::bench::{BenchConfig, run_bench};
 use jitty_difftest::corpus::{CorpusConfig, run_corpus};
 use jitty_difftest::csmith::{CsmithConfig, parse_seeds, run_csmith};

@@ -21,9 +21,10 @@
 //! are also kept in a process-wide slot that an `atexit` handler can read
 //! with [`unfinished_run_stats`] (the CLI does, for `--stats`).
 
-use jitty_interp::{Image, InterpError, Interpreter, MAIN_STACK, MainArgs};
-use jitty_ir::{FuncId, GlobalId, Module};
-use jitty_jit::{JitEnv, JitOptions, JitUnit, compile_unit};
+use jitty_interp::{InterpError, Interpreter, MAIN_STACK, MainArgs};
+use jitty_ir::{FuncId, Module};
+use jitty_jit::{JitOptions, JitUnit, compile_unit};
+use jitty_rt::{Image, PlugHandle};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -61,7 +62,7 @@ impl Default for Options {
 pub enum ExecError {
     /// Loading the module into memory failed.
     #[error("loading the module: {0}")]
-    Load(#[from] jitty_interp::LoadError),
+    Load(#[from] jitty_rt::LoadError),
     /// The entry function is missing or has an unusable signature.
     #[error("entry @{entry}: {reason}")]
     Entry {
@@ -77,7 +78,7 @@ pub enum ExecError {
     #[error("{kind} in JIT code of @{func}")]
     JitTrap {
         /// What happened.
-        kind: String,
+        kind: jitty_sem::Trap,
         /// The function in which it happened.
         func: String,
     },
@@ -140,22 +141,6 @@ impl RunStats {
         );
         lines.extend(self.fallbacks.iter().map(|reason| format!("jitty-stat: fallback {reason}")));
         lines
-    }
-}
-
-/// [`JitEnv`] over an [`Image`]: JIT code uses the very addresses the
-/// interpreter uses.
-struct ImageEnv<'a>(&'a Image);
-
-impl JitEnv for ImageEnv<'_> {
-    fn global_addr(&self, id: GlobalId) -> u64 {
-        self.0.global_addr(id)
-    }
-    fn func_addr(&self, id: FuncId) -> Option<u64> {
-        Some(self.0.func_addr(id)).filter(|&a| a != 0)
-    }
-    fn external_addr(&self, name: &str) -> Option<u64> {
-        self.0.symbol_addr(name)
     }
 }
 
@@ -251,8 +236,8 @@ pub fn run_main(
     if ![0, 2, 3].contains(&nparams) {
         return Err(ExecError::Entry { entry: entry.into(), reason: format!("takes {nparams} parameters") });
     }
-    let image = Arc::new(Image::load_host(module.clone())?);
-    let interp = Interpreter::new(image.clone());
+    let interp = Interpreter::load_host(module.clone())?;
+    let image = interp.image().clone();
     interp.set_fuel(opts.fuel);
     let main_args = MainArgs::new(program, args);
     let words = main_args
@@ -282,7 +267,7 @@ fn run_jit(
         module.funcs_iter().filter(|(_, f)| !f.is_declaration()).map(|(id, _)| id).collect()
     };
     let started = Instant::now();
-    let unit: JitUnit = match compile_unit(module, &funcs, &ImageEnv(image), &opts.jit) {
+    let unit: JitUnit = match compile_unit(module, &funcs, image, &opts.jit) {
         Ok(unit) => unit,
         Err(e) => {
             // The unit could not be built at all (no usable code generator
@@ -308,17 +293,18 @@ fn run_jit(
     };
     // Every caller of a compiled function's address (function pointers,
     // vtables, callbacks handed to libc) now reaches its compiled code.
+    let mut plugs: Vec<PlugHandle> = Vec::new();
     for f in unit.functions() {
         // SAFETY: `f.addr` is the unit's code for `f.id`, with the IR
         // signature the entry stub was made for; the unit outlives the
         // program thread and is unplugged below before it is dropped.
-        unsafe { image.plug(f.id, f.addr) };
+        plugs.extend(unsafe { image.plug(f.id, f.addr) });
     }
     // If the entry itself could not be compiled, the interpreter runs it.
     let main = unit.addr(entry).map_or(Main::Interp(entry), Main::Jit);
     let result = run_program(interp, main, words, stats);
-    for f in unit.functions() {
-        image.unplug(f.id);
+    for plug in plugs {
+        image.unplug(plug);
     }
     drop(unit);
     result
@@ -349,7 +335,7 @@ fn run_program(
     let outcome = std::thread::Builder::new()
         .name("jitty-main".into())
         .stack_size(MAIN_STACK)
-        .spawn(move || -> Result<(i32, Duration, Option<jitty_jit::Trap>), InterpError> {
+        .spawn(move || -> Result<(i32, Duration, Option<jitty_jit::JitTrap>), InterpError> {
             // Constructors and destructors run on the interpreter; they reach
             // compiled code through the image like any other caller.
             for ctor in interp.structors("llvm.global_ctors") {
@@ -387,7 +373,7 @@ fn run_program(
         .join()
         .map_err(|_| ExecError::Thread("the program thread panicked".into()))??;
     match outcome {
-        (_, _, Some(trap)) => Err(ExecError::JitTrap { kind: format!("{:?}", trap.kind), func: trap.func }),
+        (_, _, Some(trap)) => Err(ExecError::JitTrap { kind: trap.kind, func: trap.func }),
         (code, run_time, None) => {
             stats.run_time = run_time;
             stats.interp_entries = counter.native_entries() - entries_at_start;
@@ -425,7 +411,7 @@ mod tests {
 
     fn interpreter() -> Interpreter {
         let m = jitty_llvm::parse_module("define i32 @main() {\n  ret i32 0\n}\n", "t.ll").unwrap();
-        Interpreter::new(Arc::new(Image::load_host(Arc::new(m)).unwrap()))
+        Interpreter::load_host(Arc::new(m)).unwrap()
     }
 
     #[test]

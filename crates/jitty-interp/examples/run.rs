@@ -2,7 +2,7 @@
 //! `cargo run -p jitty-interp --example run -- [--fuel N] [--time] file.ll args...`.
 //! Exits with main's exit code; errors go to stderr with exit code 70.
 
-use jitty_interp::{Image, Interpreter};
+use jitty_interp::Interpreter;
 use std::sync::Arc;
 
 fn main() {
@@ -57,15 +57,14 @@ fn main() {
         }
         return;
     }
-    let image = match Image::load_host(Arc::new(module)) {
+    let t1 = std::time::Instant::now();
+    let it = match Interpreter::load_host(Arc::new(module)) {
         Ok(i) => i,
         Err(e) => {
             eprintln!("run: load error: {e}");
             std::process::exit(70);
         }
     };
-    let t1 = std::time::Instant::now();
-    let it = Interpreter::new(Arc::new(image));
     if let Some(name) = dump {
         let Some(f) = it.image().module().func_by_name(&name) else {
             eprintln!("run: no function @{name}");

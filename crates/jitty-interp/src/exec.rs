@@ -6,12 +6,12 @@
 //! are reserved once per thread with `mmap`, so executing an instruction never
 //! touches the heap.
 
-use crate::image::Image;
 use crate::lower::{Lowered, Op, Slow, lower_in_image};
-use crate::mem::{self, rd, wr};
-use crate::sem::{self, Fk, Repr, Scalar, f_get, f_put, mask64, mask128, sext64, sext128};
-use crate::{InterpError, Trap};
-use jitty_ir::{BinOp, FuncId, Intrinsic, Module, RmwOp};
+use crate::{InterpEntries, InterpError, Trap};
+use jitty_ir::{FuncId, Intrinsic, Module, RmwOp};
+use jitty_rt::Image;
+use jitty_rt::mem::{self, rd, wr};
+use jitty_sem::{self as sem, Fk, Repr, Scalar, f_get, f_put, mask64, mask128, sext64, sext128};
 use std::cell::Cell;
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, Ordering as AO};
@@ -242,8 +242,17 @@ impl MainArgs {
 }
 
 impl Interpreter {
-    /// An interpreter for `image`. The first interpreter created for an image
-    /// is the one native code enters when it calls an IR function pointer.
+    /// Loads `module` with the [`jitty_rt::HostResolver`] and the
+    /// interpreter's generic entries ([`InterpEntries`]), and makes its
+    /// interpreter.
+    pub fn load_host(module: Arc<Module>) -> Result<Interpreter, jitty_rt::LoadError> {
+        let image = Image::load_host(module, Arc::new(InterpEntries::default()))?;
+        Ok(Interpreter::new(Arc::new(image)))
+    }
+
+    /// An interpreter for `image`. If the image was loaded with
+    /// [`InterpEntries`], the first interpreter created for it is the one
+    /// native code enters when it calls an IR function pointer.
     pub fn new(image: Arc<Image>) -> Interpreter {
         let n = image.module().funcs.len();
         let inner = Arc::new(Inner {
@@ -252,17 +261,21 @@ impl Interpreter {
             fuel: std::sync::Mutex::new(None),
             native_entries: std::sync::atomic::AtomicU64::new(0),
         });
-        let weak: Weak<Inner> = Arc::downgrade(&inner);
-        let _ = image.hook.0.set(Box::new(move |f, args, ret| {
-            let Some(inner) = weak.upgrade() else {
-                eprintln!("jitty: IR function called from native code after its interpreter was dropped");
-                std::process::abort();
-            };
-            if let Err(e) = inner.enter_from_native(f, args, ret) {
-                eprintln!("jitty: error in IR function called from native code: {e}");
-                std::process::abort();
-            }
-        }));
+        // Native callers of the image's functions enter this interpreter
+        // when the image's generic entries are the interpreter's.
+        if let Some(entries) = (image.generic() as &dyn std::any::Any).downcast_ref::<InterpEntries>() {
+            let weak: Weak<Inner> = Arc::downgrade(&inner);
+            let _ = entries.hook().0.set(Box::new(move |f, args, ret| {
+                let Some(inner) = weak.upgrade() else {
+                    eprintln!("jitty: IR function called from native code after its interpreter was dropped");
+                    std::process::abort();
+                };
+                if let Err(e) = inner.enter_from_native(f, args, ret) {
+                    eprintln!("jitty: error in IR function called from native code: {e}");
+                    std::process::abort();
+                }
+            }));
+        }
         Interpreter { inner }
     }
 
@@ -659,7 +672,7 @@ impl Inner {
                     r.set(d, if s >= 64 { 0 } else { ((r.get(a) as i64) >> s) as u64 });
                 }
                 Op::IBin { op, bits, d, a, b } => {
-                    let v = ibin64(op, r.get(a), r.get(b), u32::from(bits)).map_err(|t| fail(t, pc - 1, ""))?;
+                    let v = sem::int_bin64(op, r.get(a), r.get(b), u32::from(bits)).map_err(|t| fail(t, pc - 1, ""))?;
                     r.set(d, v);
                 }
                 Op::IBin128 { op, bits, d, a, b } => {
@@ -1040,63 +1053,6 @@ fn vararg_size(a: &crate::lower::ArgSlot) -> (u64, u64) {
     }
 }
 
-#[inline]
-fn ibin64(op: BinOp, a: u64, b: u64, bits: u32) -> Result<u64, Trap> {
-    let m = mask64(bits);
-    Ok(match op {
-        BinOp::Add => a.wrapping_add(b) & m,
-        BinOp::Sub => a.wrapping_sub(b) & m,
-        BinOp::Mul => a.wrapping_mul(b) & m,
-        BinOp::And => a & b,
-        BinOp::Or => a | b,
-        BinOp::Xor => a ^ b,
-        BinOp::Shl => {
-            if b >= u64::from(bits) {
-                0
-            } else {
-                (a << b) & m
-            }
-        }
-        BinOp::LShr => {
-            if b >= u64::from(bits) {
-                0
-            } else {
-                a >> b
-            }
-        }
-        BinOp::AShr => {
-            if b >= u64::from(bits) {
-                0
-            } else {
-                ((sext64(a, bits) >> b) as u64) & m
-            }
-        }
-        BinOp::UDiv => {
-            if b == 0 {
-                return Err(Trap::DivByZero);
-            }
-            a / b
-        }
-        BinOp::URem => {
-            if b == 0 {
-                return Err(Trap::DivByZero);
-            }
-            a % b
-        }
-        BinOp::SDiv | BinOp::SRem => {
-            if b == 0 {
-                return Err(Trap::DivByZero);
-            }
-            let (x, y) = (sext64(a, bits), sext64(b, bits));
-            if y == -1 && x == sext64(1u64 << (bits - 1), bits) {
-                return Err(Trap::DivOverflow);
-            }
-            (if op == BinOp::SDiv { x.wrapping_div(y) } else { x.wrapping_rem(y) }) as u64 & m
-        }
-        _ => return Err(Trap::Unsupported),
-    })
-}
-
 fn get_scalar(r: Regs, s: u32, sc: Scalar) -> u128 {
     if sc.slots() == 2 { r.get128(s) } else { u128::from(r.get(s)) }
 }
@@ -1147,32 +1103,8 @@ fn intrinsic(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Tr
         | I::USubWithOverflow
         | I::SMulWithOverflow
         | I::UMulWithOverflow => {
-            let (p, q) = (x(0), x(1));
-            let (sp, sq) = (sext128(p, bits), sext128(q, bits));
-            let m = mask128(bits);
-            let (v, ov) = match it.which {
-                I::UAddWithOverflow => {
-                    let v = p.wrapping_add(q);
-                    (v & m, v & m < p || (bits == 128 && v < p))
-                }
-                I::USubWithOverflow => (p.wrapping_sub(q) & m, q > p),
-                I::UMulWithOverflow => {
-                    let (v, o) = p.overflowing_mul(q);
-                    (v & m, o || v > m)
-                }
-                I::SAddWithOverflow => {
-                    let (v, o) = sp.overflowing_add(sq);
-                    (v as u128 & m, o || sext128(v as u128 & m, bits) != v)
-                }
-                I::SSubWithOverflow => {
-                    let (v, o) = sp.overflowing_sub(sq);
-                    (v as u128 & m, o || sext128(v as u128 & m, bits) != v)
-                }
-                _ => {
-                    let (v, o) = sp.overflowing_mul(sq);
-                    (v as u128 & m, o || sext128(v as u128 & m, bits) != v)
-                }
-            };
+            let op = sem::OverflowOp::of(it.which).unwrap_or(sem::OverflowOp::UMul);
+            let (v, ov) = sem::with_overflow(op, x(0), x(1), bits);
             set_pair(r, d, &it.ret_repr, v, ov, bits);
         }
         I::SAddSat | I::UAddSat | I::SSubSat | I::USubSat | I::SShlSat | I::UShlSat => {

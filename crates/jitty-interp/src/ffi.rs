@@ -1,12 +1,13 @@
-//! libffi glue: call-interface descriptions for native calls, and closures
-//! that give IR functions native-callable addresses.
+//! libffi glue: call-interface descriptions for native calls, and the
+//! interpreter's generic entries ([`InterpEntries`]): closures that give IR
+//! functions native-callable addresses entering the interpreter.
 
-use crate::sem::{Fk, Repr, Scalar, repr_of};
 use jitty_ir::{FuncId, Module, ParamAttrs, Ty, TypeData};
+use jitty_sem::{Fk, Repr, Scalar, repr_of};
 use libffi::low::{self, CodePtr, ffi_cif, ffi_closure};
 use libffi::middle::{Cif, Type};
 use std::ffi::c_void;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The libffi type of a value of `ty` passed or returned directly.
 pub fn ffi_type(m: &Module, ty: Ty, attrs: &ParamAttrs) -> Result<Type, String> {
@@ -216,6 +217,37 @@ impl NativeClosure {
     }
 }
 
+/// The interpreter's generic implementation of a module's functions, for
+/// [`jitty_rt::Image::load`]: each defined function's dispatch slot starts at
+/// a libffi closure that enters the interpreter. The first
+/// [`crate::Interpreter`] created over the image is the one entered.
+#[derive(Debug, Default)]
+pub struct InterpEntries {
+    hook: Arc<EntryHook>,
+    closures: Mutex<Vec<NativeClosure>>,
+}
+
+impl InterpEntries {
+    /// Where the interpreter registers itself.
+    pub(crate) fn hook(&self) -> &EntryHook {
+        &self.hook
+    }
+}
+
+impl jitty_rt::GenericEntry for InterpEntries {
+    fn entry(&self, m: &Module, f: FuncId) -> Result<u64, String> {
+        let fd = m.func(f);
+        let Some((ret, _, false)) = m.types.func_sig(fd.ty) else {
+            return Err("variadic functions cannot be entered from native code".into());
+        };
+        let params: Vec<_> = fd.params.iter().map(|p| (p.ty, p.attrs)).collect();
+        let closure = NativeClosure::new(m, f, ret, &fd.ret_attrs, &params, self.hook.clone())?;
+        let addr = closure.addr();
+        self.closures.lock().unwrap_or_else(|e| e.into_inner()).push(closure);
+        Ok(addr)
+    }
+}
+
 impl Drop for NativeClosure {
     fn drop(&mut self) {
         // SAFETY: allocated by closure_alloc and freed exactly once here.
@@ -231,8 +263,8 @@ pub unsafe fn ret_to_slots(r: &Repr, buf: *const u64, out: *mut u64) {
     // SAFETY: forwarded to the caller.
     unsafe {
         match r {
-            Repr::S(Scalar::I(b)) if *b <= 64 => *out = *buf & crate::sem::mask64(*b),
-            _ => crate::mem::load_repr(r, buf as u64, out),
+            Repr::S(Scalar::I(b)) if *b <= 64 => *out = *buf & jitty_sem::mask64(*b),
+            _ => jitty_rt::mem::load_repr(r, buf as u64, out),
         }
     }
 }

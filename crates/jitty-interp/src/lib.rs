@@ -4,11 +4,10 @@
 //! and native builds are tested against it. It runs a [`jitty_ir::Module`] on
 //! real process memory:
 //!
-//! * [`image`] loads a module into the process — globals get real, aligned
-//!   memory with their initializers written per the data layout; external
-//!   symbols resolve in the host (and the Rust toolchain's `libstd`); every
-//!   defined function gets a native-callable address (a libffi closure that
-//!   enters the interpreter). The JIT reuses this loader.
+//! * [`jitty_rt::Image`] holds the module in process memory (globals,
+//!   resolved externals, one entry stub per function). The interpreter owns
+//!   the generic implementation behind every stub: [`InterpEntries`] gives
+//!   each function a libffi closure that enters the interpreter.
 //! * [`lower`] translates each function, lazily on first call, into a flat,
 //!   pre-decoded code: register slots, specialized opcodes, phis turned into
 //!   edge moves, GEPs folded to `base + Σ idx·scale + offset`.
@@ -16,8 +15,8 @@
 //!   `alloca`s live on per-thread stacks, so executing an instruction never
 //!   allocates on the heap.
 //!
-//! Semantic choices where LLVM leaves room (poison, approximations) are listed
-//! in [`sem`]. [`Interpreter::run_main`] runs `@llvm.global_ctors` before and
+//! The rules it executes are `jitty-sem`'s, where the semantic choices where
+//! LLVM leaves room (poison, approximations) are listed. [`Interpreter::run_main`] runs `@llvm.global_ctors` before and
 //! `@llvm.global_dtors` after `main`, like `lli`.
 //!
 //! Not supported (reported by [`unsupported`] and trapping with
@@ -33,56 +32,15 @@
 //! a trap inside such a callback aborts the process (it cannot unwind
 //! through native frames).
 
-mod entry;
 pub mod exec;
 mod ffi;
-pub mod image;
 pub mod lower;
-mod mem;
-pub mod sem;
 
 pub use exec::{Interpreter, MAIN_STACK, MainArgs};
-pub use image::{HostResolver, Image, LoadError, SymbolResolver};
+pub use ffi::InterpEntries;
+pub use jitty_rt::{HostResolver, Image, LoadError, SymbolResolver};
+pub use jitty_sem::Trap;
 pub use lower::unsupported;
-
-/// Why execution stopped abnormally. Small on purpose: details live in
-/// [`InterpError`].
-#[derive(Clone, Copy, PartialEq, Eq, Debug, thiserror::Error)]
-pub enum Trap {
-    /// `unreachable` was executed.
-    #[error("unreachable executed")]
-    Unreachable,
-    /// `llvm.trap`, `llvm.debugtrap` or `llvm.ubsantrap` was called.
-    #[error("trap intrinsic called")]
-    TrapCalled,
-    /// Integer division or remainder by zero.
-    #[error("integer division by zero")]
-    DivByZero,
-    /// `sdiv`/`srem` of the minimum value by -1.
-    #[error("integer division overflow")]
-    DivOverflow,
-    /// The fuel limit was reached.
-    #[error("out of fuel")]
-    OutOfFuel,
-    /// The interpreter's stacks are exhausted.
-    #[error("stack overflow")]
-    StackOverflow,
-    /// A call to an external symbol that could not be resolved.
-    #[error("call to unresolved external symbol")]
-    UnresolvedSymbol,
-    /// A construct the interpreter does not implement was executed.
-    #[error("unsupported construct executed")]
-    Unsupported,
-    /// `resume` (unwinding is not supported).
-    #[error("resume executed (unwinding is not supported)")]
-    Resume,
-    /// An indirect call through a null pointer.
-    #[error("call through a null function pointer")]
-    NullCall,
-    /// Bad use of the API (no such function, wrong argument count, ...).
-    #[error("bad call from the host")]
-    BadCall,
-}
 
 /// The details of an [`InterpError`].
 #[derive(Clone, PartialEq, Eq, Debug)]

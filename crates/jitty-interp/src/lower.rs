@@ -14,12 +14,14 @@
 
 use crate::Trap;
 use crate::ffi::FfiSig;
-use crate::image::{ConstEval, Image, gep_walk};
-use crate::sem::{self, Fk, Repr, Scalar, repr_of};
 use jitty_ir::{
     BinOp, BlockId, CastOp, ConstData, ConstId, FloatPred, FuncId, Function, InstId, InstKind, IntPred, Intrinsic,
     Module, Ordering, ParamAttrs, RmwOp, Ty, TypeData, Value,
 };
+use jitty_rt::Image;
+use jitty_rt::consts::ConstEval;
+use jitty_sem::gep_walk;
+use jitty_sem::{self as sem, Fk, Repr, Scalar, repr_of};
 use std::collections::HashMap;
 
 /// One pre-decoded operation. Slot operands are frame slot indices; branch

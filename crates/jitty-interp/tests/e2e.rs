@@ -7,7 +7,7 @@
 //! and the `child_entry` test runs that file's `main` and exits.
 //! Tests skip (pass with a note) when a tool is missing.
 
-use jitty_interp::{Image, Interpreter};
+use jitty_interp::Interpreter;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -28,8 +28,7 @@ fn child_entry() {
             std::process::exit(201);
         }
     };
-    let image = Image::load_host(Arc::new(m)).expect("load");
-    let it = Interpreter::new(Arc::new(image));
+    let it = Interpreter::load_host(Arc::new(m)).expect("load");
     let code = match it.run_main("main", &path, &args) {
         Ok(c) => c,
         Err(e) => {

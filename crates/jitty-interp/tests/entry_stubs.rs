@@ -1,8 +1,9 @@
-//! Entry stubs: a function's address is stable, enters the interpreter by
-//! default, runs plugged native code once plugged, and the interpreter again
-//! after `unplug`; function identity (`func_at`) never changes.
+//! Entry stubs over the interpreter's generic entries: a function's address
+//! is stable, enters the interpreter by default, runs plugged native code
+//! once plugged, and the interpreter again after `unplug`; function identity
+//! (`func_at`) never changes.
 
-use jitty_interp::{Image, Interpreter};
+use jitty_interp::Interpreter;
 use std::sync::Arc;
 
 const SRC: &str = r#"
@@ -23,8 +24,8 @@ extern "C" fn times_ten(x: u64) -> u64 {
 #[test]
 fn plugging_redirects_every_caller_of_the_address() {
     let module = Arc::new(jitty_llvm::parse_module(SRC, "stubs.ll").unwrap());
-    let image = Arc::new(Image::load_host(module.clone()).unwrap());
-    let interp = Interpreter::new(image.clone());
+    let interp = Interpreter::load_host(module.clone()).unwrap();
+    let image = interp.image().clone();
     let inc = module.func_by_name("inc").unwrap();
     let addr = image.func_addr(inc);
     assert_eq!(image.func_at(addr), Some(inc));
@@ -35,7 +36,7 @@ fn plugging_redirects_every_caller_of_the_address() {
     assert_eq!((native(41), image.plugged(inc)), (42, None));
     let entries = interp.native_entries();
     // SAFETY: `times_ten` has @inc's signature and lives forever.
-    assert!(unsafe { image.plug(inc, times_ten as *const () as u64) });
+    let plug = unsafe { image.plug(inc, times_ten as *const () as u64) }.expect("@inc has an entry stub");
     assert_eq!(image.plugged(inc), Some(times_ten as *const () as u64));
     assert_eq!(native(41), 410, "native callers run the plugged code");
     assert_eq!(interp.native_entries(), entries, "and do not enter the interpreter");
@@ -44,7 +45,7 @@ fn plugging_redirects_every_caller_of_the_address() {
     // The interpreter's own indirect calls keep interpreting the IR.
     assert_eq!(through(41), 42);
 
-    image.unplug(inc);
+    assert!(image.unplug(plug));
     assert_eq!((native(41), image.plugged(inc)), (42, None));
     assert_eq!(interp.native_entries(), entries + 1);
 }

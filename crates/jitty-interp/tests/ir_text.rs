@@ -1,13 +1,13 @@
 //! Semantics checked on hand-written `.ll` snippets parsed by jitty-llvm:
 //! vectors, wide integers, atomics, aggregates, intrinsics, calls.
 
-use jitty_interp::{Image, Interpreter, Trap};
+use jitty_interp::{Interpreter, Trap};
 use std::sync::Arc;
 
 fn load(src: &str) -> Interpreter {
     let m = jitty_llvm::parse_module(src, "test.ll").expect("parse");
     assert!(jitty_interp::unsupported(&m).is_empty(), "{:?}", jitty_interp::unsupported(&m));
-    Interpreter::new(Arc::new(Image::load_host(Arc::new(m)).expect("load")))
+    Interpreter::load_host(Arc::new(m)).expect("load")
 }
 
 fn call1(it: &Interpreter, name: &str, args: &[u64]) -> u64 {

@@ -7,7 +7,7 @@
 //! `I32`) and are kept *normalized*: zero-extended to the container width.
 
 use cranelift_codegen::ir::{Type, types};
-use jitty_ir::{FloatKind, Module, Ty, TypeData};
+use jitty_ir::{Module, Ty, TypeData};
 
 /// One scalar piece of a flattened type.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -69,16 +69,19 @@ pub(crate) struct Leaf {
 /// Why a type cannot be flattened.
 pub(crate) type FlatError = String;
 
-/// The scalar of a non-aggregate type.
+/// The scalar of a non-aggregate type: `jitty-sem`'s classification,
+/// restricted to the scalars the JIT holds (no `half`, `bfloat`,
+/// `x86_fp80`).
 pub(crate) fn scalar_of(m: &Module, ty: Ty) -> Result<Scalar, FlatError> {
-    match m.types.get(ty) {
-        TypeData::Int(bits) if *bits <= 128 => Ok(Scalar::Int(*bits)),
-        TypeData::Int(bits) => Err(format!("i{bits} is wider than 128 bits")),
-        TypeData::Float(FloatKind::Float) => Ok(Scalar::F32),
-        TypeData::Float(FloatKind::Double) => Ok(Scalar::F64),
-        TypeData::Float(k) => Err(format!("floating-point type {} is not supported", k.keyword())),
-        TypeData::Ptr { .. } => Ok(Scalar::Ptr),
-        other => Err(format!("{other:?} is not a scalar type")),
+    use jitty_sem::{Fk, Scalar as S};
+    match (jitty_sem::scalar_of(m, ty), m.types.get(ty)) {
+        (Some(S::I(bits)), _) => Ok(Scalar::Int(bits)),
+        (Some(S::F(Fk::F32)), _) => Ok(Scalar::F32),
+        (Some(S::F(Fk::F64)), _) => Ok(Scalar::F64),
+        (Some(S::P), _) => Ok(Scalar::Ptr),
+        (_, TypeData::Float(k)) => Err(format!("floating-point type {} is not supported", k.keyword())),
+        (_, TypeData::Int(bits)) => Err(format!("i{bits} is wider than 128 bits")),
+        (_, other) => Err(format!("{other:?} is not a scalar type")),
     }
 }
 

@@ -6,10 +6,11 @@
 use crate::error::Result;
 use crate::flat::{Scalar, int_container};
 use crate::lower::FnLower;
-use crate::runtime::{self, TrapKind};
+use crate::runtime;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{self as cl, InstBuilder, types};
 use jitty_ir::{Intrinsic, Ty, Value as IrValue};
+use jitty_sem::OverflowOp;
 
 impl FnLower<'_, '_> {
     fn int_bits_of(&self, v: IrValue) -> Result<u32> {
@@ -74,14 +75,7 @@ impl FnLower<'_, '_> {
         }
         if ty == types::I128 {
             // 65 to 128 bits without a native instruction: exactly, in Rust.
-            let code = match which {
-                SAddWithOverflow => 0,
-                UAddWithOverflow => 1,
-                SSubWithOverflow => 2,
-                USubWithOverflow => 3,
-                SMulWithOverflow => 4,
-                _ => 5,
-            };
+            let code = OverflowOp::of(which).unwrap_or(OverflowOp::UMul) as i64;
             let (slot, [out, pa, pb]) = self.i128_operands_in_scratch(x, y);
             let code = self.b.ins().iconst(types::I32, code);
             let width = self.b.ins().iconst(types::I32, i64::from(bits));
@@ -344,7 +338,7 @@ impl FnLower<'_, '_> {
                 (0..a.len()).map(|i| self.funnel(which == Fshl, bits, a[i], b[i], s[i])).collect()
             }
             Trap | DebugTrap | UbsanTrap => {
-                self.trap_now(TrapKind::Explicit);
+                self.trap_now(jitty_sem::Trap::TrapCalled);
                 Vec::new()
             }
             StackSave => {

@@ -3,8 +3,8 @@
 //! [`compile_unit`] lowers a set of IR functions of a [`jitty_ir::Module`] into
 //! one [`JitUnit`] (one Cranelift `JITModule`), whose code is freed together by
 //! [`JitUnit::free`]. Globals, other IR functions and externals are reached at
-//! the absolute addresses a [`JitEnv`] gives, so JIT code shares memory with
-//! the interpreter and native code in one process.
+//! the absolute addresses a [`JitEnv`] gives (the runtime's image), so JIT
+//! code shares memory with the interpreter and native code in one process.
 //!
 //! Design in brief:
 //!
@@ -21,18 +21,16 @@
 //!   function, which stays uncompiled.
 
 mod calls;
-mod env;
 mod error;
 mod flat;
 mod intrinsics;
 mod lower;
 pub mod runtime;
 mod simd;
-pub mod testgen;
 mod unit;
 pub mod varargs;
 
-pub use env::JitEnv;
 pub use error::{JitError, Result};
-pub use runtime::{Trap, TrapKind, take_trap, trap_pending};
+pub use jitty_rt::JitEnv;
+pub use runtime::{JitTrap, take_trap, trap_pending};
 pub use unit::{CompiledFunc, JitOptions, JitUnit, OptLevel, compile_unit};

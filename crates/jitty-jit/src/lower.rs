@@ -6,10 +6,9 @@
 //! passed on each edge. Calls, traps and intrinsics are in
 //! [`crate::calls`] and [`crate::intrinsics`].
 
-use crate::env::JitEnv;
 use crate::error::{JitError, Result};
 use crate::flat::{Leaf, Scalar, int_container, leaf_range, leaves_of, scalar_of};
-use crate::runtime::{self, TrapKind};
+use crate::runtime::{self, FloatIntOp};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
 use cranelift_codegen::ir::{
@@ -22,8 +21,10 @@ use cranelift_jit::JITModule;
 use cranelift_module::Module as _;
 use jitty_ir::{
     BinOp, BlockId, CastOp, ConstData, ConstExpr, ConstId, FloatPred, FuncId, InstId, InstKind, IntPred, Module,
-    Ordering, RmwOp, Ty, TypeData, Value as IrValue,
+    Ordering, RmwOp, Ty, Value as IrValue,
 };
+use jitty_rt::JitEnv;
+use jitty_sem::Trap;
 use std::collections::{HashMap, HashSet};
 
 /// State shared by all functions of one unit while it is being built.
@@ -406,7 +407,7 @@ impl<'a, 'm> FnLower<'a, 'm> {
     }
 
     /// The block that records a trap of `kind` and bails out; filled at the end.
-    pub(crate) fn trap_block(&mut self, kind: TrapKind) -> cl::Block {
+    pub(crate) fn trap_block(&mut self, kind: Trap) -> cl::Block {
         if let Some(&b) = self.trap_blocks.get(&kind.code()) {
             return b;
         }
@@ -474,7 +475,7 @@ impl<'a, 'm> FnLower<'a, 'm> {
     }
 
     /// Branches to the trap path of `kind` when `cond` is non-zero.
-    pub(crate) fn trap_if(&mut self, cond: cl::Value, kind: TrapKind) {
+    pub(crate) fn trap_if(&mut self, cond: cl::Value, kind: Trap) {
         let trap = self.trap_block(kind);
         let cont = self.b.create_block();
         self.b.ins().brif(cond, trap, &[], cont, &[]);
@@ -482,7 +483,7 @@ impl<'a, 'm> FnLower<'a, 'm> {
     }
 
     /// Raises a trap unconditionally; code after it goes to a dead block.
-    pub(crate) fn trap_now(&mut self, kind: TrapKind) {
+    pub(crate) fn trap_now(&mut self, kind: Trap) {
         let trap = self.trap_block(kind);
         self.b.ins().jump(trap, &[]);
         let dead = self.b.create_block();
@@ -566,15 +567,24 @@ impl<'a, 'm> FnLower<'a, 'm> {
                 let r = self.b.ins().imul(x, y);
                 self.norm(r, bits)
             }
-            BinOp::Shl => {
-                let r = self.b.ins().ishl(x, y);
-                self.norm(r, bits)
-            }
-            BinOp::LShr => self.b.ins().ushr(x, y),
-            BinOp::AShr => {
-                let xs = self.sext_in(x, bits);
-                let r = self.b.ins().sshr(xs, y);
-                self.norm(r, bits)
+            BinOp::Shl | BinOp::LShr | BinOp::AShr => {
+                let r = match op {
+                    BinOp::Shl => {
+                        let r = self.b.ins().ishl(x, y);
+                        self.norm(r, bits)
+                    }
+                    BinOp::LShr => self.b.ins().ushr(x, y),
+                    _ => {
+                        let xs = self.sext_in(x, bits);
+                        let r = self.b.ins().sshr(xs, y);
+                        self.norm(r, bits)
+                    }
+                };
+                // jitty-sem's rule: a shift by the width or more gives 0
+                // (Cranelift takes the amount modulo the container width).
+                let too_far = self.b.ins().icmp_imm_u(IntCC::UnsignedGreaterThanOrEqual, y, i64::from(bits));
+                let zero = self.iconst(bits, 0);
+                self.sel(too_far, zero, r)
             }
             BinOp::And => self.b.ins().band(x, y),
             BinOp::Or => self.b.ins().bor(x, y),
@@ -586,7 +596,7 @@ impl<'a, 'm> FnLower<'a, 'm> {
 
     fn division(&mut self, op: BinOp, bits: u32, x: cl::Value, y: cl::Value) -> Result<cl::Value> {
         let is_zero = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
-        self.trap_if(is_zero, TrapKind::DivideByZero);
+        self.trap_if(is_zero, Trap::DivByZero);
         let signed = matches!(op, BinOp::SDiv | BinOp::SRem);
         let (x, y) = if signed { (self.sext_in(x, bits), self.sext_in(y, bits)) } else { (x, y) };
         if signed {
@@ -595,7 +605,7 @@ impl<'a, 'm> FnLower<'a, 'm> {
             let x_min = self.b.ins().icmp(IntCC::Equal, x, min);
             let y_m1 = self.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
             let ovf = self.b.ins().band(x_min, y_m1);
-            self.trap_if(ovf, TrapKind::DivideOverflow);
+            self.trap_if(ovf, Trap::DivOverflow);
         }
         if int_container(bits) == types::I128 {
             let code = match op {
@@ -606,11 +616,12 @@ impl<'a, 'm> FnLower<'a, 'm> {
             };
             let (slot, [out, pa, pb]) = self.i128_operands_in_scratch(x, y);
             let code = self.b.ins().iconst(types::I32, code as i64);
+            let width = self.b.ins().iconst(types::I32, i64::from(bits));
             self.call_helper(
                 runtime::jitty_jit_i128_op as *const () as usize,
-                &[types::I32, types::I64, types::I64, types::I64],
+                &[types::I32, types::I32, types::I64, types::I64, types::I64],
                 &[],
-                &[code, out, pa, pb],
+                &[code, width, out, pa, pb],
             );
             let r = self.b.ins().stack_load(types::I64, types::I128, slot, 0);
             return Ok(self.norm(r, bits));
@@ -719,21 +730,15 @@ impl<'a, 'm> FnLower<'a, 'm> {
         if bits > 64 {
             let slot = self.scratch();
             let io = self.b.ins().stack_addr(types::I64, slot, 0);
-            let code = self.b.ins().iconst(types::I32, if signed { 0 } else { 1 });
+            let op = if signed { FloatIntOp::ToSigned } else { FloatIntOp::ToUnsigned };
+            let code = self.b.ins().iconst(types::I32, op as i64);
+            let width = self.b.ins().iconst(types::I32, i64::from(bits));
             let (helper, ft) = match fs {
                 Scalar::F32 => (runtime::jitty_jit_f32_i128 as *const () as usize, types::F32),
                 _ => (runtime::jitty_jit_f64_i128 as *const () as usize, types::F64),
             };
-            self.call_helper(helper, &[types::I32, types::I64, ft], &[ft], &[code, io, v]);
-            let r = self.b.ins().stack_load(types::I64, types::I128, slot, 0);
-            let r = if signed && bits < 128 { self.clamp_signed_i128(r, bits) } else { r };
-            if !signed && bits < 128 {
-                let max = self.iconst(128, (1u128 << bits) - 1);
-                let gt = self.b.ins().icmp(IntCC::UnsignedGreaterThan, r, max);
-                let r = self.sel(gt, max, r);
-                return Ok(r);
-            }
-            return Ok(self.norm(r, bits));
+            self.call_helper(helper, &[types::I32, types::I32, types::I64, ft], &[ft], &[code, width, io, v]);
+            return Ok(self.b.ins().stack_load(types::I64, types::I128, slot, 0));
         }
         let wide = if signed {
             self.b.ins().fcvt_to_sint_sat(types::I64, v)
@@ -756,16 +761,6 @@ impl<'a, 'm> FnLower<'a, 'm> {
         Ok(self.int_resize(r, 64, bits, false))
     }
 
-    fn clamp_signed_i128(&mut self, r: cl::Value, bits: u32) -> cl::Value {
-        let lo = self.iconst(128, (-(1i128 << (bits - 1))) as u128);
-        let hi = self.iconst(128, ((1i128 << (bits - 1)) - 1) as u128);
-        let lt = self.b.ins().icmp(IntCC::SignedLessThan, r, lo);
-        let r = self.sel(lt, lo, r);
-        let gt = self.b.ins().icmp(IntCC::SignedGreaterThan, r, hi);
-        let r = self.sel(gt, hi, r);
-        self.norm(r, bits)
-    }
-
     fn int_to_fp(&mut self, v: cl::Value, bits: u32, ts: Scalar, signed: bool) -> Result<cl::Value> {
         let ft = match ts {
             Scalar::F32 => types::F32,
@@ -773,17 +768,19 @@ impl<'a, 'm> FnLower<'a, 'm> {
             _ => return Err(self.unsup("int-to-fp to a non-float")),
         };
         if bits > 64 {
-            let v = if signed { self.sext_in(v, bits) } else { v };
             let slot = self.scratch();
             self.b.ins().stack_store(types::I64, v, slot, 0);
             let io = self.b.ins().stack_addr(types::I64, slot, 0);
-            let code = self.b.ins().iconst(types::I32, if signed { 2 } else { 3 });
+            let op = if signed { FloatIntOp::FromSigned } else { FloatIntOp::FromUnsigned };
+            let code = self.b.ins().iconst(types::I32, op as i64);
+            let width = self.b.ins().iconst(types::I32, i64::from(bits));
             let helper = match ts {
                 Scalar::F32 => runtime::jitty_jit_f32_i128 as *const () as usize,
                 _ => runtime::jitty_jit_f64_i128 as *const () as usize,
             };
             let zero = self.zero(ts);
-            return Ok(self.call_helper(helper, &[types::I32, types::I64, ft], &[ft], &[code, io, zero])[0]);
+            let args = [code, width, io, zero];
+            return Ok(self.call_helper(helper, &[types::I32, types::I32, types::I64, ft], &[ft], &args)[0]);
         }
         let wide = self.int_resize(v, bits, 64, signed);
         Ok(if signed { self.b.ins().fcvt_from_sint(ft, wide) } else { self.b.ins().fcvt_from_uint(ft, wide) })
@@ -929,45 +926,21 @@ impl<'a, 'm> FnLower<'a, 'm> {
             return Err(self.unsup("vector getelementptr is not supported"));
         }
         let mut addr = self.val1(base)?;
-        let mut off: i64 = 0;
-        let mut cur = source_ty;
-        for (k, &idx) in indices.iter().enumerate() {
-            let elem = if k == 0 {
-                source_ty
-            } else {
-                match self.m.types.get(cur) {
-                    TypeData::Array { elem, .. } | TypeData::Vector { elem, .. } => *elem,
-                    _ => {
-                        let Some(i) = self.const_int(idx) else {
-                            return Err(self.unsup("variable struct index in getelementptr"));
-                        };
-                        let layout = self
-                            .m
-                            .layout
-                            .struct_layout(&self.m.types, cur)
-                            .ok_or_else(|| self.unsup("getelementptr into an opaque type"))?;
-                        let field = usize::try_from(i).ok().and_then(|i| layout.offsets.get(i).copied());
-                        let field = field.ok_or_else(|| self.unsup("struct index out of range"))?;
-                        off = off.wrapping_add(field as i64);
-                        cur = self.m.types.aggregate_elem(cur, i as u64).ok_or_else(|| self.unsup("bad index"))?;
-                        continue;
-                    }
-                }
-            };
-            let stride = self.m.alloc_size(elem) as i64;
+        let (off, terms) = jitty_sem::gep_walk(self.m, source_ty, indices, |idx| {
+            let bits = self.m.types.int_bits(self.ty_of(idx))?;
+            Some(jitty_ir::constant::sign_extend(self.const_int(idx)?, bits) as i64)
+        })
+        .map_err(|r| self.unsup(r))?;
+        for (idx, stride) in terms {
+            if stride == 0 {
+                continue;
+            }
             let ity = self.ty_of(idx);
             let ibits = self.m.types.int_bits(ity).ok_or_else(|| self.unsup("non-integer getelementptr index"))?;
-            if let Some(c) = self.const_int(idx) {
-                let c = jitty_ir::constant::sign_extend(c, ibits) as i64;
-                off = off.wrapping_add(c.wrapping_mul(stride));
-            } else if stride != 0 {
-                let v = self.val1(idx)?;
-                let v =
-                    if ibits > 64 { self.b.ins().ireduce(types::I64, v) } else { self.int_resize(v, ibits, 64, true) };
-                let scaled = if stride == 1 { v } else { self.b.ins().imul_imm_s(v, stride) };
-                addr = self.b.ins().iadd(addr, scaled);
-            }
-            cur = elem;
+            let v = self.val1(idx)?;
+            let v = if ibits > 64 { self.b.ins().ireduce(types::I64, v) } else { self.int_resize(v, ibits, 64, true) };
+            let scaled = if stride == 1 { v } else { self.b.ins().imul_imm_s(v, stride) };
+            addr = self.b.ins().iadd(addr, scaled);
         }
         Ok(if off != 0 { self.b.ins().iadd_imm_s(addr, off) } else { addr })
     }
@@ -1366,7 +1339,7 @@ impl<'a, 'm> FnLower<'a, 'm> {
             }
             InstKind::IndirectBr { .. } => return Err(self.unsup("indirectbr is not supported")),
             InstKind::Resume { .. } | InstKind::Unreachable => {
-                self.trap_now(TrapKind::Unreachable);
+                self.trap_now(Trap::Unreachable);
                 self.b.ins().trap(cl::TrapCode::unwrap_user(1));
                 None
             }

@@ -11,60 +11,20 @@
 //! * **Shadow stack** for dynamic `alloca` and `stacksave`/`stackrestore`:
 //!   a thread-local bump allocator in stable chunks.
 //! * **Helpers** for operations Cranelift has no instruction for on x86-64
-//!   (128-bit division, float conversions to/from `i128`, libm functions).
+//!   (division, `with.overflow` and float conversions on 65..=128-bit
+//!   integers, libm functions). The integer and conversion helpers only move
+//!   operands: the rules are `jitty-sem`'s, the ones the interpreter runs.
 
+use jitty_ir::{BinOp, CastOp};
+use jitty_sem::{Fk, OverflowOp, Scalar, Trap, cast_scalar, int_bin, mask128, with_overflow};
 use std::cell::{Cell, RefCell};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Why JIT code stopped.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub enum TrapKind {
-    /// Integer division or remainder by zero.
-    DivideByZero,
-    /// Signed division overflow (`INT_MIN / -1`).
-    DivideOverflow,
-    /// `unreachable` was executed.
-    Unreachable,
-    /// `llvm.trap`, `llvm.debugtrap` or `llvm.ubsantrap`.
-    Explicit,
-}
-
-impl TrapKind {
-    pub(crate) fn code(self) -> u32 {
-        match self {
-            TrapKind::DivideByZero => 1,
-            TrapKind::DivideOverflow => 2,
-            TrapKind::Unreachable => 3,
-            TrapKind::Explicit => 4,
-        }
-    }
-
-    fn from_code(code: u32) -> TrapKind {
-        match code {
-            1 => TrapKind::DivideByZero,
-            2 => TrapKind::DivideOverflow,
-            3 => TrapKind::Unreachable,
-            _ => TrapKind::Explicit,
-        }
-    }
-}
-
-impl std::fmt::Display for TrapKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            TrapKind::DivideByZero => "integer division by zero",
-            TrapKind::DivideOverflow => "integer division overflow",
-            TrapKind::Unreachable => "unreachable executed",
-            TrapKind::Explicit => "llvm.trap",
-        })
-    }
-}
-
 /// A trap raised by JIT code on this thread.
 #[derive(Clone, PartialEq, Eq, Debug)]
-pub struct Trap {
-    /// What happened.
-    pub kind: TrapKind,
+pub struct JitTrap {
+    /// What happened, in the one trap vocabulary.
+    pub kind: Trap,
     /// The IR function that trapped.
     pub func: String,
 }
@@ -75,13 +35,13 @@ pub struct Trap {
 pub static TRAPS_PENDING: AtomicUsize = AtomicUsize::new(0);
 
 thread_local! {
-    static TRAP: RefCell<Option<Trap>> = const { RefCell::new(None) };
+    static TRAP: RefCell<Option<JitTrap>> = const { RefCell::new(None) };
     static SHADOW: RefCell<ShadowStack> = const { RefCell::new(ShadowStack::new()) };
     static HAS_TRAP: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Takes (and clears) the trap this thread's JIT code raised, if any.
-pub fn take_trap() -> Option<Trap> {
+pub fn take_trap() -> Option<JitTrap> {
     let trap = TRAP.with(|t| t.borrow_mut().take());
     if trap.is_some() {
         HAS_TRAP.with(|h| h.set(false));
@@ -95,7 +55,7 @@ pub fn trap_pending() -> bool {
     HAS_TRAP.with(|h| h.get())
 }
 
-/// Records a trap of kind `code` in function `name` (`len` bytes of UTF-8).
+/// Records the trap of [`Trap::code`] `code` in function `name` (`len` bytes of UTF-8).
 /// The first trap wins; later ones (while unwinding) are ignored.
 ///
 /// # Safety
@@ -109,7 +69,7 @@ pub(crate) unsafe extern "C" fn jitty_jit_trap(code: u32, name: *const u8, len: 
     // SAFETY: the caller passes a pointer/length pair of a live string.
     let bytes = unsafe { std::slice::from_raw_parts(name, len) };
     let func = String::from_utf8_lossy(bytes).into_owned();
-    TRAP.with(|t| *t.borrow_mut() = Some(Trap { kind: TrapKind::from_code(code), func }));
+    TRAP.with(|t| *t.borrow_mut() = Some(JitTrap { kind: Trap::from_code(code).unwrap_or(Trap::Unsupported), func }));
     HAS_TRAP.with(|h| h.set(true));
     TRAPS_PENDING.fetch_add(1, Ordering::SeqCst);
 }
@@ -187,21 +147,24 @@ pub(crate) extern "C" fn jitty_jit_shadow_alloc(size: u64, align: u64) -> *mut u
     SHADOW.with(|s| s.borrow_mut().alloc(size as usize, align as usize))
 }
 
-/// 128-bit integer operations: `*out = op(*a, *b)`; `op` as in
-/// [`I128Op`]. Division by zero is checked by the caller.
+/// Division and remainder on integers of `bits` (65..=128) bits held in
+/// `u128`s: `*out = op(*a, *b)`, `op` an [`I128Op`]. Division by zero and
+/// signed overflow are checked by the caller (the result is then 0).
 ///
 /// # Safety
 ///
 /// The three pointers must be valid for 16-byte reads/writes.
-pub(crate) unsafe extern "C" fn jitty_jit_i128_op(op: u32, out: *mut u128, a: *const u128, b: *const u128) {
+pub(crate) unsafe extern "C" fn jitty_jit_i128_op(op: u32, bits: u32, out: *mut u128, a: *const u128, b: *const u128) {
     // SAFETY: the JIT passes pointers into its own stack slot.
     let (x, y) = unsafe { (a.read_unaligned(), b.read_unaligned()) };
-    let r = match op {
-        0 => x.checked_div(y).unwrap_or(0),
-        1 => x.checked_rem(y).unwrap_or(0),
-        2 => (x as i128).checked_div(y as i128).unwrap_or(0) as u128,
-        _ => (x as i128).checked_rem(y as i128).unwrap_or(0) as u128,
+    let op = match op {
+        0 => BinOp::UDiv,
+        1 => BinOp::URem,
+        2 => BinOp::SDiv,
+        _ => BinOp::SRem,
     };
+    let bits = bits.clamp(1, 128);
+    let r = int_bin(op, x & mask128(bits), y & mask128(bits), bits).unwrap_or(0);
     // SAFETY: as above.
     unsafe { out.write_unaligned(r) }
 }
@@ -216,9 +179,9 @@ pub(crate) enum I128Op {
 }
 
 /// `llvm.*.with.overflow` on integers of `bits` (65..=128) bits held in
-/// `u128`s: `op` 0 = sadd, 1 = uadd, 2 = ssub, 3 = usub, 4 = smul, 5 =
-/// umul. Writes the wrapped `bits`-bit result (zero-extended) to `*out` and
-/// returns 1 when the exact result does not fit in `bits` bits.
+/// `u128`s: `op` an [`OverflowOp`] code. Writes the wrapped `bits`-bit
+/// result (zero-extended) to `*out` and returns 1 when the exact result does
+/// not fit in `bits` bits.
 ///
 /// # Safety
 ///
@@ -232,53 +195,57 @@ pub(crate) unsafe extern "C" fn jitty_jit_wide_overflow(
 ) -> u8 {
     // SAFETY: the JIT passes pointers into its own stack slot.
     let (x, y) = unsafe { (a.read_unaligned(), b.read_unaligned()) };
-    let shift = 128 - bits.clamp(1, 128);
-    let sext = |v: u128| ((v << shift) as i128) >> shift;
-    let fits_s = |r: i128| (r << shift) >> shift == r;
-    let fits_u = |r: u128| (r << shift) >> shift == r;
-    let (r, overflow) = match op {
-        0 | 2 | 4 => {
-            let (sx, sy) = (sext(x), sext(y));
-            let (r, o) = match op {
-                0 => sx.overflowing_add(sy),
-                2 => sx.overflowing_sub(sy),
-                _ => sx.overflowing_mul(sy),
-            };
-            (r as u128, o || !fits_s(r))
-        }
-        _ => {
-            let (r, o) = match op {
-                1 => x.overflowing_add(y),
-                3 => x.overflowing_sub(y),
-                _ => x.overflowing_mul(y),
-            };
-            (r, o || !fits_u(r))
-        }
-    };
-    let masked = (r << shift) >> shift;
+    let bits = bits.clamp(1, 128);
+    let op = OverflowOp::from_code(op).unwrap_or(OverflowOp::UMul);
+    let (r, overflow) = with_overflow(op, x & mask128(bits), y & mask128(bits), bits);
     // SAFETY: as above.
-    unsafe { out.write_unaligned(masked) };
+    unsafe { out.write_unaligned(r) };
     u8::from(overflow)
 }
 
-/// Float ↔ i128 conversions: `op` 0 = f64→i128 (saturating), 1 = f64→u128
-/// (saturating), 2 = i128→f64, 3 = u128→f64. Integers go through `*io`.
+/// Codes of the float ↔ wide-integer helpers.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum FloatIntOp {
+    /// `fptosi` (saturating).
+    ToSigned = 0,
+    /// `fptoui` (saturating).
+    ToUnsigned = 1,
+    /// `sitofp`.
+    FromSigned = 2,
+    /// `uitofp`.
+    FromUnsigned = 3,
+}
+
+/// A float ↔ `bits`-bit integer conversion by `jitty-sem`'s rules: the
+/// float is `x` in register format of kind `k`; the integer (normalized)
+/// goes through `*io`. Returns the float result (0 for float → int).
 ///
 /// # Safety
 ///
 /// `io` must be valid for 16-byte reads and writes.
-pub(crate) unsafe extern "C" fn jitty_jit_f64_i128(op: u32, io: *mut u128, x: f64) -> f64 {
-    match op {
-        // SAFETY: `io` points into the JIT's stack slot.
-        0 => unsafe { io.write_unaligned(x as i128 as u128) },
-        // SAFETY: as above.
-        1 => unsafe { io.write_unaligned(x as u128) },
-        // SAFETY: as above.
-        2 => return unsafe { io.read_unaligned() } as i128 as f64,
-        // SAFETY: as above.
-        _ => return unsafe { io.read_unaligned() } as f64,
+unsafe fn float_int(op: u32, bits: u32, io: *mut u128, x: u64, k: Fk) -> u64 {
+    let (int, float) = (Scalar::I(bits.clamp(1, 128)), Scalar::F(k));
+    let cast = |op| if op == FloatIntOp::ToSigned as u32 { CastOp::FpToSi } else { CastOp::FpToUi };
+    if op <= FloatIntOp::ToUnsigned as u32 {
+        let r = cast_scalar(cast(op), u128::from(x), float, int);
+        // SAFETY: forwarded to the caller.
+        unsafe { io.write_unaligned(r) };
+        return 0;
     }
-    0.0
+    // SAFETY: forwarded to the caller.
+    let v = unsafe { io.read_unaligned() };
+    let op = if op == FloatIntOp::FromSigned as u32 { CastOp::SiToFp } else { CastOp::UiToFp };
+    cast_scalar(op, v & mask128(bits.clamp(1, 128)), int, float) as u64
+}
+
+/// [`FloatIntOp`] `op` between `f64` `x` and a `bits`-bit integer in `*io`.
+///
+/// # Safety
+///
+/// `io` must be valid for 16-byte reads and writes.
+pub(crate) unsafe extern "C" fn jitty_jit_f64_i128(op: u32, bits: u32, io: *mut u128, x: f64) -> f64 {
+    // SAFETY: forwarded to the caller.
+    f64::from_bits(unsafe { float_int(op, bits, io, x.to_bits(), Fk::F64) })
 }
 
 /// Same as [`jitty_jit_f64_i128`] for `f32`.
@@ -286,18 +253,9 @@ pub(crate) unsafe extern "C" fn jitty_jit_f64_i128(op: u32, io: *mut u128, x: f6
 /// # Safety
 ///
 /// `io` must be valid for 16-byte reads and writes.
-pub(crate) unsafe extern "C" fn jitty_jit_f32_i128(op: u32, io: *mut u128, x: f32) -> f32 {
-    match op {
-        // SAFETY: `io` points into the JIT's stack slot.
-        0 => unsafe { io.write_unaligned(x as i128 as u128) },
-        // SAFETY: as above.
-        1 => unsafe { io.write_unaligned(x as u128) },
-        // SAFETY: as above.
-        2 => return unsafe { io.read_unaligned() } as i128 as f32,
-        // SAFETY: as above.
-        _ => return unsafe { io.read_unaligned() } as f32,
-    }
-    0.0
+pub(crate) unsafe extern "C" fn jitty_jit_f32_i128(op: u32, bits: u32, io: *mut u128, x: f32) -> f32 {
+    // SAFETY: forwarded to the caller.
+    f32::from_bits(unsafe { float_int(op, bits, io, u64::from(x.to_bits()), Fk::F32) } as u32)
 }
 
 macro_rules! libm1 {

@@ -7,7 +7,6 @@
 //! If a function that already-compiled members call directly fails, the unit
 //! is rebuilt without it.
 
-use crate::env::JitEnv;
 use crate::error::{JitError, Result};
 use crate::lower::{UnitCtx, lower_function};
 use cranelift_codegen::isa::OwnedTargetIsa;
@@ -16,6 +15,7 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{Linkage, Module as _};
 use jitty_ir::{FuncId, Module};
+use jitty_rt::JitEnv;
 use std::collections::{HashMap, HashSet};
 use std::io::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};

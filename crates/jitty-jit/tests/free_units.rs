@@ -35,12 +35,12 @@ j:
     )
     .unwrap();
     let module = std::sync::Arc::new(module);
-    let image = std::sync::Arc::new(jitty_interp::Image::load_host(module.clone()).unwrap());
-    let env = common::ImageEnv(image);
+    let image = common::image(module.clone());
+    let env = &*image;
     let f = module.func_by_name("f").unwrap();
     let run = |n: usize| {
         for i in 0..n {
-            let unit = compile_unit(&module, &[f], &env, &JitOptions::default()).unwrap();
+            let unit = compile_unit(&module, &[f], env, &JitOptions::default()).unwrap();
             // SAFETY: compiled as i64(i64, i64).
             let func: extern "C" fn(u64, u64) -> u64 = unsafe { std::mem::transmute(unit.addr(f).unwrap() as usize) };
             assert_eq!(func(i as u64, 3), if (i as u64) < 3 { i as u64 * 3 } else { i as u64 - 3 });

@@ -3,8 +3,8 @@
 //! and traps — each against a Rust oracle.
 
 mod common;
-use common::{jit, jit_only};
-use jitty_jit::TrapKind;
+use common::jit;
+use jitty_sem::Trap;
 
 #[test]
 fn float_ops_and_conversions() {
@@ -301,9 +301,8 @@ define i32 @f(ptr %p, ptr %q) {
 }
 
 #[test]
-fn calls_aggregates_snprintf_and_interpreted_callees() {
-    let j = jit_only(
-        r#"
+fn calls_aggregates_and_snprintf() {
+    let j = jit(r#"
 declare i32 @snprintf(ptr, i64, ptr, ...)
 @fmt = private constant [20 x i8] c"%d|%.3f|%s|%g|%lld|\00"
 @word = private constant [4 x i8] c"abc\00"
@@ -317,12 +316,12 @@ define i64 @use_pair(i64 %a) {
   %p = call { i64, i64 } @pair(i64 %a, i64 7)
   %x = extractvalue { i64, i64 } %p, 0
   %y = extractvalue { i64, i64 } %p, 1
-  %q = call i64 @interp_square(i64 %y)
+  %q = call i64 @square(i64 %y)
   %r = mul i64 %x, 1000
   %s = add i64 %r, %q
   ret i64 %s
 }
-define i64 @interp_square(i64 %x) {
+define i64 @square(i64 %x) {
   %r = mul i64 %x, %x
   ret i64 %r
 }
@@ -335,9 +334,7 @@ define i32 @fmt_indirect(ptr %buf, ptr %f, double %d) {
   %r = call i32 (ptr, i64, ptr, ...) %f(ptr %buf, i64 64, ptr @fmt2, i32 1, double %d, ptr @word, double %d)
   ret i32 %r
 }
-"#,
-        &["pair", "use_pair", "fmt_it", "fmt_indirect"],
-    );
+"#);
     #[repr(C)]
     #[derive(Debug, PartialEq)]
     struct Pair(u64, u64);
@@ -346,7 +343,7 @@ define i32 @fmt_indirect(ptr %buf, ptr %f, double %d) {
     assert_eq!(pair(3, 4), Pair(3, 4));
     // SAFETY: the JIT compiled this function with exactly this signature.
     let use_pair: extern "C" fn(u64) -> u64 = unsafe { std::mem::transmute(j.addr("use_pair")) };
-    assert_eq!(use_pair(5), 5049, "JIT -> JIT aggregate return, JIT -> interpreter call");
+    assert_eq!(use_pair(5), 5049, "JIT -> JIT aggregate return and call");
     // SAFETY: the JIT compiled this function with exactly this signature.
     let fmt_it: extern "C" fn(*mut u8, i32, f64) -> i32 = unsafe { std::mem::transmute(j.addr("fmt_it")) };
     let mut buf = [0u8; 64];
@@ -384,11 +381,11 @@ define void @unreach() {
     assert!(jitty_jit::take_trap().is_none());
     assert_eq!(outer(10, 0), 0, "the trap unwinds outer too");
     let t = jitty_jit::take_trap().expect("trap recorded");
-    assert_eq!((t.kind, t.func.as_str()), (TrapKind::DivideByZero, "div"));
+    assert_eq!((t.kind, t.func.as_str()), (Trap::DivByZero, "div"));
     assert_eq!(outer(i32::MIN, -1), 0);
-    assert_eq!(jitty_jit::take_trap().unwrap().kind, TrapKind::DivideOverflow);
+    assert_eq!(jitty_jit::take_trap().unwrap().kind, Trap::DivOverflow);
     unreach();
-    assert_eq!(jitty_jit::take_trap().unwrap().kind, TrapKind::Unreachable);
+    assert_eq!(jitty_jit::take_trap().unwrap().kind, Trap::Unreachable);
     assert!(!jitty_jit::trap_pending());
 }
 
@@ -407,10 +404,9 @@ define i32 @va(i32 %n, ...) {
     )
     .unwrap();
     let module = std::sync::Arc::new(module);
-    let image = std::sync::Arc::new(jitty_interp::Image::load_host(module.clone()).unwrap());
-    let env = common::ImageEnv(image);
+    let image = common::image(module.clone());
     let ids: Vec<_> = module.funcs_iter().map(|(id, _)| id).collect();
-    let unit = jitty_jit::compile_unit(&module, &ids, &env, &Default::default()).unwrap();
+    let unit = jitty_jit::compile_unit(&module, &ids, &*image, &Default::default()).unwrap();
     assert_eq!(unit.functions().len(), 1);
     assert!(matches!(&unit.failures()[0], jitty_jit::JitError::Unsupported { func, .. } if func == "va"));
 }

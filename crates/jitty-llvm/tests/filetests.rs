@@ -2,6 +2,12 @@
 //! after a `; ---- expected ----` line, the expected result as `; `-prefixed
 //! lines: the printed module when it parses and verifies, else the error.
 //! Run with `JITTY_BLESS=1` to rewrite the expectations.
+//!
+//! An input may hold a `; command: EDIT @name` line: the harness applies the
+//! edit to the parsed module before verifying it. The verifier filetests
+//! (`verify-NN-*.ll`, one per invariant of the verifier's module doc) use
+//! edits for the invariants the reader never breaks (it always builds a
+//! function's type with its parameters, for one); see [`apply_command`].
 
 mod common;
 
@@ -9,12 +15,59 @@ use std::path::Path;
 
 const MARKER: &str = "; ---- expected ----";
 
+/// Applies a `; command:` edit to `m`:
+/// * `drop-last-param @f`: removes `@f`'s last parameter, not its type's;
+/// * `init-out-of-pool @g`: points `@g`'s initializer past the constant pool;
+/// * `drop-terminator @f`: removes the last instruction of `@f`'s last block;
+/// * `place-twice @f`: places `@f`'s first instruction in its last block too;
+/// * `arg-out-of-range @f`: makes the first binary operation of `@f` read
+///   argument 99.
+fn apply_command(m: &mut jitty_ir::Module, command: &str) -> Result<(), String> {
+    use jitty_ir::{ConstId, InstKind, Symbol, Value};
+    let (edit, name) = command.split_once(" @").ok_or_else(|| format!("command {command:?}: expected `EDIT @name`"))?;
+    let symbol = m.symbol(name.trim()).ok_or_else(|| format!("command {command:?}: no @{name}"))?;
+    let pool = m.consts.len();
+    match (edit.trim(), symbol) {
+        ("init-out-of-pool", Symbol::Global(g)) => m.globals[g.index()].init = Some(ConstId::new(pool)),
+        (edit, Symbol::Func(f)) => {
+            let f = &mut m.funcs[f.index()];
+            match edit {
+                "drop-last-param" => drop(f.params.pop()),
+                "drop-terminator" => drop(f.blocks.last_mut().and_then(|b| b.insts.pop())),
+                "place-twice" => {
+                    let first = f.blocks.first().and_then(|b| b.insts.first().copied()).ok_or("no instruction")?;
+                    f.blocks.last_mut().ok_or("no block")?.insts.insert(0, first);
+                }
+                "arg-out-of-range" => {
+                    let lhs = f
+                        .insts
+                        .iter_mut()
+                        .find_map(|i| match &mut i.kind {
+                            InstKind::Binary { lhs, .. } => Some(lhs),
+                            _ => None,
+                        })
+                        .ok_or("no binary operation")?;
+                    *lhs = Value::Arg(99);
+                }
+                _ => return Err(format!("unknown command {command:?}")),
+            }
+        }
+        _ => return Err(format!("unknown command {command:?}")),
+    }
+    Ok(())
+}
+
 /// The result of reading `input`: printed module, or error text.
 fn run(input: &str, name: &str) -> String {
     match jitty_llvm::parse_module_with_report(input, name) {
         Err(e) => format!("error: {e}\n"),
-        Ok((m, unsupported)) => {
+        Ok((mut m, unsupported)) => {
             let mut out = String::new();
+            if let Some(command) = input.lines().find_map(|l| l.strip_prefix("; command:"))
+                && let Err(e) = apply_command(&mut m, command.trim())
+            {
+                return format!("command error: {e}\n");
+            }
             for u in &unsupported {
                 out.push_str(&format!("{u}\n"));
             }

@@ -263,14 +263,13 @@ pub fn check_image_with_module(ir_text: &str) -> (ImageReport, Option<Arc<jitty_
 /// native object must agree on the layout of every kernel object the
 /// specializer will read.
 fn ir_layout_check(r: &mut ImageReport, module: &Arc<jitty_ir::Module>) {
-    let image = match jitty_interp::Image::load_host(module.clone()) {
-        Ok(image) => image,
+    let interp = match jitty_interp::Interpreter::load_host(module.clone()) {
+        Ok(interp) => interp,
         Err(e) => {
             r.problems.push(format!("loading the kernel IR into the interpreter: {e}"));
             return;
         }
     };
-    let interp = jitty_interp::Interpreter::new(Arc::new(image));
     let mut words = vec![0u64; LAYOUT_PROBE_WORDS];
     let args = [words.as_mut_ptr() as u64, words.len() as u64];
     match interp.call_by_name("jk_layout_probe", &args) {

@@ -1,6 +1,8 @@
 //! Tidy checks over the whole source tree (in the spirit of rust-analyzer's
-//! tidy test): every Rust source file starts with a `//!` doc line, and no
-//! non-test source leaves a `todo!()`/`unimplemented!()` stub behind.
+//! tidy test): every Rust source file starts with a `//!` doc line, no
+//! non-test source leaves a `todo!()`/`unimplemented!()` stub behind, every
+//! crate has an entry in ARCHITECTURE.md's code map, and only the crates
+//! listed in `UNSAFE_ALLOWED` may use `unsafe`.
 
 use std::path::{Path, PathBuf};
 
@@ -70,4 +72,61 @@ fn no_stubs_outside_tests() {
         })
         .collect();
     assert!(offenders.is_empty(), "stubs left in non-test code:\n{}", offenders.join("\n"));
+}
+
+/// The crates under `crates/`, by directory name.
+fn crate_names() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(repo_root().join("crates"))
+        .expect("crates/")
+        .flatten()
+        .filter(|e| e.path().join("Cargo.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn every_crate_is_in_the_architecture_code_map() {
+    let doc = std::fs::read_to_string(repo_root().join("ARCHITECTURE.md")).expect("ARCHITECTURE.md");
+    let map = doc.split("## Code map").nth(1).and_then(|s| s.split("\n## ").next()).expect("a `## Code map` section");
+    let names = crate_names();
+    assert!(names.len() >= 10, "found only {names:?}");
+    let missing: Vec<&String> = names.iter().filter(|n| !map.contains(&format!("### `crates/{n}`"))).collect();
+    assert!(
+        missing.is_empty(),
+        "crates without a `### `crates/NAME`` entry in ARCHITECTURE.md's code map: {missing:?}"
+    );
+}
+
+/// The crates that may contain `unsafe` (ARCHITECTURE.md, invariant 8):
+/// the runtime, the engines, the runner, the kernel and its host, the
+/// benches and the CLI edge. Every other crate `#![forbid(unsafe_code)]`.
+const UNSAFE_ALLOWED: &[&str] = &[
+    "jitty",
+    "jitty-bench",
+    "jitty-exec",
+    "jitty-interp",
+    "jitty-jit",
+    "jitty-kernel",
+    "jitty-kernel-modtests",
+    "jitty-os",
+    "jitty-rt",
+];
+
+#[test]
+fn crates_outside_the_unsafe_list_forbid_unsafe_code() {
+    let mut offenders = Vec::new();
+    for name in crate_names() {
+        let dir = repo_root().join("crates").join(&name).join("src");
+        let roots: Vec<PathBuf> = ["lib.rs", "main.rs"].iter().map(|r| dir.join(r)).filter(|p| p.is_file()).collect();
+        assert!(!roots.is_empty(), "{name}: no src/lib.rs or src/main.rs");
+        let forbids = roots.iter().all(|p| {
+            std::fs::read_to_string(p).unwrap_or_default().lines().any(|l| l.trim() == "#![forbid(unsafe_code)]")
+        });
+        if !UNSAFE_ALLOWED.contains(&name.as_str()) && !forbids {
+            offenders.push(name);
+        }
+    }
+    assert!(offenders.is_empty(), "crates not in UNSAFE_ALLOWED must #![forbid(unsafe_code)]: {offenders:?}");
 }

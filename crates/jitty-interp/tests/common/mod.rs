@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use jitty_interp::{Image, Interpreter};
+use jitty_interp::Interpreter;
 use jitty_ir::{BlockId, ConstData, Function, InstData, InstKind, Module, Param, ParamAttrs, Ty, TypeData, Value};
 use std::sync::Arc;
 
@@ -62,6 +62,5 @@ pub fn call_kind(m: &mut Module, callee: Value, ret: Ty, params: &[Ty], args: Ve
 }
 
 pub fn interp(m: Module) -> Interpreter {
-    let image = Image::load_host(Arc::new(m)).expect("load");
-    Interpreter::new(Arc::new(image))
+    Interpreter::load_host(Arc::new(m)).expect("load")
 }

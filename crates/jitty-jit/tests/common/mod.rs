@@ -1,37 +1,24 @@
-//! Shared helpers of the integration tests: parse `.ll`, load it with the
-//! interpreter's image (globals in real memory, externals resolved), compile
+//! Shared helpers of the integration tests: parse `.ll`, load it into a
+//! runtime image (globals in real memory, externals resolved; no generic
+//! implementation behind the entries, so only compiled code runs), compile
 //! with the JIT and look up native entries.
 #![allow(dead_code)]
 
-use jitty_interp::{Image, Interpreter};
-use jitty_ir::{FuncId, GlobalId, Module};
-use jitty_jit::{JitEnv, JitOptions, JitUnit, compile_unit};
+use jitty_ir::{FuncId, Module};
+use jitty_jit::{JitOptions, JitUnit, compile_unit};
+use jitty_rt::{Image, NoGeneric};
 use std::sync::Arc;
 
-/// [`JitEnv`] backed by the interpreter's module image.
-pub struct ImageEnv(pub Arc<Image>);
-
-impl JitEnv for ImageEnv {
-    fn global_addr(&self, id: GlobalId) -> u64 {
-        self.0.global_addr(id)
-    }
-    fn func_addr(&self, id: FuncId) -> Option<u64> {
-        let a = self.0.func_addr(id);
-        (a != 0).then_some(a)
-    }
-    fn external_addr(&self, name: &str) -> Option<u64> {
-        self.0.symbol_addr(name)
-    }
+/// Loads `module` with no generic implementation behind its entries.
+pub fn image(module: Arc<Module>) -> Arc<Image> {
+    Arc::new(Image::load_host(module, Arc::new(NoGeneric)).unwrap_or_else(|e| panic!("load: {e}")))
 }
 
-/// A parsed, loaded and (partly) compiled module.
+/// A parsed, loaded and compiled module.
 pub struct Jit {
     pub module: Arc<Module>,
     pub image: Arc<Image>,
     pub unit: JitUnit,
-    /// Created so that IR functions left to the interpreter can be entered
-    /// from native code.
-    pub interp: Interpreter,
 }
 
 impl Jit {
@@ -42,26 +29,14 @@ impl Jit {
     }
 }
 
-/// Parses `src`, loads it, and compiles the functions named in `only` (all
-/// definitions when empty).
-pub fn jit_only(src: &str, only: &[&str]) -> Jit {
-    let module = Arc::new(jitty_llvm::parse_module(src, "test.ll").unwrap_or_else(|e| panic!("parse: {e}\n{src}")));
-    let image = Arc::new(Image::load_host(module.clone()).unwrap_or_else(|e| panic!("load: {e}")));
-    let funcs: Vec<FuncId> = module
-        .funcs_iter()
-        .filter(|(_, f)| !f.is_declaration() && (only.is_empty() || only.contains(&f.name.as_str())))
-        .map(|(id, _)| id)
-        .collect();
-    let env = ImageEnv(image.clone());
-    let unit = compile_unit(&module, &funcs, &env, &JitOptions::default()).unwrap_or_else(|e| panic!("jit: {e}"));
-    assert!(unit.failures().is_empty(), "failures: {:?}", unit.failures());
-    let interp = Interpreter::new(image.clone());
-    Jit { module, image, unit, interp }
-}
-
-/// Parses, loads and compiles every definition of `src`.
+/// Parses `src`, loads it, and compiles every definition.
 pub fn jit(src: &str) -> Jit {
-    jit_only(src, &[])
+    let module = Arc::new(jitty_llvm::parse_module(src, "test.ll").unwrap_or_else(|e| panic!("parse: {e}\n{src}")));
+    let image = image(module.clone());
+    let funcs: Vec<FuncId> = module.funcs_iter().filter(|(_, f)| !f.is_declaration()).map(|(id, _)| id).collect();
+    let unit = compile_unit(&module, &funcs, &*image, &JitOptions::default()).unwrap_or_else(|e| panic!("jit: {e}"));
+    assert!(unit.failures().is_empty(), "failures: {:?}", unit.failures());
+    Jit { module, image, unit }
 }
 
 /// A small deterministic PRNG for test data.

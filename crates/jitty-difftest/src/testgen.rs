@@ -31,12 +31,13 @@ impl Default for GenConfig {
     }
 }
 
-/// Deterministic xorshift PRNG.
+/// Deterministic xorshift PRNG (the generator's, and test data's).
 #[derive(Clone, Debug)]
-struct Rng(u64);
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
         let mut x = self.0;
         x ^= x << 13;
         x ^= x >> 7;
@@ -44,8 +45,9 @@ impl Rng {
         self.0 = x;
         x
     }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
     }
 }
 
@@ -79,7 +81,7 @@ impl Gen {
             return scope[same[self.rng.below(same.len())]].0.clone();
         }
         if self.rng.below(5) == 0 {
-            let c = self.rng.next() as i64 >> self.rng.below(64);
+            let c = self.rng.next_u64() as i64 >> self.rng.below(64);
             let c = if w == 1 { (c & 1).to_string() } else { c.to_string() };
             return c_trunc(&c, w);
         }

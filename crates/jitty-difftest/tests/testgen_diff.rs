@@ -1,4 +1,4 @@
-//! Differential test: random functions from [`jitty_jit::testgen`] run in the
+//! Differential test: random functions from [`jitty_difftest::testgen`] run in the
 //! interpreter (the oracle) and as JIT code must agree on the result and on
 //! the scratch buffer.
 
@@ -6,8 +6,8 @@ mod common;
 use proptest::prelude::*;
 
 fn check(seed: u64, a: u64, b: u64) -> Result<(), TestCaseError> {
-    let src = jitty_jit::testgen::generate(seed);
-    let j = common::jit(&src);
+    let src = jitty_difftest::testgen::generate(seed);
+    let j = common::engines(&src);
     let f = j.module.func_by_name("f").unwrap();
     let mut buf_i = [0x5au8; 64];
     let mut buf_j = [0x5au8; 64];

@@ -10,12 +10,13 @@
 //! int3 x3               ; padding
 //! ```
 //!
-//! The slot starts at the libffi closure that enters the interpreter. A JIT
-//! plugs compiled code into it ([`EntryStubs::plug`]) and every caller —
-//! native code, JIT code, callbacks handed to libc — reaches the compiled code
-//! through the same address, so function identity never changes. Slots are
-//! written with one atomic store: a concurrent caller runs either the old or
-//! the new target, both of which implement the function.
+//! The slot starts at the function's generic entry (the interpreter's libffi
+//! closure, given by the engine that owns the fallback). Compiled code is
+//! plugged into it ([`crate::Image::plug`]) and every caller — native code,
+//! JIT code, callbacks handed to libc — reaches the compiled code through the
+//! same address, so function identity never changes. Slots are written with
+//! one atomic store: a concurrent caller runs either the old or the new
+//! target, both of which implement the function.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -23,6 +24,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 const STUB_SIZE: usize = 16;
 
 /// The stubs of one image.
+#[derive(Debug)]
 pub(crate) struct EntryStubs {
     /// Executable stub code (read-only once built).
     _code: memmap2::Mmap,
@@ -30,7 +32,7 @@ pub(crate) struct EntryStubs {
     base: u64,
     /// Current target of each stub.
     slots: Box<[AtomicU64]>,
-    /// The interpreter entry (libffi closure) of each stub.
+    /// The generic entry of each stub.
     defaults: Box<[u64]>,
 }
 
@@ -66,12 +68,13 @@ impl EntryStubs {
         self.slots[i].store(code, Ordering::Release);
     }
 
-    /// Points stub `i` back at the interpreter.
-    pub(crate) fn unplug(&self, i: usize) {
-        self.slots[i].store(self.defaults[i], Ordering::Release);
+    /// Points stub `i` back at its generic entry if it still jumps to
+    /// `code`; returns whether it did.
+    pub(crate) fn unplug(&self, i: usize, code: u64) -> bool {
+        self.slots[i].compare_exchange(code, self.defaults[i], Ordering::AcqRel, Ordering::Acquire).is_ok()
     }
 
-    /// The plugged code of stub `i`, if it is not the interpreter's entry.
+    /// The plugged code of stub `i`, if it is not the generic entry.
     pub(crate) fn plugged(&self, i: usize) -> Option<u64> {
         let cur = self.slots[i].load(Ordering::Acquire);
         (cur != self.defaults[i]).then_some(cur)

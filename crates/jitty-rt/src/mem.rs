@@ -5,7 +5,7 @@
 //! exactly as for the same program compiled natively. These helpers are the
 //! only place where such raw accesses are spelled out.
 
-use crate::sem::{Fk, Repr, Scalar, f64_to_f80, f80_to_f64, mask64, mask128};
+use jitty_sem::{Fk, Repr, Scalar, f64_to_f80, f80_to_f64, mask64, mask128};
 
 /// Reads a `T` from `addr` (unaligned allowed).
 ///

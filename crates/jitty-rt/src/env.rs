@@ -1,0 +1,25 @@
+//! The environment compiled code links against.
+//!
+//! A code generator does not know how globals are materialized or how
+//! externals are found: the runtime answers through [`JitEnv`]. Constants
+//! that name a global or a function lower to the absolute address the
+//! environment gives, so compiled code, the interpreter and native code share
+//! the same data in one process. [`crate::Image`] is the implementation every
+//! engine uses.
+
+use jitty_ir::{FuncId, GlobalId};
+
+/// Address resolution for compiled code.
+pub trait JitEnv {
+    /// The address of a global variable of the module.
+    fn global_addr(&self, id: GlobalId) -> u64;
+
+    /// The native-callable entry of a function of the module that is not part
+    /// of the unit being compiled: an IR function compiled or interpreted
+    /// elsewhere, or a resolved external declaration. `None` when unknown.
+    fn func_addr(&self, id: FuncId) -> Option<u64>;
+
+    /// The address of an external symbol by name (used for declarations for
+    /// which [`JitEnv::func_addr`] answers `None`).
+    fn external_addr(&self, name: &str) -> Option<u64>;
+}
