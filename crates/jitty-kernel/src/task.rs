@@ -266,7 +266,11 @@ impl PidTable {
         self.nr -= 1;
     }
 
-    /// Calls `f` on every published process, in pid order.
+    /// Calls `f` on every published process, in pid order. Out of line: the
+    /// enumeration (group kills, setsid/setpgid, the checker) is cold, and
+    /// its loop of `Quasi` loads inlined into `kill_something_info` cost the
+    /// single-pid `kill` path an instruction.
+    #[inline(never)]
     pub fn for_each(&self, mut f: impl FnMut(*mut Process)) {
         for leaf in self.root.iter() {
             let leaf = leaf.get();
