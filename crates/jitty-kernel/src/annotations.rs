@@ -4,7 +4,7 @@
 //! | --- | --- | --- |
 //! | visibly constant | a static argument of a spec point (`specpoints`) | known at specialization time |
 //! | constant, invisible to the compiler | [`Const<T>`] | written at construction, never after: a load from it may be folded |
-//! | quasi-invariant | [`Quasi<T>`] | read by a plain load; written only by [`Quasi::set`], which runs the owner's guard; a folded load becomes a guard term |
+//! | quasi-invariant | [`Quasi<T>`] | read by a plain load; written only by [`Quasi::store`] within a guarded write ([`QuasiDeps::prepare`]); a folded load becomes a guard term |
 //! | dynamic | plain fields, atomics, locks | never folded |
 //!
 //! The guard is Synthetix's QUID: each object with `Quasi` fields carries one
@@ -243,14 +243,6 @@ impl<T: Copy> Quasi<T> {
                 _ => AtomicU64::from_ptr(p.cast()).store(core::mem::transmute_copy(&v), Ordering::Relaxed),
             }
         }
-    }
-
-    /// A whole guarded write of one field, for writers that hold no kernel
-    /// lock: prepare, store, finish.
-    #[inline(always)]
-    pub fn set(&self, owner: &QuasiDeps, v: T) {
-        let w = owner.prepare();
-        self.store(&w, v);
     }
 
     /// The field's address (for the runtime and the layout probe).
