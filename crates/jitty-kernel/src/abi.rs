@@ -648,6 +648,11 @@ pub const FIELD_QUASI: u32 = 1;
 /// [`FieldDesc::kind`]: an inline struct of type `points_to` whose own
 /// descriptor lists its annotated fields (the field itself is not foldable).
 pub const FIELD_EMBEDDED: u32 = 2;
+/// [`FieldDesc::kind`]: the object's dependents word (`QuasiDeps`): the
+/// guard of its own `Quasi` fields and of those of every object reached from
+/// it that has no dependents word of its own (the fd slots of a
+/// `FilesStruct`, the pid slots of the pid table). Never foldable.
+pub const FIELD_DEPS: u32 = 3;
 
 /// [`FieldDesc::pointee`]: the value is not a pointer to a described object.
 pub const POINTEE_NONE: u32 = 0;
@@ -674,7 +679,7 @@ pub struct FieldDesc {
     pub size: u32,
     /// 1, or `N` for an inline array `[Quasi<T>; N]` of `N` elements.
     pub count: u32,
-    /// [`FIELD_CONST`], [`FIELD_QUASI`] or [`FIELD_EMBEDDED`].
+    /// [`FIELD_CONST`], [`FIELD_QUASI`], [`FIELD_EMBEDDED`] or [`FIELD_DEPS`].
     pub kind: u32,
     /// [`POINTEE_NONE`], [`POINTEE_ONE`] or [`POINTEE_ARRAY`].
     pub pointee: u32,

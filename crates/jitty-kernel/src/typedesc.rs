@@ -130,6 +130,14 @@ macro_rules! annotated {
             [$($ds)* { $f, 1, $crate::abi::FIELD_EMBEDDED, (embed $e) }]
             $($rest)*);
     };
+    // The object's dependents word.
+    (@munch $hdr:tt $n:tt [$($fs:tt)*] [$($ds:tt)*]
+        $(#[$fa:meta])* $fv:vis $f:ident : QuasiDeps, $($rest:tt)*) => {
+        $crate::typedesc::annotated!(@munch $hdr $n
+            [$($fs)* $(#[$fa])* $fv $f: QuasiDeps,]
+            [$($ds)* { $f, 1, $crate::abi::FIELD_DEPS, }]
+            $($rest)*);
+    };
     // Any other (dynamic) field.
     (@munch $hdr:tt $n:tt [$($fs:tt)*] [$($ds:tt)*]
         $(#[$fa:meta])* $fv:vis $f:ident : $t:ty, $($rest:tt)*) => {

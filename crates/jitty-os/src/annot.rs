@@ -53,15 +53,19 @@ pub enum FieldKind {
     Quasi,
     /// An inline struct whose own descriptor lists its annotated fields.
     Embedded,
+    /// The dependents word that guards the object's `Quasi` fields (and
+    /// those of objects reached from it that have none of their own).
+    Deps,
 }
 
 impl FieldKind {
-    /// `const`, `quasi` or `embedded`.
+    /// `const`, `quasi`, `embedded` or `deps`.
     pub fn as_str(self) -> &'static str {
         match self {
             FieldKind::Const => "const",
             FieldKind::Quasi => "quasi",
             FieldKind::Embedded => "embedded",
+            FieldKind::Deps => "deps",
         }
     }
 }
@@ -262,6 +266,7 @@ impl TypeReader {
                     abi::FIELD_CONST => FieldKind::Const,
                     abi::FIELD_QUASI => FieldKind::Quasi,
                     abi::FIELD_EMBEDDED => FieldKind::Embedded,
+                    abi::FIELD_DEPS => FieldKind::Deps,
                     k => return table_err(format!("{what}: kind {k}")),
                 };
                 let to = (!f.points_to.is_null()).then(|| self.intern(f.points_to));

@@ -30,9 +30,13 @@ fn json_lists_the_types_and_the_bindings_as_quasi() {
                 assert!(f.get(key).is_some(), "{key} missing in {f}");
             }
             let kind = f["kind"].as_str().unwrap();
-            assert!(["const", "quasi", "embedded"].contains(&kind), "{f}");
+            assert!(["const", "quasi", "embedded", "deps"].contains(&kind), "{f}");
             assert!(f["points_to"].is_null() || f["points_to"].is_string(), "{f}");
         }
+    }
+    // Objects with quasi-invariant fields name their dependents word (the guard).
+    for ty in ["File", "Process", "FilesStruct", "SigHand", "Region"] {
+        assert_eq!(field(types, ty, "deps")["kind"].as_str(), Some("deps"), "{ty}");
     }
     // The fd binding: Fdtable.fd points to an array of FdSlot whose `file` is the binding.
     let fd = field(types, "Fdtable", "fd");
