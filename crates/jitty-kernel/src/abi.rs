@@ -587,6 +587,9 @@ pub struct HostServices<T: HostServiceTypes> {
     pub check_invariants: unsafe extern "C" fn() -> i32,
     /// `jk_layout_probe(out, n)`: layout words; returns how many it wrote.
     pub layout_probe: unsafe extern "C" fn(*mut u64, usize) -> usize,
+    /// `jk_set_dispatch_table(pid, table)`: the process's GFT becomes
+    /// `table` (a guarded write of `Process::gft`); 0, `-ESRCH` or `-EINVAL`.
+    pub set_dispatch_table: unsafe extern "C" fn(Pid, *const SyscallTable<*mut T::Thread>) -> i32,
 
     /// `vmalloc_region_open(disc, meth, flags)`: a region or null.
     pub vmalloc_region_open: unsafe extern "C" fn(*const T::Discipline, *const T::Method, u32) -> *mut T::Region,

@@ -41,6 +41,31 @@ pub extern "C" fn jk_boot() -> i32 {
     r
 }
 
+/// Makes `table` the dispatch table (GFT) of process `pid`: the per-process
+/// trap vector into which the runtime plugs specialized entries. A guarded
+/// write of `Process::gft`, so every specialization that folded the old
+/// table is unplugged first. The caller keeps `table` alive as long as the
+/// process may use it. Returns 0, `-ESRCH` or `-EINVAL` (null table).
+#[unsafe(no_mangle)]
+pub extern "C" fn jk_set_dispatch_table(pid: Pid, table: *const SyscallTable) -> i32 {
+    if table.is_null() {
+        return -EINVAL;
+    }
+    let p = task::find_get_process(pid);
+    if p.is_null() {
+        return -ESRCH;
+    }
+    // SAFETY: we hold a reference.
+    let pr = unsafe { &*p };
+    {
+        let w = pr.deps.prepare();
+        pr.gft.store(&w, table);
+    }
+    // SAFETY: our reference.
+    unsafe { task::put_process(p) };
+    0
+}
+
 /// Creates a thread-less process as a child of init, with all uids `uid`
 /// and all gids `gid` (what `login` does). Returns its pid or -errno.
 #[unsafe(no_mangle)]

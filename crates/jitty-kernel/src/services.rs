@@ -10,8 +10,8 @@
 
 use crate::abi::{self, HostServiceTypes, HostServices};
 use crate::check::{
-    jk_admin_spawn, jk_boot, jk_check_invariants, jk_layout_probe, jk_nr_processes, jk_process_flags, jk_task_enter,
-    jk_task_leave,
+    jk_admin_spawn, jk_boot, jk_check_invariants, jk_layout_probe, jk_nr_processes, jk_process_flags,
+    jk_set_dispatch_table, jk_task_enter, jk_task_leave,
 };
 use crate::kobj::Thread;
 use crate::rpc::{Auth, RpcClient, RpcServer, rpc_call, rpc_client_create, rpc_client_destroy, rpc_client_marshal};
@@ -50,6 +50,7 @@ pub static JK_HOST_SERVICES: HostServices<KernelTypes> = abi::HostServices {
     process_flags: jk_process_flags,
     check_invariants: jk_check_invariants,
     layout_probe: jk_layout_probe,
+    set_dispatch_table: jk_set_dispatch_table,
     vmalloc_region_open,
     vmalloc_region_close,
     vmalloc_alloc,

@@ -117,6 +117,16 @@ impl Kernel {
         if r < 0 { Err(Errno(-r)) } else { Ok(r) }
     }
 
+    /// Makes `table` the dispatch table of process `pid` (its trap vector:
+    /// a copy of the generic table whose slots the runtime may plug). A
+    /// guarded write of the process's `gft`.
+    pub fn set_dispatch_table(&self, pid: abi::Pid, table: &'static image::HostGft) -> SysResult<()> {
+        // SAFETY: the kernel is booted; `table` lives for the rest of the
+        // process and has the kernel's GFT layout.
+        let r = image::in_kernel(|s| unsafe { (s.set_dispatch_table)(pid, table) });
+        if r < 0 { Err(Errno(-r)) } else { Ok(()) }
+    }
+
     /// Number of pids in use.
     pub fn nr_processes(&self) -> i32 {
         // SAFETY: the kernel is booted.

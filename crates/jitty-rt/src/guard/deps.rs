@@ -118,6 +118,7 @@ struct Registry {
     specs: HashMap<SpecId, Entry>,
     /// Dispatch slot → the specialization plugged in it.
     slots: HashMap<usize, SpecId>,
+    stats: GuardStats,
     /// Unplugged code that some thread may still be inside.
     zombies: Vec<(SpecId, usize)>,
     next: u64,
@@ -160,6 +161,22 @@ fn set_deps_word(deps_word: usize, v: usize) {
     // SAFETY: a registered object's dependents word is live while any term
     // of it is registered (installer's promise).
     unsafe { (*(deps_word as *const AtomicUsize)).store(v, Ordering::SeqCst) }
+}
+
+/// What the guard runtime has done so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GuardStats {
+    /// Specializations plugged.
+    pub installed: u64,
+    /// Installations refused because a folded term changed or a guarded
+    /// write ran meanwhile.
+    pub refused: u64,
+    /// Specializations unplugged by guarded writes.
+    pub invalidated: u64,
+    /// Sleepers that woke in unplugged code and restarted through the slot.
+    pub restarts: u64,
+    /// Unplugged code handed to the reclaim callback.
+    pub freed: u64,
 }
 
 /// What the guard runtime reports when code it unplugged can be freed.
@@ -244,6 +261,7 @@ impl GuardRuntime {
                 e.plug.store(e.plug.code);
                 e.live = true;
                 let slot = e.plug.slot;
+                r.stats.installed += 1;
                 // A specialization it replaces is still valid, but its code
                 // is freed only after a drain.
                 if let Some(old) = r.slots.insert(slot, id) {
@@ -253,9 +271,13 @@ impl GuardRuntime {
             }
             Some(_) => {
                 r.remove(id);
+                r.stats.refused += 1;
                 Err(if stale { InstallError::Stale } else { InstallError::Invalidated })
             }
-            None => Err(InstallError::Invalidated),
+            None => {
+                r.stats.refused += 1;
+                Err(InstallError::Invalidated)
+            }
         }
     }
 
@@ -273,7 +295,9 @@ impl GuardRuntime {
             let ids = r.objects.remove(&deps_word).unwrap_or_default();
             set_deps_word(deps_word, 0);
             for id in ids {
-                unplugged |= r.remove(id);
+                let was_live = r.remove(id);
+                r.stats.invalidated += was_live as u64;
+                unplugged |= was_live;
             }
         }
         if unplugged {
@@ -331,6 +355,7 @@ impl GuardRuntime {
         if free.is_empty() {
             return;
         }
+        lock(&self.registry).stats.freed += free.len() as u64;
         if let Some(f) = lock(&self.reclaim).as_mut() {
             for (id, code) in free {
                 f(id, code);
@@ -346,8 +371,15 @@ impl GuardRuntime {
             return false;
         }
         let code = me.code();
-        let r = lock(&self.registry);
-        r.zombies.iter().any(|z| z.1 == code) || r.specs.values().any(|e| e.plug.code == code)
+        let mut r = lock(&self.registry);
+        let restart = r.zombies.iter().any(|z| z.1 == code) || r.specs.values().any(|e| e.plug.code == code);
+        r.stats.restarts += restart as u64;
+        restart
+    }
+
+    /// What the runtime has done so far.
+    pub fn stats(&self) -> GuardStats {
+        lock(&self.registry).stats
     }
 
     /// Number of plugged specializations.

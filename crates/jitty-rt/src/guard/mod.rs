@@ -37,5 +37,5 @@ pub mod host;
 mod qsbr;
 mod sync;
 
-pub use deps::{GuardRuntime, InstallError, Plug, Reclaim, SpecId, Specialization, Term};
+pub use deps::{GuardRuntime, GuardStats, InstallError, Plug, Reclaim, SpecId, Specialization, Term};
 pub use qsbr::{Domain, ThreadRecord};
