@@ -561,6 +561,36 @@ pub trait HostServiceTypes {
     type ProcDesc;
 }
 
+/// The objects a [`FileOps`] table's entries take (the kernel's own types,
+/// or opaque ones on the host).
+pub trait FileOpsTypes {
+    /// An open file.
+    type File;
+    /// A kernel thread (`current`).
+    type Thread;
+    /// An inode.
+    type Inode;
+}
+
+/// A file-operations table (Linux's `file_operations`), reached from
+/// `File::f_op`. Absent operations are `None` (the VFS answers with the
+/// POSIX error for the missing capability). Tables are immutable statics
+/// (LLVM `constant` globals): a load from one is foldable.
+#[repr(C)]
+#[derive(Debug)]
+pub struct FileOps<T: FileOpsTypes> {
+    /// `(file, current, user buf, len, position or null) -> bytes or -errno`.
+    pub read: Option<unsafe extern "C" fn(*mut T::File, *mut T::Thread, *mut u8, usize, *mut i64) -> isize>,
+    /// `(file, current, user buf, len, position or null) -> bytes or -errno`.
+    pub write: Option<unsafe extern "C" fn(*mut T::File, *mut T::Thread, *const u8, usize, *mut i64) -> isize>,
+    /// `(file, offset, whence) -> new position or -errno`.
+    pub llseek: Option<unsafe extern "C" fn(*mut T::File, i64, i32) -> i64>,
+    /// Directory iteration (getdents): `(file, user buf, len) -> bytes or -errno`.
+    pub iterate: Option<unsafe extern "C" fn(*mut T::File, *mut u8, usize) -> isize>,
+    /// Called when the last reference to a file goes.
+    pub release: Option<unsafe extern "C" fn(*mut T::Inode, *mut T::File)>,
+}
+
 /// The host-services ABI: every call the host makes into the kernel that is
 /// not a syscall (those go through a process's [`SyscallTable`]). The kernel
 /// exports one instance as the `#[no_mangle]` static `JK_HOST_SERVICES`.

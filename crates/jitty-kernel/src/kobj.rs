@@ -229,34 +229,18 @@ impl QuasiSigAction {
     }
 }
 
-/// `read` operation: `(file, current, user buf, len, position or null) -> bytes or -errno`.
-pub type ReadFn = unsafe extern "C" fn(*mut File, *mut Thread, *mut u8, usize, *mut i64) -> isize;
-/// `write` operation: `(file, current, user buf, len, position or null) -> bytes or -errno`.
-pub type WriteFn = unsafe extern "C" fn(*mut File, *mut Thread, *const u8, usize, *mut i64) -> isize;
-/// `llseek` operation: `(file, offset, whence) -> new position or -errno`.
-pub type LlseekFn = unsafe extern "C" fn(*mut File, i64, i32) -> i64;
-/// `iterate` operation (getdents): `(file, user buf, len) -> bytes or -errno`.
-pub type IterateFn = unsafe extern "C" fn(*mut File, *mut u8, usize) -> isize;
-/// `release` operation, called when the last reference to a file goes.
-pub type ReleaseFn = unsafe extern "C" fn(*mut Inode, *mut File);
-
-/// A file-operations table. Absent operations are `None` (the VFS answers
-/// with the POSIX error for the missing capability). Tables are immutable
-/// statics (LLVM `constant` globals): a load from one is foldable.
-#[repr(C)]
+/// The kernel's objects behind its file operations.
 #[derive(Debug)]
-pub struct FileOps {
-    /// Read into a user buffer.
-    pub read: Option<ReadFn>,
-    /// Write from a user buffer.
-    pub write: Option<WriteFn>,
-    /// Reposition.
-    pub llseek: Option<LlseekFn>,
-    /// Directory iteration.
-    pub iterate: Option<IterateFn>,
-    /// Last close.
-    pub release: Option<ReleaseFn>,
+pub enum KernelFileTypes {}
+
+impl abi::FileOpsTypes for KernelFileTypes {
+    type File = File;
+    type Thread = Thread;
+    type Inode = Inode;
 }
+
+/// A file-operations table ([`abi::FileOps`], declared once for kernel and host).
+pub type FileOps = abi::FileOps<KernelFileTypes>;
 
 opaque_desc!(FileOps, "FileOps");
 

@@ -83,6 +83,7 @@ mod descriptors {
     #[test]
     fn fd_and_file_types_match_native_layout() {
         expect_desc!(File, "File", [
+            deps: QuasiDeps, 1, FIELD_DEPS, None;
             f_op: Const<*const FileOps>, 1, FIELD_CONST, Some("FileOps");
             f_inode: Const<*mut Inode>, 1, FIELD_CONST, Some("Inode");
             f_mode: Const<u32>, 1, FIELD_CONST, None;
@@ -92,11 +93,13 @@ mod descriptors {
         expect_desc!(FdSlot, "FdSlot", [file: Quasi<*mut File>, 1, FIELD_QUASI, Some("File");]);
         expect_desc!(Fdtable, "Fdtable", [fd: Quasi<*mut FdSlot>, 1, FIELD_QUASI, Some("FdSlot");]);
         expect_desc!(FilesStruct, "FilesStruct", [
+            deps: QuasiDeps, 1, FIELD_DEPS, None;
             users: Quasi<u32>, 1, FIELD_QUASI, None;
             fdt: Fdtable, 1, FIELD_EMBEDDED, Some("Fdtable");
         ]);
         expect_desc!(FileOps, "FileOps", []);
         expect_desc!(Inode, "Inode", [
+            deps: QuasiDeps, 1, FIELD_DEPS, None;
             ino: Const<u64>, 1, FIELD_CONST, None;
             dev: Const<u64>, 1, FIELD_CONST, None;
             kind: Const<u32>, 1, FIELD_CONST, None;
@@ -121,6 +124,7 @@ mod descriptors {
     #[test]
     fn task_and_signal_types_match_native_layout() {
         expect_desc!(Process, "Process", [
+            deps: QuasiDeps, 1, FIELD_DEPS, None;
             pid: Const<Pid>, 1, FIELD_CONST, None;
             files: Const<*mut FilesStruct>, 1, FIELD_CONST, Some("FilesStruct");
             sighand: Const<*mut SigHand>, 1, FIELD_CONST, Some("SigHand");
@@ -142,6 +146,7 @@ mod descriptors {
         expect_desc!(PidTable, "PidTable", [root: [Quasi<*mut PidLeaf>; 64], 64, FIELD_QUASI, Some("PidLeaf");]);
         expect_desc!(PidLeaf, "PidLeaf", [slots: [Quasi<*mut Process>; 512], 512, FIELD_QUASI, Some("Process");]);
         expect_desc!(SigHand, "SigHand", [
+            deps: QuasiDeps, 1, FIELD_DEPS, None;
             action: [QuasiSigAction; 64], 64, FIELD_EMBEDDED, Some("QuasiSigAction");
         ]);
         expect_desc!(QuasiSigAction, "QuasiSigAction", [

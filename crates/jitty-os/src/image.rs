@@ -42,13 +42,8 @@ pub static KERNEL_IR: &str = include_str!(concat!(env!("OUT_DIR"), "/kernel.ll")
 /// The host's view of the dispatch table.
 pub type HostGft = abi::SyscallTable<*mut c_void>;
 
-/// One file-operations table as laid out by the kernel (`file::FileOps`).
-#[repr(C)]
-#[derive(Debug)]
-pub struct RawFileOps {
-    /// Slots: read, write, llseek, iterate, release (null = absent).
-    pub slots: [*const c_void; 5],
-}
+/// A file-operations table as the host sees it (its objects opaque).
+pub type HostFileOps = abi::FileOps<HostTypes>;
 
 /// The kernel objects the host-services entries take, opaque to the host.
 #[derive(Debug)]
@@ -63,6 +58,12 @@ impl abi::HostServiceTypes for HostTypes {
     type RpcClient = c_void;
     type RpcServer = c_void;
     type ProcDesc = crate::rpc::ProcDesc;
+}
+
+impl abi::FileOpsTypes for HostTypes {
+    type File = c_void;
+    type Thread = c_void;
+    type Inode = c_void;
 }
 
 /// The host's view of the host-services table (`abi::HostServices`).
@@ -409,13 +410,18 @@ fn check_symbols(r: &mut ImageReport, funcs: &[String], statics: &[String]) {
         if let Some(&a) = symtab.get(s.as_str()) {
             let addr = (a as usize).wrapping_add(r.load_bias);
             // SAFETY: a FileOps static of the live kernel image.
-            let ops = unsafe { &*(addr as *const RawFileOps) };
-            for (i, &slot) in ops.slots.iter().enumerate() {
-                if slot.is_null() {
-                    continue;
-                }
-                match by_addr.get(&(slot as usize)) {
-                    Some(name) => check_root(format!("{s} slot {i}"), name, slot as usize, r),
+            let ops = unsafe { &*(addr as *const HostFileOps) };
+            let slots = [
+                ops.read.map(|f| f as usize),
+                ops.write.map(|f| f as usize),
+                ops.llseek.map(|f| f as usize),
+                ops.iterate.map(|f| f as usize),
+                ops.release.map(|f| f as usize),
+            ];
+            for (i, slot) in slots.into_iter().enumerate() {
+                let Some(slot) = slot else { continue };
+                match by_addr.get(&slot) {
+                    Some(name) => check_root(format!("{s} slot {i}"), name, slot, r),
                     None => r.problems.push(format!("{s} slot {i} names no kernel symbol")),
                 }
             }

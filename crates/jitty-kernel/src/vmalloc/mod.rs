@@ -701,6 +701,7 @@ mod descriptor_tests {
             meth: Const<*const Method>, 1, FIELD_CONST, Some("Method");
             disc: Const<*const Discipline>, 1, FIELD_CONST, Some("Discipline");
             flags: Quasi<u32>, 1, FIELD_QUASI, None;
+            deps: QuasiDeps, 1, FIELD_DEPS, None;
             owned: Const<u32>, 1, FIELD_CONST, None;
             pool: pool::PoolState, 1, FIELD_EMBEDDED, Some("PoolState");
         ]);
