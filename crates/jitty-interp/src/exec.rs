@@ -1108,37 +1108,17 @@ fn intrinsic(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Tr
             set_pair(r, d, &it.ret_repr, v, ov, bits);
         }
         I::SAddSat | I::UAddSat | I::SSubSat | I::USubSat | I::SShlSat | I::UShlSat => {
-            let (p, q) = (x(0), x(1));
-            let m = mask128(bits);
-            let smax = (m >> 1) as i128;
-            let smin = -smax - 1;
-            let v = match it.which {
-                I::UAddSat => p.saturating_add(q).min(m),
-                I::USubSat => p.saturating_sub(q),
-                I::SAddSat => (sext128(p, bits).saturating_add(sext128(q, bits))).clamp(smin, smax) as u128 & m,
-                I::SSubSat => (sext128(p, bits).saturating_sub(sext128(q, bits))).clamp(smin, smax) as u128 & m,
-                I::UShlSat => {
-                    if q >= u128::from(bits) || (p << q) & m >> q != p {
-                        if p == 0 { 0 } else { m }
-                    } else {
-                        (p << q) & m
-                    }
+            let op = sem::SatOp::of(it.which).unwrap_or(sem::SatOp::UAdd);
+            if let Repr::V { elem, len, .. } = it.arg_repr {
+                let n = elem.slots();
+                let b = elem.int_bits();
+                for l in 0..len {
+                    let (p, q) = (get_scalar(r, a[0] + l * n, elem), get_scalar(r, a[1] + l * n, elem));
+                    set_scalar(r, d + l * n, elem, sem::saturating(op, p, q, b));
                 }
-                _ => {
-                    let sp = sext128(p, bits);
-                    let shifted = if q >= u128::from(bits) { 0 } else { (p << q) & m };
-                    if q < u128::from(bits) && sext128(shifted, bits) >> q == sp {
-                        shifted
-                    } else if sp < 0 {
-                        smin as u128 & m
-                    } else if sp == 0 {
-                        0
-                    } else {
-                        smax as u128
-                    }
-                }
-            };
-            set_scalar(r, d, Scalar::I(bits), v);
+            } else {
+                set_scalar(r, d, Scalar::I(bits), sem::saturating(op, x(0), x(1), bits));
+            }
         }
         I::SMax | I::SMin | I::UMax | I::UMin => {
             if let Repr::V { elem, len, .. } = it.arg_repr {

@@ -162,6 +162,82 @@ pub fn with_overflow(op: OverflowOp, a: u128, b: u128, bits: u32) -> (u128, bool
         }
     }
 }
+/// The operations of `llvm.{s,u}{add,sub,shl}.sat`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SatOp {
+    /// `sadd.sat`.
+    SAdd,
+    /// `uadd.sat`.
+    UAdd,
+    /// `ssub.sat`.
+    SSub,
+    /// `usub.sat`.
+    USub,
+    /// `sshl.sat`.
+    SShl,
+    /// `ushl.sat`.
+    UShl,
+}
+
+impl SatOp {
+    /// The operation of a saturating intrinsic.
+    pub fn of(i: Intrinsic) -> Option<SatOp> {
+        Some(match i {
+            Intrinsic::SAddSat => SatOp::SAdd,
+            Intrinsic::UAddSat => SatOp::UAdd,
+            Intrinsic::SSubSat => SatOp::SSub,
+            Intrinsic::USubSat => SatOp::USub,
+            Intrinsic::SShlSat => SatOp::SShl,
+            Intrinsic::UShlSat => SatOp::UShl,
+            _ => return None,
+        })
+    }
+}
+
+/// `llvm.*.sat` at width `bits` (1..=128) on normalized operands (one lane
+/// of a vector): the exact result clamped to the range of the width. A shift
+/// amount ≥ the width is poison in LLVM; jitty saturates any non-zero
+/// operand then, as for a shift that loses bits.
+pub fn saturating(op: SatOp, a: u128, b: u128, bits: u32) -> u128 {
+    let m = mask128(bits);
+    let smax = (m >> 1) as i128;
+    let smin = -smax - 1;
+    let (sa, sb) = (sext128(a, bits), sext128(b, bits));
+    let clamp = |r: Option<i128>, towards_max: bool| match r {
+        Some(r) => r.clamp(smin, smax) as u128 & m,
+        None if towards_max => smax as u128,
+        None => smin as u128 & m,
+    };
+    match op {
+        SatOp::UAdd => a.checked_add(b).filter(|&r| r <= m).unwrap_or(m),
+        SatOp::USub => a.saturating_sub(b),
+        SatOp::SAdd => clamp(sa.checked_add(sb), sb > 0),
+        SatOp::SSub => clamp(sa.checked_sub(sb), sb < 0),
+        SatOp::UShl => {
+            let shifted = if b < u128::from(bits) { (a << b) & m } else { 0 };
+            if b < u128::from(bits) && shifted >> b == a {
+                shifted
+            } else if a == 0 {
+                0
+            } else {
+                m
+            }
+        }
+        SatOp::SShl => {
+            let shifted = if b < u128::from(bits) { (a << b) & m } else { 0 };
+            if b < u128::from(bits) && sext128(shifted, bits) >> b == sa {
+                shifted
+            } else if sa < 0 {
+                smin as u128 & m
+            } else if sa == 0 {
+                0
+            } else {
+                smax as u128
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,5 +297,40 @@ mod tests {
         assert_eq!(with_overflow(OverflowOp::SMul, 1 << 127, u128::MAX, 128), (1 << 127, true));
         assert_eq!(OverflowOp::from_code(OverflowOp::UMul as u32), Some(OverflowOp::UMul));
         assert_eq!(OverflowOp::from_code(6), None);
+    }
+
+    #[test]
+    fn saturating_clamps_the_exact_result() {
+        // Oracle: LangRef's definitions in exact i128 arithmetic, every pair
+        // of operands at small widths (shift amounts below the width).
+        for bits in [1u32, 3, 8] {
+            let m = mask128(bits);
+            let (smin, smax) = (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1);
+            let (umax, su) = (m as i128, |v: i128| v as u128 & m);
+            for a in 0..=m {
+                for b in 0..=m {
+                    let (ua, ub, sa, sb) = (a as i128, b as i128, sext128(a, bits), sext128(b, bits));
+                    let mut cases = vec![
+                        (SatOp::UAdd, (ua + ub).min(umax)),
+                        (SatOp::USub, (ua - ub).max(0)),
+                        (SatOp::SAdd, (sa + sb).clamp(smin, smax)),
+                        (SatOp::SSub, (sa - sb).clamp(smin, smax)),
+                    ];
+                    if b < u128::from(bits) {
+                        cases.push((SatOp::UShl, (ua << b).min(umax)));
+                        cases.push((SatOp::SShl, (sa << b).clamp(smin, smax)));
+                    }
+                    for (op, exact) in cases {
+                        assert_eq!(saturating(op, a, b, bits), su(exact), "{op:?} i{bits} {a} {b}");
+                    }
+                }
+            }
+        }
+        let max = u128::MAX;
+        assert_eq!(saturating(SatOp::UAdd, max, 1, 128), max);
+        assert_eq!(saturating(SatOp::SAdd, max >> 1, 1, 128), max >> 1);
+        assert_eq!(saturating(SatOp::SSub, 1 << 127, 1, 128), 1 << 127);
+        assert_eq!(saturating(SatOp::USub, 0, 1, 128), 0);
+        assert_eq!(SatOp::of(Intrinsic::UShlSat), Some(SatOp::UShl));
     }
 }

@@ -20,7 +20,7 @@
 //!   (Rust `as` semantics), NaN converts to 0;
 //! * `poison` and `undef` constants are zero.
 //!
-//! Modules: [`int`] (integers up to 128 bits, `with.overflow`), [`wide`]
+//! Modules: [`int`] (integers up to 128 bits, `with.overflow`, `*.sat`), [`wide`]
 //! (integers up to 1024 bits), [`float`] (float formats, conversions,
 //! comparisons), [`repr`] (how a type's values are classified and held),
 //! [`gep`] (address offsets), [`trap`] (the one trap vocabulary).
@@ -35,7 +35,9 @@ pub mod wide;
 
 pub use float::{Fk, f_get, f_put, f64_to_f80, f80_to_f64, fcmp, float_bin, float_bin32};
 pub use gep::gep_walk;
-pub use int::{OverflowOp, icmp, int_bin, int_bin64, mask64, mask128, sext64, sext128, with_overflow};
+pub use int::{
+    OverflowOp, SatOp, icmp, int_bin, int_bin64, mask64, mask128, saturating, sext64, sext128, with_overflow,
+};
 pub use repr::{Repr, Scalar, cast_scalar, repr_of, scalar_of};
 pub use trap::Trap;
 pub use wide::{MAX_WIDE_BITS, WIDE_LIMBS, Wide, limbs, wide_bin, wide_icmp, wide_norm, wide_sext};
