@@ -65,6 +65,12 @@ impl FnLower<'_, '_> {
                 ConstData::Func { id, .. } => {
                     if self.cx.members.contains_key(id) {
                         Target::Member(*id)
+                    } else if let Some(e) = self.cx.env.entry_error(*id) {
+                        // Its address only identifies it: the caller is left
+                        // to the interpreter, which calls it directly.
+                        return Err(
+                            self.unsup(format!("calls @{}, which has no native entry: {e}", self.m.func(*id).name))
+                        );
                     } else {
                         let addr = self
                             .resolve_addr(*id)

@@ -14,10 +14,16 @@ pub trait JitEnv {
     /// The address of a global variable of the module.
     fn global_addr(&self, id: GlobalId) -> u64;
 
-    /// The native-callable entry of a function of the module that is not part
-    /// of the unit being compiled: an IR function compiled or interpreted
-    /// elsewhere, or a resolved external declaration. `None` when unknown.
+    /// The address of a function of the module that is not part of the unit
+    /// being compiled: an IR function compiled or interpreted elsewhere, or a
+    /// resolved external declaration. `None` when unknown. Native code may
+    /// call it unless [`JitEnv::entry_error`] says otherwise.
     fn func_addr(&self, id: FuncId) -> Option<u64>;
+
+    /// Why native code cannot call defined function `id` through its address
+    /// (the function has no native entry, so the address only identifies
+    /// it), or `None` when it can.
+    fn entry_error(&self, id: FuncId) -> Option<&str>;
 
     /// The address of an external symbol by name (used for declarations for
     /// which [`JitEnv::func_addr`] answers `None`).

@@ -414,6 +414,9 @@ impl crate::JitEnv for Image {
     fn func_addr(&self, id: FuncId) -> Option<u64> {
         Some(Image::func_addr(self, id)).filter(|&a| a != 0)
     }
+    fn entry_error(&self, id: FuncId) -> Option<&str> {
+        self.entry_errors.iter().find(|(f, _)| *f == id).map(|(_, e)| e.as_str())
+    }
     fn external_addr(&self, name: &str) -> Option<u64> {
         self.symbol_addr(name)
     }

@@ -110,6 +110,11 @@ fn printer_output_is_accepted_by_llvm_as_and_round_trips_over_the_corpus() {
 /// stdout and the same exit status or terminating signal. Returns the
 /// native status.
 fn c_program_matches_native(src: &Path, args: &[&str]) -> std::process::ExitStatus {
+    c_program_matches_native_at(src, "-O2", args)
+}
+
+/// [`c_program_matches_native`] at optimisation level `opt` (`-O0`, ...).
+fn c_program_matches_native_at(src: &Path, opt: &str, args: &[&str]) -> std::process::ExitStatus {
     let tools = Tools::from_env();
     require_tools(&tools);
     let stem = src.file_stem().unwrap().to_string_lossy().into_owned();
@@ -118,7 +123,7 @@ fn c_program_matches_native(src: &Path, args: &[&str]) -> std::process::ExitStat
     let (native, ll) = (dir.join(&stem), dir.join(format!("{stem}.ll")));
     let cc = |extra: &[&std::ffi::OsStr]| {
         let ok = std::process::Command::new(&tools.clang)
-            .args(["-O2", "-w"])
+            .args([opt, "-w"])
             .arg(src)
             .args(extra)
             .status()
@@ -174,4 +179,14 @@ fn constructors_and_destructors_run_as_natively() {
 fn variadic_definitions_fall_back_to_the_interpreter() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/variadic.c");
     assert!(c_program_matches_native(&src, &["x"]).code().is_some());
+}
+
+/// JIT code calling a variadic function of the module directly (-O0): the
+/// function has no native entry, so the caller is left to the interpreter
+/// too (it used to call the function's non-executable identity address and
+/// die of SIGSEGV).
+#[test]
+fn direct_calls_to_variadic_definitions_run_as_natively() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/variadic_direct.c");
+    assert_eq!(c_program_matches_native_at(&src, "-O0", &[]).code(), Some(62));
 }
