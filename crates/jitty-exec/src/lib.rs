@@ -253,6 +253,22 @@ pub fn run_main(
     result
 }
 
+/// The functions of `module` the JIT would leave to the interpreter when
+/// running it, each with the reason (what `jitty ir check --engine jit`
+/// reports): the module is loaded into an image as for a run and every
+/// definition is compiled into one unit, as [`run_main`] does, but nothing
+/// runs.
+pub fn jit_fallbacks(module: Arc<Module>) -> Result<Vec<String>, ExecError> {
+    let interp = Interpreter::load_host(module.clone())?;
+    let image: &Image = interp.image();
+    let funcs: Vec<FuncId> = module.funcs_iter().filter(|(_, f)| !f.is_declaration()).map(|(id, _)| id).collect();
+    Ok(match compile_unit(&module, &funcs, image, &JitOptions::default()) {
+        Ok(unit) => unit.failures().iter().map(ToString::to_string).collect(),
+        // No unit at all: every function is left to the interpreter.
+        Err(e) => vec![e.to_string()],
+    })
+}
+
 fn run_jit(
     module: &Module,
     image: &Image,

@@ -122,10 +122,15 @@ enum BenchCommand {
 
 #[derive(Subcommand, Debug)]
 enum IrCommand {
-    /// Parse and verify a module; print counts and every unsupported construct.
+    /// Parse and verify a module; print counts and every construct an engine
+    /// cannot run (for the JIT: the functions it leaves to the interpreter).
+    /// Exits 1 when something is unsupported.
     Check {
         /// The `.ll` file.
         file: PathBuf,
+        /// Check for this engine only (default: both).
+        #[arg(long, value_enum)]
+        engine: Option<Engine>,
     },
     /// Parse a module and print it back as `.ll` text.
     Print {
@@ -189,7 +194,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             // The program's exit status, truncated to 8 bits as the OS does.
             Ok(ExitCode::from(status as u8))
         }
-        Command::Ir { command: IrCommand::Check { file } } => ir_check(&file),
+        Command::Ir { command: IrCommand::Check { file, engine } } => ir_check(&file, engine),
         Command::Ir { command: IrCommand::Print { file } } => {
             let module = read_module(&file)?;
             print!("{}", jitty_ir::printer::print_module(&module));
@@ -284,7 +289,8 @@ fn flush_c_stdio() {
     unsafe { libc::fflush(std::ptr::null_mut()) };
 }
 
-fn ir_check(path: &Path) -> Result<ExitCode> {
+/// `jitty ir check`: what the parser and each engine asked for cannot run.
+fn ir_check(path: &Path, engine: Option<Engine>) -> Result<ExitCode> {
     let src = read_source(path)?;
     let (module, mut unsupported) = jitty_llvm::parse_module_with_report(&src, &path.to_string_lossy())?;
     verify(&module, path)?;
@@ -300,14 +306,34 @@ fn ir_check(path: &Path) -> Result<ExitCode> {
         module.globals.len(),
         module.aliases.len()
     );
+    // Constructs the reader could not represent: no engine runs them.
     unsupported.sort_by_key(|u| (u.line, u.col));
     for u in &unsupported {
         println!("unsupported: {}:{}:{}: {}", path.display(), u.line, u.col, u.what);
     }
-    for (func, reason) in jitty_interp::unsupported(&module) {
-        println!("unsupported: @{func}: {reason}");
+    let mut counts = vec![format!("{} in the reader", unsupported.len())];
+    let mut total = unsupported.len();
+    if !matches!(engine, Some(Engine::Jit)) {
+        let refused = jitty_interp::unsupported(&module);
+        for (func, reason) in &refused {
+            println!("unsupported (interp): @{func}: {reason}");
+        }
+        counts.push(format!("{} for the interpreter", refused.len()));
+        total += refused.len();
     }
-    Ok(ExitCode::SUCCESS)
+    if !matches!(engine, Some(Engine::Interp)) {
+        let fallbacks = jitty_exec::jit_fallbacks(std::sync::Arc::new(module)).context("checking the JIT")?;
+        for reason in &fallbacks {
+            println!("unsupported (jit, left to the interpreter): {reason}");
+        }
+        counts.push(format!("{} for the JIT", fallbacks.len()));
+        total += fallbacks.len();
+    }
+    if total == 0 {
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{}: {total} unsupported ({})", path.display(), counts.join(", "));
+    Ok(ExitCode::from(1))
 }
 
 /// `jitty bench kernel`: this binary doubles as the callgrind probe
