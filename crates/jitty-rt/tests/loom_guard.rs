@@ -102,6 +102,33 @@ fn install_write_enter_leave() {
     });
 }
 
+/// A specialization is live; a guarded write unplugs it and drains (the
+/// writer is quiescent while it waits) while a second specialization is
+/// installed folding the old value. The second one must never end up
+/// plugged once the write has stored.
+#[test]
+fn install_during_a_draining_write() {
+    model(|| {
+        let k = Arc::new(Kernel::new());
+        let rt = Arc::new(GuardRuntime::new());
+        rt.install(k.spec(), None).expect("first install");
+        let installer = {
+            let (k, rt) = (k.clone(), rt.clone());
+            thread::spawn(move || {
+                let _ = rt.install(k.spec(), None);
+            })
+        };
+        let me = rt.domain().register();
+        me.enter();
+        k.guarded_write(&rt, &me, NEW);
+        me.leave();
+        installer.join().unwrap();
+        if k.slot.load(Ordering::Relaxed) == SPECIALIZED {
+            assert_eq!(k.field.load(Ordering::Relaxed), OLD, "a stale specialization was plugged");
+        }
+    });
+}
+
 /// A reader blocks inside specialized code; the writer must not wait for it,
 /// and the reader must restart when it wakes after the write.
 #[test]

@@ -223,14 +223,16 @@ impl GuardRuntime {
     /// every folded term still holds its value, and plugs. `me` is the
     /// calling thread's record if it has one.
     ///
-    /// Why no invalidation is lost: a guarded write loads the dependents word
-    /// before it stores, and stays active (never quiescent) in between. If it
-    /// loaded the word before this publication, the grace period waits for
-    /// its store, and the validation sees the new value (`Stale`). If it
-    /// loaded it after, it takes the slow path, which either removes this
-    /// entry (`Invalidated`) or holds the object in `writing` until its store
-    /// is done (`Invalidated`). Plugging and invalidation are serialized by
-    /// the registry lock, so a plug never lands after an unplug.
+    /// Why no invalidation is lost. A guarded write loads the dependents word
+    /// before it stores. On the fast path (null word) it stays active between
+    /// the two, so if it loaded before this publication the grace period
+    /// waits for its store and the validation sees the new value (`Stale`).
+    /// The slow path marks the object `writing` from its prepare to its
+    /// finish (after the store): a write prepared before the publication is
+    /// refused here, one prepared after it removes this entry or is still
+    /// marked at the final check (`Invalidated`). Plugging and invalidation
+    /// are serialized by the registry lock, so a plug never lands after an
+    /// unplug.
     pub fn install(&self, spec: Specialization, me: Option<&ThreadRecord>) -> Result<SpecId, InstallError> {
         if spec.terms.iter().any(|t| t.size != 4 && t.size != 8) {
             return Err(InstallError::BadGuardSet);
@@ -240,6 +242,14 @@ impl GuardRuntime {
         }
         let id = {
             let mut r = lock(&self.registry);
+            // A guarded write prepared before this publication may store at
+            // any time until it finishes, even after the validation below
+            // (its writer is quiescent while it drains, so the grace period
+            // need not wait for it): refuse while one is in flight.
+            if spec.terms.iter().any(|t| r.writing.contains_key(&t.deps_word)) {
+                r.stats.refused += 1;
+                return Err(InstallError::Invalidated);
+            }
             let id = SpecId(r.next);
             r.next += 1;
             for t in &spec.terms {
