@@ -129,6 +129,55 @@ fn install_during_a_draining_write() {
     });
 }
 
+/// Everything at once: a live specialization, a caller that blocks in it and
+/// wakes, a guarded write, and the installation of a second specialization.
+/// Nothing stale runs after the store and nothing stale stays plugged. Run
+/// at preemption bound 1: at 2, loom's exploration of the drain's spin loop
+/// exceeds its branch limit (20,000 tried).
+#[test]
+fn sleeper_writer_and_installer() {
+    let mut b = loom::model::Builder::new();
+    b.preemption_bound = Some(1);
+    b.max_branches = 5_000;
+    b.check(|| {
+        let k = Arc::new(Kernel::new());
+        let rt = Arc::new(GuardRuntime::new());
+        rt.install(k.spec(), None).expect("first install");
+        let installer = {
+            let (k, rt) = (k.clone(), rt.clone());
+            thread::spawn(move || {
+                let _ = rt.install(k.spec(), None);
+            })
+        };
+        let writer = {
+            let (k, rt) = (k.clone(), rt.clone());
+            thread::spawn(move || {
+                let me = rt.domain().register();
+                me.enter();
+                k.guarded_write(&rt, &me, NEW);
+                me.leave();
+            })
+        };
+        let me = rt.domain().register();
+        me.enter();
+        let code = k.slot.load(Ordering::Acquire);
+        if code == SPECIALIZED {
+            me.entered(Kernel::addr(&k.slot), code);
+            assert_eq!(k.field.load(Ordering::Relaxed), OLD);
+            me.sleep();
+            if !rt.wake(&me) {
+                assert_eq!(k.field.load(Ordering::Relaxed), OLD, "woke into stale specialized code");
+            }
+        }
+        me.leave();
+        installer.join().unwrap();
+        writer.join().unwrap();
+        if k.slot.load(Ordering::Relaxed) == SPECIALIZED {
+            assert_eq!(k.field.load(Ordering::Relaxed), OLD, "a stale specialization stayed plugged");
+        }
+    });
+}
+
 /// A reader blocks inside specialized code; the writer must not wait for it,
 /// and the reader must restart when it wakes after the write.
 #[test]
