@@ -64,27 +64,33 @@ fn model(f: impl Fn() + Sync + Send + 'static) {
     b.check(f);
 }
 
+/// A thread that installs `k.spec()` (it may be refused).
+fn spawn_installer(k: &Arc<Kernel>, rt: &Arc<GuardRuntime>) -> thread::JoinHandle<()> {
+    let (k, rt) = (k.clone(), rt.clone());
+    thread::spawn(move || {
+        let _ = rt.install(k.spec(), None);
+    })
+}
+
+/// A thread that enters, writes `NEW` through the guard, and leaves.
+fn spawn_writer(k: &Arc<Kernel>, rt: &Arc<GuardRuntime>) -> thread::JoinHandle<()> {
+    let (k, rt) = (k.clone(), rt.clone());
+    thread::spawn(move || {
+        let me = rt.domain().register();
+        me.enter();
+        k.guarded_write(&rt, &me, NEW);
+        me.leave();
+    })
+}
+
 /// Install races with a guarded write while a reader calls through the slot.
 #[test]
 fn install_write_enter_leave() {
     model(|| {
         let k = Arc::new(Kernel::new());
         let rt = Arc::new(GuardRuntime::new());
-        let installer = {
-            let (k, rt) = (k.clone(), rt.clone());
-            thread::spawn(move || {
-                let _ = rt.install(k.spec(), None);
-            })
-        };
-        let writer = {
-            let (k, rt) = (k.clone(), rt.clone());
-            thread::spawn(move || {
-                let me = rt.domain().register();
-                me.enter();
-                k.guarded_write(&rt, &me, NEW);
-                me.leave();
-            })
-        };
+        let installer = spawn_installer(&k, &rt);
+        let writer = spawn_writer(&k, &rt);
         let me = rt.domain().register();
         me.enter();
         let code = k.slot.load(Ordering::Acquire);
@@ -112,12 +118,7 @@ fn install_during_a_draining_write() {
         let k = Arc::new(Kernel::new());
         let rt = Arc::new(GuardRuntime::new());
         rt.install(k.spec(), None).expect("first install");
-        let installer = {
-            let (k, rt) = (k.clone(), rt.clone());
-            thread::spawn(move || {
-                let _ = rt.install(k.spec(), None);
-            })
-        };
+        let installer = spawn_installer(&k, &rt);
         let me = rt.domain().register();
         me.enter();
         k.guarded_write(&rt, &me, NEW);
@@ -143,21 +144,8 @@ fn sleeper_writer_and_installer() {
         let k = Arc::new(Kernel::new());
         let rt = Arc::new(GuardRuntime::new());
         rt.install(k.spec(), None).expect("first install");
-        let installer = {
-            let (k, rt) = (k.clone(), rt.clone());
-            thread::spawn(move || {
-                let _ = rt.install(k.spec(), None);
-            })
-        };
-        let writer = {
-            let (k, rt) = (k.clone(), rt.clone());
-            thread::spawn(move || {
-                let me = rt.domain().register();
-                me.enter();
-                k.guarded_write(&rt, &me, NEW);
-                me.leave();
-            })
-        };
+        let installer = spawn_installer(&k, &rt);
+        let writer = spawn_writer(&k, &rt);
         let me = rt.domain().register();
         me.enter();
         let code = k.slot.load(Ordering::Acquire);
@@ -186,15 +174,7 @@ fn block_and_wake() {
         let k = Arc::new(Kernel::new());
         let rt = Arc::new(GuardRuntime::new());
         rt.install(k.spec(), None).expect("no writer yet: install must succeed");
-        let writer = {
-            let (k, rt) = (k.clone(), rt.clone());
-            thread::spawn(move || {
-                let me = rt.domain().register();
-                me.enter();
-                k.guarded_write(&rt, &me, NEW);
-                me.leave();
-            })
-        };
+        let writer = spawn_writer(&k, &rt);
         let me = rt.domain().register();
         me.enter();
         let code = k.slot.load(Ordering::Acquire);
@@ -225,18 +205,7 @@ fn concurrent_draining_writers() {
         for k in &ks {
             rt.install(k.spec(), None).expect("install");
         }
-        let writers: Vec<_> = ks
-            .iter()
-            .map(|k| {
-                let (k, rt) = (k.clone(), rt.clone());
-                thread::spawn(move || {
-                    let me = rt.domain().register();
-                    me.enter();
-                    k.guarded_write(&rt, &me, NEW);
-                    me.leave();
-                })
-            })
-            .collect();
+        let writers: Vec<_> = ks.iter().map(|k| spawn_writer(k, &rt)).collect();
         for w in writers {
             w.join().unwrap();
         }
