@@ -56,6 +56,32 @@ impl Kernel {
             rt.finish_write(d);
         }
     }
+
+    /// A call through the slot. Specialized code checks the oracle: the
+    /// field still holds the folded value. With `block`, it sleeps inside
+    /// the specialized code and, unless it must restart, checks again.
+    fn call(&self, rt: &GuardRuntime, me: &jitty_rt::guard::ThreadRecord, block: bool) {
+        me.enter();
+        let code = self.slot.load(Ordering::Acquire);
+        if code == SPECIALIZED {
+            me.entered(Self::addr(&self.slot), code);
+            assert_eq!(self.field.load(Ordering::Relaxed), OLD, "specialized code ran on a stale fact");
+            if block {
+                me.sleep();
+                if !rt.wake(me) {
+                    assert_eq!(self.field.load(Ordering::Relaxed), OLD, "woke into stale specialized code");
+                }
+            }
+        }
+        me.leave();
+    }
+
+    /// Once every thread is done, a plugged specialization matches the field.
+    fn assert_no_stale_plug(&self) {
+        if self.slot.load(Ordering::Relaxed) == SPECIALIZED {
+            assert_eq!(self.field.load(Ordering::Relaxed), OLD, "a stale specialization stayed plugged");
+        }
+    }
 }
 
 fn model(f: impl Fn() + Sync + Send + 'static) {
@@ -91,20 +117,10 @@ fn install_write_enter_leave() {
         let rt = Arc::new(GuardRuntime::new());
         let installer = spawn_installer(&k, &rt);
         let writer = spawn_writer(&k, &rt);
-        let me = rt.domain().register();
-        me.enter();
-        let code = k.slot.load(Ordering::Acquire);
-        if code == SPECIALIZED {
-            me.entered(Kernel::addr(&k.slot), code);
-            assert_eq!(k.field.load(Ordering::Relaxed), OLD, "specialized code ran on a stale fact");
-        }
-        me.leave();
+        k.call(&rt, &rt.domain().register(), false);
         installer.join().unwrap();
         writer.join().unwrap();
-        // After both finished, a plugged specialization must match the field.
-        if k.slot.load(Ordering::Relaxed) == SPECIALIZED {
-            assert_eq!(k.field.load(Ordering::Relaxed), OLD, "a stale specialization stayed plugged");
-        }
+        k.assert_no_stale_plug();
     });
 }
 
@@ -124,9 +140,7 @@ fn install_during_a_draining_write() {
         k.guarded_write(&rt, &me, NEW);
         me.leave();
         installer.join().unwrap();
-        if k.slot.load(Ordering::Relaxed) == SPECIALIZED {
-            assert_eq!(k.field.load(Ordering::Relaxed), OLD, "a stale specialization was plugged");
-        }
+        k.assert_no_stale_plug();
     });
 }
 
@@ -146,23 +160,10 @@ fn sleeper_writer_and_installer() {
         rt.install(k.spec(), None).expect("first install");
         let installer = spawn_installer(&k, &rt);
         let writer = spawn_writer(&k, &rt);
-        let me = rt.domain().register();
-        me.enter();
-        let code = k.slot.load(Ordering::Acquire);
-        if code == SPECIALIZED {
-            me.entered(Kernel::addr(&k.slot), code);
-            assert_eq!(k.field.load(Ordering::Relaxed), OLD);
-            me.sleep();
-            if !rt.wake(&me) {
-                assert_eq!(k.field.load(Ordering::Relaxed), OLD, "woke into stale specialized code");
-            }
-        }
-        me.leave();
+        k.call(&rt, &rt.domain().register(), true);
         installer.join().unwrap();
         writer.join().unwrap();
-        if k.slot.load(Ordering::Relaxed) == SPECIALIZED {
-            assert_eq!(k.field.load(Ordering::Relaxed), OLD, "a stale specialization stayed plugged");
-        }
+        k.assert_no_stale_plug();
     });
 }
 
@@ -175,19 +176,7 @@ fn block_and_wake() {
         let rt = Arc::new(GuardRuntime::new());
         rt.install(k.spec(), None).expect("no writer yet: install must succeed");
         let writer = spawn_writer(&k, &rt);
-        let me = rt.domain().register();
-        me.enter();
-        let code = k.slot.load(Ordering::Acquire);
-        if code == SPECIALIZED {
-            me.entered(Kernel::addr(&k.slot), code);
-            assert_eq!(k.field.load(Ordering::Relaxed), OLD);
-            me.sleep();
-            let restart = rt.wake(&me);
-            if !restart {
-                assert_eq!(k.field.load(Ordering::Relaxed), OLD, "woke into stale specialized code");
-            }
-        }
-        me.leave();
+        k.call(&rt, &rt.domain().register(), true);
         writer.join().unwrap();
         assert_eq!(k.slot.load(Ordering::Relaxed), GENERIC);
         assert_eq!(k.field.load(Ordering::Relaxed), NEW);
