@@ -51,6 +51,11 @@ pub struct Function {
     pub section: Option<String>,
     /// `noreturn` (kept because engines use it to avoid waiting on a return).
     pub noreturn: bool,
+    /// `noinline` (`#[inline(never)]`): inliners, the specializer's too,
+    /// keep calls to it. Not printed.
+    pub noinline: bool,
+    /// `cold` (`#[cold]`): rarely executed. Not printed.
+    pub cold: bool,
 }
 
 impl Function {
@@ -69,6 +74,8 @@ impl Function {
             align: None,
             section: None,
             noreturn: false,
+            noinline: false,
+            cold: false,
         }
     }
 

@@ -7,7 +7,7 @@
 use crate::entity::{BlockId, ConstId, InstId, Ty};
 
 /// An SSA operand.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub enum Value {
     /// The result of an instruction in the same function.
     Inst(InstId),
@@ -543,6 +543,103 @@ impl InstKind {
             InstKind::Switch { val, .. } => f(*val),
             InstKind::IndirectBr { addr, .. } => f(*addr),
             InstKind::Fence { .. } | InstKind::Br { .. } | InstKind::Unreachable => {}
+        }
+    }
+}
+
+impl InstKind {
+    /// Calls `f` on a mutable reference to every value operand, in textual
+    /// order (the same operands as [`InstKind::for_each_operand`]).
+    pub fn for_each_operand_mut(&mut self, mut f: impl FnMut(&mut Value)) {
+        match self {
+            InstKind::FNeg { val, .. }
+            | InstKind::Cast { val, .. }
+            | InstKind::Freeze { val }
+            | InstKind::Resume { val } => f(val),
+            InstKind::VaArg { list } => f(list),
+            InstKind::Binary { lhs, rhs, .. } | InstKind::ICmp { lhs, rhs, .. } | InstKind::FCmp { lhs, rhs, .. } => {
+                f(lhs);
+                f(rhs)
+            }
+            InstKind::Select { cond, if_true, if_false, .. } => {
+                f(cond);
+                f(if_true);
+                f(if_false)
+            }
+            InstKind::Phi { incoming } => incoming.iter_mut().for_each(|(v, _)| f(v)),
+            InstKind::Alloca { count, .. } => f(count),
+            InstKind::Load { ptr, .. } => f(ptr),
+            InstKind::Store { val, ptr, .. } => {
+                f(val);
+                f(ptr)
+            }
+            InstKind::Gep { base, indices, .. } => {
+                f(base);
+                indices.iter_mut().for_each(f)
+            }
+            InstKind::Call { callee, args, .. } | InstKind::Invoke { callee, args, .. } => {
+                f(callee);
+                args.iter_mut().for_each(f)
+            }
+            InstKind::LandingPad { clauses, .. } => clauses.iter_mut().for_each(|(_, v)| f(v)),
+            InstKind::ExtractValue { agg, .. } => f(agg),
+            InstKind::InsertValue { agg, val, .. } => {
+                f(agg);
+                f(val)
+            }
+            InstKind::ExtractElement { vec, idx } => {
+                f(vec);
+                f(idx)
+            }
+            InstKind::InsertElement { vec, elt, idx } => {
+                f(vec);
+                f(elt);
+                f(idx)
+            }
+            InstKind::ShuffleVector { a, b, .. } => {
+                f(a);
+                f(b)
+            }
+            InstKind::AtomicRmw { ptr, val, .. } => {
+                f(ptr);
+                f(val)
+            }
+            InstKind::CmpXchg { ptr, cmp, new, .. } => {
+                f(ptr);
+                f(cmp);
+                f(new)
+            }
+            InstKind::Ret { val } => {
+                if let Some(v) = val {
+                    f(v)
+                }
+            }
+            InstKind::CondBr { cond, .. } => f(cond),
+            InstKind::Switch { val, .. } => f(val),
+            InstKind::IndirectBr { addr, .. } => f(addr),
+            InstKind::Fence { .. } | InstKind::Br { .. } | InstKind::Unreachable => {}
+        }
+    }
+
+    /// Calls `f` on a mutable reference to every successor block of a
+    /// terminator (the blocks [`InstKind::successors`] lists).
+    pub fn for_each_successor_mut(&mut self, mut f: impl FnMut(&mut BlockId)) {
+        match self {
+            InstKind::Br { dest } => f(dest),
+            InstKind::CondBr { if_true, if_false, .. } => {
+                f(if_true);
+                f(if_false)
+            }
+            InstKind::Switch { default, cases, .. } => {
+                f(default);
+                cases.iter_mut().for_each(|(_, b)| f(b))
+            }
+            InstKind::IndirectBr { dests, .. } => dests.iter_mut().for_each(f),
+            InstKind::Invoke { normal, unwind, .. } => {
+                f(normal);
+                f(unwind)
+            }
+            _ => {}
         }
     }
 }

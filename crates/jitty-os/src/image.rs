@@ -127,6 +127,9 @@ pub struct ImageReport {
     pub descs_compared: usize,
     /// Everything that disagreed.
     pub problems: Vec<String>,
+    /// Live address of every IR definition the binary kept, by name (what
+    /// the specializer's oracle and residual code link against).
+    pub symbols: HashMap<String, u64>,
 }
 
 impl ImageReport {
@@ -351,6 +354,7 @@ fn check_symbols(r: &mut ImageReport, funcs: &[String], statics: &[String]) {
             None => r.problems.push(format!("{what}: `{name}` missing from the symbol table")),
         }
     };
+    r.symbols = symtab.iter().map(|(n, &a)| (n.clone(), a.wrapping_add(r.load_bias as u64))).collect();
     let by_addr: HashMap<usize, &str> =
         symtab.iter().map(|(n, &a)| ((a as usize).wrapping_add(r.load_bias), n.as_str())).collect();
     // The generic GFT: each slot must be a symbol defined in the IR.
@@ -453,6 +457,17 @@ fn layout_check(r: &mut ImageReport) {
         }
     }
     r.probe = w;
+}
+
+/// Live addresses of the names in `wanted` that this binary defines (the
+/// host's HAL and hooks, which the kernel IR declares), by the symbol table
+/// and the load bias of the start-up check.
+pub fn own_symbols(wanted: &HashSet<&str>, load_bias: usize) -> HashMap<String, u64> {
+    read_own_symbols(wanted)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(n, a)| (n, a.wrapping_add(load_bias as u64)))
+        .collect()
 }
 
 /// Reads `/proc/self/exe`'s symbol table, keeping the names in `wanted`.

@@ -30,6 +30,7 @@ pub mod annot;
 pub mod hal;
 pub mod image;
 pub mod rpc;
+pub mod spec;
 pub mod syscall;
 
 pub use image::{ImageReport, check_image};

@@ -26,6 +26,8 @@ pub(crate) struct Prefix {
 pub(crate) struct FnAttrs {
     pub groups: Vec<u32>,
     pub noreturn: bool,
+    pub noinline: bool,
+    pub cold: bool,
     pub section: Option<String>,
     pub align: Option<u32>,
     pub personality: Option<ConstId>,
@@ -415,6 +417,14 @@ impl Parser<'_> {
                     match w {
                         "noreturn" => {
                             f.noreturn = true;
+                            self.bump();
+                        }
+                        "noinline" => {
+                            f.noinline = true;
+                            self.bump();
+                        }
+                        "cold" => {
+                            f.cold = true;
                             self.bump();
                         }
                         "section" | "partition" | "gc" => {

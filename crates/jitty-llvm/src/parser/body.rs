@@ -289,6 +289,8 @@ impl<'a> Parser<'a> {
         f.align = fattrs.align;
         f.section = fattrs.section;
         f.noreturn = fattrs.noreturn;
+        f.noinline = fattrs.noinline;
+        f.cold = fattrs.cold;
         if !fattrs.groups.is_empty() {
             self.func_groups.push((id, fattrs.groups));
         }

@@ -54,8 +54,10 @@ pub(crate) struct Parser<'a> {
     /// First mention of each named struct type, for "undefined type" errors.
     named_first_use: HashMap<Ty, usize>,
     named_defined: HashSet<Ty>,
-    /// Attribute groups that contain `noreturn`.
+    /// Attribute groups that contain `noreturn`, `noinline`, `cold`.
     noreturn_groups: HashSet<u32>,
+    noinline_groups: HashSet<u32>,
+    cold_groups: HashSet<u32>,
     /// Attribute-group references of each function.
     func_groups: Vec<(FuncId, Vec<u32>)>,
     /// Symbols that are `ifunc`s (unsupported).
@@ -91,6 +93,8 @@ impl<'a> Parser<'a> {
             named_first_use: HashMap::new(),
             named_defined: HashSet::new(),
             noreturn_groups: HashSet::new(),
+            noinline_groups: HashSet::new(),
+            cold_groups: HashSet::new(),
             func_groups: Vec::new(),
             ifuncs: HashSet::new(),
             t,
@@ -410,9 +414,10 @@ impl<'a> Parser<'a> {
             }
         }
         for (func, groups) in std::mem::take(&mut self.func_groups) {
-            if groups.iter().any(|g| self.noreturn_groups.contains(g)) {
-                self.m.func_mut(func).noreturn = true;
-            }
+            let f = self.m.func_mut(func);
+            f.noreturn |= groups.iter().any(|g| self.noreturn_groups.contains(g));
+            f.noinline |= groups.iter().any(|g| self.noinline_groups.contains(g));
+            f.cold |= groups.iter().any(|g| self.cold_groups.contains(g));
         }
         // Convert offsets to line/column in one pass.
         let mut items = std::mem::take(&mut self.unsupported);
@@ -560,9 +565,12 @@ impl<'a> Parser<'a> {
                 Kind::Eof => return Err(self.err_at(start, "unterminated attribute group")),
                 Kind::Punct(b'{') => depth += 1,
                 Kind::Punct(b'}') => depth -= 1,
-                Kind::Ident if depth == 1 && self.text(self.tok) == "noreturn" => {
-                    self.noreturn_groups.insert(id);
-                }
+                Kind::Ident if depth == 1 => match self.text(self.tok) {
+                    "noreturn" => drop(self.noreturn_groups.insert(id)),
+                    "noinline" => drop(self.noinline_groups.insert(id)),
+                    "cold" => drop(self.cold_groups.insert(id)),
+                    _ => {}
+                },
                 _ => {}
             }
             self.bump();

@@ -1,0 +1,408 @@
+//! The specialization driver: the oracle over the live kernel, the call of
+//! the partial evaluator (`jitty-spec`) and the JIT (`jitty-jit`), and the
+//! plug of the residual code into a process's dispatch table through the
+//! guard runtime (`jitty-rt`).
+//!
+//! Everything here is generic over the kernel's annotations: a spec point
+//! is found by name in `JK_SPEC_POINTS`, its static roots are walked over
+//! live memory along the declared typed paths, and the oracle vouches for
+//! exactly the `Const`/`Quasi` fields of the objects reached (and the IR's
+//! `constant` globals). No syscall is named here.
+//!
+//! * [`KernelOracle`]: the oracle of one specialization.
+//! * [`Specializer`]: the process-wide driver: [`Specializer::specialize`]
+//!   (evaluate + compile), [`Specializer::plug`] (per-process dispatch table,
+//!   guard installation), counters.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use jitty_ir::{FuncId, GlobalId, Module};
+use jitty_jit::{JitOptions, JitUnit};
+use jitty_rt::guard::host::{runtime, with_thread_record};
+use jitty_rt::guard::{Plug, SpecId, Specialization, Term};
+use jitty_rt::{HostResolver, JitEnv, SymbolResolver};
+use jitty_spec::{Classified, Evaluator, Options, Oracle, Residual, StaticArg};
+
+use crate::annot::{Annotations, FieldKind, LiveMemory, SpecPointInfo};
+use crate::image::{GENERIC_GFT, HostGft};
+
+/// HAL entries and host hooks at which a thread may become quiescent (it
+/// sleeps, runs a signal handler, or drains as a guarded writer): the
+/// evaluator folds no `Quasi` load after a call that may reach one.
+pub const QUIESCENT_HOOKS: &[&str] = &["hal_sleep_begin", "hal_handler_begin", "jitty_quasi_prepare_write"];
+
+/// One foldable range of live memory.
+#[derive(Debug, Clone)]
+struct Range {
+    start: u64,
+    end: u64,
+    /// Element size: a load must stay inside one element.
+    elem: u64,
+    /// `Some(deps word)` for a `Quasi` field.
+    quasi: Option<u64>,
+    what: String,
+}
+
+/// The oracle of one specialization: the annotated fields of the objects
+/// the spec point's typed paths reach from its static arguments, and the
+/// kernel's `constant` globals.
+#[derive(Debug)]
+pub struct KernelOracle<'a> {
+    ranges: Vec<Range>,
+    driver: &'a Specializer,
+}
+
+impl KernelOracle<'_> {
+    fn find(&self, addr: u64, size: u64) -> Option<&Range> {
+        self.ranges.iter().find(|r| r.start <= addr && addr + size <= r.end).or_else(|| {
+            let k = self.driver.constants.partition_point(|r| r.start <= addr);
+            k.checked_sub(1).map(|k| &self.driver.constants[k]).filter(|r| addr + size <= r.end)
+        })
+    }
+}
+
+impl Oracle for KernelOracle<'_> {
+    fn classify(&self, addr: u64, size: u64) -> Classified {
+        let Some(r) = self.find(addr, size) else {
+            return Classified::No { why: "not an annotated field of an object on the point's paths".into() };
+        };
+        let within = (addr - r.start) % r.elem;
+        if within + size > r.elem {
+            return Classified::No { why: format!("straddles two elements of {}", r.what) };
+        }
+        match r.quasi {
+            None => Classified::Const { what: r.what.clone() },
+            Some(deps) => {
+                let cell = addr - within;
+                Classified::Quasi { what: r.what.clone(), deps_word: deps, cell: (cell, r.elem) }
+            }
+        }
+    }
+
+    fn read(&self, addr: u64, size: u64) -> Option<u64> {
+        self.find(addr, size)?;
+        // SAFETY: `addr..addr+size` lies in an annotated field of a live
+        // kernel object reached by a typed path (or a constant global);
+        // aligned cells are read atomically, as the kernel writes them.
+        unsafe {
+            Some(match size {
+                8 if addr.is_multiple_of(8) => (*(addr as *const AtomicU64)).load(Ordering::Relaxed),
+                4 if addr.is_multiple_of(4) => u64::from((*(addr as *const AtomicU32)).load(Ordering::Relaxed)),
+                1..=8 => {
+                    let mut b = [0u8; 8];
+                    std::ptr::copy_nonoverlapping(addr as *const u8, b.as_mut_ptr(), size as usize);
+                    u64::from_le_bytes(b)
+                }
+                _ => return None,
+            })
+        }
+    }
+
+    fn symbol_addr(&self, name: &str) -> Option<u64> {
+        self.driver.symbols.get(name).copied()
+    }
+
+    fn symbol_at(&self, addr: u64) -> Option<String> {
+        self.driver.by_addr.get(&addr).cloned()
+    }
+}
+
+/// Links residual code against the live kernel by name.
+struct ResidualEnv<'a> {
+    m: &'a Module,
+    symbols: &'a HashMap<String, u64>,
+}
+
+impl ResidualEnv<'_> {
+    fn by_name(&self, name: &str) -> Option<u64> {
+        self.symbols.get(name).copied().or_else(|| HostResolver.resolve(name))
+    }
+}
+
+impl JitEnv for ResidualEnv<'_> {
+    fn global_addr(&self, id: GlobalId) -> u64 {
+        self.by_name(&self.m.global(id).name).unwrap_or(0)
+    }
+
+    fn func_addr(&self, id: FuncId) -> Option<u64> {
+        self.by_name(&self.m.func(id).name)
+    }
+
+    fn entry_error(&self, _id: FuncId) -> Option<&str> {
+        None
+    }
+
+    fn external_addr(&self, name: &str) -> Option<u64> {
+        self.by_name(name)
+    }
+}
+
+/// Residual code compiled and ready to plug.
+#[derive(Debug)]
+pub struct Specialized {
+    /// The spec point.
+    pub point: String,
+    /// What the evaluator produced.
+    pub residual: Residual,
+    /// The compiled unit (freed after its code is unplugged and drained).
+    pub unit: JitUnit,
+    /// Entry of the residual code.
+    pub code: u64,
+    /// Machine code bytes.
+    pub code_bytes: usize,
+    /// Time in the evaluator.
+    pub evaluate: Duration,
+    /// Time in the JIT.
+    pub compile: Duration,
+}
+
+/// Counters of the driver, shown by `jitty spec stats` and the benchmarks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Specializations produced (evaluated and compiled).
+    pub specialized: u64,
+    /// Specializations plugged.
+    pub plugged: u64,
+    /// Failures by reason (the path stayed generic).
+    pub fallbacks: BTreeMap<String, u64>,
+    /// Machine code bytes produced.
+    pub code_bytes: u64,
+}
+
+/// The process-wide driver.
+pub struct Specializer {
+    ev: Evaluator<'static>,
+    annotations: Annotations,
+    symbols: &'static HashMap<String, u64>,
+    by_addr: HashMap<u64, String>,
+    constants: Vec<Range>,
+    counters: Mutex<Counters>,
+    /// Per-process dispatch tables (leaked: a process's table lives as long
+    /// as the kernel may call through it).
+    tables: Mutex<HashMap<i32, &'static HostGft>>,
+    units: Mutex<HashMap<SpecId, JitUnit>>,
+}
+
+impl std::fmt::Debug for Specializer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Specializer").field("counters", &self.counters).finish()
+    }
+}
+
+static DRIVER: OnceLock<Result<Specializer, String>> = OnceLock::new();
+
+impl Specializer {
+    /// The driver, once the kernel is booted and its image check passed.
+    pub fn get() -> Result<&'static Specializer, String> {
+        DRIVER.get_or_init(Self::new).as_ref().map_err(Clone::clone)
+    }
+
+    fn new() -> Result<Specializer, String> {
+        let k = crate::boot().map_err(|e| e.to_string())?;
+        if !k.specialization_enabled() {
+            return Err("the kernel image check failed; specialization is off".into());
+        }
+        let m = k.ir_module().ok_or("the kernel IR did not parse")?;
+        let report = k.image_report();
+        // IR definitions, and the host symbols the IR declares (the HAL).
+        let declared: std::collections::HashSet<&str> =
+            m.funcs.iter().filter(|f| f.is_declaration()).map(|f| f.name.as_str()).collect();
+        let mut all = report.symbols.clone();
+        all.extend(crate::image::own_symbols(&declared, report.load_bias));
+        let symbols: &'static HashMap<String, u64> = Box::leak(Box::new(all));
+        let annotations = Annotations::native().map_err(|e| e.to_string())?;
+        let hooks: Vec<String> = QUIESCENT_HOOKS.iter().map(|s| s.to_string()).collect();
+        let ev = Evaluator::new(m, &hooks, jitty_spec::INLINE_BOUND);
+        let by_addr = symbols.iter().map(|(n, &a)| (a, n.clone())).collect();
+        let mut constants: Vec<Range> = m
+            .globals
+            .iter()
+            .filter(|g| g.is_constant && g.init.is_some())
+            .filter_map(|g| {
+                let a = *symbols.get(&g.name)?;
+                let size = m.alloc_size(g.value_ty).max(1);
+                Some(Range { start: a, end: a + size, elem: size, quasi: None, what: format!("constant @{}", g.name) })
+            })
+            .collect();
+        constants.sort_by_key(|r| r.start);
+        let driver = Specializer {
+            ev,
+            annotations,
+            symbols,
+            by_addr,
+            constants,
+            counters: Mutex::new(Counters::default()),
+            tables: Mutex::new(HashMap::new()),
+            units: Mutex::new(HashMap::new()),
+        };
+        runtime().on_reclaim(Box::new(|id, _code| {
+            if let Ok(d) = Specializer::get() {
+                let unit = d.units.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+                if let Some(unit) = unit {
+                    // SAFETY: the guard runtime calls this only after the
+                    // code was unplugged and drained: no thread is in it or
+                    // can reach it.
+                    unsafe { unit.free() };
+                }
+            }
+        }));
+        Ok(driver)
+    }
+
+    /// The annotations the driver reads.
+    pub fn annotations(&self) -> &Annotations {
+        &self.annotations
+    }
+
+    /// The kernel's IR module.
+    pub fn module(&self) -> &'static Module {
+        self.ev.module()
+    }
+
+    /// The counters so far.
+    pub fn counters(&self) -> Counters {
+        self.counters.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn fail(&self, why: String) -> String {
+        *self.counters.lock().unwrap_or_else(|p| p.into_inner()).fallbacks.entry(why.clone()).or_insert(0) += 1;
+        why
+    }
+
+    /// The oracle for `point` with argument values `args`.
+    pub fn oracle(&self, point: &SpecPointInfo, args: &[u64]) -> Result<KernelOracle<'_>, String> {
+        let a = &self.annotations;
+        // SAFETY: the walks follow the point's typed paths from live
+        // arguments of the calling process.
+        let mem = unsafe { LiveMemory::new() };
+        let mut ranges = Vec::new();
+        for path in &point.paths {
+            let w = a.walk(path, args, &mem).map_err(|e| format!("path {}: {e}", path.name))?;
+            let mut guard: Option<u64> = None;
+            for o in &w.objects {
+                self.object_ranges(o.ty, o.addr as u64, &mut guard, &mut ranges);
+            }
+        }
+        Ok(KernelOracle { ranges, driver: self })
+    }
+
+    /// The annotated fields of the object of type `ty` at `addr`; `guard`
+    /// is the nearest dependents word on the path so far.
+    fn object_ranges(&self, ty: usize, addr: u64, guard: &mut Option<u64>, out: &mut Vec<Range>) {
+        let t = &self.annotations.types[ty];
+        if let Some(d) = t.fields.iter().find(|f| f.kind == FieldKind::Deps) {
+            *guard = Some(addr + d.offset);
+        }
+        for f in &t.fields {
+            let start = addr + f.offset;
+            let what = format!("{}.{}", t.name, f.name);
+            match f.kind {
+                FieldKind::Const => {
+                    out.push(Range { start, end: start + f.size * f.count, elem: f.size, quasi: None, what })
+                }
+                FieldKind::Quasi => {
+                    if let Some(g) = *guard {
+                        out.push(Range { start, end: start + f.size * f.count, elem: f.size, quasi: Some(g), what })
+                    }
+                }
+                FieldKind::Embedded => {
+                    if let Some(inner) = f.embeds {
+                        for k in 0..f.count {
+                            let mut g = *guard;
+                            self.object_ranges(inner, start + k * f.size, &mut g, out);
+                        }
+                    }
+                }
+                FieldKind::Deps => {}
+            }
+        }
+    }
+
+    /// Evaluates `point` for `args` (static arguments by the point's mask;
+    /// the others are ignored) and compiles the residual code.
+    pub fn specialize(&self, point: &str, args: &[u64]) -> Result<Specialized, String> {
+        let p = self.annotations.point(point).ok_or_else(|| format!("no spec point `{point}`"))?.clone();
+        let m = self.module();
+        let entry = m.func_by_name(&p.entry_symbol).ok_or_else(|| format!("`{}` is not in the IR", p.entry_symbol))?;
+        let oracle = self.oracle(&p, args).map_err(|e| self.fail(format!("{point}: oracle: {e}")))?;
+        let nparams = m.func(entry).params.len();
+        let sargs: Vec<StaticArg> = (0..nparams)
+            .map(|i| match (p.static_args >> i & 1 == 1, args.get(i)) {
+                (true, Some(&v)) => StaticArg::Value(v),
+                _ => StaticArg::Dynamic,
+            })
+            .collect();
+        let opts = Options {
+            fallback: Some(p.entry_symbol.clone()),
+            name: format!("{}$spec", p.entry_symbol),
+            ..Options::default()
+        };
+        let t0 = Instant::now();
+        let residual =
+            self.ev.specialize(entry, &sargs, &oracle, &opts).map_err(|e| self.fail(format!("{point}: {e}")))?;
+        let evaluate = t0.elapsed();
+        let t1 = Instant::now();
+        let env = ResidualEnv { m: &residual.module, symbols: self.symbols };
+        let unit = jitty_jit::compile_unit(&residual.module, &[residual.func], &env, &JitOptions::default())
+            .map_err(|e| self.fail(format!("{point}: JIT: {e}")))?;
+        let Some(code) = unit.addr(residual.func) else {
+            let why = unit.failures().first().map(|e| e.to_string()).unwrap_or_else(|| "no code".into());
+            return Err(self.fail(format!("{point}: JIT: {why}")));
+        };
+        let compile = t1.elapsed();
+        let code_bytes = unit.code_size();
+        {
+            let mut c = self.counters.lock().unwrap_or_else(|p| p.into_inner());
+            c.specialized += 1;
+            c.code_bytes += code_bytes as u64;
+        }
+        Ok(Specialized { point: point.to_string(), residual, unit, code, code_bytes, evaluate, compile })
+    }
+
+    /// The dispatch table of process `pid`, made (a copy of the generic
+    /// table) and installed on first use.
+    pub fn table(&self, pid: i32) -> Result<&'static HostGft, String> {
+        let mut tables = self.tables.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(t) = tables.get(&pid) {
+            return Ok(t);
+        }
+        // SAFETY: GENERIC_GFT is the kernel's immutable generic table.
+        let copy: HostGft = unsafe { std::ptr::read(&raw const GENERIC_GFT) };
+        let t: &'static HostGft = Box::leak(Box::new(copy));
+        let k = crate::boot().map_err(|e| e.to_string())?;
+        k.set_dispatch_table(pid, t).map_err(|e| format!("set_dispatch_table: errno {}", e.0))?;
+        tables.insert(pid, t);
+        Ok(t)
+    }
+
+    /// Plugs `s` (a specialization of a point with a dispatch slot) into
+    /// process `pid`'s table, guarded by its folded terms.
+    pub fn plug(&self, pid: i32, s: Specialized) -> Result<SpecId, String> {
+        let p = self.annotations.point(&s.point).ok_or("unknown point")?;
+        let off = p.gft_slot.ok_or_else(|| format!("{} has no dispatch slot", s.point))? as usize;
+        let table = self.table(pid)?;
+        let slot = table as *const HostGft as usize + off;
+        // SAFETY: `off` is a slot offset inside the generic table.
+        let generic = unsafe { *((&raw const GENERIC_GFT as *const u8).add(off) as *const usize) };
+        let terms = s
+            .residual
+            .guards
+            .iter()
+            .map(|g| Term {
+                deps_word: g.deps_word as usize,
+                field: g.addr as usize,
+                size: g.size as u8,
+                value: g.value,
+            })
+            .collect();
+        let spec = Specialization { terms, plug: Plug { slot, generic, code: s.code as usize } };
+        let id = with_thread_record(|me| runtime().install(spec, Some(me)))
+            .map_err(|e| self.fail(format!("{}: install: {e}", s.point)))?;
+        self.units.lock().unwrap_or_else(|p| p.into_inner()).insert(id, s.unit);
+        self.counters.lock().unwrap_or_else(|p| p.into_inner()).plugged += 1;
+        Ok(id)
+    }
+}

@@ -1,0 +1,110 @@
+//! SSA liveness of a source function, so the evaluator's state at a block
+//! entry holds only values that are still used (dead values in the state
+//! would split residual blocks that ought to be shared).
+//!
+//! `live_in(b)`: values used by `b`'s non-phi instructions or live out of
+//! `b`, minus what `b`'s non-phi instructions define (so the results of
+//! `b`'s own phis count as live-in: the evaluator enters a block after
+//! evaluating its phis). `live_out(b)`: for each successor `s`, `live_in(s)`
+//! without `s`'s phi results, plus the operands `s`'s phis take from `b`.
+
+use jitty_ir::{BlockId, Function, InstKind, Value};
+use std::collections::{BTreeSet, HashMap};
+
+/// A function's live sets.
+#[derive(Debug)]
+pub struct Liveness {
+    live_in: Vec<BTreeSet<Value>>,
+    live_out: Vec<BTreeSet<Value>>,
+    after: std::sync::Mutex<HashMap<(BlockId, usize), BTreeSet<Value>>>,
+}
+
+fn is_var(v: Value) -> bool {
+    !matches!(v, Value::Const(_))
+}
+
+impl Liveness {
+    /// Computes the live sets of `f` (a definition).
+    pub fn new(f: &Function) -> Liveness {
+        let n = f.blocks.len();
+        let mut uses: Vec<BTreeSet<Value>> = vec![BTreeSet::new(); n];
+        let mut defs: Vec<BTreeSet<Value>> = vec![BTreeSet::new(); n];
+        let mut phi_defs: Vec<BTreeSet<Value>> = vec![BTreeSet::new(); n];
+        // Phi operands per (pred, succ).
+        let mut phi_uses: HashMap<(usize, usize), BTreeSet<Value>> = HashMap::new();
+        let mut succs: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (b, bd) in f.blocks_iter() {
+            let bi = b.index();
+            for &i in &bd.insts {
+                let data = f.inst(i);
+                if let InstKind::Phi { incoming } = &data.kind {
+                    phi_defs[bi].insert(Value::Inst(i));
+                    for &(v, p) in incoming {
+                        if is_var(v) {
+                            phi_uses.entry((p.index(), bi)).or_default().insert(v);
+                        }
+                    }
+                    continue;
+                }
+                data.kind.for_each_operand(|v| {
+                    if is_var(v) && !defs[bi].contains(&v) {
+                        uses[bi].insert(v);
+                    }
+                });
+                defs[bi].insert(Value::Inst(i));
+            }
+            if let Some(t) = f.terminator(b) {
+                succs[bi] = t.successors().iter().map(|s| s.index()).collect();
+            }
+        }
+        let mut live_in: Vec<BTreeSet<Value>> = uses.clone();
+        let mut live_out: Vec<BTreeSet<Value>> = vec![BTreeSet::new(); n];
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for b in (0..n).rev() {
+                let mut out = BTreeSet::new();
+                for &s in &succs[b] {
+                    out.extend(live_in[s].iter().filter(|v| !phi_defs[s].contains(v)).copied());
+                    if let Some(u) = phi_uses.get(&(b, s)) {
+                        out.extend(u.iter().copied());
+                    }
+                }
+                let mut inn = uses[b].clone();
+                inn.extend(out.iter().filter(|v| !defs[b].contains(v)).copied());
+                if out != live_out[b] || inn != live_in[b] {
+                    live_out[b] = out;
+                    live_in[b] = inn;
+                    changed = true;
+                }
+            }
+        }
+        Liveness { live_in, live_out, after: Default::default() }
+    }
+
+    /// Values live at the start of `b`, after its phis.
+    pub fn live_in(&self, b: BlockId) -> &BTreeSet<Value> {
+        &self.live_in[b.index()]
+    }
+
+    /// Values live just after instruction `idx` of block `b` (a call site
+    /// the evaluator returns to).
+    pub fn live_after(&self, f: &Function, b: BlockId, idx: usize) -> BTreeSet<Value> {
+        let mut cache = self.after.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(s) = cache.get(&(b, idx)) {
+            return s.clone();
+        }
+        let insts = &f.block(b).insts;
+        let mut live = self.live_out[b.index()].clone();
+        for &i in insts[idx + 1..].iter().rev() {
+            live.remove(&Value::Inst(i));
+            f.inst(i).kind.for_each_operand(|v| {
+                if is_var(v) {
+                    live.insert(v);
+                }
+            });
+        }
+        cache.insert((b, idx), live.clone());
+        live
+    }
+}
