@@ -22,6 +22,9 @@ use crate::ffi::{self, BenchArgs, Opaque, TransportOps, XdrVar};
 pub enum Experiment {
     /// E1: 1-byte `write()` to a pipe.
     E1PipeWrite,
+    /// E1, specialized: the same write through residual code plugged into
+    /// the writing process's dispatch table.
+    E1PipeWriteSpec,
     /// E2: `kill(pid, SIGUSR1)` with a handler.
     E2KillUsr1,
     /// E2': `kill(pid, 0)`.
@@ -52,8 +55,9 @@ pub enum Experiment {
 
 impl Experiment {
     /// Every experiment, in report order.
-    pub const ALL: [Experiment; 14] = [
+    pub const ALL: [Experiment; 15] = [
         Experiment::E1PipeWrite,
+        Experiment::E1PipeWriteSpec,
         Experiment::E2KillUsr1,
         Experiment::E2pKill0,
         Experiment::E3ProdCons,
@@ -73,6 +77,7 @@ impl Experiment {
     pub fn key(self) -> &'static str {
         match self {
             Experiment::E1PipeWrite => "e1",
+            Experiment::E1PipeWriteSpec => "e1-spec",
             Experiment::E2KillUsr1 => "e2",
             Experiment::E2pKill0 => "e2p",
             Experiment::E3ProdCons => "e3",
@@ -98,6 +103,7 @@ impl Experiment {
     pub fn label(self) -> &'static str {
         match self {
             Experiment::E1PipeWrite => "E1  write(pipe, 1 byte)",
+            Experiment::E1PipeWriteSpec => "E1s write(pipe, 1 byte), specialized",
             Experiment::E2KillUsr1 => "E2  kill(pid, SIGUSR1) + handler",
             Experiment::E2pKill0 => "E2' kill(pid, 0)",
             Experiment::E3ProdCons => "E3  producer-consumer (per item)",
@@ -121,6 +127,11 @@ impl Experiment {
                 "jitty_os::syscall::raw::write(fd, &b, 1) on the write end of a kernel pipe, through \
                  current->process->gft->write, from a single-threaded process; batches of <= 4096 writes, \
                  the pipe is drained with 64 KiB reads outside the timed region"
+            }
+            Experiment::E1PipeWriteSpec => {
+                "as E1, from a second single-threaded process (its own host thread) whose dispatch table's \
+                 write slot holds residual code: jk_sys_write partially evaluated for (its thread, the \
+                 pipe's write fd) by jitty-spec, compiled by the JIT and plugged with its guard set"
             }
             Experiment::E2KillUsr1 => {
                 "kill(getpid(), SIGUSR1) through the GFT with a handler installed: generation, permission \
@@ -184,6 +195,7 @@ impl Experiment {
     pub(crate) fn loop_fns(self) -> &'static [&'static str] {
         match self {
             Experiment::E1PipeWrite => &["bench_loop_e1"],
+            Experiment::E1PipeWriteSpec => &["bench_loop_e1_spec"],
             Experiment::E2KillUsr1 => &["bench_loop_e2"],
             Experiment::E2pKill0 => &["bench_loop_e2p"],
             Experiment::E3ProdCons => &["bench_loop_e3_producer", "bench_loop_e3_consumer"],
@@ -232,6 +244,95 @@ fn bench_loop_e1(fd: i32, n: u64) -> u64 {
         ok += (unsafe { sys::raw::write(black_box(fd), b.as_ptr(), 1) } == 1) as u64;
     }
     ok
+}
+
+/// [`bench_loop_e1`] writing `y`: another function (identical code would be
+/// merged with it), so callgrind tells the arms apart.
+#[inline(never)]
+fn bench_loop_e1_spec(fd: i32, n: u64) -> u64 {
+    let b = [b'y'];
+    let mut ok = 0;
+    for _ in 0..n {
+        // SAFETY: a valid 1-byte buffer.
+        ok += (unsafe { sys::raw::write(black_box(fd), b.as_ptr(), 1) } == 1) as u64;
+    }
+    ok
+}
+
+/// The specialized E1 arm: a host thread that owns a kernel process whose
+/// write slot is specialized for its pipe, running batches on request.
+#[derive(Debug)]
+struct SpecWorker {
+    requests: std::sync::mpsc::Sender<u64>,
+    replies: std::sync::mpsc::Receiver<Result<(Duration, u64), BenchError>>,
+}
+
+impl SpecWorker {
+    fn start(k: Kernel) -> Result<SpecWorker, BenchError> {
+        let pid = k.spawn_process(1000, 1000).map_err(kerr("spawn_process"))?;
+        let (req_tx, req_rx) = std::sync::mpsc::channel::<u64>();
+        let (rep_tx, rep_rx) = std::sync::mpsc::channel();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(), BenchError>>();
+        std::thread::spawn(move || {
+            let setup = || -> Result<(Task, [i32; 2]), BenchError> {
+                let task = Task::enter(pid).map_err(kerr("task enter"))?;
+                let pipe = sys::pipe().map_err(kerr("pipe"))?;
+                let d = jitty_os::spec::Specializer::get().map_err(BenchError::Check)?;
+                let s = d
+                    .specialize("write", &[sys::current() as u64, pipe[1] as u64])
+                    .map_err(|e| BenchError::Check(format!("E1s: specialize: {e}")))?;
+                d.plug(pid, s).map_err(|e| BenchError::Check(format!("E1s: plug: {e}")))?;
+                Ok((task, pipe))
+            };
+            let (_task, pipe) = match setup() {
+                Ok(v) => {
+                    let _ = ready_tx.send(Ok(()));
+                    v
+                }
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e));
+                    return;
+                }
+            };
+            let mut drain = vec![0u8; 64 * 1024];
+            while let Ok(n) = req_rx.recv() {
+                let mut t = Duration::ZERO;
+                let mut done = 0;
+                let mut left = n;
+                let mut failed = None;
+                while left > 0 && failed.is_none() {
+                    let k = left.min(PIPE_CHUNK);
+                    let s = Instant::now();
+                    let w = bench_loop_e1_spec(pipe[1], k);
+                    t += s.elapsed();
+                    done += w;
+                    let mut got = 0;
+                    while got < w as usize {
+                        match sys::read(pipe[0], &mut drain) {
+                            Ok(r) if drain[..1] == [b'y'] => got += r,
+                            Ok(_) => failed = Some(BenchError::Check("E1s bytes come out of the pipe".into())),
+                            Err(e) => failed = Some(kerr("drain pipe")(e)),
+                        }
+                        if failed.is_some() {
+                            break;
+                        }
+                    }
+                    left -= k;
+                }
+                let _ = rep_tx.send(match failed {
+                    Some(e) => Err(e),
+                    None => Ok((t, done)),
+                });
+            }
+        });
+        ready_rx.recv().map_err(|_| BenchError::Check("E1s worker died".into()))??;
+        Ok(SpecWorker { requests: req_tx, replies: rep_rx })
+    }
+
+    fn run(&self, n: u64) -> Result<(Duration, u64), BenchError> {
+        self.requests.send(n).map_err(|_| BenchError::Check("E1s worker gone".into()))?;
+        self.replies.recv().map_err(|_| BenchError::Check("E1s worker gone".into()))?
+    }
 }
 
 #[inline(never)]
@@ -661,6 +762,8 @@ pub(crate) struct Suite {
     host_pid: i32,
     /// Counters of the last E3 batch.
     pub(crate) e3_last: E3Stats,
+    /// The specialized E1 arm, or why it could not be set up.
+    e1_spec: Result<SpecWorker, String>,
 }
 
 /// Number of processes E2/E2' want in the kernel's process table.
@@ -751,6 +854,7 @@ impl Suite {
             host_pipe,
             host_pid,
             e3_last: E3Stats::default(),
+            e1_spec: SpecWorker::start(k).map_err(|e| e.to_string()),
         })
     }
 
@@ -796,6 +900,12 @@ impl Suite {
                     }
                     left -= k;
                 }
+                done
+            }
+            Experiment::E1PipeWriteSpec => {
+                let w = self.e1_spec.as_ref().map_err(|e| BenchError::Check(e.clone()))?;
+                let (d, done) = w.run(n)?;
+                t = d;
                 done
             }
             Experiment::E2KillUsr1 => {

@@ -324,6 +324,11 @@ impl Specializer {
     /// Evaluates `point` for `args` (static arguments by the point's mask;
     /// the others are ignored) and compiles the residual code.
     pub fn specialize(&self, point: &str, args: &[u64]) -> Result<Specialized, String> {
+        self.specialize_with(point, args, &JitOptions::default())
+    }
+
+    /// [`Self::specialize`] with JIT options (dumps of CLIF or assembly).
+    pub fn specialize_with(&self, point: &str, args: &[u64], jit: &JitOptions) -> Result<Specialized, String> {
         let p = self.annotations.point(point).ok_or_else(|| format!("no spec point `{point}`"))?.clone();
         let m = self.module();
         let entry = m.func_by_name(&p.entry_symbol).ok_or_else(|| format!("`{}` is not in the IR", p.entry_symbol))?;
@@ -346,7 +351,7 @@ impl Specializer {
         let evaluate = t0.elapsed();
         let t1 = Instant::now();
         let env = ResidualEnv { m: &residual.module, symbols: self.symbols };
-        let unit = jitty_jit::compile_unit(&residual.module, &[residual.func], &env, &JitOptions::default())
+        let unit = jitty_jit::compile_unit(&residual.module, &[residual.func], &env, jit)
             .map_err(|e| self.fail(format!("{point}: JIT: {e}")))?;
         let Some(code) = unit.addr(residual.func) else {
             let why = unit.failures().first().map(|e| e.to_string()).unwrap_or_else(|| "no code".into());

@@ -30,7 +30,8 @@ fn write_to_a_pipe_specialized_and_plugged() {
         s.evaluate,
         s.compile
     );
-    let again = d.specialize("write", &[sys::current() as u64, w as u64]).expect("specialize write again");
+    let opts = jitty_jit::JitOptions { dump_asm: std::env::var_os("JITTY_DUMP_ASM").is_some(), ..Default::default() };
+    let again = d.specialize_with("write", &[sys::current() as u64, w as u64], &opts).expect("specialize write again");
     eprintln!("second: evaluate {:?}, compile {:?}", again.evaluate, again.compile);
     d.plug(pid(), s).expect("plug");
     assert_eq!(sys::write(w, b"x"), Ok(1));

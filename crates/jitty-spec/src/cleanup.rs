@@ -158,30 +158,33 @@ fn merge_blocks(f: &mut Function, repl: &mut HashMap<InstId, Value>) -> bool {
 
 fn bypass_empty(f: &mut Function) -> bool {
     let mut changed = false;
-    let p = preds(f);
-    for (t, pred_t) in p.iter().enumerate().skip(1) {
+    let mut p = preds(f);
+    for t in 1..f.blocks.len() {
         let tid = BlockId::new(t);
         let Some(InstKind::Br { dest }) = f.terminator(tid) else { continue };
         let x = *dest;
         let void = f.insts[f.blocks[t].insts[0].index()].ty;
-        if f.blocks[t].insts.len() != 1 || x == tid || pred_t.is_empty() {
+        if f.blocks[t].insts.len() != 1 || x == tid || p[t].is_empty() {
             continue;
         }
-        let x_has_phis =
-            f.blocks[x.index()].insts.first().is_some_and(|&i| matches!(f.insts[i.index()].kind, InstKind::Phi { .. }));
+        let x_has_phis = f.blocks[x.index()]
+            .insts
+            .first()
+            .is_some_and(|&i| matches!(f.insts[i.index()].kind, InstKind::Phi { .. }));
         if x_has_phis {
             // Only a single predecessor that does not already reach `x`.
-            if pred_t.len() != 1 {
+            if p[t].len() != 1 {
                 continue;
             }
-            let q = pred_t[0];
+            let q = p[t][0];
             let q_succ = f.terminator(q).map(|k| k.successors()).unwrap_or_default();
             if q_succ.contains(&x) || q_succ.iter().filter(|&&s| s == tid).count() != 1 {
                 continue;
             }
             rename_incoming(f, x, tid, q);
         }
-        for &q in pred_t {
+        let from = std::mem::take(&mut p[t]);
+        for &q in &from {
             let last = *f.blocks[q.index()].insts.last().expect("terminator");
             f.insts[last.index()].kind.for_each_successor_mut(|s| {
                 if *s == tid {
@@ -189,13 +192,14 @@ fn bypass_empty(f: &mut Function) -> bool {
                 }
             });
         }
+        // Keep the predecessor lists right for the blocks still to visit.
+        p[x.index()].retain(|&b| b != tid);
+        p[x.index()].extend(from);
         // `t` is now unreachable (compact drops it).
         f.blocks[t].insts.clear();
         let dead = f.push_inst(InstData { kind: InstKind::Unreachable, ty: void, name: None });
         f.blocks[t].insts.push(dead);
         changed = true;
-        // Predecessor lists are stale now; the caller iterates again.
-        break;
     }
     changed
 }

@@ -132,7 +132,7 @@ struct State {
     dyn_branches: u64,
     /// Per program point on this path: dynamic branches at the last visit,
     /// dynamic iterations so far, and the key then.
-    history: HashMap<Point, (u64, usize, Key)>,
+    history: Arc<HashMap<Point, (u64, usize, Key)>>,
 }
 
 type Point = Vec<(FuncId, BlockId, usize)>;
@@ -340,6 +340,7 @@ impl<'m> Evaluator<'m> {
             variants: HashMap::new(),
             last_key: HashMap::new(),
             blocks_by_func: HashMap::new(),
+            locs: HashMap::new(),
             slots: HashMap::new(),
             guards: Vec::new(),
             seen_guards: HashSet::new(),
@@ -360,6 +361,8 @@ struct Pe<'e, 'm> {
     memo: HashMap<Key, Arc<Made>>,
     work: Vec<(BlockId, State)>,
     variants: HashMap<Point, usize>,
+    /// Source locations as the record prints them.
+    locs: HashMap<(FuncId, InstId), String>,
     /// Residual blocks made per source function (to explain a blow-up).
     blocks_by_func: HashMap<FuncId, usize>,
     /// The entry key of the last block made at each point.
@@ -398,12 +401,19 @@ impl<'e, 'm> Pe<'e, 'm> {
         Value::Const(self.imp.dst.const_int(t, v))
     }
 
-    fn loc(&self, st: &State, inst: InstId) -> String {
-        let f = self.m().func(st.top().func);
-        match &f.inst(inst).name {
-            Some(n) => format!("{} %{n}", f.name),
-            None => format!("{} #{}", f.name, inst.0),
-        }
+    fn loc(&mut self, st: &State, inst: InstId) -> String {
+        let func = st.top().func;
+        let m = self.ev.module;
+        self.locs
+            .entry((func, inst))
+            .or_insert_with(|| {
+                let f = m.func(func);
+                match &f.inst(inst).name {
+                    Some(n) => format!("{} %{n}", f.name),
+                    None => format!("{} #{}", f.name, inst.0),
+                }
+            })
+            .clone()
     }
 
     // ------------------------------------------------------------ driver
@@ -449,7 +459,7 @@ impl<'e, 'm> Pe<'e, 'm> {
             virts: BTreeMap::new(),
             quasi_ok: true,
             dyn_branches: 0,
-            history: HashMap::new(),
+            history: Arc::new(HashMap::new()),
         };
         let first = self.edge(st, BlockId(0), None)?;
         let void = self.imp.dst.types.void();
@@ -676,7 +686,7 @@ impl<'e, 'm> Pe<'e, 'm> {
         let made = Arc::new(Made { block, phis });
         let entry_key = entry.key();
         self.last_key.insert(point.clone(), entry_key.clone());
-        entry.history.insert(point, (entry.dyn_branches, dyn_iters, entry_key.clone()));
+        Arc::make_mut(&mut entry.history).insert(point, (entry.dyn_branches, dyn_iters, entry_key.clone()));
         self.memo.insert(key, made.clone());
         self.memo.entry(entry_key).or_insert_with(|| made.clone());
         self.pass(&mut st, &made);
@@ -1288,8 +1298,9 @@ impl<'e, 'm> Pe<'e, 'm> {
                     Av::Virt { id, off } if !*volatile && atomic.is_none() => self.virt_load(st, id, off, ty)?,
                     Av::S { bits, .. } if plain => self.static_load(st, inst, bits as u64, ty),
                     Av::D { .. } => {
+                        let at = self.loc(st, inst);
                         self.record.note(Decision::Read {
-                            at: self.loc(st, inst),
+                            at,
                             kind: LoadKind::Dynamic,
                             what: "through a dynamic pointer".into(),
                         });
@@ -1383,12 +1394,14 @@ impl<'e, 'm> Pe<'e, 'm> {
                 let from = st.top().block;
                 let void = self.imp.dst.types.void();
                 if let Av::S { bits, .. } = c {
-                    self.record.note(Decision::BranchFolded { at: self.loc(st, inst) });
+                    let at = self.loc(st, inst);
+                    self.record.note(Decision::BranchFolded { at });
                     let to = if bits & 1 == 1 { *if_true } else { *if_false };
                     let d = self.transition(st.clone(), from, to)?;
                     self.emit(InstKind::Br { dest: d }, void);
                 } else {
-                    self.record.note(Decision::BranchDynamic { at: self.loc(st, inst) });
+                    let at = self.loc(st, inst);
+                    self.record.note(Decision::BranchDynamic { at });
                     let cv = self.residual_in(st, &c, "branch condition")?;
                     st.dyn_branches += 1;
                     let t = self.trampoline(st.clone(), from, *if_true)?;
@@ -1402,7 +1415,8 @@ impl<'e, 'm> Pe<'e, 'm> {
                 let from = st.top().block;
                 let void = self.imp.dst.types.void();
                 if let Av::S { bits, .. } = c {
-                    self.record.note(Decision::BranchFolded { at: self.loc(st, inst) });
+                    let at = self.loc(st, inst);
+                    self.record.note(Decision::BranchFolded { at });
                     let to = cases
                         .iter()
                         .find(|(k, _)| self.const_bits(*k) == Some(bits))
@@ -1411,7 +1425,8 @@ impl<'e, 'm> Pe<'e, 'm> {
                     let d = self.transition(st.clone(), from, to)?;
                     self.emit(InstKind::Br { dest: d }, void);
                 } else {
-                    self.record.note(Decision::BranchDynamic { at: self.loc(st, inst) });
+                    let at = self.loc(st, inst);
+                    self.record.note(Decision::BranchDynamic { at });
                     let cv = self.residual_in(st, &c, "switch value")?;
                     st.dyn_branches += 1;
                     let d = self.trampoline(st.clone(), from, *default)?;
