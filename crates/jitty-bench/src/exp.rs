@@ -27,12 +27,18 @@ pub enum Experiment {
     E1PipeWriteSpec,
     /// E2: `kill(pid, SIGUSR1)` with a handler.
     E2KillUsr1,
+    /// E2, specialized.
+    E2KillUsr1Spec,
     /// E2': `kill(pid, 0)`.
     E2pKill0,
+    /// E2', specialized.
+    E2pKill0Spec,
     /// E3: producer–consumer over signals.
     E3ProdCons,
     /// E4: 16-byte sequential `read()`s of a RAM-fs file.
     E4Read16,
+    /// E4, specialized.
+    E4Read16Spec,
     /// E5: `malloc(32)` + `free` in the default (best-fit) region.
     E5VmBest,
     /// E5: `malloc(32)` + `free` in a pool region.
@@ -55,13 +61,16 @@ pub enum Experiment {
 
 impl Experiment {
     /// Every experiment, in report order.
-    pub const ALL: [Experiment; 15] = [
+    pub const ALL: [Experiment; 18] = [
         Experiment::E1PipeWrite,
         Experiment::E1PipeWriteSpec,
         Experiment::E2KillUsr1,
+        Experiment::E2KillUsr1Spec,
         Experiment::E2pKill0,
+        Experiment::E2pKill0Spec,
         Experiment::E3ProdCons,
         Experiment::E4Read16,
+        Experiment::E4Read16Spec,
         Experiment::E5VmBest,
         Experiment::E5VmPool,
         Experiment::E5HostMalloc,
@@ -79,9 +88,12 @@ impl Experiment {
             Experiment::E1PipeWrite => "e1",
             Experiment::E1PipeWriteSpec => "e1-spec",
             Experiment::E2KillUsr1 => "e2",
+            Experiment::E2KillUsr1Spec => "e2-spec",
             Experiment::E2pKill0 => "e2p",
+            Experiment::E2pKill0Spec => "e2p-spec",
             Experiment::E3ProdCons => "e3",
             Experiment::E4Read16 => "e4",
+            Experiment::E4Read16Spec => "e4-spec",
             Experiment::E5VmBest => "e5-best",
             Experiment::E5VmPool => "e5-pool",
             Experiment::E5HostMalloc => "e5-host",
@@ -105,9 +117,12 @@ impl Experiment {
             Experiment::E1PipeWrite => "E1  write(pipe, 1 byte)",
             Experiment::E1PipeWriteSpec => "E1s write(pipe, 1 byte), specialized",
             Experiment::E2KillUsr1 => "E2  kill(pid, SIGUSR1) + handler",
+            Experiment::E2KillUsr1Spec => "E2s kill(pid, SIGUSR1) + handler, specialized",
             Experiment::E2pKill0 => "E2' kill(pid, 0)",
+            Experiment::E2pKill0Spec => "E2's kill(pid, 0), specialized",
             Experiment::E3ProdCons => "E3  producer-consumer (per item)",
             Experiment::E4Read16 => "E4  read(file, 16 bytes)",
+            Experiment::E4Read16Spec => "E4s read(file, 16 bytes), specialized",
             Experiment::E5VmBest => "E5  vmalloc best malloc(32)+free",
             Experiment::E5VmPool => "E5  vmalloc pool malloc(32)+free",
             Experiment::E5HostMalloc => "E5  host malloc(32)+free",
@@ -132,6 +147,18 @@ impl Experiment {
                 "as E1, from a second single-threaded process (its own host thread) whose dispatch table's \
                  write slot holds residual code: jk_sys_write partially evaluated for (its thread, the \
                  pipe's write fd) by jitty-spec, compiled by the JIT and plugged with its guard set"
+            }
+            Experiment::E2KillUsr1Spec => {
+                "as E2, from the specialized arms' process: kill(itself, SIGUSR1) with its handler, through \
+                 jk_sys_kill specialized for (its thread, its pid, SIGUSR1)"
+            }
+            Experiment::E2pKill0Spec => {
+                "as E2', from the specialized arms' process: kill(E2's target, 0) through jk_sys_kill \
+                 specialized for (its thread, the target's pid, 0)"
+            }
+            Experiment::E4Read16Spec => {
+                "as E4, from the specialized arms' process on its own descriptor of the same file, through \
+                 jk_sys_read specialized for (its thread, that fd)"
             }
             Experiment::E2KillUsr1 => {
                 "kill(getpid(), SIGUSR1) through the GFT with a handler installed: generation, permission \
@@ -180,6 +207,22 @@ impl Experiment {
         }
     }
 
+    /// The generic experiment a specialized arm is measured against.
+    pub fn generic_of(self) -> Option<Experiment> {
+        Some(match self {
+            Experiment::E1PipeWriteSpec => Experiment::E1PipeWrite,
+            Experiment::E2KillUsr1Spec => Experiment::E2KillUsr1,
+            Experiment::E2pKill0Spec => Experiment::E2pKill0,
+            Experiment::E4Read16Spec => Experiment::E4Read16,
+            _ => return None,
+        })
+    }
+
+    /// The specialized arm of a generic experiment.
+    pub fn spec_of(self) -> Option<Experiment> {
+        Experiment::ALL.into_iter().find(|e| e.generic_of() == Some(self))
+    }
+
     /// Operations per timed batch.
     pub fn batch_ops(self, quick: bool) -> u64 {
         let full = match self {
@@ -197,9 +240,12 @@ impl Experiment {
             Experiment::E1PipeWrite => &["bench_loop_e1"],
             Experiment::E1PipeWriteSpec => &["bench_loop_e1_spec"],
             Experiment::E2KillUsr1 => &["bench_loop_e2"],
+            Experiment::E2KillUsr1Spec => &["bench_loop_e2_spec"],
             Experiment::E2pKill0 => &["bench_loop_e2p"],
+            Experiment::E2pKill0Spec => &["bench_loop_e2p_spec"],
             Experiment::E3ProdCons => &["bench_loop_e3_producer", "bench_loop_e3_consumer"],
             Experiment::E4Read16 => &["bench_loop_e4"],
+            Experiment::E4Read16Spec => &["bench_loop_e4_spec"],
             Experiment::E5VmBest => &["bench_loop_e5_best"],
             Experiment::E5VmPool => &["bench_loop_e5_pool"],
             Experiment::E5HostMalloc => &["bench_loop_e5_host"],
@@ -259,79 +305,174 @@ fn bench_loop_e1_spec(fd: i32, n: u64) -> u64 {
     ok
 }
 
-/// The specialized E1 arm: a host thread that owns a kernel process whose
-/// write slot is specialized for its pipe, running batches on request.
+/// The specialized arms: a host thread that owns a kernel process of its
+/// own, whose dispatch table's slots hold residual code for the arms'
+/// static arguments, running batches on request.
 #[derive(Debug)]
 struct SpecWorker {
-    requests: std::sync::mpsc::Sender<u64>,
+    requests: std::sync::mpsc::Sender<(Experiment, u64)>,
     replies: std::sync::mpsc::Receiver<Result<(Duration, u64), BenchError>>,
 }
 
+/// What the worker's process holds.
+struct SpecArms {
+    pid: i32,
+    target_pid: i32,
+    pipe: [i32; 2],
+    drain: Vec<u8>,
+    file_fd: i32,
+    file_pos: u64,
+    read_buf: [u8; READ_SIZE],
+    /// Arms whose specialization failed, with why (they report the error).
+    failed: std::collections::BTreeMap<Experiment, String>,
+}
+
+impl SpecArms {
+    fn setup(pid: i32, target_pid: i32, path: &str) -> Result<SpecArms, BenchError> {
+        let pipe = sys::pipe().map_err(kerr("pipe"))?;
+        sys::signal(SIGUSR1, on_usr1, 0, 0).map_err(kerr("sigaction"))?;
+        let file_fd = sys::open(path, O_RDONLY, 0).map_err(kerr("open"))?;
+        let d = jitty_os::spec::Specializer::get().map_err(BenchError::Check)?;
+        let me = sys::current() as u64;
+        let mut failed = std::collections::BTreeMap::new();
+        // One slot per point: each arm's static arguments.
+        for (e, point, args) in [
+            (Experiment::E1PipeWriteSpec, "write", vec![me, pipe[1] as u64]),
+            (Experiment::E2KillUsr1Spec, "kill", vec![me, pid as u64, SIGUSR1 as u64]),
+            (Experiment::E4Read16Spec, "read", vec![me, file_fd as u64]),
+        ] {
+            if let Err(why) = d.specialize(point, &args).and_then(|s| d.plug(pid, s)) {
+                failed.insert(e, why);
+            }
+        }
+        // E2' shares the kill slot with E2; it is measured with its own
+        // specialization plugged in its place (see `run`).
+        Ok(SpecArms {
+            pid,
+            target_pid,
+            pipe,
+            drain: vec![0; 64 * 1024],
+            file_fd,
+            file_pos: 0,
+            read_buf: [0; READ_SIZE],
+            failed,
+        })
+    }
+
+    /// Plugs the kill specialization `e` needs (E2 and E2' share a slot).
+    fn kill_slot_for(&mut self, e: Experiment) -> Result<(), BenchError> {
+        let d = jitty_os::spec::Specializer::get().map_err(BenchError::Check)?;
+        let (target, sig) = match e {
+            Experiment::E2KillUsr1Spec => (self.pid, SIGUSR1),
+            _ => (self.target_pid, 0),
+        };
+        d.specialize("kill", &[sys::current() as u64, target as u64, sig as u64])
+            .and_then(|s| d.plug(self.pid, s))
+            .map(drop)
+            .map_err(BenchError::Check)
+    }
+
+    fn run(&mut self, e: Experiment, n: u64) -> Result<(Duration, u64), BenchError> {
+        if let Some(why) = self.failed.get(&e) {
+            return Err(BenchError::Check(format!("{}: not specialized: {why}", e.key())));
+        }
+        let tag = e as u64;
+        let mut t = Duration::ZERO;
+        let done = match e {
+            Experiment::E1PipeWriteSpec => {
+                let mut done = 0;
+                let mut left = n;
+                while left > 0 {
+                    let k = left.min(PIPE_CHUNK);
+                    let s = Instant::now();
+                    let w = bench_loop_e1_spec(self.pipe[1], k);
+                    t += s.elapsed();
+                    done += w;
+                    let mut got = 0;
+                    while got < w as usize {
+                        got += sys::read(self.pipe[0], &mut self.drain).map_err(kerr("drain pipe"))?;
+                        check(self.drain[..1] == [b'y'], "E1s bytes come out of the pipe")?;
+                    }
+                    left -= k;
+                }
+                done
+            }
+            Experiment::E2KillUsr1Spec => {
+                self.kill_slot_for(e)?;
+                let before = Suite::usr1_delivered();
+                let s = Instant::now();
+                let r = bench_loop_e2_spec(self.pid, n, tag);
+                t = s.elapsed();
+                check(Suite::usr1_delivered() - before == n, "E2s handler ran once per kill")?;
+                r
+            }
+            Experiment::E2pKill0Spec => {
+                self.kill_slot_for(e)?;
+                let s = Instant::now();
+                let r = bench_loop_e2p_spec(self.target_pid, n, tag);
+                t = s.elapsed();
+                r
+            }
+            Experiment::E4Read16Spec => {
+                let per_pass = (FILE_SIZE / READ_SIZE) as u64;
+                let mut left = n;
+                let mut done = 0;
+                while left > 0 {
+                    if self.file_pos == per_pass {
+                        sys::lseek(self.file_fd, 0, SEEK_SET).map_err(kerr("lseek"))?;
+                        self.file_pos = 0;
+                    }
+                    let k = left.min(per_pass - self.file_pos);
+                    let s = Instant::now();
+                    done += bench_loop_e4_spec(self.file_fd, &mut self.read_buf, k, tag);
+                    t += s.elapsed();
+                    self.file_pos += k;
+                    left -= k;
+                    let last = (self.file_pos as usize * READ_SIZE) - 1;
+                    check(self.read_buf[READ_SIZE - 1] == (last * 7 % 251) as u8, "E4s read the file's bytes")?;
+                }
+                done
+            }
+            _ => return Err(BenchError::Check(format!("{} is not a specialized arm", e.key()))),
+        };
+        Ok((t, done))
+    }
+}
+
 impl SpecWorker {
-    fn start(k: Kernel) -> Result<SpecWorker, BenchError> {
+    fn start(k: Kernel, target_pid: i32, path: String) -> Result<SpecWorker, BenchError> {
         let pid = k.spawn_process(1000, 1000).map_err(kerr("spawn_process"))?;
-        let (req_tx, req_rx) = std::sync::mpsc::channel::<u64>();
+        let (req_tx, req_rx) = std::sync::mpsc::channel::<(Experiment, u64)>();
         let (rep_tx, rep_rx) = std::sync::mpsc::channel();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(), BenchError>>();
         std::thread::spawn(move || {
-            let setup = || -> Result<(Task, [i32; 2]), BenchError> {
-                let task = Task::enter(pid).map_err(kerr("task enter"))?;
-                let pipe = sys::pipe().map_err(kerr("pipe"))?;
-                let d = jitty_os::spec::Specializer::get().map_err(BenchError::Check)?;
-                let s = d
-                    .specialize("write", &[sys::current() as u64, pipe[1] as u64])
-                    .map_err(|e| BenchError::Check(format!("E1s: specialize: {e}")))?;
-                d.plug(pid, s).map_err(|e| BenchError::Check(format!("E1s: plug: {e}")))?;
-                Ok((task, pipe))
-            };
-            let (_task, pipe) = match setup() {
-                Ok(v) => {
-                    let _ = ready_tx.send(Ok(()));
-                    v
-                }
+            let task = match Task::enter(pid).map_err(kerr("task enter")) {
+                Ok(t) => t,
                 Err(e) => {
                     let _ = ready_tx.send(Err(e));
                     return;
                 }
             };
-            let mut drain = vec![0u8; 64 * 1024];
-            while let Ok(n) = req_rx.recv() {
-                let mut t = Duration::ZERO;
-                let mut done = 0;
-                let mut left = n;
-                let mut failed = None;
-                while left > 0 && failed.is_none() {
-                    let k = left.min(PIPE_CHUNK);
-                    let s = Instant::now();
-                    let w = bench_loop_e1_spec(pipe[1], k);
-                    t += s.elapsed();
-                    done += w;
-                    let mut got = 0;
-                    while got < w as usize {
-                        match sys::read(pipe[0], &mut drain) {
-                            Ok(r) if drain[..1] == [b'y'] => got += r,
-                            Ok(_) => failed = Some(BenchError::Check("E1s bytes come out of the pipe".into())),
-                            Err(e) => failed = Some(kerr("drain pipe")(e)),
-                        }
-                        if failed.is_some() {
-                            break;
-                        }
-                    }
-                    left -= k;
+            let mut arms = match SpecArms::setup(pid, target_pid, &path) {
+                Ok(a) => a,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e));
+                    return;
                 }
-                let _ = rep_tx.send(match failed {
-                    Some(e) => Err(e),
-                    None => Ok((t, done)),
-                });
+            };
+            let _ = ready_tx.send(Ok(()));
+            while let Ok((e, n)) = req_rx.recv() {
+                let _ = rep_tx.send(arms.run(e, n));
             }
+            drop(task);
         });
-        ready_rx.recv().map_err(|_| BenchError::Check("E1s worker died".into()))??;
+        ready_rx.recv().map_err(|_| BenchError::Check("specialized arms: worker died".into()))??;
         Ok(SpecWorker { requests: req_tx, replies: rep_rx })
     }
 
-    fn run(&self, n: u64) -> Result<(Duration, u64), BenchError> {
-        self.requests.send(n).map_err(|_| BenchError::Check("E1s worker gone".into()))?;
-        self.replies.recv().map_err(|_| BenchError::Check("E1s worker gone".into()))?
+    fn run(&self, e: Experiment, n: u64) -> Result<(Duration, u64), BenchError> {
+        self.requests.send((e, n)).map_err(|_| BenchError::Check("specialized arms: worker gone".into()))?;
+        self.replies.recv().map_err(|_| BenchError::Check("specialized arms: worker gone".into()))?
     }
 }
 
@@ -342,6 +483,37 @@ fn bench_loop_e2(pid: i32, n: u64) -> u64 {
         ok += (sys::kill(black_box(pid), SIGUSR1) == Ok(0)) as u64;
     }
     ok
+}
+
+/// The specialized arms' loops differ from the generic ones by a tag the
+/// compiler cannot see through (identical functions would be merged and
+/// callgrind could not tell the arms apart).
+#[inline(never)]
+fn bench_loop_e2_spec(pid: i32, n: u64, tag: u64) -> u64 {
+    let mut ok = black_box(tag);
+    for _ in 0..n {
+        ok += (sys::kill(black_box(pid), SIGUSR1) == Ok(0)) as u64;
+    }
+    ok - tag
+}
+
+#[inline(never)]
+fn bench_loop_e2p_spec(pid: i32, n: u64, tag: u64) -> u64 {
+    let mut ok = black_box(tag);
+    for _ in 0..n {
+        ok += (sys::kill(black_box(pid), 0) == Ok(0)) as u64;
+    }
+    ok - tag
+}
+
+#[inline(never)]
+fn bench_loop_e4_spec(fd: i32, buf: &mut [u8; READ_SIZE], n: u64, tag: u64) -> u64 {
+    let mut ok = black_box(tag);
+    for _ in 0..n {
+        // SAFETY: a valid 16-byte buffer.
+        ok += (unsafe { sys::raw::read(black_box(fd), buf.as_mut_ptr(), READ_SIZE) } == READ_SIZE as isize) as u64;
+    }
+    ok - tag
 }
 
 #[inline(never)]
@@ -762,8 +934,8 @@ pub(crate) struct Suite {
     host_pid: i32,
     /// Counters of the last E3 batch.
     pub(crate) e3_last: E3Stats,
-    /// The specialized E1 arm, or why it could not be set up.
-    e1_spec: Result<SpecWorker, String>,
+    /// The specialized arms, or why they could not be set up.
+    spec: Result<SpecWorker, String>,
 }
 
 /// Number of processes E2/E2' want in the kernel's process table.
@@ -854,7 +1026,7 @@ impl Suite {
             host_pipe,
             host_pid,
             e3_last: E3Stats::default(),
-            e1_spec: SpecWorker::start(k).map_err(|e| e.to_string()),
+            spec: SpecWorker::start(k, target_pid, path.clone()).map_err(|e| e.to_string()),
         })
     }
 
@@ -902,9 +1074,12 @@ impl Suite {
                 }
                 done
             }
-            Experiment::E1PipeWriteSpec => {
-                let w = self.e1_spec.as_ref().map_err(|e| BenchError::Check(e.clone()))?;
-                let (d, done) = w.run(n)?;
+            Experiment::E1PipeWriteSpec
+            | Experiment::E2KillUsr1Spec
+            | Experiment::E2pKill0Spec
+            | Experiment::E4Read16Spec => {
+                let w = self.spec.as_ref().map_err(|e| BenchError::Check(e.clone()))?;
+                let (d, done) = w.run(e, n)?;
                 t = d;
                 done
             }

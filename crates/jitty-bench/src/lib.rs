@@ -31,7 +31,7 @@ use std::path::PathBuf;
 
 pub use callgrind::FnCost;
 pub use exp::{Experiment, TABLE_PROCESSES};
-pub use report::{ExpResult, KernelReport};
+pub use report::{Comparison, ExpResult, KernelReport};
 
 /// Errors of the benchmark.
 #[derive(Debug, thiserror::Error)]
@@ -143,9 +143,20 @@ pub fn run(opts: &KernelBenchOptions) -> Result<KernelReport> {
         if opts.quick { " (quick)" } else { "" }
     ));
     s.check_regions(64)?;
+    // A specialized arm that fails (specialization refused, a check) is
+    // reported with why; the generic experiments go on.
+    let mut spec_failures: BTreeMap<Experiment, String> = BTreeMap::new();
+    let mut exps = exps;
     for &e in &exps {
-        s.run(e, e.batch_ops(true).min(1000))?; // warm-up
+        match s.run(e, e.batch_ops(true).min(1000)) {
+            Ok(_) => {}
+            Err(err) if e.generic_of().is_some() => {
+                spec_failures.insert(e, err.to_string());
+            }
+            Err(err) => return Err(err),
+        }
     }
+    exps.retain(|e| !spec_failures.contains_key(e));
     let mut samples: BTreeMap<Experiment, Vec<f64>> = BTreeMap::new();
     let mut e3_kills = Vec::new();
     for b in 0..opts.batches {
@@ -197,7 +208,7 @@ pub fn run(opts: &KernelBenchOptions) -> Result<KernelReport> {
         }
     };
 
-    let results = exps
+    let results: Vec<ExpResult> = exps
         .iter()
         .map(|&e| {
             let mut v = samples.remove(&e).unwrap_or_default();
@@ -217,8 +228,10 @@ pub fn run(opts: &KernelBenchOptions) -> Result<KernelReport> {
         })
         .collect();
     e3_kills.sort_by(f64::total_cmp);
+    let comparisons = report::compare(&results, &spec_failures);
     let report = KernelReport {
         results,
+        comparisons,
         e1_breakdown,
         callgrind_note,
         processes_in_table: processes,

@@ -32,11 +32,36 @@ pub struct ExpResult {
     pub instructions: Option<f64>,
 }
 
+/// One experiment, generic against specialized (`jitty bench --json`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Comparison {
+    /// `E1`, `E2`, `E2'`, ...
+    pub id: String,
+    /// Median ns/op of the generic path.
+    pub generic_ns: Option<f64>,
+    /// Median ns/op of the specialized path (None: no specialized arm).
+    pub specialized_ns: Option<f64>,
+    /// `generic_ns / specialized_ns`.
+    pub ratio: Option<f64>,
+    /// Instructions/op of the generic path.
+    pub generic_instr: Option<f64>,
+    /// Instructions/op of the specialized path.
+    pub specialized_instr: Option<f64>,
+    /// `generic_instr / specialized_instr`.
+    pub instr_ratio: Option<f64>,
+    /// The issue's target.
+    pub target: String,
+    /// Why there is no specialized figure, if there is none.
+    pub note: String,
+}
+
 /// The whole run.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct KernelReport {
     /// Per experiment, in run order.
     pub results: Vec<ExpResult>,
+    /// Generic against specialized, one entry per seed experiment.
+    pub comparisons: Vec<Comparison>,
     /// E1's instructions per operation by function (inclusive, self), largest first.
     pub e1_breakdown: Vec<FnCost>,
     /// What happened with callgrind.
@@ -57,7 +82,85 @@ fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// The seed experiments: id, generic experiment, target.
+const SEEDS: &[(&str, Experiment, &str)] = &[
+    ("E1", Experiment::E1PipeWrite, ">= 10x fewer instructions"),
+    ("E2", Experiment::E2KillUsr1, ">= 3x"),
+    ("E2'", Experiment::E2pKill0, ">= 15x"),
+    ("E3", Experiment::E3ProdCons, ">= 2x"),
+    ("E4", Experiment::E4Read16, ">= 3x"),
+    ("E5", Experiment::E5VmBest, ">= 2x, and faster than the host's malloc"),
+    ("E6", Experiment::E6Marshal, ">= 3.5x"),
+];
+
+/// Pairs each seed experiment's generic result with its specialized arm's.
+pub fn compare(results: &[ExpResult], failures: &std::collections::BTreeMap<Experiment, String>) -> Vec<Comparison> {
+    let get = |e: Experiment| results.iter().find(|r| r.experiment == e);
+    let div = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => Some(a / b),
+        _ => None,
+    };
+    SEEDS
+        .iter()
+        .map(|&(id, g, target)| {
+            let gen_r = get(g);
+            let spec = g.spec_of();
+            let spec_r = spec.and_then(get);
+            let note = match (spec, spec_r) {
+                (None, _) => "no specialized arm yet: its spec point has no dispatch slot plugged by the driver".into(),
+                (Some(s), None) => failures.get(&s).cloned().unwrap_or_else(|| "not run".into()),
+                _ => String::new(),
+            };
+            let (gn, sn) = (gen_r.map(|r| r.median_ns), spec_r.map(|r| r.median_ns));
+            let (gi, si) = (gen_r.and_then(|r| r.instructions), spec_r.and_then(|r| r.instructions));
+            Comparison {
+                id: id.to_string(),
+                generic_ns: gn,
+                specialized_ns: sn,
+                ratio: div(gn, sn),
+                generic_instr: gi,
+                specialized_instr: si,
+                instr_ratio: div(gi, si),
+                target: target.to_string(),
+                note,
+            }
+        })
+        .collect()
+}
+
 impl KernelReport {
+    /// The comparisons as JSON: one object per experiment.
+    pub fn comparisons_json(&self) -> String {
+        serde_json::to_string_pretty(&self.comparisons).expect("plain numbers and strings serialize")
+    }
+
+    /// The generic-against-specialized table.
+    pub fn render_comparisons(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "{:<5} {:>10} {:>10} {:>7} {:>11} {:>11} {:>7}  target",
+            "", "generic ns", "spec ns", "ratio", "generic Ir", "spec Ir", "Ir x"
+        );
+        let _ = writeln!(s, "{}", "-".repeat(100));
+        for c in &self.comparisons {
+            let _ = writeln!(
+                s,
+                "{:<5} {:>10} {:>10} {:>7} {:>11} {:>11} {:>7}  {}{}",
+                c.id,
+                fmt_opt(c.generic_ns),
+                fmt_opt(c.specialized_ns),
+                c.ratio.map_or("-".into(), |r| format!("{r:.2}")),
+                fmt_opt(c.generic_instr),
+                fmt_opt(c.specialized_instr),
+                c.instr_ratio.map_or("-".into(), |r| format!("{r:.2}")),
+                c.target,
+                if c.note.is_empty() { String::new() } else { format!(" ({})", c.note) }
+            );
+        }
+        s
+    }
+
     /// The result of experiment `e`, if it ran.
     pub fn get(&self, e: Experiment) -> Option<&ExpResult> {
         self.results.iter().find(|r| r.experiment == e)
@@ -83,6 +186,8 @@ impl KernelReport {
                 fmt_opt(r.instructions)
             );
         }
+        let _ = writeln!(s, "\ngeneric against specialized (ratio = generic / specialized):");
+        s.push_str(&self.render_comparisons());
         let _ = writeln!(s, "\nprocesses in the kernel table (E2/E2'): {}", self.processes_in_table);
         if let Some(k) = self.e3_kills_per_item {
             let _ = writeln!(s, "E3 kill(peer, SIGUSR1) calls per item (median): {k:.3}");
@@ -160,6 +265,29 @@ impl KernelReport {
                 r.ops_per_batch,
                 r.batches,
                 esc(&r.what)
+            );
+        }
+        s.push_str("</table>");
+        s.push_str(
+            "<h2>Generic against specialized</h2><table><tr><th class=\"l\">id</th><th>generic ns</th>\
+             <th>specialized ns</th><th>ratio</th><th>generic instr</th><th>specialized instr</th>\
+             <th>instr ratio</th><th class=\"l\">target</th><th class=\"l\">note</th></tr>",
+        );
+        for c in &self.comparisons {
+            let r2 = |v: Option<f64>| v.map_or("-".into(), |r| format!("{r:.2}"));
+            let _ = write!(
+                s,
+                "<tr><td class=\"l\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+                 <td class=\"l\">{}</td><td class=\"l\">{}</td></tr>",
+                esc(&c.id),
+                fmt_opt(c.generic_ns),
+                fmt_opt(c.specialized_ns),
+                r2(c.ratio),
+                fmt_opt(c.generic_instr),
+                fmt_opt(c.specialized_instr),
+                r2(c.instr_ratio),
+                esc(&c.target),
+                esc(&c.note)
             );
         }
         s.push_str("</table>");

@@ -62,10 +62,32 @@ enum Command {
         #[command(subcommand)]
         command: IrCommand,
     },
-    /// Run benchmarks.
+    /// Run benchmarks (no subcommand: the kernel's experiments in quick
+    /// mode, generic against specialized).
     Bench {
+        /// Print the generic-against-specialized figures as JSON, one
+        /// object per experiment (`id`, `generic_ns`, `specialized_ns`,
+        /// `ratio`, `generic_instr`, `specialized_instr`, `instr_ratio`).
+        #[arg(long)]
+        json: bool,
         #[command(subcommand)]
-        what: BenchCommand,
+        what: Option<BenchCommand>,
+    },
+    /// Explain a specialization: every value the spec point's path reads
+    /// and its kind (static argument, constant, quasi-invariant, dynamic),
+    /// the branches and calls folded, inlined or refused and why, residual
+    /// against generic size, and the guard set. Runs in a fresh process
+    /// with a pipe (`pipe-read`/`pipe-write`), a RAM-fs file (`file`) and a
+    /// second process (`other`); the first line gives their numbers.
+    Explain {
+        /// The spec point (`jitty kernel annotations` lists them).
+        point: String,
+        /// Its arguments after the thread: numbers, or `pipe-read`,
+        /// `pipe-write`, `file`, `self` (this process's pid), `other`.
+        args: Vec<String>,
+        /// Also print the residual IR.
+        #[arg(long)]
+        ir: bool,
     },
     /// Inspect the kernel.
     Kernel {
@@ -103,13 +125,16 @@ enum BenchCommand {
         #[arg(long)]
         html: Option<PathBuf>,
     },
-    /// The kernel's generic paths of experiments E1-E6: ns/op (median of
-    /// interleaved batches) and instructions/op (callgrind), with host-Linux
-    /// context; HTML and JSON in target/bench-report.
+    /// The kernel's experiments E1-E6, generic and specialized arms: ns/op
+    /// (median of interleaved batches) and instructions/op (callgrind),
+    /// with host-Linux context; HTML and JSON in target/bench-report.
     Kernel {
         /// Fewer, smaller batches (for CI).
         #[arg(long)]
         quick: bool,
+        /// Print the comparisons as JSON instead of the tables.
+        #[arg(long)]
+        json: bool,
     },
     /// Runs experiments `KEY=N...` once; what `bench kernel` runs under
     /// callgrind to count instructions.
@@ -200,9 +225,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", jitty_ir::printer::print_module(&module));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { what: BenchCommand::Engine { quick, runs, html } } => bench_engine(quick, runs, html),
-        Command::Bench { what: BenchCommand::Kernel { quick } } => bench_kernel(quick),
-        Command::Bench { what: BenchCommand::Probe { plan } } => bench_probe(&plan),
+        Command::Bench { what: Some(BenchCommand::Engine { quick, runs, html }), .. } => bench_engine(quick, runs, html),
+        Command::Bench { what: Some(BenchCommand::Kernel { quick, json }), json: j } => bench_kernel(quick, json || j),
+        Command::Bench { what: Some(BenchCommand::Probe { plan }), .. } => bench_probe(&plan),
+        Command::Bench { what: None, json } => bench_kernel(true, json),
+        Command::Explain { point, args, ir } => explain(&point, &args, ir),
         Command::Kernel { command: KernelCommand::Annotations { json } } => {
             let a = jitty_os::annot::Annotations::native().context("reading the kernel's annotation tables")?;
             if json {
@@ -338,13 +365,107 @@ fn ir_check(path: &Path, engine: Option<Engine>) -> Result<ExitCode> {
 
 /// `jitty bench kernel`: this binary doubles as the callgrind probe
 /// (`jitty bench probe KEY=N...`).
-fn bench_kernel(quick: bool) -> Result<ExitCode> {
+fn bench_kernel(quick: bool, json: bool) -> Result<ExitCode> {
     let mut opts =
         if quick { jitty_bench::KernelBenchOptions::quick() } else { jitty_bench::KernelBenchOptions::full() };
     opts.probe = Some(std::env::current_exe().context("locating the jitty binary")?);
     opts.probe_args = vec!["bench".into(), "probe".into()];
     let report = jitty_bench::run(&opts)?;
-    print!("{}", report.render_table());
+    if json {
+        println!("{}", report.comparisons_json());
+    } else {
+        print!("{}", report.render_table());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `jitty explain POINT ARGS...`: specializes the point in a fresh process
+/// and prints the decision record.
+fn explain(point: &str, args: &[String], ir: bool) -> Result<ExitCode> {
+    use jitty_os::syscall as sys;
+    let k = jitty_os::boot().context("booting the kernel")?;
+    let d = jitty_os::spec::Specializer::get().map_err(|e| anyhow::anyhow!("specialization unavailable: {e}"))?;
+    let info = d.annotations().point(point).with_context(|| format!("no spec point `{point}`"))?.clone();
+    let pid = k.spawn_process(1000, 1000).map_err(|e| anyhow::anyhow!("spawn: errno {}", e.0))?;
+    let other = k.spawn_process(1000, 1000).map_err(|e| anyhow::anyhow!("spawn: errno {}", e.0))?;
+    let _task = jitty_os::Task::enter(pid).map_err(|e| anyhow::anyhow!("enter: errno {}", e.0))?;
+    let [r, w] = sys::pipe().map_err(|e| anyhow::anyhow!("pipe: errno {}", e.0))?;
+    let path = format!("/tmp/jitty-explain-{}", std::process::id());
+    let f = sys::open(&path, jitty_os::abi::O_RDWR | jitty_os::abi::O_CREAT, 0o644)
+        .map_err(|e| anyhow::anyhow!("open: errno {}", e.0))?;
+    let mut values = vec![sys::current() as u64];
+    for a in args {
+        values.push(match a.as_str() {
+            "pipe-read" => r as u64,
+            "pipe-write" => w as u64,
+            "file" => f as u64,
+            "self" => pid as u64,
+            "other" => other as u64,
+            n => n.parse::<i64>().with_context(|| format!("argument {a:?}: a number or a name"))? as u64,
+        });
+    }
+    println!(
+        "spec point {point}: {} (static arguments: mask {:#b}); context: pid {pid}, pipe {r}/{w}, file {f}, other pid {other}",
+        info.entry_symbol, info.static_args
+    );
+    let s = d.specialize(point, &values).map_err(|e| anyhow::anyhow!("{point}: {e}"))?;
+    let m = d.module();
+    let record = &s.residual.record;
+    use jitty_spec::{Decision, LoadKind};
+    for (title, kind) in [
+        ("static arguments", LoadKind::StaticArg),
+        ("constant by annotation", LoadKind::Const),
+        ("quasi-invariant, guarded", LoadKind::Quasi),
+        ("dynamic", LoadKind::Dynamic),
+    ] {
+        let reads: Vec<_> = record.iter().filter(|(d, _)| matches!(d, Decision::Read { kind: k, .. } if *k == kind)).collect();
+        println!("\nreads, {title} ({}):", reads.len());
+        for (d, n) in reads {
+            println!("  {n:>3}x {d}");
+        }
+    }
+    for (title, pick) in [
+        ("branches folded", (|d: &Decision| matches!(d, Decision::BranchFolded { .. })) as fn(&Decision) -> bool),
+        ("branches left dynamic", |d| matches!(d, Decision::BranchDynamic { .. })),
+        ("calls inlined", |d| matches!(d, Decision::Inlined { .. })),
+        ("calls kept", |d| matches!(d, Decision::CallKept { .. })),
+        ("allocas materialized, loops generalized", |d| {
+            matches!(d, Decision::Materialized { .. } | Decision::Widened { .. })
+        }),
+    ] {
+        let ds: Vec<_> = record.iter().filter(|(d, _)| pick(d)).collect();
+        println!("\n{title} ({}):", ds.len());
+        for (d, n) in ds {
+            println!("  {n:>3}x {d}");
+        }
+    }
+    let inlined: std::collections::BTreeSet<&str> = record
+        .iter()
+        .filter_map(|(d, _)| match d {
+            Decision::Inlined { callee, .. } => Some(callee.as_str()),
+            _ => None,
+        })
+        .chain([info.entry_symbol.as_str()])
+        .collect();
+    let generic: usize = inlined.iter().filter_map(|n| m.func_by_name(n)).map(|f| m.func(f).inst_count()).sum();
+    let rf = s.residual.module.func(s.residual.func);
+    println!(
+        "\nresidual: {} IR instructions ({} machine-code bytes) against {generic} in the generic functions it \
+         inlined; {} evaluation steps; evaluated in {:?}, compiled in {:?}",
+        rf.inst_count(),
+        s.code_bytes,
+        s.residual.evaluated,
+        s.evaluate,
+        s.compile
+    );
+    println!("\nguard set ({} quasi-invariant cells):", s.residual.guards.len());
+    for g in &s.residual.guards {
+        println!("  {} at {:#x} ({} bytes) = {:#x}, guarded by the dependents word at {:#x}", g.what, g.addr, g.size, g.value, g.deps_word);
+    }
+    if ir {
+        println!("\n{}", jitty_ir::printer::print_function(&s.residual.module, rf));
+    }
+    let _ = std::fs::remove_file(&path);
     Ok(ExitCode::SUCCESS)
 }
 
