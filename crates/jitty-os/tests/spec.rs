@@ -80,3 +80,39 @@ fn a_flag_flip_on_the_specialized_fd_unplugs_the_write_before_fcntl_returns() {
     assert_eq!(sys::read(r, &mut b), Ok(2));
     assert_eq!(&b, b"ab");
 }
+
+/// The `File` behind `fd` of the calling process and the address of one of
+/// its fields, by walking the write point's path.
+fn file_field(fd: i32, field: &str) -> u64 {
+    use jitty_os::annot::{Annotations, LiveMemory};
+    let a = Annotations::native().expect("annotations");
+    let point = a.point("write").expect("write");
+    let path = point.paths.iter().find(|p| p.name == "file ops").expect("path");
+    // SAFETY: walks live objects of the calling process.
+    let mem = unsafe { LiveMemory::new() };
+    let w = a.walk(path, &[sys::current() as u64, fd as u64], &mem).expect("walk");
+    let file = w.objects.iter().find(|o| a.types[o.ty].name == "File").expect("File").addr as u64;
+    let t = a.type_named("File").unwrap();
+    file + t.fields.iter().find(|f| f.name == field).expect("field").offset
+}
+
+#[test]
+fn the_oracle_vouches_only_for_objects_its_paths_reach() {
+    use jitty_spec::{Classified, Oracle};
+    let _t = user();
+    let [r, w] = sys::pipe().unwrap();
+    let d = Specializer::get().expect("driver");
+    let point = d.annotations().point("write").expect("write").clone();
+    let oracle = d.oracle(&point, &[sys::current() as u64, w as u64]).expect("oracle");
+    // The write end's flags: reached, Quasi, guarded by its File's deps word.
+    let mine = file_field(w, "f_flags");
+    assert!(matches!(oracle.classify(mine, 4), Classified::Quasi { .. }), "{:?}", oracle.classify(mine, 4));
+    // The read end's File is not on the point's paths for fd w: its Quasi
+    // field is refused.
+    let other = file_field(r, "f_flags");
+    assert!(matches!(oracle.classify(other, 4), Classified::No { .. }), "{:?}", oracle.classify(other, 4));
+    // A Const field of the reached File folds; a straddling read does not.
+    let f_op = file_field(w, "f_op");
+    assert!(matches!(oracle.classify(f_op, 8), Classified::Const { .. }));
+    assert!(matches!(oracle.classify(f_op + 4, 8), Classified::No { .. }));
+}

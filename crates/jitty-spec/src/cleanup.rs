@@ -167,10 +167,8 @@ fn bypass_empty(f: &mut Function) -> bool {
         if f.blocks[t].insts.len() != 1 || x == tid || p[t].is_empty() {
             continue;
         }
-        let x_has_phis = f.blocks[x.index()]
-            .insts
-            .first()
-            .is_some_and(|&i| matches!(f.insts[i.index()].kind, InstKind::Phi { .. }));
+        let x_has_phis =
+            f.blocks[x.index()].insts.first().is_some_and(|&i| matches!(f.insts[i.index()].kind, InstKind::Phi { .. }));
         if x_has_phis {
             // Only a single predecessor that does not already reach `x`.
             if p[t].len() != 1 {

@@ -36,7 +36,7 @@ use std::sync::{Arc, Mutex};
 /// A loop head reached again after a dynamic branch is widened after this
 /// many iterations along one path (short loops with a dynamic test inside
 /// still unroll).
-const DYNAMIC_UNROLL: usize = 8;
+const DYNAMIC_UNROLL: usize = 3;
 
 /// A virtual object: an alloca of frame `depth`, function, instruction.
 type VirtId = (u32, FuncId, InstId);

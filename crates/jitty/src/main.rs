@@ -225,7 +225,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             print!("{}", jitty_ir::printer::print_module(&module));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { what: Some(BenchCommand::Engine { quick, runs, html }), .. } => bench_engine(quick, runs, html),
+        Command::Bench { what: Some(BenchCommand::Engine { quick, runs, html }), .. } => {
+            bench_engine(quick, runs, html)
+        }
         Command::Bench { what: Some(BenchCommand::Kernel { quick, json }), json: j } => bench_kernel(quick, json || j),
         Command::Bench { what: Some(BenchCommand::Probe { plan }), .. } => bench_probe(&plan),
         Command::Bench { what: None, json } => bench_kernel(true, json),
@@ -418,7 +420,8 @@ fn explain(point: &str, args: &[String], ir: bool) -> Result<ExitCode> {
         ("quasi-invariant, guarded", LoadKind::Quasi),
         ("dynamic", LoadKind::Dynamic),
     ] {
-        let reads: Vec<_> = record.iter().filter(|(d, _)| matches!(d, Decision::Read { kind: k, .. } if *k == kind)).collect();
+        let reads: Vec<_> =
+            record.iter().filter(|(d, _)| matches!(d, Decision::Read { kind: k, .. } if *k == kind)).collect();
         println!("\nreads, {title} ({}):", reads.len());
         for (d, n) in reads {
             println!("  {n:>3}x {d}");
@@ -460,7 +463,10 @@ fn explain(point: &str, args: &[String], ir: bool) -> Result<ExitCode> {
     );
     println!("\nguard set ({} quasi-invariant cells):", s.residual.guards.len());
     for g in &s.residual.guards {
-        println!("  {} at {:#x} ({} bytes) = {:#x}, guarded by the dependents word at {:#x}", g.what, g.addr, g.size, g.value, g.deps_word);
+        println!(
+            "  {} at {:#x} ({} bytes) = {:#x}, guarded by the dependents word at {:#x}",
+            g.what, g.addr, g.size, g.value, g.deps_word
+        );
     }
     if ir {
         println!("\n{}", jitty_ir::printer::print_function(&s.residual.module, rf));
