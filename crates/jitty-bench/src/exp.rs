@@ -341,7 +341,7 @@ impl SpecArms {
             (Experiment::E2KillUsr1Spec, "kill", vec![me, pid as u64, SIGUSR1 as u64]),
             (Experiment::E4Read16Spec, "read", vec![me, file_fd as u64]),
         ] {
-            if let Err(why) = d.specialize(point, &args).and_then(|s| d.plug(pid, s)) {
+            if let Err(why) = d.specialize(point, &args).and_then(|s| d.plug(s)) {
                 failed.insert(e, why);
             }
         }
@@ -367,7 +367,7 @@ impl SpecArms {
             _ => (self.target_pid, 0),
         };
         d.specialize("kill", &[sys::current() as u64, target as u64, sig as u64])
-            .and_then(|s| d.plug(self.pid, s))
+            .and_then(|s| d.plug(s))
             .map(drop)
             .map_err(BenchError::Check)
     }

@@ -142,6 +142,31 @@ pub mod raw {
     use super::*;
 
     macro_rules! raw_call {
+        // A call through a slot that has a spec point: after the call, the
+        // specialization policy (when one is on) counts it.
+        ($(#[$m:meta])* spec $name:ident($($a:ident : $t:ty),*) -> $r:ty) => {
+            $(#[$m])*
+            ///
+            /// # Safety
+            /// Pointer arguments are passed to the kernel unchecked by the host
+            /// (the kernel checks them as a kernel checks user pointers).
+            #[inline(always)]
+            pub unsafe fn $name($($a: $t),*) -> $r {
+                let t = cur();
+                if t.is_null() {
+                    return -(EFAULT as $r);
+                }
+                // dispatch! contract: `t` is this thread's live kernel thread.
+                let r = dispatch!(t, $name $(, $a)*);
+                if crate::spec::policy::active() {
+                    crate::spec::policy::after_call(
+                        core::mem::offset_of!(HostGft, $name),
+                        &[$($a as u64),*],
+                    );
+                }
+                r
+            }
+        };
         ($(#[$m:meta])* $name:ident($($a:ident : $t:ty),*) -> $r:ty) => {
             $(#[$m])*
             ///
@@ -162,11 +187,11 @@ pub mod raw {
 
     raw_call!(
         /// `read`.
-        read(fd: i32, buf: *mut u8, len: usize) -> isize
+        spec read(fd: i32, buf: *mut u8, len: usize) -> isize
     );
     raw_call!(
         /// `write`.
-        write(fd: i32, buf: *const u8, len: usize) -> isize
+        spec write(fd: i32, buf: *const u8, len: usize) -> isize
     );
     raw_call!(
         /// `pread`.
@@ -226,7 +251,7 @@ pub mod raw {
     );
     raw_call!(
         /// `kill`.
-        kill(pid: Pid, sig: i32) -> isize
+        spec kill(pid: Pid, sig: i32) -> isize
     );
     raw_call!(
         /// `fcntl`.
@@ -327,10 +352,11 @@ simple!(
     /// `fcntl(fd, cmd, arg)`.
     fcntl(fd: i32, cmd: i32, arg: u64)
 );
-simple!(
-    /// `kill(pid, sig)`.
-    kill(pid: Pid, sig: i32)
-);
+/// `kill(pid, sig)`.
+pub fn kill(pid: Pid, sig: i32) -> SysResult {
+    // SAFETY: no pointer arguments.
+    res(unsafe { raw::kill(pid, sig) })
+}
 simple!(
     /// `umask(mask)`: returns the old mask.
     umask(mask: u32)

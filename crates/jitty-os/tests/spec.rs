@@ -7,12 +7,15 @@ mod common;
 use common::*;
 use jitty_os::spec::Specializer;
 
-fn pid() -> i32 {
-    sys::getpid().expect("getpid") as i32
+/// The policy is process-wide: the tests that depend on it run one at a time.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[test]
 fn write_to_a_pipe_specialized_and_plugged() {
+    let _s = serial();
     let _t = user();
     let [r, w] = sys::pipe().unwrap();
     let d = Specializer::get().expect("driver");
@@ -33,37 +36,34 @@ fn write_to_a_pipe_specialized_and_plugged() {
     let opts = jitty_jit::JitOptions { dump_asm: std::env::var_os("JITTY_DUMP_ASM").is_some(), ..Default::default() };
     let again = d.specialize_with("write", &[sys::current() as u64, w as u64], &opts).expect("specialize write again");
     eprintln!("second: evaluate {:?}, compile {:?}", again.evaluate, again.compile);
-    d.plug(pid(), s).expect("plug");
+    d.plug(s).expect("plug");
     assert_eq!(sys::write(w, b"x"), Ok(1));
     let mut b = [0u8; 4];
     assert_eq!(sys::read(r, &mut b), Ok(1));
     assert_eq!(b[0], b'x');
 }
 
-/// The code in `pid`'s dispatch slot for `point`.
-fn slot_code(d: &Specializer, pid: i32, point: &str) -> usize {
-    let off = d.annotations().point(point).and_then(|p| p.gft_slot).expect("a slot") as usize;
-    let table = d.table(pid).expect("table") as *const _ as usize;
-    // SAFETY: a slot word of the process's live dispatch table.
-    unsafe { (*((table + off) as *const std::sync::atomic::AtomicUsize)).load(std::sync::atomic::Ordering::Relaxed) }
+/// The code in the calling process's dispatch slot for `point`.
+fn slot_code(d: &Specializer, point: &str) -> usize {
+    d.slot_code(point).expect("a slot")
 }
 
 #[test]
 fn a_flag_flip_on_the_specialized_fd_unplugs_the_write_before_fcntl_returns() {
+    let _s = serial();
     let _t = user();
-    let me = pid();
     let [r, w] = sys::pipe().unwrap();
     let d = Specializer::get().expect("driver");
     let s = d.specialize("write", &[sys::current() as u64, w as u64]).expect("specialize write");
     let whats: Vec<&str> = s.residual.guards.iter().map(|g| g.what.as_str()).collect();
     assert!(whats.contains(&"File.f_flags"), "the write path folds the file's flags: {whats:?}");
     let code = s.code as usize;
-    d.plug(me, s).expect("plug");
-    assert_eq!(slot_code(d, me, "write"), code, "plugged");
+    d.plug(s).expect("plug");
+    assert_eq!(slot_code(d, "write"), code, "plugged");
     assert_eq!(sys::write(w, b"ab"), Ok(2));
     // A guarded write of a folded term unplugs before it returns.
     assert_eq!(sys::fcntl(w, F_SETFL, O_NONBLOCK as u64), Ok(0));
-    assert_ne!(slot_code(d, me, "write"), code, "unplugged by the flag flip");
+    assert_ne!(slot_code(d, "write"), code, "unplugged by the flag flip");
     // The generic path now sees O_NONBLOCK: a full pipe gives EAGAIN.
     let mut n = 0usize;
     loop {
@@ -115,4 +115,52 @@ fn the_oracle_vouches_only_for_objects_its_paths_reach() {
     let f_op = file_field(w, "f_op");
     assert!(matches!(oracle.classify(f_op, 8), Classified::Const { .. }));
     assert!(matches!(oracle.classify(f_op + 4, 8), Classified::No { .. }));
+}
+
+#[test]
+fn policy_force_specializes_at_the_first_call_and_calls_agree() {
+    use jitty_os::spec::policy::{Policy, set_policy};
+    let _s = serial();
+    let _t = user();
+    let [r, w] = sys::pipe().unwrap();
+    let d = Specializer::get().expect("driver");
+    let generic = slot_code(d, "write");
+    set_policy(Policy::FORCE);
+    let first = sys::write(w, b"abc");
+    let plugged = slot_code(d, "write");
+    let second = sys::write(w, b"de");
+    set_policy(Policy::Off);
+    assert_eq!((first, second), (Ok(3), Ok(2)));
+    assert_ne!(plugged, generic, "the first call specialized and plugged the write slot");
+    let mut b = [0u8; 8];
+    assert_eq!(sys::read(r, &mut b), Ok(5));
+    assert_eq!(&b[..5], b"abcde");
+    // Another fd goes through the residual entry's check to the generic path.
+    let [r2, w2] = sys::pipe().unwrap();
+    assert_eq!(sys::write(w2, b"z"), Ok(1));
+    assert_eq!(sys::read(r2, &mut b), Ok(1));
+    assert_eq!(b[0], b'z');
+}
+
+#[test]
+fn policy_background_plugs_after_a_compile_on_the_compiler_thread() {
+    use jitty_os::spec::policy::{Policy, set_policy};
+    let _s = serial();
+    let _t = user();
+    let [r, w] = sys::pipe().unwrap();
+    let d = Specializer::get().expect("driver");
+    let generic = slot_code(d, "write");
+    set_policy(Policy::Background { after: 4 });
+    let mut wrote = 0;
+    let plugged = wait_until(30, || {
+        wrote += sys::write(w, b"x").expect("write");
+        let mut b = [0u8; 1];
+        assert_eq!(sys::read(r, &mut b), Ok(1));
+        assert_eq!(b[0], b'x');
+        slot_code(d, "write") != generic
+    });
+    set_policy(Policy::Off);
+    assert!(plugged, "the background compile was plugged by a later call");
+    assert!(wrote >= 4, "the first calls stayed generic while it compiled ({wrote} writes)");
+    assert!(d.counters().plugged >= 1);
 }

@@ -13,6 +13,10 @@
 //! * [`Specializer`]: the process-wide driver: [`Specializer::specialize`]
 //!   (evaluate + compile), [`Specializer::plug`] (per-process dispatch table,
 //!   guard installation), counters.
+//! * [`policy`]: when to specialize (off, synchronously after N calls, or
+//!   on a compiler thread from a snapshot).
+
+pub mod policy;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -49,10 +53,35 @@ struct Range {
 /// The oracle of one specialization: the annotated fields of the objects
 /// the spec point's typed paths reach from its static arguments, and the
 /// kernel's `constant` globals.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct KernelOracle<'a> {
     ranges: Vec<Range>,
     driver: &'a Specializer,
+    /// The bytes of every object range, copied when the oracle was made
+    /// (for evaluation on another thread: it then never touches live
+    /// memory; [`Specializer::still_holds`] compares them with live memory
+    /// before a plug).
+    snapshot: Option<Vec<Vec<u8>>>,
+}
+
+/// Reads `size` (1..=8) bytes at `addr` of live memory.
+///
+/// # Safety
+/// `addr..addr+size` lies in a live kernel object or constant global.
+unsafe fn read_live(addr: u64, size: u64) -> u64 {
+    // SAFETY: the caller's contract; aligned cells are read atomically, as
+    // the kernel writes them.
+    unsafe {
+        match size {
+            8 if addr.is_multiple_of(8) => (*(addr as *const AtomicU64)).load(Ordering::Relaxed),
+            4 if addr.is_multiple_of(4) => u64::from((*(addr as *const AtomicU32)).load(Ordering::Relaxed)),
+            _ => {
+                let mut b = [0u8; 8];
+                std::ptr::copy_nonoverlapping(addr as *const u8, b.as_mut_ptr(), size.min(8) as usize);
+                u64::from_le_bytes(b)
+            }
+        }
+    }
 }
 
 impl KernelOracle<'_> {
@@ -83,22 +112,21 @@ impl Oracle for KernelOracle<'_> {
     }
 
     fn read(&self, addr: u64, size: u64) -> Option<u64> {
+        if !(1..=8).contains(&size) {
+            return None;
+        }
+        if let Some(snap) = &self.snapshot
+            && let Some(k) = self.ranges.iter().position(|r| r.start <= addr && addr + size <= r.end)
+        {
+            let off = (addr - self.ranges[k].start) as usize;
+            let mut b = [0u8; 8];
+            b[..size as usize].copy_from_slice(&snap[k][off..off + size as usize]);
+            return Some(u64::from_le_bytes(b));
+        }
         self.find(addr, size)?;
         // SAFETY: `addr..addr+size` lies in an annotated field of a live
-        // kernel object reached by a typed path (or a constant global);
-        // aligned cells are read atomically, as the kernel writes them.
-        unsafe {
-            Some(match size {
-                8 if addr.is_multiple_of(8) => (*(addr as *const AtomicU64)).load(Ordering::Relaxed),
-                4 if addr.is_multiple_of(4) => u64::from((*(addr as *const AtomicU32)).load(Ordering::Relaxed)),
-                1..=8 => {
-                    let mut b = [0u8; 8];
-                    std::ptr::copy_nonoverlapping(addr as *const u8, b.as_mut_ptr(), size as usize);
-                    u64::from_le_bytes(b)
-                }
-                _ => return None,
-            })
-        }
+        // kernel object reached by a typed path, or in a constant global.
+        Some(unsafe { read_live(addr, size) })
     }
 
     fn symbol_addr(&self, name: &str) -> Option<u64> {
@@ -140,11 +168,24 @@ impl JitEnv for ResidualEnv<'_> {
     }
 }
 
+/// A range of memory an oracle vouched for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extent {
+    /// First byte.
+    pub start: u64,
+    /// One past the last.
+    pub end: u64,
+}
+
 /// Residual code compiled and ready to plug.
 #[derive(Debug)]
 pub struct Specialized {
     /// The spec point.
     pub point: String,
+    /// The arguments it was specialized for.
+    pub args: Vec<u64>,
+    /// For an evaluation from a snapshot: the ranges and their bytes then.
+    pub snapshot: Option<(Vec<Extent>, Vec<Vec<u8>>)>,
     /// What the evaluator produced.
     pub residual: Residual,
     /// The compiled unit (freed after its code is unplugged and drained).
@@ -180,9 +221,6 @@ pub struct Specializer {
     by_addr: HashMap<u64, String>,
     constants: Vec<Range>,
     counters: Mutex<Counters>,
-    /// Per-process dispatch tables (leaked: a process's table lives as long
-    /// as the kernel may call through it).
-    tables: Mutex<HashMap<i32, &'static HostGft>>,
     units: Mutex<HashMap<SpecId, JitUnit>>,
 }
 
@@ -235,7 +273,6 @@ impl Specializer {
             by_addr,
             constants,
             counters: Mutex::new(Counters::default()),
-            tables: Mutex::new(HashMap::new()),
             units: Mutex::new(HashMap::new()),
         };
         runtime().on_reclaim(Box::new(|id, _code| {
@@ -286,7 +323,41 @@ impl Specializer {
                 self.object_ranges(o.ty, o.addr as u64, &mut guard, &mut ranges);
             }
         }
-        Ok(KernelOracle { ranges, driver: self })
+        Ok(KernelOracle { ranges, driver: self, snapshot: None })
+    }
+
+    /// [`Self::oracle`] with a copy of every byte it may fold, for
+    /// evaluation on another thread.
+    pub fn snapshot_oracle(&self, point: &SpecPointInfo, args: &[u64]) -> Result<KernelOracle<'_>, String> {
+        let mut o = self.oracle(point, args)?;
+        let snap = o
+            .ranges
+            .iter()
+            .map(|r| {
+                (r.start..r.end)
+                    .step_by(8)
+                    .flat_map(|a| {
+                        let n = (r.end - a).min(8);
+                        // SAFETY: inside an annotated field of a live object
+                        // the walk just reached from the caller's own context.
+                        unsafe { read_live(a, n) }.to_le_bytes().into_iter().take(n as usize)
+                    })
+                    .collect()
+            })
+            .collect();
+        o.snapshot = Some(snap);
+        Ok(o)
+    }
+
+    /// Whether every byte `s` was evaluated from still holds in live memory
+    /// (re-walking its point's paths from the calling context).
+    pub fn still_holds(&self, s: &Specialized) -> bool {
+        let Some(snap) = &s.snapshot else { return true };
+        let Some(p) = self.annotations.point(&s.point) else { return false };
+        let Ok(live) = self.snapshot_oracle(p, &s.args) else { return false };
+        live.ranges.len() == snap.0.len()
+            && live.ranges.iter().zip(&snap.0).all(|(a, b)| a.start == b.start && a.end == b.end)
+            && live.snapshot.as_ref() == Some(&snap.1)
     }
 
     /// The annotated fields of the object of type `ty` at `addr`; `guard`
@@ -330,9 +401,21 @@ impl Specializer {
     /// [`Self::specialize`] with JIT options (dumps of CLIF or assembly).
     pub fn specialize_with(&self, point: &str, args: &[u64], jit: &JitOptions) -> Result<Specialized, String> {
         let p = self.annotations.point(point).ok_or_else(|| format!("no spec point `{point}`"))?.clone();
+        let oracle = self.oracle(&p, args).map_err(|e| self.fail(format!("{point}: oracle: {e}")))?;
+        self.specialize_over(&p, args, &oracle, jit)
+    }
+
+    /// Evaluates and compiles `p` for `args` over `oracle`.
+    pub fn specialize_over(
+        &self,
+        p: &SpecPointInfo,
+        args: &[u64],
+        oracle: &KernelOracle<'_>,
+        jit: &JitOptions,
+    ) -> Result<Specialized, String> {
+        let point = p.name.as_str();
         let m = self.module();
         let entry = m.func_by_name(&p.entry_symbol).ok_or_else(|| format!("`{}` is not in the IR", p.entry_symbol))?;
-        let oracle = self.oracle(&p, args).map_err(|e| self.fail(format!("{point}: oracle: {e}")))?;
         let nparams = m.func(entry).params.len();
         let sargs: Vec<StaticArg> = (0..nparams)
             .map(|i| match (p.static_args >> i & 1 == 1, args.get(i)) {
@@ -347,7 +430,7 @@ impl Specializer {
         };
         let t0 = Instant::now();
         let residual =
-            self.ev.specialize(entry, &sargs, &oracle, &opts).map_err(|e| self.fail(format!("{point}: {e}")))?;
+            self.ev.specialize(entry, &sargs, oracle, &opts).map_err(|e| self.fail(format!("{point}: {e}")))?;
         let evaluate = t0.elapsed();
         let t1 = Instant::now();
         let env = ResidualEnv { m: &residual.module, symbols: self.symbols };
@@ -364,31 +447,61 @@ impl Specializer {
             c.specialized += 1;
             c.code_bytes += code_bytes as u64;
         }
-        Ok(Specialized { point: point.to_string(), residual, unit, code, code_bytes, evaluate, compile })
+        let snapshot = oracle
+            .snapshot
+            .clone()
+            .map(|bytes| (oracle.ranges.iter().map(|r| Extent { start: r.start, end: r.end }).collect(), bytes));
+        Ok(Specialized {
+            point: point.to_string(),
+            args: args.to_vec(),
+            residual,
+            unit,
+            code,
+            code_bytes,
+            evaluate,
+            compile,
+            snapshot,
+        })
     }
 
-    /// The dispatch table of process `pid`, made (a copy of the generic
-    /// table) and installed on first use.
-    pub fn table(&self, pid: i32) -> Result<&'static HostGft, String> {
-        let mut tables = self.tables.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(t) = tables.get(&pid) {
-            return Ok(t);
+    /// The dispatch table of the calling thread's process, made (a copy of
+    /// the generic table) and installed on first use.
+    pub fn current_table(&self) -> Result<&'static HostGft, String> {
+        let t = crate::syscall::current();
+        if t.is_null() {
+            return Err("no current kernel thread".into());
+        }
+        // SAFETY: `t` is the calling thread's live kernel thread.
+        let now = unsafe { crate::syscall::gft_of(t) };
+        if !std::ptr::eq(now, &raw const GENERIC_GFT) {
+            return Ok(now);
         }
         // SAFETY: GENERIC_GFT is the kernel's immutable generic table.
         let copy: HostGft = unsafe { std::ptr::read(&raw const GENERIC_GFT) };
-        let t: &'static HostGft = Box::leak(Box::new(copy));
+        let table: &'static HostGft = Box::leak(Box::new(copy));
         let k = crate::boot().map_err(|e| e.to_string())?;
-        k.set_dispatch_table(pid, t).map_err(|e| format!("set_dispatch_table: errno {}", e.0))?;
-        tables.insert(pid, t);
-        Ok(t)
+        let pid = crate::syscall::getpid().map_err(|e| format!("getpid: errno {}", e.0))? as i32;
+        k.set_dispatch_table(pid, table).map_err(|e| format!("set_dispatch_table: errno {}", e.0))?;
+        Ok(table)
+    }
+
+    /// The code in the calling process's slot for `point`.
+    pub fn slot_code(&self, point: &str) -> Option<usize> {
+        let off = self.annotations.point(point)?.gft_slot? as usize;
+        let table = self.current_table().ok()? as *const HostGft as usize;
+        // SAFETY: a slot word of the process's live dispatch table.
+        Some(unsafe { (*((table + off) as *const std::sync::atomic::AtomicUsize)).load(Ordering::Relaxed) })
     }
 
     /// Plugs `s` (a specialization of a point with a dispatch slot) into
-    /// process `pid`'s table, guarded by its folded terms.
-    pub fn plug(&self, pid: i32, s: Specialized) -> Result<SpecId, String> {
+    /// the calling process's table, guarded by its folded terms.
+    pub fn plug(&self, s: Specialized) -> Result<SpecId, String> {
         let p = self.annotations.point(&s.point).ok_or("unknown point")?;
         let off = p.gft_slot.ok_or_else(|| format!("{} has no dispatch slot", s.point))? as usize;
-        let table = self.table(pid)?;
+        if !self.still_holds(&s) {
+            return Err(self.fail(format!("{}: memory changed since the snapshot", s.point)));
+        }
+        let table = self.current_table()?;
         let slot = table as *const HostGft as usize + off;
         // SAFETY: `off` is a slot offset inside the generic table.
         let generic = unsafe { *((&raw const GENERIC_GFT as *const u8).add(off) as *const usize) };
