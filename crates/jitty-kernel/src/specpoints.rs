@@ -21,7 +21,7 @@ use crate::rpc::RpcClient;
 use crate::rpc::msg::ProcDesc;
 use crate::rpc::xdr::XdrType;
 use crate::syscall;
-use crate::task::{PID_TABLE, PidLeaf, PidTable};
+use crate::task::{PID_TABLE, PidLeaf, PidTable, PidTableCell};
 use crate::typedesc::Described;
 use crate::vmalloc::{self, Discipline, Method, Region};
 
@@ -104,6 +104,7 @@ const FD_FILE_OPS: &[PathStep] = fd_file!(at::<File>("f_op"));
 const FD_FILE_INODE: &[PathStep] = fd_file!(at::<File>("f_inode"), at::<Inode>("i_fop"));
 const SENDER: &[PathStep] = &[at::<Thread>("process")];
 const KILL_TARGET: &[PathStep] = &[
+    at::<PidTableCell>("table"),
     index::<PidTable>("root", 1, 9, INT >> 9, 0),
     index::<PidLeaf>("slots", 1, 0, 511, 0),
     at::<Process>("sighand"),
@@ -120,7 +121,7 @@ const WRITE_PATHS: &[SpecPath] =
     &[from_arg::<Thread>("file ops\0", 0, FD_FILE_OPS), from_arg::<Thread>("inode\0", 0, FD_FILE_INODE)];
 const KILL_PATHS: &[SpecPath] = &[
     from_arg::<Thread>("sender creds\0", 0, SENDER),
-    from_global::<PidTable>("target disposition\0", &raw const PID_TABLE as *const u8, KILL_TARGET),
+    from_global::<PidTableCell>("target disposition\0", &raw const PID_TABLE as *const u8, KILL_TARGET),
 ];
 const MALLOC_PATHS: &[SpecPath] = &[
     from_arg::<Region>("method\0", 0, REGION_METHOD),
@@ -214,6 +215,7 @@ pub static JK_SPEC_POINTS: SpecTable =
 const TYPES: &[*const TypeDesc] = &[
     Thread::DESC,
     Process::DESC,
+    PidTableCell::DESC,
     PidTable::DESC,
     PidLeaf::DESC,
     FilesStruct::DESC,

@@ -139,17 +139,18 @@ annotated! {
     }
 }
 
-/// Holder for the pid table (accessed under [`TASKLIST`]) and its QUID.
-#[repr(C)]
-#[derive(Debug)]
-pub struct PidTableCell {
-    /// The table (first: the cell's address is the table's).
-    table: UnsafeCell<PidTable>,
-    /// QUID for every binding of the table (`root` and each leaf's
-    /// `slots`). Outside the locked cell, so a writer prepares the guarded
-    /// write before taking [`TASKLIST`]: a spawning writer learns its pid,
-    /// hence its leaf, only under the lock.
-    pub deps: QuasiDeps,
+annotated! {
+    /// Holder for the pid table (accessed under [`TASKLIST`]) and its QUID.
+    #[derive(Debug)]
+    pub struct PidTableCell {
+        /// The table (first: the cell's address is the table's).
+        table: UnsafeCell<PidTable> => embed PidTable,
+        /// QUID for every binding of the table (`root` and each leaf's
+        /// `slots`). Outside the locked cell, so a writer prepares the guarded
+        /// write before taking [`TASKLIST`]: a spawning writer learns its pid,
+        /// hence its leaf, only under the lock.
+        pub deps: QuasiDeps,
+    }
 }
 
 // SAFETY: every access to `table` goes through TASKLIST; `deps` is atomic.

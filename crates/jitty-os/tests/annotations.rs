@@ -173,7 +173,7 @@ fn kill_paths_reach_sender_target_and_disposition() {
     assert_eq!(sys::wait4(c, 0), Ok((c, w_termsig(SIGKILL))));
     assert_eq!(
         walk(&a, target, &[cur, c as u64, 10]).end,
-        WalkEnd::Absent { step: 2 },
+        WalkEnd::Absent { step: 3 },
         "reaped: the pid slot is empty"
     );
 }

@@ -67,7 +67,7 @@ fn human_form_prints_types_and_typed_paths() {
     assert!(out.contains("\nFile  size "), "{out}");
     for line in [
         "arg0: Thread → process → Process → files → FilesStruct → fdt → Fdtable → fd[arg1] → FdSlot → file → File → f_op → FileOps",
-        "static PidTable → root[arg1 >> 9] → PidLeaf → slots[arg1 & 0x1ff] → Process → sighand → SigHand → action[arg2 - 1] → QuasiSigAction",
+        "static PidTableCell → table → PidTable → root[arg1 >> 9] → PidLeaf → slots[arg1 & 0x1ff] → Process → sighand → SigHand → action[arg2 - 1] → QuasiSigAction",
         "arg0: Region → meth → Method",
         "arg1: ProcDesc → args → XdrType",
     ] {
