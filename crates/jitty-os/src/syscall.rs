@@ -142,8 +142,10 @@ pub mod raw {
     use super::*;
 
     macro_rules! raw_call {
-        // A call through a slot that has a spec point: after the call, the
-        // specialization policy (when one is on) counts it.
+        // A call through a slot that has a spec point: when a specialization
+        // policy is on, the call goes through an out-of-line copy that
+        // counts it afterwards (so the common path keeps nothing live
+        // across the call).
         ($(#[$m:meta])* spec $name:ident($($a:ident : $t:ty),*) -> $r:ty) => {
             $(#[$m])*
             ///
@@ -152,19 +154,24 @@ pub mod raw {
             /// (the kernel checks them as a kernel checks user pointers).
             #[inline(always)]
             pub unsafe fn $name($($a: $t),*) -> $r {
+                #[cold]
+                #[inline(never)]
+                unsafe fn counted(t: *mut c_void, $($a: $t),*) -> $r {
+                    // dispatch! contract: `t` is this thread's live kernel thread.
+                    let r = dispatch!(t, $name $(, $a)*);
+                    crate::spec::policy::after_call(core::mem::offset_of!(HostGft, $name), &[$($a as u64),*]);
+                    r
+                }
                 let t = cur();
                 if t.is_null() {
                     return -(EFAULT as $r);
                 }
-                // dispatch! contract: `t` is this thread's live kernel thread.
-                let r = dispatch!(t, $name $(, $a)*);
                 if crate::spec::policy::active() {
-                    crate::spec::policy::after_call(
-                        core::mem::offset_of!(HostGft, $name),
-                        &[$($a as u64),*],
-                    );
+                    // SAFETY: as below; `t` is this thread's kernel thread.
+                    return unsafe { counted(t, $($a),*) };
                 }
-                r
+                // dispatch! contract: `t` is this thread's live kernel thread.
+                dispatch!(t, $name $(, $a)*)
             }
         };
         ($(#[$m:meta])* $name:ident($($a:ident : $t:ty),*) -> $r:ty) => {
