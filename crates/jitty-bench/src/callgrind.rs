@@ -33,6 +33,8 @@ pub fn iterations(e: Experiment, quick: bool) -> u64 {
     let n = match e {
         Experiment::E3ProdCons => 5_000,
         Experiment::E6Call => 10_000,
+        // Each op installs a dependent first (a grace period).
+        Experiment::E8Guarded => 1_000,
         _ => 20_000,
     };
     if quick { n / 10 } else { n }

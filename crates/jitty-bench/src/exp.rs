@@ -10,7 +10,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use jitty_os::abi::{EINTR, O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, SEEK_SET, SIG_BLOCK, SIGUSR1, SigSet};
+use jitty_os::abi::{
+    EINTR, F_SETFL, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, SEEK_SET, SIG_BLOCK, SIGUSR1, SigSet,
+};
 use jitty_os::syscall as sys;
 use jitty_os::{Kernel, Task};
 
@@ -49,6 +51,13 @@ pub enum Experiment {
     E6Marshal,
     /// E6: a full call over an in-memory transport.
     E6Call,
+    /// E8: `fcntl(F_SETFL)`, a guarded write of `File::f_flags` on a file
+    /// nothing depends on (the fast path: a load and a test of the
+    /// dependents word before the store).
+    E8Unguarded,
+    /// E8: the same write on a file a specialization depends on (the slow
+    /// path: unplug and drain before the store).
+    E8Guarded,
     /// Reference: the kernel's null syscall `getppid()` through the GFT.
     KGetppid,
     /// Host Linux: 1-byte pipe `write`.
@@ -61,7 +70,7 @@ pub enum Experiment {
 
 impl Experiment {
     /// Every experiment, in report order.
-    pub const ALL: [Experiment; 18] = [
+    pub const ALL: [Experiment; 20] = [
         Experiment::E1PipeWrite,
         Experiment::E1PipeWriteSpec,
         Experiment::E2KillUsr1,
@@ -76,6 +85,8 @@ impl Experiment {
         Experiment::E5HostMalloc,
         Experiment::E6Marshal,
         Experiment::E6Call,
+        Experiment::E8Unguarded,
+        Experiment::E8Guarded,
         Experiment::KGetppid,
         Experiment::HostPipeWrite,
         Experiment::HostKill0,
@@ -99,6 +110,8 @@ impl Experiment {
             Experiment::E5HostMalloc => "e5-host",
             Experiment::E6Marshal => "e6-marshal",
             Experiment::E6Call => "e6-call",
+            Experiment::E8Unguarded => "e8-unguarded",
+            Experiment::E8Guarded => "e8-guarded",
             Experiment::KGetppid => "k-getppid",
             Experiment::HostPipeWrite => "host-pipe-write",
             Experiment::HostKill0 => "host-kill0",
@@ -128,6 +141,8 @@ impl Experiment {
             Experiment::E5HostMalloc => "E5  host malloc(32)+free",
             Experiment::E6Marshal => "E6  RPC marshal (primary)",
             Experiment::E6Call => "E6  RPC full call, in-memory",
+            Experiment::E8Unguarded => "E8  fcntl(F_SETFL), no dependents",
+            Experiment::E8Guarded => "E8  fcntl(F_SETFL), a dependent (drain)",
             Experiment::KGetppid => "ref getppid() through the GFT",
             Experiment::HostPipeWrite => "host write(pipe, 1 byte)",
             Experiment::HostKill0 => "host kill(getpid(), 0)",
@@ -198,6 +213,14 @@ impl Experiment {
                 "rpc_call(client, &BENCH_PROC, &args, &res) over an in-memory transport whose peer answers \
                  with a canned accepted reply (marshal + record write + record read + reply/result decode)"
             }
+            Experiment::E8Unguarded => {
+                "fcntl(fd, F_SETFL, O_APPEND or 0, alternating) on a RAM-fs file nothing depends on: the guarded \
+                 write of File::f_flags takes its fast path (the dependents word is null)"
+            }
+            Experiment::E8Guarded => {
+                "the same call after a specialization that folded the file's f_flags was installed (outside \
+                 the timed call): the guarded write unplugs it and drains (membarrier) before it stores"
+            }
             Experiment::KGetppid => "getppid() through current->process->gft (kernel null-syscall reference)",
             Experiment::HostPipeWrite => {
                 "libc write(fd, &b, 1) to a Linux pipe, batches of <= 4096, drained outside the timed region"
@@ -251,6 +274,8 @@ impl Experiment {
             Experiment::E5HostMalloc => &["bench_loop_e5_host"],
             Experiment::E6Marshal => &["bench_loop_e6_marshal"],
             Experiment::E6Call => &["bench_loop_e6_call"],
+            Experiment::E8Unguarded => &["bench_loop_e8_unguarded"],
+            Experiment::E8Guarded => &["bench_op_e8_guarded"],
             Experiment::KGetppid => &["bench_loop_k_getppid"],
             Experiment::HostPipeWrite => &["bench_loop_host_pipe_write"],
             Experiment::HostKill0 => &["bench_loop_host_kill0"],
@@ -260,6 +285,29 @@ impl Experiment {
 }
 
 const PIPE_CHUNK: u64 = 4096;
+/// E8's dummy plug: the "generic" and "specialized" words of its slot.
+const E8_GENERIC: usize = 0x1000;
+const E8_CODE: usize = 0x2000;
+
+/// The dependents word and `f_flags` cell of the `File` behind `fd`, by
+/// walking the `write` spec point's path over live memory.
+fn e8_flags_term(fd: i32) -> Result<(usize, usize), BenchError> {
+    use jitty_os::annot::{Annotations, LiveMemory};
+    let bad = |m: String| BenchError::Check(format!("E8: {m}"));
+    let a = Annotations::native().map_err(|e| bad(e.to_string()))?;
+    let point = a.point("write").ok_or_else(|| bad("no write point".into()))?;
+    let path = point.paths.iter().find(|p| p.name == "file ops").ok_or_else(|| bad("no file path".into()))?;
+    // SAFETY: the walk follows live objects of the calling process.
+    let mem = unsafe { LiveMemory::new() };
+    let w = a.walk(path, &[sys::current() as u64, fd as u64], &mem).map_err(|e| bad(e.to_string()))?;
+    let file = w.objects.iter().find(|o| a.types[o.ty].name == "File").ok_or_else(|| bad("no File".into()))?.addr;
+    let t = a.type_named("File").ok_or_else(|| bad("no File type".into()))?;
+    let off = |n: &str| t.fields.iter().find(|f| f.name == n).map(|f| f.offset as usize);
+    match (off("deps"), off("f_flags")) {
+        (Some(d), Some(f)) => Ok((file + d, file + f)),
+        _ => Err(bad("File has no deps or f_flags".into())),
+    }
+}
 const FILE_SIZE: usize = 64 * 1024;
 const READ_SIZE: usize = 16;
 const E3_SLOTS: usize = 4;
@@ -310,6 +358,7 @@ fn bench_loop_e1_spec(fd: i32, n: u64) -> u64 {
 /// static arguments, running batches on request.
 #[derive(Debug)]
 struct SpecWorker {
+    latency: Vec<SpecLatency>,
     requests: std::sync::mpsc::Sender<(Experiment, u64)>,
     replies: std::sync::mpsc::Receiver<Result<(Duration, u64), BenchError>>,
 }
@@ -325,24 +374,76 @@ struct SpecArms {
     read_buf: [u8; READ_SIZE],
     /// Arms whose specialization failed, with why (they report the error).
     failed: std::collections::BTreeMap<Experiment, String>,
+    /// E7: specialization latency samples.
+    latency: Vec<SpecLatency>,
 }
 
+/// E7: one specialization, request to plugged.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SpecLatency {
+    /// The spec point.
+    pub point: String,
+    /// Evaluation, compilation and plug, in microseconds.
+    pub total_us: f64,
+    /// In the partial evaluator.
+    pub evaluate_us: f64,
+    /// In the JIT.
+    pub compile_us: f64,
+    /// Machine code bytes.
+    pub code_bytes: usize,
+    /// Residual IR instructions.
+    pub residual_insts: usize,
+    /// Quasi cells in the guard set.
+    pub guards: usize,
+}
+
+/// Specializations per point measured for E7 (the last stays plugged).
+pub(crate) const E7_SAMPLES: usize = 5;
+
 impl SpecArms {
-    fn setup(pid: i32, target_pid: i32, path: &str) -> Result<SpecArms, BenchError> {
+    fn setup(pid: i32, target_pid: i32, path: &str, e7_samples: usize) -> Result<SpecArms, BenchError> {
         let pipe = sys::pipe().map_err(kerr("pipe"))?;
         sys::signal(SIGUSR1, on_usr1, 0, 0).map_err(kerr("sigaction"))?;
         let file_fd = sys::open(path, O_RDONLY, 0).map_err(kerr("open"))?;
         let d = jitty_os::spec::Specializer::get().map_err(BenchError::Check)?;
         let me = sys::current() as u64;
         let mut failed = std::collections::BTreeMap::new();
-        // One slot per point: each arm's static arguments.
+        let mut latency = Vec::new();
+        // One slot per point: each arm's static arguments. E7 times each
+        // specialization from the request to the plug, several times.
         for (e, point, args) in [
+            (Experiment::E2pKill0Spec, "kill", vec![me, target_pid as u64, 0]),
             (Experiment::E1PipeWriteSpec, "write", vec![me, pipe[1] as u64]),
             (Experiment::E2KillUsr1Spec, "kill", vec![me, pid as u64, SIGUSR1 as u64]),
             (Experiment::E4Read16Spec, "read", vec![me, file_fd as u64]),
         ] {
-            if let Err(why) = d.specialize(point, &args).and_then(|s| d.plug(s)) {
-                failed.insert(e, why);
+            for _ in 0..e7_samples.max(1) {
+                let t0 = Instant::now();
+                let r = d.specialize(point, &args).and_then(|s| {
+                    let stats = (
+                        s.evaluate,
+                        s.compile,
+                        s.code_bytes,
+                        s.residual.module.func(s.residual.func).inst_count(),
+                        s.residual.guards.len(),
+                    );
+                    d.plug(s).map(|_| stats)
+                });
+                match r {
+                    Ok((ev, co, bytes, insts, guards)) => latency.push(SpecLatency {
+                        point: point.to_string(),
+                        total_us: t0.elapsed().as_secs_f64() * 1e6,
+                        evaluate_us: ev.as_secs_f64() * 1e6,
+                        compile_us: co.as_secs_f64() * 1e6,
+                        code_bytes: bytes,
+                        residual_insts: insts,
+                        guards,
+                    }),
+                    Err(why) => {
+                        failed.insert(e, why);
+                        break;
+                    }
+                }
             }
         }
         // E2' shares the kill slot with E2; it is measured with its own
@@ -356,6 +457,7 @@ impl SpecArms {
             file_pos: 0,
             read_buf: [0; READ_SIZE],
             failed,
+            latency,
         })
     }
 
@@ -440,11 +542,11 @@ impl SpecArms {
 }
 
 impl SpecWorker {
-    fn start(k: Kernel, target_pid: i32, path: String) -> Result<SpecWorker, BenchError> {
+    fn start(k: Kernel, target_pid: i32, path: String, e7_samples: usize) -> Result<SpecWorker, BenchError> {
         let pid = k.spawn_process(1000, 1000).map_err(kerr("spawn_process"))?;
         let (req_tx, req_rx) = std::sync::mpsc::channel::<(Experiment, u64)>();
         let (rep_tx, rep_rx) = std::sync::mpsc::channel();
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(), BenchError>>();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<Vec<SpecLatency>, BenchError>>();
         std::thread::spawn(move || {
             let task = match Task::enter(pid).map_err(kerr("task enter")) {
                 Ok(t) => t,
@@ -453,21 +555,21 @@ impl SpecWorker {
                     return;
                 }
             };
-            let mut arms = match SpecArms::setup(pid, target_pid, &path) {
+            let mut arms = match SpecArms::setup(pid, target_pid, &path, e7_samples) {
                 Ok(a) => a,
                 Err(e) => {
                     let _ = ready_tx.send(Err(e));
                     return;
                 }
             };
-            let _ = ready_tx.send(Ok(()));
+            let _ = ready_tx.send(Ok(arms.latency.clone()));
             while let Ok((e, n)) = req_rx.recv() {
                 let _ = rep_tx.send(arms.run(e, n));
             }
             drop(task);
         });
-        ready_rx.recv().map_err(|_| BenchError::Check("specialized arms: worker died".into()))??;
-        Ok(SpecWorker { requests: req_tx, replies: rep_rx })
+        let latency = ready_rx.recv().map_err(|_| BenchError::Check("specialized arms: worker died".into()))??;
+        Ok(SpecWorker { requests: req_tx, replies: rep_rx, latency })
     }
 
     fn run(&self, e: Experiment, n: u64) -> Result<(Duration, u64), BenchError> {
@@ -514,6 +616,22 @@ fn bench_loop_e4_spec(fd: i32, buf: &mut [u8; READ_SIZE], n: u64, tag: u64) -> u
         ok += (unsafe { sys::raw::read(black_box(fd), buf.as_mut_ptr(), READ_SIZE) } == READ_SIZE as isize) as u64;
     }
     ok - tag
+}
+
+#[inline(never)]
+fn bench_loop_e8_unguarded(fd: i32, n: u64) -> u64 {
+    let mut ok = 0;
+    for i in 0..n {
+        let flags = if i & 1 == 0 { O_APPEND } else { 0 };
+        ok += (sys::fcntl(black_box(fd), F_SETFL, u64::from(flags)) == Ok(0)) as u64;
+    }
+    ok
+}
+
+/// One guarded write with a dependent (callgrind counts calls of this).
+#[inline(never)]
+fn bench_op_e8_guarded(fd: i32, flags: u32) -> u64 {
+    (sys::fcntl(black_box(fd), F_SETFL, u64::from(flags)) == Ok(0)) as u64
 }
 
 #[inline(never)]
@@ -936,6 +1054,11 @@ pub(crate) struct Suite {
     pub(crate) e3_last: E3Stats,
     /// The specialized arms, or why they could not be set up.
     spec: Result<SpecWorker, String>,
+    /// E8's file, the dependents word and `f_flags` cell of its `File`,
+    /// and the slot its dependent plugs.
+    e8_fd: i32,
+    e8_term: (usize, usize),
+    e8_slot: &'static AtomicUsize,
 }
 
 /// Number of processes E2/E2' want in the kernel's process table.
@@ -943,7 +1066,7 @@ pub const TABLE_PROCESSES: i32 = 62;
 
 impl Suite {
     /// Boots the kernel and sets every experiment up (uid/gid 1000 processes).
-    pub(crate) fn new(k: Kernel, file_tag: &str) -> Result<Suite, BenchError> {
+    pub(crate) fn new(k: Kernel, file_tag: &str, e7_samples: usize) -> Result<Suite, BenchError> {
         let pid = k.spawn_process(1000, 1000).map_err(kerr("spawn_process"))?;
         let target_pid = k.spawn_process(1000, 1000).map_err(kerr("spawn_process"))?;
         let mut e3_pids = [0; 2];
@@ -973,6 +1096,8 @@ impl Suite {
         }
         sys::close(wfd).map_err(kerr("close"))?;
         let file_fd = sys::open(&path, O_RDONLY, 0).map_err(kerr("open"))?;
+        let e8_fd = sys::open(&path, O_RDONLY, 0).map_err(kerr("open"))?;
+        let e8_term = e8_flags_term(e8_fd)?;
 
         let hs = ffi::services();
         // SAFETY: the kernel's default region, and a region of the pool method
@@ -1026,8 +1151,38 @@ impl Suite {
             host_pipe,
             host_pid,
             e3_last: E3Stats::default(),
-            spec: SpecWorker::start(k, target_pid, path.clone()).map_err(|e| e.to_string()),
+            spec: SpecWorker::start(k, target_pid, path.clone(), e7_samples).map_err(|e| e.to_string()),
+            e8_fd,
+            e8_term,
+            e8_slot: Box::leak(Box::new(AtomicUsize::new(E8_GENERIC))),
         })
+    }
+
+    /// Installs a specialization that depends on E8's file's flags (a
+    /// dummy plug: the slot is the suite's own word, never called).
+    fn e8_depend(&self) -> Result<(), BenchError> {
+        use jitty_rt::guard::{Plug, Specialization, Term};
+        let (deps_word, field) = self.e8_term;
+        // SAFETY: a live File's f_flags cell (a Quasi<u32>, an atomic word).
+        let value = u64::from(unsafe { (*(field as *const std::sync::atomic::AtomicU32)).load(Ordering::Relaxed) });
+        let spec = Specialization {
+            terms: vec![Term { deps_word, field, size: 4, value }],
+            plug: Plug { slot: self.e8_slot as *const AtomicUsize as usize, generic: E8_GENERIC, code: E8_CODE },
+        };
+        jitty_rt::guard::host::runtime()
+            .install(spec, None)
+            .map(drop)
+            .map_err(|e| BenchError::Check(format!("E8 install: {e}")))
+    }
+
+    /// E7's samples (empty if the specialized arms could not start).
+    pub(crate) fn spec_latency(&self) -> Vec<SpecLatency> {
+        self.spec.as_ref().map(|w| w.latency.clone()).unwrap_or_default()
+    }
+
+    /// Why the specialized arms could not start, if they could not.
+    pub(crate) fn spec_error(&self) -> Option<String> {
+        self.spec.as_ref().err().cloned()
     }
 
     /// Processes in the kernel table when set up.
@@ -1082,6 +1237,24 @@ impl Suite {
                 let (d, done) = w.run(e, n)?;
                 t = d;
                 done
+            }
+            Experiment::E8Unguarded => {
+                let s = Instant::now();
+                let r = bench_loop_e8_unguarded(self.e8_fd, n);
+                t = s.elapsed();
+                r
+            }
+            Experiment::E8Guarded => {
+                let mut ok = 0;
+                for i in 0..n {
+                    let flags = if i & 1 == 0 { O_APPEND } else { 0 };
+                    self.e8_depend()?;
+                    let s = Instant::now();
+                    ok += bench_op_e8_guarded(self.e8_fd, flags);
+                    t += s.elapsed();
+                }
+                check(self.e8_slot.load(Ordering::Relaxed) == E8_GENERIC, "E8 the write unplugged its dependent")?;
+                ok
             }
             Experiment::E2KillUsr1 => {
                 let before = Suite::usr1_delivered();

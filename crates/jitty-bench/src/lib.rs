@@ -110,11 +110,13 @@ impl KernelBenchOptions {
 
 /// Boots the kernel (once per process) and sets up every experiment in a
 /// fresh set of processes entered by the calling thread.
-fn suite() -> Result<exp::Suite> {
+/// A suite; `e7_samples` specializations per point are timed at set-up
+/// (1 under callgrind, where only the arms' instructions matter).
+fn suite(e7_samples: usize) -> Result<exp::Suite> {
     let k = jitty_os::boot()?;
     // SAFETY: getpid has no preconditions.
     let tag = format!("{}-{:?}", unsafe { libc::getpid() }, std::thread::current().id());
-    exp::Suite::new(k, &tag.replace(['(', ')'], ""))
+    exp::Suite::new(k, &tag.replace(['(', ')'], ""), e7_samples)
 }
 
 fn percentile(sorted: &[f64], q: f64) -> f64 {
@@ -129,7 +131,7 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
 /// Runs the benchmark.
 pub fn run(opts: &KernelBenchOptions) -> Result<KernelReport> {
     let exps = opts.selected();
-    let mut s = suite()?;
+    let mut s = suite(exp::E7_SAMPLES)?;
     let say = |m: String| {
         if opts.progress {
             eprint!("{m}");
@@ -172,6 +174,12 @@ pub fn run(opts: &KernelBenchOptions) -> Result<KernelReport> {
     }
     say("\n".into());
     let processes = s.processes();
+    let spec_latency = s.spec_latency();
+    if let Some(e) = s.spec_error() {
+        for x in Experiment::ALL.iter().filter(|x| x.generic_of().is_some()) {
+            spec_failures.entry(*x).or_insert_with(|| e.clone());
+        }
+    }
     drop(s);
 
     let mut instr = BTreeMap::new();
@@ -228,10 +236,13 @@ pub fn run(opts: &KernelBenchOptions) -> Result<KernelReport> {
         })
         .collect();
     e3_kills.sort_by(f64::total_cmp);
-    let comparisons = report::compare(&results, &spec_failures);
+    let mut comparisons = report::compare(&results, &spec_failures);
+    comparisons.push(report::e7(&spec_latency));
+    comparisons.push(report::e8(&results));
     let report = KernelReport {
         results,
         comparisons,
+        spec_latency,
         e1_breakdown,
         callgrind_note,
         processes_in_table: processes,
@@ -250,7 +261,7 @@ pub fn run(opts: &KernelBenchOptions) -> Result<KernelReport> {
 /// Runs each experiment `(e, n)` once in a fresh suite (the probe binary's
 /// body; under callgrind only the `bench_loop_*` functions are collected).
 pub fn run_probe(plan: &[(Experiment, u64)]) -> Result<()> {
-    let mut s = suite()?;
+    let mut s = suite(1)?;
     for &(e, n) in plan {
         s.run(e, n)?;
     }
@@ -263,7 +274,7 @@ pub fn run_probe(plan: &[(Experiment, u64)]) -> Result<()> {
 /// blocks, E6 the call message decodes back to the arguments and the call
 /// returns the expected result).
 pub fn self_check(n: u64) -> Result<()> {
-    let mut s = suite()?;
+    let mut s = suite(1)?;
     s.check_regions(64)?;
     for e in Experiment::ALL {
         s.run(e, n)?;

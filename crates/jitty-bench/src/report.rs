@@ -51,8 +51,68 @@ pub struct Comparison {
     pub instr_ratio: Option<f64>,
     /// The issue's target.
     pub target: String,
-    /// Why there is no specialized figure, if there is none.
+    /// Why there is no specialized figure, if there is none, or what a
+    /// figure other than a ratio is.
     pub note: String,
+    /// A figure that is not a ratio (E7: median latency in microseconds).
+    pub value: Option<f64>,
+}
+
+/// E8 as a comparison row: a guarded write through `fcntl(F_SETFL)`,
+/// without and with a dependent. (The primitive against a plain store is
+/// `cargo bench -p jitty-kernel-modtests --bench e8_quasi_write`.)
+pub fn e8(results: &[ExpResult]) -> Comparison {
+    let get = |e: Experiment| results.iter().find(|r| r.experiment == e);
+    let (u, g) = (get(Experiment::E8Unguarded), get(Experiment::E8Guarded));
+    let f = |r: Option<&ExpResult>| {
+        r.map_or("-".to_string(), |r| format!("{:.1} ns, {} Ir", r.median_ns, fmt_opt(r.instructions)))
+    };
+    Comparison {
+        id: "E8".into(),
+        generic_ns: u.map(|r| r.median_ns),
+        specialized_ns: None,
+        ratio: None,
+        generic_instr: u.and_then(|r| r.instructions),
+        specialized_instr: None,
+        instr_ratio: None,
+        target: "an unguarded Quasi write costs <= 2 ns more than a plain store".into(),
+        note: format!(
+            "fcntl(F_SETFL) with no dependents: {}; with a dependent (unplug + drain): {}; the primitive \
+             against a plain store: cargo bench -p jitty-kernel-modtests --bench e8_quasi_write",
+            f(u),
+            f(g)
+        ),
+        value: u.map(|r| r.median_ns),
+    }
+}
+
+/// E7 as a comparison row: the median specialization latency (request to
+/// plugged) over every sample of every point.
+pub fn e7(samples: &[crate::exp::SpecLatency]) -> Comparison {
+    let mut t: Vec<f64> = samples.iter().map(|s| s.total_us).collect();
+    t.sort_by(f64::total_cmp);
+    let mut bytes: Vec<usize> = samples.iter().map(|s| s.code_bytes).collect();
+    bytes.sort_unstable();
+    let median = (!t.is_empty()).then(|| t[t.len() / 2]);
+    Comparison {
+        id: "E7".into(),
+        generic_ns: None,
+        specialized_ns: None,
+        ratio: None,
+        generic_instr: None,
+        specialized_instr: None,
+        instr_ratio: None,
+        target: "median specialization latency <= 200 us per point, with code size".into(),
+        note: match median {
+            Some(m) => format!(
+                "median {m:.0} us over {} specializations; median code {} bytes",
+                t.len(),
+                bytes[bytes.len() / 2]
+            ),
+            None => "no specialization was timed".into(),
+        },
+        value: median,
+    }
 }
 
 /// The whole run.
@@ -62,6 +122,8 @@ pub struct KernelReport {
     pub results: Vec<ExpResult>,
     /// Generic against specialized, one entry per seed experiment.
     pub comparisons: Vec<Comparison>,
+    /// E7: every specialization timed.
+    pub spec_latency: Vec<crate::exp::SpecLatency>,
     /// E1's instructions per operation by function (inclusive, self), largest first.
     pub e1_breakdown: Vec<FnCost>,
     /// What happened with callgrind.
@@ -123,6 +185,7 @@ pub fn compare(results: &[ExpResult], failures: &std::collections::BTreeMap<Expe
                 instr_ratio: div(gi, si),
                 target: target.to_string(),
                 note,
+                value: None,
             }
         })
         .collect()
@@ -193,6 +256,21 @@ impl KernelReport {
             let _ = writeln!(s, "E3 kill(peer, SIGUSR1) calls per item (median): {k:.3}");
         }
         let _ = writeln!(s, "{}", self.callgrind_note);
+        if !self.spec_latency.is_empty() {
+            let _ = writeln!(s, "\nE7 specialization latency (request to plugged), every sample:");
+            let _ = writeln!(
+                s,
+                "  {:<8} {:>10} {:>10} {:>10} {:>8} {:>8} {:>6}",
+                "point", "total us", "eval us", "JIT us", "bytes", "IR", "guards"
+            );
+            for l in &self.spec_latency {
+                let _ = writeln!(
+                    s,
+                    "  {:<8} {:>10.0} {:>10.0} {:>10.0} {:>8} {:>8} {:>6}",
+                    l.point, l.total_us, l.evaluate_us, l.compile_us, l.code_bytes, l.residual_insts, l.guards
+                );
+            }
+        }
         if !self.e1_breakdown.is_empty() {
             let _ = writeln!(s, "\nE1 instructions per write by function (inclusive / self):");
             for f in &self.e1_breakdown {
@@ -228,6 +306,54 @@ impl KernelReport {
                 label_w + w + 6.0,
                 y + 14.0
             );
+        }
+        s.push_str("</svg>");
+        s
+    }
+
+    /// Bars of the instruction ratio (generic / specialized) per experiment,
+    /// with the target's factor marked where it is one.
+    fn svg_ratio_bars(&self) -> String {
+        let rows: Vec<(&Comparison, f64)> =
+            self.comparisons.iter().filter_map(|c| c.instr_ratio.map(|r| (c, r))).collect();
+        if rows.is_empty() {
+            return String::new();
+        }
+        let target = |t: &str| -> Option<f64> {
+            let t = t.trim_start_matches(">= ");
+            t.split('x').next().and_then(|x| x.trim().parse::<f64>().ok())
+        };
+        let max = rows.iter().map(|&(c, r)| r.max(target(&c.target).unwrap_or(0.0))).fold(1.0f64, f64::max);
+        let (label_w, bar_w, row_h) = (80.0, 520.0, 24.0);
+        let h = 30.0 + row_h * rows.len() as f64;
+        let mut s = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{h}\" font-family=\"monospace\" \
+             font-size=\"12\"><text x=\"0\" y=\"16\" font-weight=\"bold\">instructions: generic / specialized \
+             (bar), target (red tick)</text>",
+            label_w + bar_w + 120.0
+        );
+        for (i, (c, r)) in rows.iter().enumerate() {
+            let y = 26.0 + row_h * i as f64;
+            let w = (r / max * bar_w).max(1.0);
+            let _ = write!(
+                s,
+                "<text x=\"0\" y=\"{}\">{}</text><rect x=\"{label_w}\" y=\"{y}\" width=\"{w:.1}\" \
+                 height=\"{}\" fill=\"#3a6ea5\"/><text x=\"{:.1}\" y=\"{}\">{r:.2}x</text>",
+                y + 15.0,
+                esc(&c.id),
+                row_h - 6.0,
+                label_w + w + 6.0,
+                y + 15.0
+            );
+            if let Some(t) = target(&c.target) {
+                let x = label_w + t / max * bar_w;
+                let _ = write!(
+                    s,
+                    "<line x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{}\" y2=\"{}\" stroke=\"#c00\" stroke-width=\"2\"/>",
+                    y - 2.0,
+                    y + row_h - 4.0
+                );
+            }
         }
         s.push_str("</svg>");
         s
@@ -295,6 +421,30 @@ impl KernelReport {
         if let Some(k) = self.e3_kills_per_item {
             let _ = write!(s, "<p>E3: {k:.3} kill(peer, SIGUSR1) per item (median).</p>");
         }
+        if !self.spec_latency.is_empty() {
+            s.push_str(
+                "<h2>E7: specialization latency, request to plugged</h2><table><tr><th class=\"l\">point</th>\
+                 <th>total us</th><th>evaluate us</th><th>JIT us</th><th>code bytes</th><th>residual IR</th>\
+                 <th>guards</th></tr>",
+            );
+            for l in &self.spec_latency {
+                let _ = write!(
+                    s,
+                    "<tr><td class=\"l\">{}</td><td>{:.0}</td><td>{:.0}</td><td>{:.0}</td><td>{}</td><td>{}</td>\
+                     <td>{}</td></tr>",
+                    esc(&l.point),
+                    l.total_us,
+                    l.evaluate_us,
+                    l.compile_us,
+                    l.code_bytes,
+                    l.residual_insts,
+                    l.guards
+                );
+            }
+            s.push_str("</table>");
+        }
+        s.push_str(&self.svg_ratio_bars());
+        s.push_str("<br>");
         s.push_str(&self.svg_bars("ns/op (median)", "ns", |r| Some(r.median_ns)));
         s.push_str("<br>");
         s.push_str(&self.svg_bars("instructions/op (callgrind)", "Ir", |r| r.instructions));

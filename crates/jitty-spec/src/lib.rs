@@ -131,6 +131,11 @@ pub struct Options {
     pub max_variants: usize,
     /// Instructions evaluated at most.
     pub max_steps: usize,
+    /// Calls met after more dynamic branches than this along the path are
+    /// not inlined: without a profile, the paths that branch on run-time
+    /// values many times are taken to be the rare ones (error handling,
+    /// sleeping, signal delivery), and inlining them only grows the code.
+    pub inline_dynamic_branches: u64,
     /// When set, the residual entry first compares each static argument
     /// with its value and, on a mismatch, tail-calls this function (the
     /// generic entry) with all the arguments.
@@ -146,6 +151,7 @@ impl Default for Options {
             max_blocks: 6000,
             max_variants: 8,
             max_steps: 400_000,
+            inline_dynamic_branches: 8,
             fallback: None,
             name: "residual".into(),
         }

@@ -11,9 +11,12 @@
 use jitty_ir::{BlockId, Function, InstKind, Value};
 use std::collections::{BTreeSet, HashMap};
 
-/// A function's live sets.
+/// A function's live sets, and its loop heads.
 #[derive(Debug)]
 pub struct Liveness {
+    /// Blocks entered by a retreating edge of a depth-first walk: the only
+    /// places a path can come back to.
+    loop_heads: Vec<bool>,
     live_in: Vec<BTreeSet<Value>>,
     live_out: Vec<BTreeSet<Value>>,
     after: std::sync::Mutex<HashMap<(BlockId, usize), BTreeSet<Value>>>,
@@ -79,7 +82,35 @@ impl Liveness {
                 }
             }
         }
-        Liveness { live_in, live_out, after: Default::default() }
+        // Retreating edges: to a block still on the depth-first stack.
+        let mut loop_heads = vec![false; n];
+        let mut state = vec![0u8; n]; // 0 new, 1 on the stack, 2 done
+        let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
+        if n > 0 {
+            state[0] = 1;
+        }
+        while let Some(&mut (b, ref mut k)) = stack.last_mut() {
+            if let Some(&s) = succs[b].get(*k) {
+                *k += 1;
+                match state[s] {
+                    0 => {
+                        state[s] = 1;
+                        stack.push((s, 0));
+                    }
+                    1 => loop_heads[s] = true,
+                    _ => {}
+                }
+            } else {
+                state[b] = 2;
+                stack.pop();
+            }
+        }
+        Liveness { loop_heads, live_in, live_out, after: Default::default() }
+    }
+
+    /// Whether `b` is a loop head.
+    pub fn is_loop_head(&self, b: BlockId) -> bool {
+        self.loop_heads[b.index()]
     }
 
     /// Values live at the start of `b`, after its phis.

@@ -601,7 +601,9 @@ impl<'e, 'm> Pe<'e, 'm> {
         let over_limit = *n > self.opts.max_variants;
         let n = *n;
         let mut dyn_iters = 0;
-        let along_path = st.history.get(&point).map(|(dyn_then, iters, prev)| {
+        // Only a loop head can be reached again along one path.
+        let head = self.ev.liveness(st.top().func).is_loop_head(st.top().block);
+        let along_path = st.history.get(&point).filter(|_| head).map(|(dyn_then, iters, prev)| {
             let dynamic_iteration = *dyn_then != st.dyn_branches;
             dyn_iters = iters + usize::from(dynamic_iteration);
             (dynamic_iteration && dyn_iters > DYNAMIC_UNROLL, prev.clone())
@@ -686,7 +688,9 @@ impl<'e, 'm> Pe<'e, 'm> {
         let made = Arc::new(Made { block, phis });
         let entry_key = entry.key();
         self.last_key.insert(point.clone(), entry_key.clone());
-        Arc::make_mut(&mut entry.history).insert(point, (entry.dyn_branches, dyn_iters, entry_key.clone()));
+        if head {
+            Arc::make_mut(&mut entry.history).insert(point, (entry.dyn_branches, dyn_iters, entry_key.clone()));
+        }
         self.memo.insert(key, made.clone());
         self.memo.entry(entry_key).or_insert_with(|| made.clone());
         self.pass(&mut st, &made);
@@ -1646,6 +1650,12 @@ impl<'e, 'm> Pe<'e, 'm> {
         }
         if st.frames.iter().filter(|fr| fr.func == id).count() >= 2 {
             return Some("recursive".into());
+        }
+        if st.dyn_branches > self.opts.inline_dynamic_branches {
+            return Some(format!(
+                "off the main path: {} dynamic branches taken before this call (the bound is {})",
+                st.dyn_branches, self.opts.inline_dynamic_branches
+            ));
         }
         let n = self.ev.inline_size[id.index()];
         if n > self.ev.inline_bound {

@@ -2,7 +2,7 @@
 //! refused, and why. `jitty explain` prints it; a kernel developer reads it
 //! to see what to annotate next (Regehr).
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fmt;
 
 /// Regehr's four kinds of values, as the evaluator met them on a load or an
@@ -90,7 +90,7 @@ pub enum Decision {
 /// All decisions of one specialization, each with how often it was taken.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Record {
-    decisions: BTreeMap<Decision, usize>,
+    decisions: HashMap<Decision, usize>,
 }
 
 impl Record {
@@ -101,7 +101,9 @@ impl Record {
 
     /// Decisions with their counts, in a stable order.
     pub fn iter(&self) -> impl Iterator<Item = (&Decision, usize)> {
-        self.decisions.iter().map(|(d, &n)| (d, n))
+        let mut v: Vec<(&Decision, usize)> = self.decisions.iter().map(|(d, &n)| (d, n)).collect();
+        v.sort();
+        v.into_iter()
     }
 
     /// How many distinct decisions satisfy `f`.
