@@ -275,7 +275,7 @@ impl Experiment {
             Experiment::E6Marshal => &["bench_loop_e6_marshal"],
             Experiment::E6Call => &["bench_loop_e6_call"],
             Experiment::E8Unguarded => &["bench_loop_e8_unguarded"],
-            Experiment::E8Guarded => &["bench_op_e8_guarded"],
+            Experiment::E8Guarded => &["bench_loop_e8_guarded_op"],
             Experiment::KGetppid => &["bench_loop_k_getppid"],
             Experiment::HostPipeWrite => &["bench_loop_host_pipe_write"],
             Experiment::HostKill0 => &["bench_loop_host_kill0"],
@@ -630,7 +630,7 @@ fn bench_loop_e8_unguarded(fd: i32, n: u64) -> u64 {
 
 /// One guarded write with a dependent (callgrind counts calls of this).
 #[inline(never)]
-fn bench_op_e8_guarded(fd: i32, flags: u32) -> u64 {
+fn bench_loop_e8_guarded_op(fd: i32, flags: u32) -> u64 {
     (sys::fcntl(black_box(fd), F_SETFL, u64::from(flags)) == Ok(0)) as u64
 }
 
@@ -1250,7 +1250,7 @@ impl Suite {
                     let flags = if i & 1 == 0 { O_APPEND } else { 0 };
                     self.e8_depend()?;
                     let s = Instant::now();
-                    ok += bench_op_e8_guarded(self.e8_fd, flags);
+                    ok += bench_loop_e8_guarded_op(self.e8_fd, flags);
                     t += s.elapsed();
                 }
                 check(self.e8_slot.load(Ordering::Relaxed) == E8_GENERIC, "E8 the write unplugged its dependent")?;

@@ -26,7 +26,6 @@ mod ffi;
 mod report;
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::PathBuf;
 
 pub use callgrind::FnCost;
@@ -132,24 +131,32 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
 pub fn run(opts: &KernelBenchOptions) -> Result<KernelReport> {
     let exps = opts.selected();
     let mut s = suite(exp::E7_SAMPLES)?;
-    let say = |m: String| {
-        if opts.progress {
-            eprint!("{m}");
-            let _ = std::io::stderr().flush();
-        }
+    // One step per warm-up, per batch and per callgrind run.
+    let steps = (exps.len() * (1 + opts.batches) + 2) as u64;
+    let bar = if opts.progress {
+        indicatif::ProgressBar::new(steps).with_style(
+            indicatif::ProgressStyle::with_template("{prefix} [{bar:40}] {pos}/{len} {msg} ({elapsed})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
     };
-    say(format!(
-        "jitty bench kernel: {} experiments, {} batches{}\n",
+    bar.set_prefix(format!(
+        "jitty bench: {} experiments, {} batches{}",
         exps.len(),
         opts.batches,
         if opts.quick { " (quick)" } else { "" }
     ));
+    let say = |m: String| bar.set_message(m);
     s.check_regions(64)?;
     // A specialized arm that fails (specialization refused, a check) is
     // reported with why; the generic experiments go on.
     let mut spec_failures: BTreeMap<Experiment, String> = BTreeMap::new();
     let mut exps = exps;
     for &e in &exps {
+        say(format!("warm-up {}", e.key()));
+        bar.inc(1);
         match s.run(e, e.batch_ops(true).min(1000)) {
             Ok(_) => {}
             Err(err) if e.generic_of().is_some() => {
@@ -162,8 +169,9 @@ pub fn run(opts: &KernelBenchOptions) -> Result<KernelReport> {
     let mut samples: BTreeMap<Experiment, Vec<f64>> = BTreeMap::new();
     let mut e3_kills = Vec::new();
     for b in 0..opts.batches {
-        say(format!("\r  batch {}/{}", b + 1, opts.batches));
         for &e in &exps {
+            say(format!("batch {}/{} {}", b + 1, opts.batches, e.key()));
+            bar.inc(1);
             let n = e.batch_ops(opts.quick);
             let d = s.run(e, n)?;
             samples.entry(e).or_default().push(d.as_nanos() as f64 / n as f64);
@@ -172,7 +180,6 @@ pub fn run(opts: &KernelBenchOptions) -> Result<KernelReport> {
             }
         }
     }
-    say("\n".into());
     let processes = s.processes();
     let spec_latency = s.spec_latency();
     if let Some(e) = s.spec_error() {
@@ -192,7 +199,8 @@ pub fn run(opts: &KernelBenchOptions) -> Result<KernelReport> {
         match opts.probe.clone() {
             None => "callgrind skipped: no probe program given".to_string(),
             Some(probe) => {
-                say("  callgrind: all experiments\n".into());
+                say("callgrind: all experiments".into());
+                bar.inc(1);
                 let dir = opts.out_dir.clone().unwrap_or_else(std::env::temp_dir);
                 std::fs::create_dir_all(&dir)?;
                 let plan: Vec<(Experiment, u64)> =
@@ -201,7 +209,7 @@ pub fn run(opts: &KernelBenchOptions) -> Result<KernelReport> {
                 callgrind::profile(&probe, &opts.probe_args, &plan, &all)?;
                 instr = callgrind::per_op(&callgrind::annotate(&all, true)?, &plan);
                 if exps.contains(&Experiment::E1PipeWrite) {
-                    say("  callgrind: E1 breakdown\n".into());
+                    say("callgrind: E1 breakdown".into());
                     let n = callgrind::iterations(Experiment::E1PipeWrite, opts.quick);
                     let one = dir.join("callgrind.e1.out");
                     callgrind::profile(&probe, &opts.probe_args, &[(Experiment::E1PipeWrite, n)], &one)?;
@@ -236,6 +244,16 @@ pub fn run(opts: &KernelBenchOptions) -> Result<KernelReport> {
         })
         .collect();
     e3_kills.sort_by(f64::total_cmp);
+    let counters = jitty_os::spec::Specializer::get().map(|d| d.counters()).unwrap_or_default();
+    let guard = jitty_rt::guard::host::runtime().stats();
+    let spec_counters = report::SpecCounters {
+        specialized: counters.specialized,
+        plugged: counters.plugged,
+        invalidated: guard.invalidated,
+        restarts: guard.restarts,
+        code_bytes: counters.code_bytes,
+        fallbacks: counters.fallbacks.into_iter().collect(),
+    };
     let mut comparisons = report::compare(&results, &spec_failures);
     comparisons.push(report::e7(&spec_latency));
     comparisons.push(report::e8(&results));
@@ -243,17 +261,21 @@ pub fn run(opts: &KernelBenchOptions) -> Result<KernelReport> {
         results,
         comparisons,
         spec_latency,
+        spec_counters,
         e1_breakdown,
         callgrind_note,
         processes_in_table: processes,
         e3_kills_per_item: (!e3_kills.is_empty()).then(|| percentile(&e3_kills, 0.5)),
         quick: opts.quick,
     };
+    bar.finish_and_clear();
     if let Some(dir) = &opts.out_dir {
         std::fs::create_dir_all(dir)?;
         std::fs::write(dir.join("kernel.html"), report.render_html())?;
         std::fs::write(dir.join("kernel.json"), report.render_json())?;
-        say(format!("  wrote {}/kernel.html and kernel.json\n", dir.display()));
+        if opts.progress {
+            eprintln!("wrote {}/kernel.html and kernel.json", dir.display());
+        }
     }
     Ok(report)
 }

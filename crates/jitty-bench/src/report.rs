@@ -115,6 +115,23 @@ pub fn e7(samples: &[crate::exp::SpecLatency]) -> Comparison {
     }
 }
 
+/// The specialization driver's counters at the end of the run.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct SpecCounters {
+    /// Specializations produced (evaluated and compiled).
+    pub specialized: u64,
+    /// Specializations plugged.
+    pub plugged: u64,
+    /// Specializations unplugged by a guarded write.
+    pub invalidated: u64,
+    /// Calls restarted through the slot after waking in unplugged code.
+    pub restarts: u64,
+    /// Machine code bytes produced.
+    pub code_bytes: u64,
+    /// Failures by reason (those paths stayed generic).
+    pub fallbacks: Vec<(String, u64)>,
+}
+
 /// The whole run.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct KernelReport {
@@ -124,6 +141,8 @@ pub struct KernelReport {
     pub comparisons: Vec<Comparison>,
     /// E7: every specialization timed.
     pub spec_latency: Vec<crate::exp::SpecLatency>,
+    /// The driver's counters.
+    pub spec_counters: SpecCounters,
     /// E1's instructions per operation by function (inclusive, self), largest first.
     pub e1_breakdown: Vec<FnCost>,
     /// What happened with callgrind.
@@ -251,6 +270,15 @@ impl KernelReport {
         }
         let _ = writeln!(s, "\ngeneric against specialized (ratio = generic / specialized):");
         s.push_str(&self.render_comparisons());
+        let c = &self.spec_counters;
+        let _ = writeln!(
+            s,
+            "specializations: {} produced, {} plugged, {} invalidated by guarded writes, {} calls restarted, {} code bytes",
+            c.specialized, c.plugged, c.invalidated, c.restarts, c.code_bytes
+        );
+        for (why, n) in &c.fallbacks {
+            let _ = writeln!(s, "  stayed generic {n}x: {why}");
+        }
         let _ = writeln!(s, "\nprocesses in the kernel table (E2/E2'): {}", self.processes_in_table);
         if let Some(k) = self.e3_kills_per_item {
             let _ = writeln!(s, "E3 kill(peer, SIGUSR1) calls per item (median): {k:.3}");
@@ -365,7 +393,7 @@ impl KernelReport {
             "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>jitty bench kernel</title>\
              <style>body{font-family:sans-serif;margin:2em}td,th{padding:2px 8px;text-align:right}\
              td.l,th.l{text-align:left}table{border-collapse:collapse}tr:nth-child(even){background:#f2f2f2}</style>\
-             </head><body><h1>jitty kernel: generic-path baselines (E1&ndash;E6)</h1>",
+             </head><body><h1>jitty kernel: experiments E1&ndash;E8, generic and specialized</h1>",
         );
         let _ = write!(
             s,

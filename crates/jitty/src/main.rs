@@ -94,7 +94,8 @@ enum Command {
         #[command(subcommand)]
         command: KernelCommand,
     },
-    /// Run the bundled demonstration (the default with no subcommand).
+    /// Boot the kernel, check its image, drive a process through the
+    /// syscall ABI and run a bundled program on the IR engine.
     Demo,
 }
 
@@ -194,7 +195,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
-    match cli.command.unwrap_or(Command::Demo) {
+    // The main job (no subcommand): the kernel's experiments E1-E8, quick.
+    match cli.command.unwrap_or(Command::Bench { json: false, what: None }) {
         Command::Exec { file, engine, entry, fuel, lazy, stats, perf_map, dump_clif, dump_asm, args } => {
             let module = read_module(&file)?;
             let opts = jitty_exec::Options {
@@ -488,9 +490,9 @@ fn bench_probe(plan: &[String]) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The main job: boot the kernel, report the start-up image check, drive a
-/// process through the syscall ABI, then run a real program's IR on the
-/// engine.
+/// The demonstration: boot the kernel, report the start-up image check,
+/// drive a process through the syscall ABI, then run a real program's IR on
+/// the engine.
 fn demo() -> Result<ExitCode> {
     kernel_demo()?;
     engine_demo()
