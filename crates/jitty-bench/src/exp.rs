@@ -37,6 +37,8 @@ pub enum Experiment {
     E2pKill0Spec,
     /// E3: producer–consumer over signals.
     E3ProdCons,
+    /// E3, specialized: each side's `kill(peer, SIGUSR1)` through residual code.
+    E3ProdConsSpec,
     /// E4: 16-byte sequential `read()`s of a RAM-fs file.
     E4Read16,
     /// E4, specialized.
@@ -70,7 +72,7 @@ pub enum Experiment {
 
 impl Experiment {
     /// Every experiment, in report order.
-    pub const ALL: [Experiment; 20] = [
+    pub const ALL: [Experiment; 21] = [
         Experiment::E1PipeWrite,
         Experiment::E1PipeWriteSpec,
         Experiment::E2KillUsr1,
@@ -78,6 +80,7 @@ impl Experiment {
         Experiment::E2pKill0,
         Experiment::E2pKill0Spec,
         Experiment::E3ProdCons,
+        Experiment::E3ProdConsSpec,
         Experiment::E4Read16,
         Experiment::E4Read16Spec,
         Experiment::E5VmBest,
@@ -103,6 +106,7 @@ impl Experiment {
             Experiment::E2pKill0 => "e2p",
             Experiment::E2pKill0Spec => "e2p-spec",
             Experiment::E3ProdCons => "e3",
+            Experiment::E3ProdConsSpec => "e3-spec",
             Experiment::E4Read16 => "e4",
             Experiment::E4Read16Spec => "e4-spec",
             Experiment::E5VmBest => "e5-best",
@@ -134,6 +138,7 @@ impl Experiment {
             Experiment::E2pKill0 => "E2' kill(pid, 0)",
             Experiment::E2pKill0Spec => "E2's kill(pid, 0), specialized",
             Experiment::E3ProdCons => "E3  producer-consumer (per item)",
+            Experiment::E3ProdConsSpec => "E3s producer-consumer, specialized kill",
             Experiment::E4Read16 => "E4  read(file, 16 bytes)",
             Experiment::E4Read16Spec => "E4s read(file, 16 bytes), specialized",
             Experiment::E5VmBest => "E5  vmalloc best malloc(32)+free",
@@ -192,6 +197,11 @@ impl Experiment {
                  other side's kill(peer, SIGUSR1) runs its handler (a kill sent before the wait stays \
                  pending, so no wake-up is lost); time per item produced+consumed"
             }
+            Experiment::E3ProdConsSpec => {
+                "as E3, with a second pair of processes; each side, on entering its process, specializes \
+                 jk_sys_kill for (its thread, the peer's pid, SIGUSR1) and plugs it (sigsuspend stays generic: \
+                 it has no spec point)"
+            }
             Experiment::E4Read16 => {
                 "read(fd, buf, 16) through the GFT, sequentially through a 64 KiB RAM-fs file; lseek(fd, 0) \
                  at end of file is outside the timed region"
@@ -237,6 +247,7 @@ impl Experiment {
             Experiment::E2KillUsr1Spec => Experiment::E2KillUsr1,
             Experiment::E2pKill0Spec => Experiment::E2pKill0,
             Experiment::E4Read16Spec => Experiment::E4Read16,
+            Experiment::E3ProdConsSpec => Experiment::E3ProdCons,
             _ => return None,
         })
     }
@@ -249,7 +260,7 @@ impl Experiment {
     /// Operations per timed batch.
     pub fn batch_ops(self, quick: bool) -> u64 {
         let full = match self {
-            Experiment::E3ProdCons => 100_000,
+            Experiment::E3ProdCons | Experiment::E3ProdConsSpec => 100_000,
             Experiment::E6Call => 20_000,
             _ => 40_000,
         };
@@ -267,6 +278,7 @@ impl Experiment {
             Experiment::E2pKill0 => &["bench_loop_e2p"],
             Experiment::E2pKill0Spec => &["bench_loop_e2p_spec"],
             Experiment::E3ProdCons => &["bench_loop_e3_producer", "bench_loop_e3_consumer"],
+            Experiment::E3ProdConsSpec => &["bench_loop_e3s_producer", "bench_loop_e3s_consumer"],
             Experiment::E4Read16 => &["bench_loop_e4"],
             Experiment::E4Read16Spec => &["bench_loop_e4_spec"],
             Experiment::E5VmBest => &["bench_loop_e5_best"],
@@ -979,6 +991,27 @@ impl E3Shared {
 
 #[inline(never)]
 fn bench_loop_e3_producer(sh: &E3Shared, n: u64) -> u64 {
+    e3_producer(sh, n)
+}
+
+#[inline(never)]
+fn bench_loop_e3_consumer(sh: &E3Shared, n: u64) -> u64 {
+    e3_consumer(sh, n)
+}
+
+/// The specialized arm's loops (the same bodies, other symbols for callgrind).
+#[inline(never)]
+fn bench_loop_e3s_producer(sh: &E3Shared, n: u64) -> u64 {
+    e3_producer(sh, black_box(n))
+}
+
+#[inline(never)]
+fn bench_loop_e3s_consumer(sh: &E3Shared, n: u64) -> u64 {
+    e3_consumer(sh, black_box(n))
+}
+
+#[inline(always)]
+fn e3_producer(sh: &E3Shared, n: u64) -> u64 {
     const ME: usize = 0;
     for v in 1..=n {
         if !sh.lock(ME) {
@@ -999,8 +1032,8 @@ fn bench_loop_e3_producer(sh: &E3Shared, n: u64) -> u64 {
     n
 }
 
-#[inline(never)]
-fn bench_loop_e3_consumer(sh: &E3Shared, n: u64) -> u64 {
+#[inline(always)]
+fn e3_consumer(sh: &E3Shared, n: u64) -> u64 {
     const ME: usize = 1;
     let mut got = 0;
     while got < n {
@@ -1048,6 +1081,8 @@ pub(crate) struct Suite {
     client: *mut Opaque,
     pub(crate) rpc: RpcFixture,
     e3_pids: [i32; 2],
+    /// E3's specialized arm's pair.
+    e3s_pids: [i32; 2],
     host_pipe: [i32; 2],
     host_pid: i32,
     /// Counters of the last E3 batch.
@@ -1070,10 +1105,11 @@ impl Suite {
         let pid = k.spawn_process(1000, 1000).map_err(kerr("spawn_process"))?;
         let target_pid = k.spawn_process(1000, 1000).map_err(kerr("spawn_process"))?;
         let mut e3_pids = [0; 2];
-        for p in &mut e3_pids {
+        let mut e3s_pids = [0; 2];
+        for p in e3_pids.iter_mut().chain(e3s_pids.iter_mut()) {
             *p = k.spawn_process(1000, 1000).map_err(kerr("spawn_process"))?;
         }
-        for &p in &e3_pids {
+        for &p in e3_pids.iter().chain(e3s_pids.iter()) {
             let t = Task::enter(p).map_err(kerr("task enter"))?;
             sys::signal(SIGUSR1, e3_wake, 0, 0).map_err(kerr("sigaction"))?;
             drop(t);
@@ -1148,6 +1184,7 @@ impl Suite {
             client,
             rpc,
             e3_pids,
+            e3s_pids,
             host_pipe,
             host_pid,
             e3_last: E3Stats::default(),
@@ -1271,8 +1308,13 @@ impl Suite {
                 r
             }
             Experiment::E3ProdCons => {
-                let (d, st) = self.run_e3(n)?;
+                let (d, st) = self.run_e3(n, false)?;
                 self.e3_last = st;
+                t = d;
+                st.items
+            }
+            Experiment::E3ProdConsSpec => {
+                let (d, st) = self.run_e3(n, true)?;
                 t = d;
                 st.items
             }
@@ -1373,7 +1415,10 @@ impl Suite {
         Ok(t)
     }
 
-    fn run_e3(&mut self, n: u64) -> Result<(Duration, E3Stats), BenchError> {
+    /// One E3 batch; `spec`: the specialized arm (its own pair of
+    /// processes, each side's kill of the other specialized and plugged).
+    fn run_e3(&mut self, n: u64, spec: bool) -> Result<(Duration, E3Stats), BenchError> {
+        let pids = if spec { self.e3s_pids } else { self.e3_pids };
         let sh = Arc::new(E3Shared {
             lock: AtomicBool::new(false),
             lock_wait: [AtomicBool::new(false), AtomicBool::new(false)],
@@ -1381,27 +1426,47 @@ impl Suite {
             ring: std::array::from_fn(|_| AtomicU64::new(0)),
             head: AtomicUsize::new(0),
             count: AtomicUsize::new(0),
-            pids: self.e3_pids,
+            pids,
             kills: AtomicU64::new(0),
             failed: AtomicBool::new(false),
         });
         let barrier = Arc::new(Barrier::new(2));
         let mut handles = Vec::new();
         for me in 0..2usize {
-            let (sh, barrier, pid) = (Arc::clone(&sh), Arc::clone(&barrier), self.e3_pids[me]);
+            let (sh, barrier, pid, peer) = (Arc::clone(&sh), Arc::clone(&barrier), pids[me], pids[1 - me]);
             handles.push(std::thread::spawn(move || -> Result<(Instant, Instant, u64), BenchError> {
                 let task = Task::enter(pid);
                 if task.is_err() || sys::sigprocmask(SIG_BLOCK, Some(E3_USR1)).is_err() {
                     sh.failed.store(true, Ordering::SeqCst);
                 }
+                let mut plug_error = None;
+                if spec && task.is_ok() {
+                    // The thread is new to its process: specialize for it.
+                    let r = jitty_os::spec::Specializer::get().and_then(|d| {
+                        d.specialize("kill", &[sys::current() as u64, peer as u64, SIGUSR1 as u64])
+                            .and_then(|s| d.plug(s))
+                    });
+                    if let Err(e) = r {
+                        sh.failed.store(true, Ordering::SeqCst);
+                        plug_error = Some(e);
+                    }
+                }
                 barrier.wait();
                 let _task = task.map_err(kerr("task enter"))?;
+                if let Some(e) = plug_error {
+                    return Err(BenchError::Check(format!("E3s: specialize kill: {e}")));
+                }
                 if sh.failed.load(Ordering::SeqCst) {
                     return Err(BenchError::Check("E3: the peer could not enter its process".into()));
                 }
                 WOKEN.with(|w| w.set(false));
                 let s = Instant::now();
-                let done = if me == 0 { bench_loop_e3_producer(&sh, n) } else { bench_loop_e3_consumer(&sh, n) };
+                let done = match (spec, me) {
+                    (false, 0) => bench_loop_e3_producer(&sh, n),
+                    (false, _) => bench_loop_e3_consumer(&sh, n),
+                    (true, 0) => bench_loop_e3s_producer(&sh, n),
+                    (true, _) => bench_loop_e3s_consumer(&sh, n),
+                };
                 Ok((s, Instant::now(), done))
             }));
         }
