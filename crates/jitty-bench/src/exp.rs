@@ -45,6 +45,9 @@ pub enum Experiment {
     E4Read16Spec,
     /// E5: `malloc(32)` + `free` in the default (best-fit) region.
     E5VmBest,
+    /// E5, specialized: a best-fit region whose allocation slot holds
+    /// `vmalloc_alloc` specialized for (the region, 32).
+    E5VmBestSpec,
     /// E5: `malloc(32)` + `free` in a pool region.
     E5VmPool,
     /// E5 context: the host's `malloc(32)` + `free`.
@@ -72,7 +75,7 @@ pub enum Experiment {
 
 impl Experiment {
     /// Every experiment, in report order.
-    pub const ALL: [Experiment; 21] = [
+    pub const ALL: [Experiment; 22] = [
         Experiment::E1PipeWrite,
         Experiment::E1PipeWriteSpec,
         Experiment::E2KillUsr1,
@@ -84,6 +87,7 @@ impl Experiment {
         Experiment::E4Read16,
         Experiment::E4Read16Spec,
         Experiment::E5VmBest,
+        Experiment::E5VmBestSpec,
         Experiment::E5VmPool,
         Experiment::E5HostMalloc,
         Experiment::E6Marshal,
@@ -110,6 +114,7 @@ impl Experiment {
             Experiment::E4Read16 => "e4",
             Experiment::E4Read16Spec => "e4-spec",
             Experiment::E5VmBest => "e5-best",
+            Experiment::E5VmBestSpec => "e5-best-spec",
             Experiment::E5VmPool => "e5-pool",
             Experiment::E5HostMalloc => "e5-host",
             Experiment::E6Marshal => "e6-marshal",
@@ -142,6 +147,7 @@ impl Experiment {
             Experiment::E4Read16 => "E4  read(file, 16 bytes)",
             Experiment::E4Read16Spec => "E4s read(file, 16 bytes), specialized",
             Experiment::E5VmBest => "E5  vmalloc best malloc(32)+free",
+            Experiment::E5VmBestSpec => "E5s vmalloc best malloc(32)+free, specialized",
             Experiment::E5VmPool => "E5  vmalloc pool malloc(32)+free",
             Experiment::E5HostMalloc => "E5  host malloc(32)+free",
             Experiment::E6Marshal => "E6  RPC marshal (primary)",
@@ -207,11 +213,16 @@ impl Experiment {
                  at end of file is outside the timed region"
             }
             Experiment::E5VmBest => {
-                "vmalloc_alloc(vmalloc_default_region(), 32), one byte written, vmalloc_free (best-fit \
-                 method, heap discipline, region lock taken)"
+                "vmalloc_alloc_dispatch(vmalloc_default_region(), 32) (the region's allocation slot, holding \
+                 the generic vmalloc_alloc), one byte written, vmalloc_free (best-fit method, heap discipline, \
+                 region lock taken)"
+            }
+            Experiment::E5VmBestSpec => {
+                "as E5 best, on a best-fit region over the heap discipline of its own whose allocation slot \
+                 holds vmalloc_alloc specialized for (that region, 32) and plugged with its guard set"
             }
             Experiment::E5VmPool => {
-                "vmalloc_alloc(pool region, 32), one byte written, vmalloc_free (VMPOOL method over the heap \
+                "vmalloc_alloc_dispatch(pool region, 32), one byte written, vmalloc_free (VMPOOL method over the heap \
                  discipline, region lock taken)"
             }
             Experiment::E5HostMalloc => "libc malloc(32), one byte written, free (glibc)",
@@ -248,6 +259,7 @@ impl Experiment {
             Experiment::E2pKill0Spec => Experiment::E2pKill0,
             Experiment::E4Read16Spec => Experiment::E4Read16,
             Experiment::E3ProdConsSpec => Experiment::E3ProdCons,
+            Experiment::E5VmBestSpec => Experiment::E5VmBest,
             _ => return None,
         })
     }
@@ -282,6 +294,7 @@ impl Experiment {
             Experiment::E4Read16 => &["bench_loop_e4"],
             Experiment::E4Read16Spec => &["bench_loop_e4_spec"],
             Experiment::E5VmBest => &["bench_loop_e5_best"],
+            Experiment::E5VmBestSpec => &["bench_loop_e5_best_spec"],
             Experiment::E5VmPool => &["bench_loop_e5_pool"],
             Experiment::E5HostMalloc => &["bench_loop_e5_host"],
             Experiment::E6Marshal => &["bench_loop_e6_marshal"],
@@ -667,7 +680,7 @@ fn bench_loop_e4(fd: i32, buf: &mut [u8; READ_SIZE], n: u64) -> u64 {
 
 #[inline(never)]
 fn bench_loop_e5_best(region: *mut Opaque, n: u64) -> u64 {
-    let (alloc, free) = (ffi::services().vmalloc_alloc, ffi::services().vmalloc_free);
+    let (alloc, free) = (ffi::services().vmalloc_alloc_dispatch, ffi::services().vmalloc_free);
     let mut ok = 0;
     for _ in 0..n {
         // SAFETY: a live region; the block is written within its 32 bytes and freed once.
@@ -682,9 +695,28 @@ fn bench_loop_e5_best(region: *mut Opaque, n: u64) -> u64 {
     ok
 }
 
+/// E5's specialized arm: the same calls on a best-fit region of its own
+/// whose allocation slot holds code specialized for (the region, 32).
+#[inline(never)]
+fn bench_loop_e5_best_spec(region: *mut Opaque, n: u64) -> u64 {
+    let (alloc, free) = (ffi::services().vmalloc_alloc_dispatch, ffi::services().vmalloc_free);
+    let mut ok = 0;
+    for _ in 0..n {
+        // SAFETY: as in `bench_loop_e5_best` (byte 3: a distinct function).
+        unsafe {
+            let p = alloc(black_box(region), black_box(32));
+            if !p.is_null() {
+                p.write_volatile(3);
+                ok += (free(region, p) == 0) as u64;
+            }
+        }
+    }
+    ok
+}
+
 #[inline(never)]
 fn bench_loop_e5_pool(region: *mut Opaque, n: u64) -> u64 {
-    let (alloc, free) = (ffi::services().vmalloc_alloc, ffi::services().vmalloc_free);
+    let (alloc, free) = (ffi::services().vmalloc_alloc_dispatch, ffi::services().vmalloc_free);
     let mut ok = 0;
     for _ in 0..n {
         // SAFETY: as in `bench_loop_e5_best` (a different byte is written so
@@ -1077,6 +1109,9 @@ pub(crate) struct Suite {
     read_buf: [u8; READ_SIZE],
     best: *mut Opaque,
     pool: *mut Opaque,
+    /// E5's specialized arm's region, and whether its slot was plugged.
+    best_spec: *mut Opaque,
+    best_spec_plugged: Result<jitty_rt::guard::SpecId, String>,
     peer: Box<LoopPeer>,
     client: *mut Opaque,
     pub(crate) rpc: RpcFixture,
@@ -1145,6 +1180,14 @@ impl Suite {
             )
         };
         check(!best.is_null() && !pool.is_null(), "vmalloc regions")?;
+        // E5's specialized arm: a best-fit region of its own over the heap.
+        // SAFETY: kernel statics from the table.
+        let best_spec = unsafe {
+            (hs.vmalloc_region_open)((hs.vmalloc_heap_discipline)(), (hs.vmalloc_method)(ffi::METHOD_BEST), 0)
+        };
+        check(!best_spec.is_null(), "vmalloc region")?;
+        let best_spec_plugged = jitty_os::spec::Specializer::get()
+            .and_then(|d| d.specialize("malloc", &[best_spec as u64, 32]).and_then(|s| d.plug(s)));
 
         let rpc = RpcFixture::new();
         let mut peer = Box::new(LoopPeer {
@@ -1180,6 +1223,8 @@ impl Suite {
             read_buf: [0; READ_SIZE],
             best,
             pool,
+            best_spec,
+            best_spec_plugged,
             peer,
             client,
             rpc,
@@ -1337,6 +1382,13 @@ impl Suite {
                     check(self.read_buf[READ_SIZE - 1] == (last * 7 % 251) as u8, "E4 read the file's bytes")?;
                 }
                 done
+            }
+            Experiment::E5VmBestSpec => {
+                self.best_spec_plugged.clone().map_err(|e| BenchError::Check(format!("E5s: {e}")))?;
+                let s = Instant::now();
+                let r = bench_loop_e5_best_spec(self.best_spec, n);
+                t = s.elapsed();
+                r
             }
             Experiment::E5VmBest => {
                 let s = Instant::now();
@@ -1525,6 +1577,11 @@ impl Drop for Suite {
         unsafe {
             (ffi::services().rpc_client_destroy)(self.client);
             (ffi::services().vmalloc_region_close)(self.pool);
+            // The region's slot goes with it: unplug first.
+            if let Ok(id) = self.best_spec_plugged {
+                jitty_rt::guard::host::runtime().uninstall(id, None);
+            }
+            (ffi::services().vmalloc_region_close)(self.best_spec);
             libc::close(self.host_pipe[0]);
             libc::close(self.host_pipe[1]);
         }

@@ -627,6 +627,12 @@ pub struct HostServices<T: HostServiceTypes> {
     pub vmalloc_region_close: unsafe extern "C" fn(*mut T::Region) -> i32,
     /// `vmalloc_alloc(region, size)`: a block or null.
     pub vmalloc_alloc: unsafe extern "C" fn(*mut T::Region, usize) -> *mut u8,
+    /// `vmalloc_alloc_dispatch(region, size)`: the same through the
+    /// region's allocation dispatch slot.
+    pub vmalloc_alloc_dispatch: unsafe extern "C" fn(*mut T::Region, usize) -> *mut u8,
+    /// `vmalloc_region_set(region, flags, on)`: sets (`on != 0`) or clears
+    /// region flags (`VM_SINGLE` 1, `VM_TRUST` 2; a guarded write); the old flags.
+    pub vmalloc_region_set: unsafe extern "C" fn(*mut T::Region, u32, i32) -> u32,
     /// `vmalloc_free(region, p)`: 0 or -1.
     pub vmalloc_free: unsafe extern "C" fn(*mut T::Region, *mut u8) -> i32,
     /// `vmalloc_check(region)`: 0 if the region is consistent.
@@ -811,6 +817,11 @@ pub struct SpecPoint {
     /// Byte offset of the dispatch slot in the [`SyscallTable`] that this
     /// point plugs, or `u32::MAX` when it has no GFT slot.
     pub gft_slot: u32,
+    /// For a point whose slot lives in an object: the static argument that
+    /// points to the object (`u32::MAX`: none) ...
+    pub obj_slot_arg: u32,
+    /// ... and the byte offset of the slot (a code-address word) in it.
+    pub obj_slot_offset: u32,
     /// Number of arguments of the entry.
     pub nargs: u32,
     /// `nargs` entries: the type an argument points to, or null for a scalar.

@@ -20,8 +20,9 @@ use crate::rpc_pipe::{
     rpc_server_destroy,
 };
 use crate::vmalloc::{
-    Discipline, Method, Region, vmalloc_alloc, vmalloc_check, vmalloc_default_region, vmalloc_free,
-    vmalloc_heap_discipline, vmalloc_method, vmalloc_region_close, vmalloc_region_open,
+    Discipline, Method, Region, vmalloc_alloc, vmalloc_alloc_dispatch, vmalloc_check, vmalloc_default_region,
+    vmalloc_free, vmalloc_heap_discipline, vmalloc_method, vmalloc_region_close, vmalloc_region_open,
+    vmalloc_region_set,
 };
 
 /// The kernel's own types behind the host-services entries.
@@ -54,6 +55,8 @@ pub static JK_HOST_SERVICES: HostServices<KernelTypes> = abi::HostServices {
     vmalloc_region_open,
     vmalloc_region_close,
     vmalloc_alloc,
+    vmalloc_alloc_dispatch,
+    vmalloc_region_set,
     vmalloc_free,
     vmalloc_check,
     vmalloc_default_region,

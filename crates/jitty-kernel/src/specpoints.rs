@@ -136,22 +136,40 @@ const RPC_PATHS: &[SpecPath] = &[
 
 const NONE: *const TypeDesc = core::ptr::null();
 
+/// Where a spec point's dispatch slot is.
+#[derive(Clone, Copy)]
+enum Slot {
+    /// At this byte offset of a process's GFT.
+    Gft(u32),
+    /// At this byte offset of the object static argument `arg` points to.
+    Object { arg: u32, offset: u32 },
+    /// Nowhere yet.
+    None,
+}
+
 /// A spec point; `arg_types` has one entry per argument.
 const fn point(
     name: &'static str,
     entry_symbol: &'static str,
     entry: *const u8,
     static_args: u64,
-    gft_slot: u32,
+    slot: Slot,
     arg_types: &'static [*const TypeDesc],
     paths: &'static [SpecPath],
 ) -> SpecPoint {
+    let (gft_slot, obj_slot_arg, obj_slot_offset) = match slot {
+        Slot::Gft(o) => (o, NO_INDEX, NO_INDEX),
+        Slot::Object { arg, offset } => (NO_INDEX, arg, offset),
+        Slot::None => (NO_INDEX, NO_INDEX, NO_INDEX),
+    };
     SpecPoint {
         name: name.as_ptr(),
         entry_symbol: entry_symbol.as_ptr(),
         entry,
         static_args,
         gft_slot,
+        obj_slot_arg,
+        obj_slot_offset,
         nargs: arg_types.len() as u32,
         arg_types: arg_types.as_ptr(),
         paths: paths.as_ptr(),
@@ -165,7 +183,7 @@ const SPEC_POINTS: &[SpecPoint] = &[
         "jk_sys_write\0",
         syscall::jk_sys_write as *const u8,
         0b0011,
-        core::mem::offset_of!(SyscallTable, write) as u32,
+        Slot::Gft(core::mem::offset_of!(SyscallTable, write) as u32),
         &[Thread::DESC, NONE, NONE, NONE],
         WRITE_PATHS,
     ),
@@ -174,7 +192,7 @@ const SPEC_POINTS: &[SpecPoint] = &[
         "jk_sys_read\0",
         syscall::jk_sys_read as *const u8,
         0b0011,
-        core::mem::offset_of!(SyscallTable, read) as u32,
+        Slot::Gft(core::mem::offset_of!(SyscallTable, read) as u32),
         &[Thread::DESC, NONE, NONE, NONE],
         WRITE_PATHS,
     ),
@@ -183,7 +201,7 @@ const SPEC_POINTS: &[SpecPoint] = &[
         "jk_sys_kill\0",
         syscall::jk_sys_kill as *const u8,
         0b0111,
-        core::mem::offset_of!(SyscallTable, kill) as u32,
+        Slot::Gft(core::mem::offset_of!(SyscallTable, kill) as u32),
         &[Thread::DESC, NONE, NONE],
         KILL_PATHS,
     ),
@@ -192,7 +210,7 @@ const SPEC_POINTS: &[SpecPoint] = &[
         "vmalloc_alloc\0",
         vmalloc::vmalloc_alloc as *const u8,
         0b0011,
-        u32::MAX,
+        Slot::Object { arg: 0, offset: core::mem::offset_of!(Region, alloc_slot) as u32 },
         &[Region::DESC, NONE],
         MALLOC_PATHS,
     ),
@@ -201,7 +219,7 @@ const SPEC_POINTS: &[SpecPoint] = &[
         "rpc_call\0",
         crate::rpc::rpc_call as *const u8,
         0b0011,
-        u32::MAX,
+        Slot::None,
         &[RpcClient::DESC, <ProcDesc<'static>>::DESC, NONE, NONE],
         RPC_PATHS,
     ),

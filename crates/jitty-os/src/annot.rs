@@ -181,6 +181,9 @@ pub struct SpecPointInfo {
     pub static_args: u64,
     /// Offset of the GFT slot it plugs, if any.
     pub gft_slot: Option<u32>,
+    /// Or: the static argument pointing to the object holding its slot,
+    /// and the slot's offset in that object.
+    pub obj_slot: Option<(u32, u32)>,
     /// Per argument: the type it points to (None: a scalar).
     pub arg_types: Vec<Option<usize>>,
     /// Typed paths from the static roots.
@@ -384,12 +387,14 @@ impl Annotations {
                 paths.push(PathInfo { name: pname, root, root_ty, steps });
             }
             let gft_slot = (p.gft_slot != u32::MAX).then_some(p.gft_slot);
+            let obj_slot = (p.obj_slot_arg != abi::NO_INDEX).then_some((p.obj_slot_arg, p.obj_slot_offset));
             points.push(SpecPointInfo {
                 name,
                 entry_symbol,
                 entry: p.entry as usize,
                 static_args: p.static_args,
                 gft_slot,
+                obj_slot,
                 arg_types,
                 paths,
             });
@@ -652,7 +657,11 @@ impl fmt::Display for Annotations {
                     None => format!("arg{i}: scalar"),
                 })
                 .collect();
-            let slot = p.gft_slot.map_or("no GFT slot".to_string(), |s| format!("GFT slot +{s}"));
+            let slot = match (p.gft_slot, p.obj_slot) {
+                (Some(s), _) => format!("GFT slot +{s}"),
+                (None, Some((a, o))) => format!("slot +{o} of arg{a}'s object"),
+                (None, None) => "no dispatch slot".to_string(),
+            };
             writeln!(f, "\n{} = {} ({}; {slot})", p.name, p.entry_symbol, statics.join(", "))?;
             for path in &p.paths {
                 writeln!(f, "  {:<18} {}", path.name, self.describe_path(path))?;

@@ -231,3 +231,57 @@ fn a_reader_blocked_in_specialized_code_while_o_nonblock_flips() {
     assert_eq!(sys::read(r, &mut buf), err(EAGAIN));
     invariants();
 }
+
+#[test]
+fn a_regions_flags_change_under_its_specialized_allocator() {
+    use jitty_os::image::{in_kernel, services};
+    let _s = serial();
+    let d = driver();
+    let hs = services();
+    // A best-fit region of the test's own, over the kernel heap.
+    // SAFETY: kernel statics from the host-services table.
+    let region =
+        in_kernel(|s| unsafe { (s.vmalloc_region_open)((s.vmalloc_heap_discipline)(), (s.vmalloc_method)(1), 0) });
+    assert!(!region.is_null());
+    let slot = |r: *mut std::ffi::c_void| {
+        let off = d.annotations().point("malloc").and_then(|p| p.obj_slot).expect("malloc has an object slot").1;
+        // SAFETY: the slot word of a live region.
+        unsafe {
+            (*((r as usize + off as usize) as *const std::sync::atomic::AtomicUsize))
+                .load(std::sync::atomic::Ordering::Relaxed)
+        }
+    };
+    let generic = slot(region);
+    let s = d.specialize("malloc", &[region as u64, 32]).expect("specialize malloc");
+    assert!(s.residual.guards.iter().any(|g| g.what == "Region.flags"), "the allocator folds the region's flags");
+    let code = s.code as usize;
+    let id = d.plug(s).expect("plug");
+    assert_eq!(slot(region), code, "plugged into the region's allocation slot");
+    // Allocations through the slot agree with the generic allocator: distinct, writable blocks.
+    let mut blocks = Vec::new();
+    for i in 0..64u8 {
+        // SAFETY: a live region; 32-byte blocks written within bounds.
+        let p = in_kernel(|_| unsafe { (hs.vmalloc_alloc_dispatch)(region, 32) });
+        assert!(!p.is_null());
+        // SAFETY: a fresh 32-byte block of the region.
+        unsafe { p.write_bytes(i, 32) };
+        blocks.push(p);
+    }
+    let mut sorted = blocks.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), blocks.len(), "distinct blocks");
+    // The flags change (VM_SINGLE on): a guarded write of Region.flags.
+    // SAFETY: a live region.
+    in_kernel(|_| unsafe { (hs.vmalloc_region_set)(region, 1, 1) });
+    assert_eq!(slot(region), generic, "the flag change unplugged the specialized allocator");
+    for p in blocks {
+        // SAFETY: blocks of this region, freed once.
+        assert_eq!(in_kernel(|_| unsafe { (hs.vmalloc_free)(region, p) }), 0);
+    }
+    // SAFETY: a live region.
+    assert_eq!(in_kernel(|_| unsafe { (hs.vmalloc_check)(region) }), 0);
+    jitty_rt::guard::host::runtime().uninstall(id, None);
+    // SAFETY: nothing uses the region any more.
+    assert_eq!(in_kernel(|_| unsafe { (hs.vmalloc_region_close)(region) }), 0);
+}

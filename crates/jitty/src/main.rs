@@ -82,8 +82,9 @@ enum Command {
     Explain {
         /// The spec point (`jitty kernel annotations` lists them).
         point: String,
-        /// Its arguments after the thread: numbers, or `pipe-read`,
-        /// `pipe-write`, `file`, `self` (this process's pid), `other`.
+        /// Its arguments after the thread (for `malloc`, all of them):
+        /// numbers, or `pipe-read`, `pipe-write`, `file`, `self` (this
+        /// process's pid), `other`, `region` (the default vmalloc region).
         args: Vec<String>,
         /// Also print the residual IR.
         #[arg(long)]
@@ -397,7 +398,10 @@ fn explain(point: &str, args: &[String], ir: bool) -> Result<ExitCode> {
     let path = format!("/tmp/jitty-explain-{}", std::process::id());
     let f = sys::open(&path, jitty_os::abi::O_RDWR | jitty_os::abi::O_CREAT, 0o644)
         .map_err(|e| anyhow::anyhow!("open: errno {}", e.0))?;
-    let mut values = vec![sys::current() as u64];
+    // Points whose first argument is the calling thread get it implicitly.
+    let thread_first =
+        info.arg_types.first().copied().flatten().is_some_and(|t| d.annotations().types[t].name == "Thread");
+    let mut values = if thread_first { vec![sys::current() as u64] } else { Vec::new() };
     for a in args {
         values.push(match a.as_str() {
             "pipe-read" => r as u64,
@@ -405,6 +409,10 @@ fn explain(point: &str, args: &[String], ir: bool) -> Result<ExitCode> {
             "file" => f as u64,
             "self" => pid as u64,
             "other" => other as u64,
+            "region" => {
+                // SAFETY: the kernel's default region, a live static.
+                (unsafe { (jitty_os::image::services().vmalloc_default_region)() }) as u64
+            }
             n => n.parse::<i64>().with_context(|| format!("argument {a:?}: a number or a name"))? as u64,
         });
     }

@@ -44,7 +44,7 @@ use core::ffi::c_void;
 use core::fmt;
 use core::mem::size_of;
 use core::ptr;
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
 use crate::annotations::{Const, Quasi, QuasiDeps};
 use crate::typedesc::{annotated, opaque_desc};
@@ -320,6 +320,12 @@ annotated! {
         pool: pool::PoolState => embed pool::PoolState,
         /// Method state (dynamic).
         last: last::LastState,
+        /// The region's allocation dispatch slot: the code
+        /// [`vmalloc_alloc_dispatch`] calls, [`vmalloc_alloc`] (the generic
+        /// entry) unless the specialization runtime plugged residual code
+        /// for this region. Not a fact the kernel reads: a slot, like a
+        /// process's GFT entries.
+        pub alloc_slot: AtomicPtr<()>,
     }
 }
 
@@ -351,6 +357,7 @@ impl Region {
             best: best::BestState::new(),
             pool: pool::PoolState::new(),
             last: last::LastState::new(),
+            alloc_slot: AtomicPtr::new(vmalloc_alloc as *mut ()),
         }
     }
 }
@@ -562,6 +569,23 @@ pub unsafe extern "C" fn vmalloc_alloc(region: *mut Region, size: usize) -> *mut
     let p = unsafe { ((*r.meth.get()).alloc)(region, size) };
     unlock(r);
     p
+}
+
+/// Allocates `size` bytes from `region` through its allocation dispatch
+/// slot ([`Region::alloc_slot`]): what callers of a region use, so that the
+/// runtime can plug code specialized for the region.
+///
+/// # Safety
+/// `region` is a live region.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vmalloc_alloc_dispatch(region: *mut Region, size: usize) -> *mut u8 {
+    // SAFETY: live region (caller).
+    let code = unsafe { &*region }.alloc_slot.load(Ordering::Acquire);
+    // SAFETY: the slot holds `vmalloc_alloc` or code with its signature and
+    // contract, plugged by the runtime.
+    let f: unsafe extern "C" fn(*mut Region, usize) -> *mut u8 = unsafe { core::mem::transmute(code) };
+    // SAFETY: the caller's contract.
+    unsafe { f(region, size) }
 }
 
 /// Frees `p` (null is a no-op returning 0). Returns -1 if the method rejects the pointer.

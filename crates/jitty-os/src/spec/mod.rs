@@ -494,17 +494,33 @@ impl Specializer {
     }
 
     /// Plugs `s` (a specialization of a point with a dispatch slot) into
-    /// the calling process's table, guarded by its folded terms.
+    /// the calling process's table (or the slot of the object its static
+    /// argument points to), guarded by its folded terms.
     pub fn plug(&self, s: Specialized) -> Result<SpecId, String> {
         let p = self.annotations.point(&s.point).ok_or("unknown point")?;
-        let off = p.gft_slot.ok_or_else(|| format!("{} has no dispatch slot", s.point))? as usize;
         if !self.still_holds(&s) {
             return Err(self.fail(format!("{}: memory changed since the snapshot", s.point)));
         }
-        let table = self.current_table()?;
-        let slot = table as *const HostGft as usize + off;
-        // SAFETY: `off` is a slot offset inside the generic table.
-        let generic = unsafe { *((&raw const GENERIC_GFT as *const u8).add(off) as *const usize) };
+        let (slot, generic) = match (p.gft_slot, p.obj_slot) {
+            (Some(off), _) => {
+                let off = off as usize;
+                let table = self.current_table()?;
+                // SAFETY: `off` is a slot offset inside the generic table.
+                let generic = unsafe { *((&raw const GENERIC_GFT as *const u8).add(off) as *const usize) };
+                (table as *const HostGft as usize + off, generic)
+            }
+            (None, Some((arg, off))) => {
+                // The slot is a word of the object a static argument points
+                // to (it was reached, live, by the point's paths); its
+                // generic code is the point's entry.
+                let obj = *s.args.get(arg as usize).ok_or("the slot's argument is missing")?;
+                if obj == 0 {
+                    return Err(self.fail(format!("{}: null slot object", s.point)));
+                }
+                (obj as usize + off as usize, p.entry)
+            }
+            (None, None) => return Err(format!("{} has no dispatch slot", s.point)),
+        };
         let terms = s
             .residual
             .guards
