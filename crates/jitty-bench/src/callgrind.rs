@@ -32,7 +32,7 @@ pub fn available() -> bool {
 pub fn iterations(e: Experiment, quick: bool) -> u64 {
     let n = match e {
         Experiment::E3ProdCons | Experiment::E3ProdConsSpec => 5_000,
-        Experiment::E6Call => 10_000,
+        Experiment::E6Call | Experiment::E6CallSpec => 10_000,
         // Each op installs a dependent first (a grace period).
         Experiment::E8Guarded => 1_000,
         _ => 20_000,

@@ -56,6 +56,8 @@ pub enum Experiment {
     E6Marshal,
     /// E6: a full call over an in-memory transport.
     E6Call,
+    /// E6, specialized: the call stub specialized for (its client, the procedure).
+    E6CallSpec,
     /// E8: `fcntl(F_SETFL)`, a guarded write of `File::f_flags` on a file
     /// nothing depends on (the fast path: a load and a test of the
     /// dependents word before the store).
@@ -75,7 +77,7 @@ pub enum Experiment {
 
 impl Experiment {
     /// Every experiment, in report order.
-    pub const ALL: [Experiment; 22] = [
+    pub const ALL: [Experiment; 23] = [
         Experiment::E1PipeWrite,
         Experiment::E1PipeWriteSpec,
         Experiment::E2KillUsr1,
@@ -92,6 +94,7 @@ impl Experiment {
         Experiment::E5HostMalloc,
         Experiment::E6Marshal,
         Experiment::E6Call,
+        Experiment::E6CallSpec,
         Experiment::E8Unguarded,
         Experiment::E8Guarded,
         Experiment::KGetppid,
@@ -119,6 +122,7 @@ impl Experiment {
             Experiment::E5HostMalloc => "e5-host",
             Experiment::E6Marshal => "e6-marshal",
             Experiment::E6Call => "e6-call",
+            Experiment::E6CallSpec => "e6-call-spec",
             Experiment::E8Unguarded => "e8-unguarded",
             Experiment::E8Guarded => "e8-guarded",
             Experiment::KGetppid => "k-getppid",
@@ -152,6 +156,7 @@ impl Experiment {
             Experiment::E5HostMalloc => "E5  host malloc(32)+free",
             Experiment::E6Marshal => "E6  RPC marshal (primary)",
             Experiment::E6Call => "E6  RPC full call, in-memory",
+            Experiment::E6CallSpec => "E6s RPC full call, specialized stub",
             Experiment::E8Unguarded => "E8  fcntl(F_SETFL), no dependents",
             Experiment::E8Guarded => "E8  fcntl(F_SETFL), a dependent (drain)",
             Experiment::KGetppid => "ref getppid() through the GFT",
@@ -230,8 +235,13 @@ impl Experiment {
                 "rpc_client_marshal(client, &BENCH_PROC, &args): XDR call header (AUTH_NONE) + \
                  {int, hyper, string(12), int<8>} into the client's send buffer, no I/O"
             }
+            Experiment::E6CallSpec => {
+                "as E6 call, on a client of its own (same transport kind and peer) whose call slot holds \
+                 rpc_call specialized for (that client, BENCH_PROC) and plugged with its guard set"
+            }
             Experiment::E6Call => {
-                "rpc_call(client, &BENCH_PROC, &args, &res) over an in-memory transport whose peer answers \
+                "rpc_call_dispatch(client, &BENCH_PROC, &args, &res) (the client's call slot, holding the \
+                 generic rpc_call) over an in-memory transport whose peer answers \
                  with a canned accepted reply (marshal + record write + record read + reply/result decode)"
             }
             Experiment::E8Unguarded => {
@@ -260,6 +270,7 @@ impl Experiment {
             Experiment::E4Read16Spec => Experiment::E4Read16,
             Experiment::E3ProdConsSpec => Experiment::E3ProdCons,
             Experiment::E5VmBestSpec => Experiment::E5VmBest,
+            Experiment::E6CallSpec => Experiment::E6Call,
             _ => return None,
         })
     }
@@ -273,7 +284,7 @@ impl Experiment {
     pub fn batch_ops(self, quick: bool) -> u64 {
         let full = match self {
             Experiment::E3ProdCons | Experiment::E3ProdConsSpec => 100_000,
-            Experiment::E6Call => 20_000,
+            Experiment::E6Call | Experiment::E6CallSpec => 20_000,
             _ => 40_000,
         };
         if quick { (full / 50).max(200) } else { full }
@@ -299,6 +310,7 @@ impl Experiment {
             Experiment::E5HostMalloc => &["bench_loop_e5_host"],
             Experiment::E6Marshal => &["bench_loop_e6_marshal"],
             Experiment::E6Call => &["bench_loop_e6_call"],
+            Experiment::E6CallSpec => &["bench_loop_e6_call_spec"],
             Experiment::E8Unguarded => &["bench_loop_e8_unguarded"],
             Experiment::E8Guarded => &["bench_loop_e8_guarded_op"],
             Experiment::KGetppid => &["bench_loop_k_getppid"],
@@ -765,7 +777,19 @@ fn bench_loop_e6_marshal(client: *mut Opaque, args: &BenchArgs, n: u64) -> u64 {
 
 #[inline(never)]
 fn bench_loop_e6_call(client: *mut Opaque, args: &BenchArgs, expect: i32, n: u64) -> u64 {
-    let call = ffi::services().rpc_call;
+    e6_calls(client, args, expect, n)
+}
+
+/// E6's specialized arm (another symbol for callgrind; its own client).
+#[inline(never)]
+fn bench_loop_e6_call_spec(client: *mut Opaque, args: &BenchArgs, expect: i32, n: u64) -> u64 {
+    e6_calls(client, args, expect, black_box(n))
+}
+
+/// `n` calls of the benchmark procedure through the client's call slot.
+#[inline(always)]
+fn e6_calls(client: *mut Opaque, args: &BenchArgs, expect: i32, n: u64) -> u64 {
+    let call = ffi::services().rpc_call_dispatch;
     // SAFETY: no preconditions; the kernel's static descriptor.
     let pd = unsafe { (ffi::services().rpc_bench_proc)() };
     let mut ok = 0;
@@ -1114,6 +1138,10 @@ pub(crate) struct Suite {
     best_spec_plugged: Result<jitty_rt::guard::SpecId, String>,
     peer: Box<LoopPeer>,
     client: *mut Opaque,
+    /// E6's specialized arm: its peer, its client, and its plug.
+    spec_peer: Box<LoopPeer>,
+    spec_client: *mut Opaque,
+    spec_client_plugged: Result<jitty_rt::guard::SpecId, String>,
     pub(crate) rpc: RpcFixture,
     e3_pids: [i32; 2],
     /// E3's specialized arm's pair.
@@ -1204,6 +1232,24 @@ impl Suite {
             (hs.rpc_client_create)(&PEER_OPS, &mut *peer as *mut LoopPeer as *mut c_void, std::ptr::null(), 1024)
         };
         check(!client.is_null(), "rpc_client_create")?;
+        let mut spec_peer = Box::new(LoopPeer {
+            inbuf: Vec::with_capacity(1024),
+            reply: [0; 32],
+            rlen: 0,
+            rpos: 0,
+            result: rpc.expect,
+            capture: false,
+            captured: Vec::with_capacity(1024),
+        });
+        // SAFETY: as above (the spec peer outlives its client too).
+        let spec_client = unsafe {
+            (hs.rpc_client_create)(&PEER_OPS, &mut *spec_peer as *mut LoopPeer as *mut c_void, std::ptr::null(), 1024)
+        };
+        check(!spec_client.is_null(), "rpc_client_create")?;
+        // SAFETY: the kernel's static descriptor.
+        let pd = unsafe { (hs.rpc_bench_proc)() };
+        let spec_client_plugged = jitty_os::spec::Specializer::get()
+            .and_then(|d| d.specialize("rpc", &[spec_client as u64, pd as u64]).and_then(|s| d.plug(s)));
 
         let mut host_pipe = [0i32; 2];
         // SAFETY: valid out-array of two fds.
@@ -1227,6 +1273,9 @@ impl Suite {
             best_spec_plugged,
             peer,
             client,
+            spec_peer,
+            spec_client,
+            spec_client_plugged,
             rpc,
             e3_pids,
             e3s_pids,
@@ -1420,6 +1469,14 @@ impl Suite {
                 t = s.elapsed();
                 r
             }
+            Experiment::E6CallSpec => {
+                self.spec_client_plugged.clone().map_err(|e| BenchError::Check(format!("E6s: {e}")))?;
+                let _ = &self.spec_peer;
+                let s = Instant::now();
+                let r = bench_loop_e6_call_spec(self.spec_client, &self.rpc.args, self.rpc.expect, n);
+                t = s.elapsed();
+                r
+            }
             Experiment::KGetppid => {
                 let s = Instant::now();
                 let r = bench_loop_k_getppid(n);
@@ -1576,6 +1633,10 @@ impl Drop for Suite {
         // SAFETY: the client and pool region were created in `new` and are not used afterwards.
         unsafe {
             (ffi::services().rpc_client_destroy)(self.client);
+            if let Ok(id) = self.spec_client_plugged {
+                jitty_rt::guard::host::runtime().uninstall(id, None);
+            }
+            (ffi::services().rpc_client_destroy)(self.spec_client);
             (ffi::services().vmalloc_region_close)(self.pool);
             // The region's slot goes with it: unplug first.
             if let Ok(id) = self.best_spec_plugged {

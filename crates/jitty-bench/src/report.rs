@@ -171,7 +171,7 @@ const SEEDS: &[(&str, Experiment, &str)] = &[
     ("E3", Experiment::E3ProdCons, ">= 2x"),
     ("E4", Experiment::E4Read16, ">= 3x"),
     ("E5", Experiment::E5VmBest, ">= 2x, and faster than the host's malloc"),
-    ("E6", Experiment::E6Marshal, ">= 3.5x"),
+    ("E6", Experiment::E6Call, ">= 3.5x"),
 ];
 
 /// Pairs each seed experiment's generic result with its specialized arm's.

@@ -655,6 +655,9 @@ pub struct HostServices<T: HostServiceTypes> {
     pub rpc_client_marshal: unsafe extern "C" fn(*mut T::RpcClient, *const T::ProcDesc, *const u8) -> isize,
     /// `rpc_call(client, pd, args, res)`: a full call; a `clnt_stat`.
     pub rpc_call: unsafe extern "C" fn(*mut T::RpcClient, *const T::ProcDesc, *const u8, *mut u8) -> i32,
+    /// `rpc_call_dispatch(client, pd, args, res)`: the same through the
+    /// client's call slot.
+    pub rpc_call_dispatch: unsafe extern "C" fn(*mut T::RpcClient, *const T::ProcDesc, *const u8, *mut u8) -> i32,
     /// `rpc_pipe_client_create(thread, rfd, wfd, cred)`: a client over two
     /// kernel pipe descriptors of `thread`'s process, or null.
     pub rpc_pipe_client_create: unsafe extern "C" fn(*mut T::Thread, i32, i32, *const T::Auth) -> *mut T::RpcClient,

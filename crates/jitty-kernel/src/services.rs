@@ -14,7 +14,9 @@ use crate::check::{
     jk_set_dispatch_table, jk_task_enter, jk_task_leave,
 };
 use crate::kobj::Thread;
-use crate::rpc::{Auth, RpcClient, RpcServer, rpc_call, rpc_client_create, rpc_client_destroy, rpc_client_marshal};
+use crate::rpc::{
+    Auth, RpcClient, RpcServer, rpc_call, rpc_call_dispatch, rpc_client_create, rpc_client_destroy, rpc_client_marshal,
+};
 use crate::rpc_pipe::{
     rpc_bench_proc, rpc_bench_server_create, rpc_pipe_client_create, rpc_pipe_client_destroy, rpc_pipe_serve_one,
     rpc_server_destroy,
@@ -66,6 +68,7 @@ pub static JK_HOST_SERVICES: HostServices<KernelTypes> = abi::HostServices {
     rpc_client_destroy,
     rpc_client_marshal,
     rpc_call,
+    rpc_call_dispatch,
     rpc_pipe_client_create,
     rpc_pipe_client_destroy,
     rpc_bench_server_create,

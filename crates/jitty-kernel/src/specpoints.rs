@@ -219,7 +219,7 @@ const SPEC_POINTS: &[SpecPoint] = &[
         "rpc_call\0",
         crate::rpc::rpc_call as *const u8,
         0b0011,
-        Slot::None,
+        Slot::Object { arg: 0, offset: core::mem::offset_of!(RpcClient, call_slot) as u32 },
         &[RpcClient::DESC, <ProcDesc<'static>>::DESC, NONE, NONE],
         RPC_PATHS,
     ),

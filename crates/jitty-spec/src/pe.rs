@@ -81,7 +81,6 @@ impl Av {
     fn leaves_mut<'a>(&'a mut self, out: &mut Vec<&'a mut Av>) {
         match self {
             Av::Agg { elems, .. } => elems.iter_mut().for_each(|e| e.leaves_mut(out)),
-            Av::Virt { .. } => {}
             other => out.push(other),
         }
     }
@@ -91,7 +90,6 @@ impl Kav {
     fn leaves<'a>(&'a self, out: &mut Vec<&'a Kav>) {
         match self {
             Kav::Agg(_, elems) => elems.iter().for_each(|e| e.leaves(out)),
-            Kav::Virt(..) => {}
             other => out.push(other),
         }
     }
@@ -100,7 +98,6 @@ impl Kav {
     fn shape(&self) -> Kav {
         match self {
             Kav::Agg(t, elems) => Kav::Agg(*t, elems.iter().map(Kav::shape).collect()),
-            Kav::Virt(..) => self.clone(),
             _ => Kav::Dyn(Ty(0)),
         }
     }
@@ -590,7 +587,7 @@ impl<'e, 'm> Pe<'e, 'm> {
         self.prune(&mut st);
         let key = st.key();
         if let Some(made) = self.memo.get(&key).cloned() {
-            self.pass(&mut st, &made);
+            self.pass(&mut st, &made)?;
             return Ok(made.block);
         }
         // Widening.
@@ -616,11 +613,37 @@ impl<'e, 'm> Pe<'e, 'm> {
             _ if over_limit => self.last_key.get(&point).cloned(),
             _ => None,
         };
+        let mut key = key;
         if let Some(prev) = reference {
+            if prev.shape() != key.shape() && over_limit {
+                // The tracked memory keeps changing shape (a loop filling a
+                // buffer on the stack): generalize memory too, by making
+                // every virtual object real.
+                let ids: Vec<VirtId> = st.virts.iter().filter(|(_, o)| !o.materialized).map(|(id, _)| *id).collect();
+                for id in ids {
+                    self.materialize(&mut st, id, "its contents change shape around a loop")?;
+                }
+                key = st.key();
+            }
             if prev.shape() == key.shape() {
                 let old = prev.leaves();
                 let new = key.leaves();
                 widen = old.iter().zip(&new).map(|(o, n)| o != n && !matches!(n, Kav::Dyn(_))).collect();
+                // A pointer into a virtual object becomes dynamic only once
+                // the object is real memory: make every virtual object real
+                // and generalize at the next visit.
+                let virt_widened = new.iter().zip(&widen).any(|(k, w)| {
+                    *w && matches!(k, Kav::Virt(id, _) if st.virts.get(id).is_some_and(|o| !o.materialized))
+                });
+                if virt_widened {
+                    let ids: Vec<VirtId> =
+                        st.virts.iter().filter(|(_, o)| !o.materialized).map(|(id, _)| *id).collect();
+                    for id in ids {
+                        self.materialize(&mut st, id, "a pointer into it changes around a loop")?;
+                    }
+                    key = st.key();
+                    widen.clear();
+                }
             } else if n > 4 * self.opts.max_variants {
                 return Err(SpecError::TooLarge(format!(
                     "more than {} variants of a point in {} (the static state changes shape)",
@@ -640,7 +663,7 @@ impl<'e, 'm> Pe<'e, 'm> {
             }
             if let Some(made) = self.memo.get(&probe.key()).cloned() {
                 self.memo.insert(key, made.clone());
-                self.pass(&mut st, &made);
+                self.pass(&mut st, &made)?;
                 return Ok(made.block);
             }
             self.record.note(Decision::Widened {
@@ -669,7 +692,8 @@ impl<'e, 'm> Pe<'e, 'm> {
             let ty = match leaf {
                 Av::D { ty, .. } | Av::S { ty, .. } => *ty,
                 Av::C(c) => self.m().constant(*c).ty(),
-                _ => unreachable!("leaves are S, C or D"),
+                Av::Virt { .. } => self.ev.ptr,
+                Av::Agg { .. } => unreachable!("aggregates are not leaves"),
             };
             if matches!(leaf, Av::D { .. }) || widen.get(i).copied().unwrap_or(false) {
                 let dty = self.imp.ty(ty);
@@ -693,22 +717,23 @@ impl<'e, 'm> Pe<'e, 'm> {
         }
         self.memo.insert(key, made.clone());
         self.memo.entry(entry_key).or_insert_with(|| made.clone());
-        self.pass(&mut st, &made);
+        self.pass(&mut st, &made)?;
         self.work.push((block, entry));
         Ok(block)
     }
 
     /// Adds the current block's values of `st`'s leaves to `made`'s phis.
-    fn pass(&mut self, st: &mut State, made: &Made) {
+    fn pass(&mut self, st: &mut State, made: &Made) -> Result<()> {
         let leaves: Vec<Av> = st.leaves_mut().into_iter().map(|a| a.clone()).collect();
         for (leaf, phi) in leaves.iter().zip(&made.phis) {
             if let Some(phi) = phi {
-                let v = self.residual_leaf(leaf);
+                let v = self.residual_in(st, leaf, "a generalized pointer")?;
                 if let InstKind::Phi { incoming } = &mut self.out.insts[phi.index()].kind {
                     incoming.push((v, self.cur));
                 }
             }
         }
+        Ok(())
     }
 
     /// Evaluates the phis of `to` for an edge from `from` and enters it.

@@ -46,6 +46,10 @@ annotated! {
         xid: u32,
         /// Dynamic: the last reply's status (for diagnostics).
         pub last_reply: Option<ReplyStat>,
+        /// The client's call dispatch slot: the code [`rpc_call_dispatch`]
+        /// calls, [`rpc_call`] (the generic stub) unless the specialization
+        /// runtime plugged code for this client. A slot, not a fact.
+        pub call_slot: core::sync::atomic::AtomicPtr<()>,
     }
 }
 
@@ -90,6 +94,7 @@ impl RpcClient {
             recvcap: Const::new(cap),
             xid: 0x4a4b_0000,
             last_reply: None,
+            call_slot: core::sync::atomic::AtomicPtr::new(rpc_call as *mut ()),
         }))
     }
 
@@ -173,13 +178,36 @@ pub unsafe extern "C" fn rpc_client_marshal(client: *mut RpcClient, pd: *const P
 }
 
 /// Calls procedure `pd` with the arguments at `args`, decoding the results into
-/// `res` (whose pointers are null or large enough, see `xdr_decode`). Returns a
-/// `clnt_stat` (`RPC_SUCCESS` = 0). Results the decoder allocated (also partial
-/// ones after `RPC_CANTDECODERES`) are released with `xdr_free(pd.res, res)`.
+/// `res` (whose pointers are null or large enough, see `xdr_decode`), through
+/// the client's call slot ([`RpcClient::call_slot`]). Returns a `clnt_stat`
+/// (`RPC_SUCCESS` = 0). Results the decoder allocated (also partial ones
+/// after `RPC_CANTDECODERES`) are released with `xdr_free(pd.res, res)`.
 ///
 /// # Safety
 /// `client` and `pd` are live; `args` holds a value of `pd.args`; `res` is
 /// writable memory for a value of `pd.res`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn rpc_call_dispatch(
+    client: *mut RpcClient,
+    pd: *const ProcDesc<'_>,
+    args: *const u8,
+    res: *mut u8,
+) -> i32 {
+    // SAFETY: live client (caller).
+    let code = unsafe { &*client }.call_slot.load(core::sync::atomic::Ordering::Acquire);
+    // SAFETY: the slot holds `rpc_call` or code with its signature and
+    // contract, plugged by the runtime.
+    let f: unsafe extern "C" fn(*mut RpcClient, *const ProcDesc<'_>, *const u8, *mut u8) -> i32 =
+        unsafe { core::mem::transmute(code) };
+    // SAFETY: the caller's contract.
+    unsafe { f(client, pd, args, res) }
+}
+
+/// A full call (marshal, record write, record read, reply and result
+/// decode); a `clnt_stat`. The generic stub behind each client's call slot.
+///
+/// # Safety
+/// As [`rpc_call_dispatch`].
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn rpc_call(
     client: *mut RpcClient,

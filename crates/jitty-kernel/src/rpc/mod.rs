@@ -27,7 +27,7 @@ pub mod xdr;
 use core::ffi::c_void;
 use core::fmt;
 
-pub use client::{RpcClient, rpc_call, rpc_client_create, rpc_client_destroy, rpc_client_marshal};
+pub use client::{RpcClient, rpc_call, rpc_call_dispatch, rpc_client_create, rpc_client_destroy, rpc_client_marshal};
 pub use msg::{Auth, ProcDesc};
 pub use server::{RpcServer, Served, SvcHandler, SvcReq};
 pub use xdr::{Field, XdrDec, XdrEnc, XdrError, XdrType, XdrVar};
