@@ -143,8 +143,6 @@ enum Slot {
     Gft(u32),
     /// At this byte offset of the object static argument `arg` points to.
     Object { arg: u32, offset: u32 },
-    /// Nowhere yet.
-    None,
 }
 
 /// A spec point; `arg_types` has one entry per argument.
@@ -160,7 +158,6 @@ const fn point(
     let (gft_slot, obj_slot_arg, obj_slot_offset) = match slot {
         Slot::Gft(o) => (o, NO_INDEX, NO_INDEX),
         Slot::Object { arg, offset } => (NO_INDEX, arg, offset),
-        Slot::None => (NO_INDEX, NO_INDEX, NO_INDEX),
     };
     SpecPoint {
         name: name.as_ptr(),

@@ -18,8 +18,11 @@
 //! **Termination.** A program point reached again along one path after a
 //! dynamic branch, more than [`DYNAMIC_UNROLL`] times, or more than
 //! `max_variants` times in all, is widened: the static leaves that differ
-//! from the previous visit become phis. Every other bound is an error, and
-//! the path stays generic.
+//! from the previous visit become phis (a pointer into a virtual object only
+//! once every virtual object is real memory). If the state keeps changing
+//! shape (tracked memory growing around a loop), every virtual object is
+//! made real after three times `max_variants`. Every other bound is an
+//! error, and the path stays generic.
 
 use crate::import::Importer;
 use crate::liveness::Liveness;
@@ -615,7 +618,7 @@ impl<'e, 'm> Pe<'e, 'm> {
         };
         let mut key = key;
         if let Some(prev) = reference {
-            if prev.shape() != key.shape() && over_limit {
+            if prev.shape() != key.shape() && n > 3 * self.opts.max_variants {
                 // The tracked memory keeps changing shape (a loop filling a
                 // buffer on the stack): generalize memory too, by making
                 // every virtual object real.
