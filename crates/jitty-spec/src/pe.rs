@@ -461,7 +461,7 @@ impl<'e, 'm> Pe<'e, 'm> {
             dyn_branches: 0,
             history: Arc::new(HashMap::new()),
         };
-        let first = self.edge(st, BlockId(0), None)?;
+        let first = self.edge(st, BlockId(0))?;
         let void = self.imp.dst.types.void();
         self.emit(InstKind::Br { dest: first }, void);
         while let Some((b, st)) = self.work.pop() {
@@ -579,7 +579,7 @@ impl<'e, 'm> Pe<'e, 'm> {
     /// The residual block for `st` entering block `to` of the top frame
     /// (its phis already evaluated), with the phi operands from the current
     /// block added.
-    fn edge(&mut self, mut st: State, to: BlockId, _from: Option<BlockId>) -> Result<BlockId> {
+    fn edge(&mut self, mut st: State, to: BlockId) -> Result<BlockId> {
         {
             let f = self.m().func(st.top().func);
             let first = f.block(to).insts.iter().position(|&i| !matches!(f.inst(i).kind, InstKind::Phi { .. }));
@@ -753,7 +753,7 @@ impl<'e, 'm> Pe<'e, 'm> {
         for (i, a) in vals {
             st.top_mut().env.insert(Value::Inst(i), a);
         }
-        self.edge(st, to, Some(from))
+        self.edge(st, to)
     }
 
     /// A residual block holding only a branch to the state's successor.
@@ -961,8 +961,7 @@ impl<'e, 'm> Pe<'e, 'm> {
         });
         st.virts.get_mut(&id).expect("present").materialized = true;
         for (off, (_, a)) in obj.entries {
-            let ty = self.av_ty(&a);
-            self.store_real(st, base, off, &a, ty)?;
+            self.store_real(st, base, off, &a)?;
         }
         st.virts.get_mut(&id).expect("present").entries.clear();
         Ok(base)
@@ -972,15 +971,12 @@ impl<'e, 'm> Pe<'e, 'm> {
         match a {
             Av::S { ty, .. } | Av::D { ty, .. } | Av::Agg { ty, .. } => *ty,
             Av::C(c) => self.m().constant(*c).ty(),
-            Av::Virt { .. } => self.ptr_ty(),
+            Av::Virt { .. } => self.ev.ptr,
         }
     }
 
-    fn ptr_ty(&self) -> Ty {
-        self.ev.ptr
-    }
-
-    fn store_real(&mut self, st: &mut State, base: Value, off: i64, a: &Av, ty: Ty) -> Result<()> {
+    /// Stores `a` at `base + off` of a materialized object (16-aligned).
+    fn store_real(&mut self, st: &mut State, base: Value, off: i64, a: &Av) -> Result<()> {
         let i8t = self.imp.dst.types.int(8);
         let ptr = self.imp.dst.types.ptr();
         let p = if off == 0 {
@@ -990,10 +986,11 @@ impl<'e, 'm> Pe<'e, 'm> {
             self.emit(InstKind::Gep { source_ty: i8t, base, indices: vec![o], flags: Default::default() }, ptr)
         };
         let v = self.residual_in(st, a, "stored into real memory")?;
-        let _ = ty;
         let void = self.imp.dst.types.void();
-        let align = self.m().abi_align(self.av_ty(a)).max(1) as u32;
-        self.emit(InstKind::Store { val: v, ptr: p, align: align.min(8), volatile: false, atomic: None }, void);
+        // The alignment the offset in a 16-aligned object guarantees.
+        let at_off = 1u64 << (off as u64 | 16).trailing_zeros();
+        let align = self.m().abi_align(self.av_ty(a)).clamp(1, at_off) as u32;
+        self.emit(InstKind::Store { val: v, ptr: p, align, volatile: false, atomic: None }, void);
         Ok(())
     }
 
@@ -1628,7 +1625,7 @@ impl<'e, 'm> Pe<'e, 'm> {
                         let caller = st.top_mut();
                         caller.pos -= 1;
                         st.frames.push(Frame { func: id, block: BlockId(0), pos: 0, env });
-                        let from_here = self.edge(st.clone(), BlockId(0), None)?;
+                        let from_here = self.edge(st.clone(), BlockId(0))?;
                         let void = self.imp.dst.types.void();
                         self.emit(InstKind::Br { dest: from_here }, void);
                         return Ok(Flow::Stop);
