@@ -11,6 +11,7 @@ use crate::{InterpEntries, InterpError, Trap};
 use jitty_ir::{FuncId, Intrinsic, Module, RmwOp};
 use jitty_rt::Image;
 use jitty_rt::mem::{self, rd, wr};
+use jitty_rt::sjlj::{self, Jump, JumpRecord};
 use jitty_sem::{self as sem, Fk, Repr, Scalar, f_get, f_put, mask64, mask128, sext64, sext128};
 use std::cell::Cell;
 use std::ffi::c_void;
@@ -32,6 +33,9 @@ struct ThreadState {
     stack_limit: Cell<usize>,
     fuel: Cell<u64>,
     depth: Cell<u32>,
+    /// The last serial given to a frame that called `setjmp` (never reused,
+    /// so a jump record of a returned frame matches no live frame).
+    jmp_serial: Cell<u64>,
 }
 
 fn map_region(bytes: usize) -> *mut u8 {
@@ -84,6 +88,7 @@ impl ThreadState {
             stack_limit: Cell::new(if low == 0 { 0 } else { low + NATIVE_STACK_MARGIN }),
             fuel: Cell::new(u64::MAX),
             depth: Cell::new(0),
+            jmp_serial: Cell::new(0),
         }
     }
 
@@ -172,10 +177,18 @@ struct Fail {
     detail: String,
     /// Already located (by an inner frame).
     located: Option<InterpError>,
+    /// A `longjmp` on its way to the frame that called `setjmp`: not an
+    /// error, but it unwinds the frames in between the same way.
+    jump: Option<Jump>,
 }
 
 fn fail(trap: Trap, pc: usize, detail: impl Into<String>) -> Box<Fail> {
-    Box::new(Fail { trap, pc, detail: detail.into(), located: None })
+    Box::new(Fail { trap, pc, detail: detail.into(), located: None, jump: None })
+}
+
+/// The unwinding of a `longjmp` (see [`Fail::jump`]).
+fn jump_fail(j: Jump) -> Box<Fail> {
+    Box::new(Fail { trap: Trap::BadCall, pc: usize::MAX, detail: String::new(), located: None, jump: Some(j) })
 }
 
 struct Inner {
@@ -270,9 +283,22 @@ impl Interpreter {
                     eprintln!("jitty: IR function called from native code after its interpreter was dropped");
                     std::process::abort();
                 };
-                if let Err(e) = inner.enter_from_native(f, args, ret) {
-                    eprintln!("jitty: error in IR function called from native code: {e}");
-                    std::process::abort();
+                match inner.enter_from_native(f, args, ret) {
+                    Ok(jump) => jump,
+                    // The caller is native code: the error becomes the
+                    // thread's pending trap (`jitty_rt::trap`), which JIT
+                    // code checks after the call and unwinds, and which the
+                    // interpreter or the embedder reports.
+                    Err(e) => {
+                        let i = e.info();
+                        let func = if i.detail.is_empty() {
+                            format!("{}, interpreted, at {}", i.func, i.location)
+                        } else {
+                            format!("{}, interpreted, at {}: {}", i.func, i.location, i.detail)
+                        };
+                        jitty_rt::trap::raise(e.trap(), func);
+                        None
+                    }
                 }
             }));
         }
@@ -396,6 +422,14 @@ impl Inner {
         if let Some(l) = e.located {
             return l;
         }
+        if e.jump.is_some() {
+            return InterpError::new(
+                Trap::BadCall,
+                f.name.clone(),
+                "longjmp",
+                "longjmp to a frame that is not running (its function returned)",
+            );
+        }
         let detail = if e.detail.is_empty() {
             f.ops.get(e.pc).map_or(String::new(), |op| match op {
                 Op::Trap { msg, .. } => f.msgs.get(*msg as usize).cloned().unwrap_or_default(),
@@ -481,8 +515,15 @@ impl Inner {
     }
 
     /// Called by a libffi closure: converts native arguments, runs, writes
-    /// the native return value.
-    fn enter_from_native(&self, func: FuncId, args: *const *const c_void, ret: *mut c_void) -> Result<(), InterpError> {
+    /// the native return value. `Ok(Some(jump))`: a `longjmp` to a frame
+    /// outside this activation unwound it; the caller re-throws it
+    /// natively once it owns nothing ([`sjlj::rethrow`]).
+    fn enter_from_native(
+        &self,
+        func: FuncId,
+        args: *const *const c_void,
+        ret: *mut c_void,
+    ) -> Result<Option<Jump>, InterpError> {
         self.native_entries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let m = self.m();
         let fd = m.func(func);
@@ -524,9 +565,12 @@ impl Inner {
                             r => mem::store_repr(&r, ret as u64, base),
                         }
                     }
-                    Ok(())
+                    Ok(None)
                 }
-                Err(e) => Err(self.locate(f, e)),
+                Err(e) => match e.jump {
+                    Some(j) => Ok(Some(j)),
+                    None => Err(self.locate(f, e)),
+                },
             }
         })
     }
@@ -548,6 +592,29 @@ impl Inner {
         let ops = &f.ops[..];
         let mut pc: usize = 0;
         let mut fuel = ts.fuel.get();
+        // This frame's serial once it has called setjmp (0: never).
+        let mut jmp_frame: u64 = 0;
+        // The result of a call: a longjmp to this frame resumes after its
+        // setjmp; any other error goes up.
+        macro_rules! call_result {
+            ($res:expr) => {
+                match $res {
+                    Ok(()) => {}
+                    Err(e) => match e.jump {
+                        Some(j) if jmp_frame != 0 && j.frame == jmp_frame => {
+                            let (resume, dest) = (j.resume as usize, j.dest as u32);
+                            if !matches!(ops.get(resume.wrapping_sub(1)), Some(Op::SetJmp { d, .. }) if *d == dest) {
+                                return Err(fail(Trap::BadCall, pc - 1, "longjmp with a corrupted jmp_buf"));
+                            }
+                            r.set(dest, u64::from(j.value as u32));
+                            pc = resume;
+                        }
+                        Some(_) => return Err(e),
+                        None => return Err(self.wrap(f, pc - 1, e)),
+                    },
+                }
+            };
+        }
         macro_rules! charge {
             ($cost:expr) => {{
                 let c = u64::from($cost);
@@ -813,14 +880,36 @@ impl Inner {
                 }
                 Op::Call { site } => {
                     ts.fuel.set(fuel);
-                    self.call_ir(ts, f, r, site, None).map_err(|e| self.wrap(f, pc - 1, e))?;
+                    let cs = &f.calls[site as usize];
+                    // Code plugged into the callee (the JIT's) runs natively.
+                    if cs.sig.is_ok() && cs.target.is_some_and(|t| self.image.plugged(t).is_some()) {
+                        call_result!(self.call_native(f, r, site, cs.addr));
+                    } else {
+                        call_result!(self.call_ir(ts, f, r, site, None));
+                    }
                     fuel = ts.fuel.get();
                 }
                 Op::CallNative { site } => {
                     let cs = &f.calls[site as usize];
                     ts.fuel.set(fuel);
-                    self.call_native(f, r, site, cs.addr).map_err(|e| self.wrap(f, pc - 1, e))?;
+                    call_result!(self.call_native(f, r, site, cs.addr));
                     fuel = ts.fuel.get();
+                }
+                Op::SetJmp { d, buf, save } => {
+                    if jmp_frame == 0 {
+                        jmp_frame = ts.jmp_serial.get() + 1;
+                        ts.jmp_serial.set(jmp_frame);
+                    }
+                    let save_mask = match save {
+                        crate::lower::SAVE_NEVER => false,
+                        crate::lower::SAVE_ALWAYS => true,
+                        s => r.get(s) as u32 != 0,
+                    };
+                    let rec =
+                        JumpRecord { magic: sjlj::MAGIC, frame: jmp_frame, resume: pc as u64, dest: u64::from(d) };
+                    // SAFETY: `buf` is the program's jmp_buf, as natively.
+                    unsafe { sjlj::set(r.get(buf) as *mut u8, rec, save_mask) };
+                    r.set(d, 0);
                 }
                 Op::CallInd { site } => {
                     let cs = &f.calls[site as usize];
@@ -829,11 +918,13 @@ impl Inner {
                     if addr == 0 {
                         return Err(fail(Trap::NullCall, pc - 1, ""));
                     }
-                    match self.image.func_at(addr) {
-                        Some(fid) => self.call_ir(ts, f, r, site, Some(fid)),
-                        None => self.call_native(f, r, site, addr),
-                    }
-                    .map_err(|e| self.wrap(f, pc - 1, e))?;
+                    call_result!(match self.image.func_at(addr) {
+                        Some(fid) if cs.sig.is_err() || self.image.plugged(fid).is_none() => {
+                            self.call_ir(ts, f, r, site, Some(fid))
+                        }
+                        // Native code, or code plugged into an IR function.
+                        _ => self.call_native(f, r, site, addr),
+                    });
                     fuel = ts.fuel.get();
                 }
                 // SAFETY (memory intrinsics): addresses and lengths are the
@@ -860,7 +951,7 @@ impl Inner {
         if e.located.is_none() && e.pc == usize::MAX {
             e.pc = pc;
             let l = self.locate(f, e);
-            return Box::new(Fail { trap: l.trap(), pc, detail: String::new(), located: Some(l) });
+            return Box::new(Fail { trap: l.trap(), pc, detail: String::new(), located: Some(l), jump: None });
         }
         e
     }
@@ -908,11 +999,11 @@ impl Inner {
                 Ok(())
             }
             Err(e) => {
-                if e.located.is_some() || e.pc == usize::MAX {
+                if e.located.is_some() || e.pc == usize::MAX || e.jump.is_some() {
                     Err(e)
                 } else {
                     let l = self.locate(callee, e);
-                    Err(Box::new(Fail { trap: l.trap(), pc: 0, detail: String::new(), located: Some(l) }))
+                    Err(Box::new(Fail { trap: l.trap(), pc: 0, detail: String::new(), located: Some(l), jump: None }))
                 }
             }
         }
@@ -994,9 +1085,23 @@ impl Inner {
             ret_v = vec![0u64; ret_bytes.div_ceil(8)];
             &mut ret_v
         };
+        let (args_p, ret_p) = (ptrs.as_mut_ptr(), ret.as_mut_ptr() as *mut c_void);
+        // Under a catch point: a longjmp from the callee (or below) to an
+        // interpreted frame comes back here. The closure only makes the
+        // libffi call with pointers prepared above and owns nothing, so
+        // skipping its frame is sound (`jitty_rt::sjlj`).
         // SAFETY: the cif matches the call site's types; argument pointers
         // point to values of those types; the return buffer is large enough.
-        unsafe { sig.call(addr, ptrs.as_mut_ptr(), ret.as_mut_ptr() as *mut c_void) };
+        if let Some(j) = sjlj::catch(|| unsafe { sig.call(addr, args_p, ret_p) }) {
+            return Err(jump_fail(j));
+        }
+        // Compiled code the callee ran (plugged code, a callback) trapped:
+        // the trap surfaces here, at the call.
+        if jitty_rt::trap::pending()
+            && let Some(t) = jitty_rt::trap::take()
+        {
+            return Err(fail(t.kind, usize::MAX, format!("in compiled code of @{}", t.func)));
+        }
         if cs.dest_n > 0 {
             // SAFETY: `ret` holds the returned value; the destination window
             // holds `dest_n` slots.

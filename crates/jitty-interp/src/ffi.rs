@@ -133,8 +133,9 @@ impl FfiSig {
 }
 
 /// The function a closure calls to enter the interpreter:
-/// `(function, argument pointers, return buffer)`.
-pub type EntryFn = dyn Fn(FuncId, *const *const c_void, *mut c_void) + Send + Sync;
+/// `(function, argument pointers, return buffer)`. It returns a `longjmp`
+/// that unwound the activation and must go on to an outer catch point.
+pub type EntryFn = dyn Fn(FuncId, *const *const c_void, *mut c_void) -> Option<jitty_rt::sjlj::Jump> + Send + Sync;
 
 /// Where the interpreter registers itself so closures can enter it.
 #[derive(Default)]
@@ -174,12 +175,18 @@ unsafe extern "C" fn closure_callback(
     args: *const *const c_void,
     data: &ClosureData,
 ) {
-    match data.hook.0.get() {
+    let jump = match data.hook.0.get() {
         Some(h) => h(data.func, args, result as *mut c_void),
         None => {
             eprintln!("jitty: an IR function was called from native code before an interpreter was created");
             std::process::abort();
         }
+    };
+    // A longjmp to a frame of an outer interpreter activation: this one has
+    // unwound its frames, and this frame owns nothing (only references), so
+    // it may be skipped on the way to the next catch point out.
+    if let Some(j) = jump {
+        jitty_rt::sjlj::rethrow(j);
     }
 }
 
