@@ -533,7 +533,13 @@ impl Inner {
                 ts.fuel.set(self.fuel.lock().unwrap_or_else(|e| e.into_inner()).unwrap_or(u64::MAX));
             }
             let f = self.code(func);
+            let saved_alloca = ts.alloca_top.get();
             let r = self.with_frame(ts, f, |regs| {
+                if f.varargs {
+                    // SAFETY: a variadic function's generic entry is its
+                    // variadic closure (`InterpEntries`).
+                    return unsafe { variadic_entry_args(ts, m, fd, f, args, regs) };
+                }
                 for (k, p) in fd.params.iter().enumerate() {
                     let (s, _) = f.params[k];
                     // SAFETY: libffi passes one valid pointer per parameter.
@@ -548,6 +554,7 @@ impl Inner {
                 }
                 Ok(())
             });
+            ts.alloca_top.set(saved_alloca);
             match r {
                 Ok((base, _)) => {
                     let (rt, _, _) = m.types.func_sig(fd.ty).unwrap_or((fd.ty, &[], false));
@@ -985,7 +992,9 @@ impl Inner {
             }
             if callee.varargs {
                 let area = self.layout_varargs(ts, r, &cs.args[np.min(cs.args.len())..])?;
-                cr.set(callee.va_slot, area);
+                // Every variadic argument in the overflow area.
+                let tmpl = va_template(ts, 48, 176, area, area)?;
+                cr.set(callee.va_slot, tmpl);
             }
             Ok(())
         });
@@ -1109,6 +1118,79 @@ impl Inner {
         }
         Ok(())
     }
+}
+
+/// The SysV `va_list` a variadic frame's `va_start` copies (its `va_slot`
+/// points to it), in alloca space: `gp_offset`, `fp_offset`, the overflow
+/// area and the register save area.
+fn va_template(ts: &ThreadState, gp: u32, fp: u32, overflow: u64, save: u64) -> R<u64> {
+    let t = ts.alloca(24, 8).ok_or_else(|| fail(Trap::StackOverflow, usize::MAX, "alloca stack exhausted"))?;
+    // SAFETY: fresh alloca space of 24 bytes.
+    unsafe {
+        wr::<u32>(t, gp);
+        wr::<u32>(t + 4, fp);
+        wr::<u64>(t + 8, overflow);
+        wr::<u64>(t + 16, save);
+    }
+    Ok(t)
+}
+
+/// Reads the fixed parameters of a variadic function entered from native
+/// code and makes its `va_list` template. `args` is what the variadic
+/// entry's libffi closure passes (`crate::ffi::VARIADIC_ENTRY_ARGS`
+/// pointers): the six integer registers, the eight vector registers, and
+/// the first stack slot. libffi saves the registers in the SysV register
+/// save area's layout (GPRs at 0..48, XMMs at 48..176, 16 bytes apart),
+/// which is checked here, so that area is the `va_list`'s.
+///
+/// # Safety
+/// `args` must be the argument array of a variadic entry's closure.
+unsafe fn variadic_entry_args(
+    ts: &ThreadState,
+    m: &Module,
+    fd: &jitty_ir::Function,
+    f: &Lowered,
+    args: *const *const c_void,
+    regs: Regs,
+) -> R<()> {
+    // SAFETY: the closure passes VARIADIC_ENTRY_ARGS pointers.
+    let arg = |k: usize| unsafe { *args.add(k) } as u64;
+    let save = arg(0);
+    let layout_ok =
+        (0..6).all(|k| arg(k) == save + 8 * k as u64) && (0..8).all(|k| arg(6 + k) == save + 48 + 16 * k as u64);
+    if !layout_ok {
+        return Err(fail(
+            Trap::Unsupported,
+            usize::MAX,
+            "libffi's closure registers are not a SysV register save area",
+        ));
+    }
+    let mut overflow = arg(14);
+    let (mut gp, mut fp) = (0u64, 0u64);
+    for (k, p) in fd.params.iter().enumerate() {
+        let (s, _) = f.params[k];
+        let r = sem::repr_of(m, p.ty).unwrap_or(Repr::None);
+        let src = match r {
+            Repr::S(Scalar::F(Fk::F32 | Fk::F64)) if fp < 8 => {
+                fp += 1;
+                save + 48 + 16 * (fp - 1)
+            }
+            Repr::S(Scalar::I(1..=64) | Scalar::P) if gp < 6 => {
+                gp += 1;
+                save + 8 * (gp - 1)
+            }
+            _ => {
+                overflow += 8;
+                overflow - 8
+            }
+        };
+        // SAFETY: `src` is the parameter's register image or stack slot
+        // (the entry only exists for scalar parameters of at most 8 bytes).
+        unsafe { mem::load_repr(&r, src, regs.ptr(s)) };
+    }
+    let tmpl = va_template(ts, (gp * 8) as u32, (48 + fp * 16) as u32, overflow, save)?;
+    regs.set(f.va_slot, tmpl);
+    Ok(())
 }
 
 /// Copies `n` slots; a plain loop for the usual handful (avoids a libc
@@ -1695,14 +1777,10 @@ fn slow(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Trap> {
         }
         Slow::VaStart { a } => {
             let list = r.get(*a);
-            let area = r.get(f.va_slot);
-            // SAFETY: `list` points to a va_list (24 bytes) per the IR.
-            unsafe {
-                wr::<u32>(list, 48);
-                wr::<u32>(list + 4, 176);
-                wr::<u64>(list + 8, area);
-                wr::<u64>(list + 16, area);
-            }
+            let tmpl = r.get(f.va_slot);
+            // SAFETY: `list` points to a va_list (24 bytes) per the IR;
+            // `tmpl` is the frame's va_list template (`va_template`).
+            unsafe { std::ptr::copy_nonoverlapping(tmpl as *const u8, list as *mut u8, 24) };
         }
         Slow::WBin { op, bits, d, a, b } => {
             let (x, y) = (read_wide(r, *a, *bits), read_wide(r, *b, *bits));

@@ -28,7 +28,8 @@
 //! approximations: `x86_fp80` is computed as `f64`; `thread_local` globals
 //! are process-wide; integer constants wider than 128 bits are taken from
 //! their low 128 bits, sign-extended when bit 127 is set. Native code can
-//! call any non-variadic IR function whose signature libffi can describe;
+//! call any IR function whose signature libffi can describe, and variadic
+//! ones whose fixed parameters are scalars of at most 64 bits;
 //! a trap inside such a callback becomes the thread's pending trap
 //! ([`jitty_rt::trap`]), which the JIT caller unwinds and the interpreter or
 //! the embedder reports. `setjmp` runs here, in the interpreter's own

@@ -172,9 +172,9 @@ fn constructors_and_destructors_run_as_natively() {
     assert!(c_program_matches_native(&src, &["a", "b"]).success());
 }
 
-/// A variadic function defined in IR cannot be JIT-compiled, nor can a
-/// caller that calls it directly: they run on the interpreter, and the
-/// program behaves as natively on both engines.
+/// A variadic function defined in IR cannot be JIT-compiled: it runs on the
+/// interpreter, entered from compiled callers through its variadic native
+/// entry, and the program behaves as natively on both engines.
 #[test]
 fn variadic_definitions_fall_back_to_the_interpreter() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/variadic.c");
@@ -182,13 +182,25 @@ fn variadic_definitions_fall_back_to_the_interpreter() {
 }
 
 /// JIT code calling a variadic function of the module directly (-O0): the
-/// function has no native entry, so the caller is left to the interpreter
-/// too (it used to call the function's non-executable identity address and
-/// die of SIGSEGV).
+/// call goes through the function's variadic native entry into the
+/// interpreter (it used to call a non-executable identity address and die
+/// of SIGSEGV, then the caller was left to the interpreter).
 #[test]
 fn direct_calls_to_variadic_definitions_run_as_natively() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/variadic_direct.c");
     assert_eq!(c_program_matches_native_at(&src, "-O0", &[]).code(), Some(62));
+}
+
+/// Variadic functions of the program called from compiled code through
+/// their native entries, at -O0 and -O2 on both engines: arguments beyond
+/// the registers, a fixed double, a `va_list` passed on to `vsnprintf`,
+/// `va_copy`, a call through a pointer.
+#[test]
+fn variadic_native_entries_run_as_natively() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/variadic_entry.c");
+    for opt in ["-O0", "-O2"] {
+        assert_eq!(c_program_matches_native_at(&src, opt, &["a"]).code(), Some(11), "{opt}");
+    }
 }
 
 /// Computed goto (`blockaddress` in a static dispatch table, `indirectbr`)
