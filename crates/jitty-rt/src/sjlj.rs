@@ -53,6 +53,10 @@
 //!
 //! A `jmp_buf` that does not hold a jitty record was filled by native code's
 //! own `setjmp`; [`longjmp`] hands it to the C library's `siglongjmp`.
+//!
+//! Not supported: a `siglongjmp` out of an asynchronous signal handler into
+//! an interpreted frame (the signal may interrupt the interpreter outside
+//! any catch point, and the jump would skip its frames).
 
 use std::cell::Cell;
 use std::ffi::c_void;
