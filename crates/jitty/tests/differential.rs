@@ -217,11 +217,46 @@ fn computed_goto_runs_as_natively() {
 /// a function, out of nested calls and out of a qsort callback, an
 /// error-handling loop, nested handlers, `longjmp(buf, 0)`, and the signal
 /// mask of `sigsetjmp`. Under the JIT the functions that call setjmp run on
-/// the interpreter (checked here) and the jumps come from compiled code.
+/// the interpreter and the jumps come from compiled code: checked on the
+/// `--stats` of the run (the fallbacks, and entries from compiled code into
+/// the interpreter, so interpreter -> JIT -> interpreter frames).
 #[test]
 fn setjmp_and_longjmp_run_as_natively() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/setjmp.c");
     for opt in ["-O0", "-O2"] {
         assert_eq!(c_program_matches_native_at(&src, opt, &["x"]).code(), Some(35), "{opt}");
     }
+    let tools = Tools::from_env();
+    let dir = std::env::temp_dir().join(format!("jitty-setjmp-stats-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ll = dir.join("setjmp.ll");
+    let ok = std::process::Command::new(&tools.clang)
+        .args(["-O2", "-w", "-S", "-emit-llvm"])
+        .arg(&src)
+        .arg("-o")
+        .arg(&ll)
+        .status()
+        .expect("clang runs")
+        .success();
+    assert!(ok, "clang failed");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jitty"))
+        .args(["exec", "--engine", "jit", "--stats"])
+        .arg(&ll)
+        .args(["--", "x"])
+        .output()
+        .unwrap();
+    let stats = String::from_utf8_lossy(&out.stderr);
+    for f in ["main", "protected_call"] {
+        assert!(
+            stats.lines().any(|l| l.starts_with(&format!("jitty-stat: fallback {f}:")) && l.contains("setjmp")),
+            "{f} should run on the interpreter: {stats}"
+        );
+    }
+    let entries: u64 = stats
+        .split_whitespace()
+        .find_map(|w| w.strip_prefix("interp_entries="))
+        .and_then(|n| n.parse().ok())
+        .expect("interp_entries in --stats");
+    assert!(entries > 0, "compiled code never entered the interpreter: {stats}");
+    std::fs::remove_dir_all(&dir).ok();
 }
