@@ -33,10 +33,12 @@ struct ThreadState {
     stack_limit: Cell<usize>,
     fuel: Cell<u64>,
     depth: Cell<u32>,
-    /// The last serial given to a frame that called `setjmp` (never reused,
-    /// so a jump record of a returned frame matches no live frame).
-    jmp_serial: Cell<u64>,
 }
+
+/// The last serial given to a frame that called `setjmp`: process-wide and
+/// never reused, so a jump record of a returned frame, or of another
+/// thread's, matches no live frame of the thread that jumps.
+static JMP_SERIAL: AtomicU64 = AtomicU64::new(0);
 
 fn map_region(bytes: usize) -> *mut u8 {
     // SAFETY: anonymous private mapping; the result is checked.
@@ -88,7 +90,6 @@ impl ThreadState {
             stack_limit: Cell::new(if low == 0 { 0 } else { low + NATIVE_STACK_MARGIN }),
             fuel: Cell::new(u64::MAX),
             depth: Cell::new(0),
-            jmp_serial: Cell::new(0),
         }
     }
 
@@ -904,8 +905,7 @@ impl Inner {
                 }
                 Op::SetJmp { d, buf, save } => {
                     if jmp_frame == 0 {
-                        jmp_frame = ts.jmp_serial.get() + 1;
-                        ts.jmp_serial.set(jmp_frame);
+                        jmp_frame = JMP_SERIAL.fetch_add(1, AO::Relaxed) + 1;
                     }
                     let save_mask = match save {
                         crate::lower::SAVE_NEVER => false,

@@ -77,8 +77,9 @@ const MASK_OFF: usize = 72;
 pub struct JumpRecord {
     /// [`MAGIC`].
     pub magic: u64,
-    /// The serial of the interpreter frame that called `setjmp` (unique per
-    /// thread and never reused, so a stale record matches no live frame).
+    /// The serial of the interpreter frame that called `setjmp` (unique in
+    /// the process and never reused, so a stale record, or another
+    /// thread's, matches no live frame).
     pub frame: u64,
     /// Where that frame resumes (the interpreter's op index after the call).
     pub resume: u64,
