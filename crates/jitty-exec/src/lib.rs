@@ -74,7 +74,8 @@ pub enum ExecError {
     /// The interpreter trapped.
     #[error(transparent)]
     Interp(#[from] InterpError),
-    /// JIT code trapped.
+    /// JIT code trapped, or an interpreted function that JIT code called
+    /// (its `func` then says so).
     #[error("{kind} in JIT code of @{func}")]
     JitTrap {
         /// What happened.

@@ -11,6 +11,7 @@ use crate::{InterpEntries, InterpError, Trap};
 use jitty_ir::{FuncId, Intrinsic, Module, RmwOp};
 use jitty_rt::Image;
 use jitty_rt::mem::{self, rd, wr};
+use jitty_rt::sjlj::{self, Jump, JumpRecord};
 use jitty_sem::{self as sem, Fk, Repr, Scalar, f_get, f_put, mask64, mask128, sext64, sext128};
 use std::cell::Cell;
 use std::ffi::c_void;
@@ -33,6 +34,11 @@ struct ThreadState {
     fuel: Cell<u64>,
     depth: Cell<u32>,
 }
+
+/// The last serial given to a frame that called `setjmp`: process-wide and
+/// never reused, so a jump record of a returned frame, or of another
+/// thread's, matches no live frame of the thread that jumps.
+static JMP_SERIAL: AtomicU64 = AtomicU64::new(0);
 
 fn map_region(bytes: usize) -> *mut u8 {
     // SAFETY: anonymous private mapping; the result is checked.
@@ -172,10 +178,18 @@ struct Fail {
     detail: String,
     /// Already located (by an inner frame).
     located: Option<InterpError>,
+    /// A `longjmp` on its way to the frame that called `setjmp`: not an
+    /// error, but it unwinds the frames in between the same way.
+    jump: Option<Jump>,
 }
 
 fn fail(trap: Trap, pc: usize, detail: impl Into<String>) -> Box<Fail> {
-    Box::new(Fail { trap, pc, detail: detail.into(), located: None })
+    Box::new(Fail { trap, pc, detail: detail.into(), located: None, jump: None })
+}
+
+/// The unwinding of a `longjmp` (see [`Fail::jump`]).
+fn jump_fail(j: Jump) -> Box<Fail> {
+    Box::new(Fail { trap: Trap::BadCall, pc: usize::MAX, detail: String::new(), located: None, jump: Some(j) })
 }
 
 struct Inner {
@@ -270,9 +284,22 @@ impl Interpreter {
                     eprintln!("jitty: IR function called from native code after its interpreter was dropped");
                     std::process::abort();
                 };
-                if let Err(e) = inner.enter_from_native(f, args, ret) {
-                    eprintln!("jitty: error in IR function called from native code: {e}");
-                    std::process::abort();
+                match inner.enter_from_native(f, args, ret) {
+                    Ok(jump) => jump,
+                    // The caller is native code: the error becomes the
+                    // thread's pending trap (`jitty_rt::trap`), which JIT
+                    // code checks after the call and unwinds, and which the
+                    // interpreter or the embedder reports.
+                    Err(e) => {
+                        let i = e.info();
+                        let func = if i.detail.is_empty() {
+                            format!("{}, interpreted, at {}", i.func, i.location)
+                        } else {
+                            format!("{}, interpreted, at {}: {}", i.func, i.location, i.detail)
+                        };
+                        jitty_rt::trap::raise(e.trap(), func);
+                        None
+                    }
                 }
             }));
         }
@@ -396,6 +423,14 @@ impl Inner {
         if let Some(l) = e.located {
             return l;
         }
+        if e.jump.is_some() {
+            return InterpError::new(
+                Trap::BadCall,
+                f.name.clone(),
+                "longjmp",
+                "longjmp to a frame that is not running (its function returned)",
+            );
+        }
         let detail = if e.detail.is_empty() {
             f.ops.get(e.pc).map_or(String::new(), |op| match op {
                 Op::Trap { msg, .. } => f.msgs.get(*msg as usize).cloned().unwrap_or_default(),
@@ -481,8 +516,15 @@ impl Inner {
     }
 
     /// Called by a libffi closure: converts native arguments, runs, writes
-    /// the native return value.
-    fn enter_from_native(&self, func: FuncId, args: *const *const c_void, ret: *mut c_void) -> Result<(), InterpError> {
+    /// the native return value. `Ok(Some(jump))`: a `longjmp` to a frame
+    /// outside this activation unwound it; the caller re-throws it
+    /// natively once it owns nothing ([`sjlj::rethrow`]).
+    fn enter_from_native(
+        &self,
+        func: FuncId,
+        args: *const *const c_void,
+        ret: *mut c_void,
+    ) -> Result<Option<Jump>, InterpError> {
         self.native_entries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let m = self.m();
         let fd = m.func(func);
@@ -492,7 +534,13 @@ impl Inner {
                 ts.fuel.set(self.fuel.lock().unwrap_or_else(|e| e.into_inner()).unwrap_or(u64::MAX));
             }
             let f = self.code(func);
+            let saved_alloca = ts.alloca_top.get();
             let r = self.with_frame(ts, f, |regs| {
+                if f.varargs {
+                    // SAFETY: a variadic function's generic entry is its
+                    // variadic closure (`InterpEntries`).
+                    return unsafe { variadic_entry_args(ts, m, fd, f, args, regs) };
+                }
                 for (k, p) in fd.params.iter().enumerate() {
                     let (s, _) = f.params[k];
                     // SAFETY: libffi passes one valid pointer per parameter.
@@ -507,6 +555,7 @@ impl Inner {
                 }
                 Ok(())
             });
+            ts.alloca_top.set(saved_alloca);
             match r {
                 Ok((base, _)) => {
                     let (rt, _, _) = m.types.func_sig(fd.ty).unwrap_or((fd.ty, &[], false));
@@ -524,9 +573,12 @@ impl Inner {
                             r => mem::store_repr(&r, ret as u64, base),
                         }
                     }
-                    Ok(())
+                    Ok(None)
                 }
-                Err(e) => Err(self.locate(f, e)),
+                Err(e) => match e.jump {
+                    Some(j) => Ok(Some(j)),
+                    None => Err(self.locate(f, e)),
+                },
             }
         })
     }
@@ -548,6 +600,29 @@ impl Inner {
         let ops = &f.ops[..];
         let mut pc: usize = 0;
         let mut fuel = ts.fuel.get();
+        // This frame's serial once it has called setjmp (0: never).
+        let mut jmp_frame: u64 = 0;
+        // The result of a call: a longjmp to this frame resumes after its
+        // setjmp; any other error goes up.
+        macro_rules! call_result {
+            ($res:expr) => {
+                match $res {
+                    Ok(()) => {}
+                    Err(e) => match e.jump {
+                        Some(j) if jmp_frame != 0 && j.frame == jmp_frame => {
+                            let (resume, dest) = (j.resume as usize, j.dest as u32);
+                            if !matches!(ops.get(resume.wrapping_sub(1)), Some(Op::SetJmp { d, .. }) if *d == dest) {
+                                return Err(fail(Trap::BadCall, pc - 1, "longjmp with a corrupted jmp_buf"));
+                            }
+                            r.set(dest, u64::from(j.value as u32));
+                            pc = resume;
+                        }
+                        Some(_) => return Err(e),
+                        None => return Err(self.wrap(f, pc - 1, e)),
+                    },
+                }
+            };
+        }
         macro_rules! charge {
             ($cost:expr) => {{
                 let c = u64::from($cost);
@@ -813,14 +888,35 @@ impl Inner {
                 }
                 Op::Call { site } => {
                     ts.fuel.set(fuel);
-                    self.call_ir(ts, f, r, site, None).map_err(|e| self.wrap(f, pc - 1, e))?;
+                    let cs = &f.calls[site as usize];
+                    // Code plugged into the callee (the JIT's) runs natively.
+                    if cs.sig.is_ok() && cs.target.is_some_and(|t| self.image.plugged(t).is_some()) {
+                        call_result!(self.call_native(f, r, site, cs.addr));
+                    } else {
+                        call_result!(self.call_ir(ts, f, r, site, None));
+                    }
                     fuel = ts.fuel.get();
                 }
                 Op::CallNative { site } => {
                     let cs = &f.calls[site as usize];
                     ts.fuel.set(fuel);
-                    self.call_native(f, r, site, cs.addr).map_err(|e| self.wrap(f, pc - 1, e))?;
+                    call_result!(self.call_native(f, r, site, cs.addr));
                     fuel = ts.fuel.get();
+                }
+                Op::SetJmp { d, buf, save } => {
+                    if jmp_frame == 0 {
+                        jmp_frame = JMP_SERIAL.fetch_add(1, AO::Relaxed) + 1;
+                    }
+                    let save_mask = match save {
+                        crate::lower::SAVE_NEVER => false,
+                        crate::lower::SAVE_ALWAYS => true,
+                        s => r.get(s) as u32 != 0,
+                    };
+                    let rec =
+                        JumpRecord { magic: sjlj::MAGIC, frame: jmp_frame, resume: pc as u64, dest: u64::from(d) };
+                    // SAFETY: `buf` is the program's jmp_buf, as natively.
+                    unsafe { sjlj::set(r.get(buf) as *mut u8, rec, save_mask) };
+                    r.set(d, 0);
                 }
                 Op::CallInd { site } => {
                     let cs = &f.calls[site as usize];
@@ -829,11 +925,13 @@ impl Inner {
                     if addr == 0 {
                         return Err(fail(Trap::NullCall, pc - 1, ""));
                     }
-                    match self.image.func_at(addr) {
-                        Some(fid) => self.call_ir(ts, f, r, site, Some(fid)),
-                        None => self.call_native(f, r, site, addr),
-                    }
-                    .map_err(|e| self.wrap(f, pc - 1, e))?;
+                    call_result!(match self.image.func_at(addr) {
+                        Some(fid) if cs.sig.is_err() || self.image.plugged(fid).is_none() => {
+                            self.call_ir(ts, f, r, site, Some(fid))
+                        }
+                        // Native code, or code plugged into an IR function.
+                        _ => self.call_native(f, r, site, addr),
+                    });
                     fuel = ts.fuel.get();
                 }
                 // SAFETY (memory intrinsics): addresses and lengths are the
@@ -860,7 +958,7 @@ impl Inner {
         if e.located.is_none() && e.pc == usize::MAX {
             e.pc = pc;
             let l = self.locate(f, e);
-            return Box::new(Fail { trap: l.trap(), pc, detail: String::new(), located: Some(l) });
+            return Box::new(Fail { trap: l.trap(), pc, detail: String::new(), located: Some(l), jump: None });
         }
         e
     }
@@ -894,7 +992,9 @@ impl Inner {
             }
             if callee.varargs {
                 let area = self.layout_varargs(ts, r, &cs.args[np.min(cs.args.len())..])?;
-                cr.set(callee.va_slot, area);
+                // Every variadic argument in the overflow area.
+                let tmpl = va_template(ts, 48, 176, area, area)?;
+                cr.set(callee.va_slot, tmpl);
             }
             Ok(())
         });
@@ -908,11 +1008,11 @@ impl Inner {
                 Ok(())
             }
             Err(e) => {
-                if e.located.is_some() || e.pc == usize::MAX {
+                if e.located.is_some() || e.pc == usize::MAX || e.jump.is_some() {
                     Err(e)
                 } else {
                     let l = self.locate(callee, e);
-                    Err(Box::new(Fail { trap: l.trap(), pc: 0, detail: String::new(), located: Some(l) }))
+                    Err(Box::new(Fail { trap: l.trap(), pc: 0, detail: String::new(), located: Some(l), jump: None }))
                 }
             }
         }
@@ -994,9 +1094,23 @@ impl Inner {
             ret_v = vec![0u64; ret_bytes.div_ceil(8)];
             &mut ret_v
         };
+        let (args_p, ret_p) = (ptrs.as_mut_ptr(), ret.as_mut_ptr() as *mut c_void);
+        // Under a catch point: a longjmp from the callee (or below) to an
+        // interpreted frame comes back here. The closure only makes the
+        // libffi call with pointers prepared above and owns nothing, so
+        // skipping its frame is sound (`jitty_rt::sjlj`).
         // SAFETY: the cif matches the call site's types; argument pointers
         // point to values of those types; the return buffer is large enough.
-        unsafe { sig.call(addr, ptrs.as_mut_ptr(), ret.as_mut_ptr() as *mut c_void) };
+        if let Some(j) = sjlj::catch(|| unsafe { sig.call(addr, args_p, ret_p) }) {
+            return Err(jump_fail(j));
+        }
+        // Compiled code the callee ran (plugged code, a callback) trapped:
+        // the trap surfaces here, at the call.
+        if jitty_rt::trap::pending()
+            && let Some(t) = jitty_rt::trap::take()
+        {
+            return Err(fail(t.kind, usize::MAX, format!("in compiled code of @{}", t.func)));
+        }
         if cs.dest_n > 0 {
             // SAFETY: `ret` holds the returned value; the destination window
             // holds `dest_n` slots.
@@ -1004,6 +1118,79 @@ impl Inner {
         }
         Ok(())
     }
+}
+
+/// The SysV `va_list` a variadic frame's `va_start` copies (its `va_slot`
+/// points to it), in alloca space: `gp_offset`, `fp_offset`, the overflow
+/// area and the register save area.
+fn va_template(ts: &ThreadState, gp: u32, fp: u32, overflow: u64, save: u64) -> R<u64> {
+    let t = ts.alloca(24, 8).ok_or_else(|| fail(Trap::StackOverflow, usize::MAX, "alloca stack exhausted"))?;
+    // SAFETY: fresh alloca space of 24 bytes.
+    unsafe {
+        wr::<u32>(t, gp);
+        wr::<u32>(t + 4, fp);
+        wr::<u64>(t + 8, overflow);
+        wr::<u64>(t + 16, save);
+    }
+    Ok(t)
+}
+
+/// Reads the fixed parameters of a variadic function entered from native
+/// code and makes its `va_list` template. `args` is what the variadic
+/// entry's libffi closure passes (`crate::ffi::VARIADIC_ENTRY_ARGS`
+/// pointers): the six integer registers, the eight vector registers, and
+/// the first stack slot. libffi saves the registers in the SysV register
+/// save area's layout (GPRs at 0..48, XMMs at 48..176, 16 bytes apart),
+/// which is checked here, so that area is the `va_list`'s.
+///
+/// # Safety
+/// `args` must be the argument array of a variadic entry's closure.
+unsafe fn variadic_entry_args(
+    ts: &ThreadState,
+    m: &Module,
+    fd: &jitty_ir::Function,
+    f: &Lowered,
+    args: *const *const c_void,
+    regs: Regs,
+) -> R<()> {
+    // SAFETY: the closure passes VARIADIC_ENTRY_ARGS pointers.
+    let arg = |k: usize| unsafe { *args.add(k) } as u64;
+    let save = arg(0);
+    let layout_ok =
+        (0..6).all(|k| arg(k) == save + 8 * k as u64) && (0..8).all(|k| arg(6 + k) == save + 48 + 16 * k as u64);
+    if !layout_ok {
+        return Err(fail(
+            Trap::Unsupported,
+            usize::MAX,
+            "libffi's closure registers are not a SysV register save area",
+        ));
+    }
+    let mut overflow = arg(14);
+    let (mut gp, mut fp) = (0u64, 0u64);
+    for (k, p) in fd.params.iter().enumerate() {
+        let (s, _) = f.params[k];
+        let r = sem::repr_of(m, p.ty).unwrap_or(Repr::None);
+        let src = match r {
+            Repr::S(Scalar::F(Fk::F32 | Fk::F64)) if fp < 8 => {
+                fp += 1;
+                save + 48 + 16 * (fp - 1)
+            }
+            Repr::S(Scalar::I(1..=64) | Scalar::P) if gp < 6 => {
+                gp += 1;
+                save + 8 * (gp - 1)
+            }
+            _ => {
+                overflow += 8;
+                overflow - 8
+            }
+        };
+        // SAFETY: `src` is the parameter's register image or stack slot
+        // (the entry only exists for scalar parameters of at most 8 bytes).
+        unsafe { mem::load_repr(&r, src, regs.ptr(s)) };
+    }
+    let tmpl = va_template(ts, (gp * 8) as u32, (48 + fp * 16) as u32, overflow, save)?;
+    regs.set(f.va_slot, tmpl);
+    Ok(())
 }
 
 /// Copies `n` slots; a plain loop for the usual handful (avoids a libc
@@ -1590,14 +1777,10 @@ fn slow(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Trap> {
         }
         Slow::VaStart { a } => {
             let list = r.get(*a);
-            let area = r.get(f.va_slot);
-            // SAFETY: `list` points to a va_list (24 bytes) per the IR.
-            unsafe {
-                wr::<u32>(list, 48);
-                wr::<u32>(list + 4, 176);
-                wr::<u64>(list + 8, area);
-                wr::<u64>(list + 16, area);
-            }
+            let tmpl = r.get(f.va_slot);
+            // SAFETY: `list` points to a va_list (24 bytes) per the IR;
+            // `tmpl` is the frame's va_list template (`va_template`).
+            unsafe { std::ptr::copy_nonoverlapping(tmpl as *const u8, list as *mut u8, 24) };
         }
         Slow::WBin { op, bits, d, a, b } => {
             let (x, y) = (read_wide(r, *a, *bits), read_wide(r, *b, *bits));

@@ -133,8 +133,9 @@ impl FfiSig {
 }
 
 /// The function a closure calls to enter the interpreter:
-/// `(function, argument pointers, return buffer)`.
-pub type EntryFn = dyn Fn(FuncId, *const *const c_void, *mut c_void) + Send + Sync;
+/// `(function, argument pointers, return buffer)`. It returns a `longjmp`
+/// that unwound the activation and must go on to an outer catch point.
+pub type EntryFn = dyn Fn(FuncId, *const *const c_void, *mut c_void) -> Option<jitty_rt::sjlj::Jump> + Send + Sync;
 
 /// Where the interpreter registers itself so closures can enter it.
 #[derive(Default)]
@@ -174,12 +175,18 @@ unsafe extern "C" fn closure_callback(
     args: *const *const c_void,
     data: &ClosureData,
 ) {
-    match data.hook.0.get() {
+    let jump = match data.hook.0.get() {
         Some(h) => h(data.func, args, result as *mut c_void),
         None => {
             eprintln!("jitty: an IR function was called from native code before an interpreter was created");
             std::process::abort();
         }
+    };
+    // A longjmp to a frame of an outer interpreter activation: this one has
+    // unwound its frames, and this frame owns nothing (only references), so
+    // it may be skipped on the way to the next catch point out.
+    if let Some(j) = jump {
+        jitty_rt::sjlj::rethrow(j);
     }
 }
 
@@ -196,7 +203,13 @@ impl NativeClosure {
     ) -> Result<NativeClosure, String> {
         let rt = ffi_type(m, ret, ret_attrs)?;
         let ats: Result<Vec<Type>, String> = params.iter().map(|(t, a)| ffi_type(m, *t, a)).collect();
-        let cif = Box::new(Cif::try_new(ats?, rt).map_err(|e| format!("libffi: {e:?}"))?);
+        Self::with_types(func, ats?, rt, hook)
+    }
+
+    /// A closure for IR function `func` whose native signature is `ats ->
+    /// rt`.
+    fn with_types(func: FuncId, ats: Vec<Type>, rt: Type, hook: Arc<EntryHook>) -> Result<NativeClosure, String> {
+        let cif = Box::new(Cif::try_new(ats, rt).map_err(|e| format!("libffi: {e:?}"))?);
         let data = Box::new(ClosureData { func, hook });
         let (alloc, code) = low::try_closure_alloc().ok_or("libffi closure allocation failed")?;
         // SAFETY: `alloc`/`code` come from closure_alloc; the cif and data are
@@ -234,14 +247,50 @@ impl InterpEntries {
     }
 }
 
+/// Number of arguments of a variadic entry's closure: see
+/// [`variadic_entry`].
+pub const VARIADIC_ENTRY_ARGS: usize = 15;
+
+/// The closure of a variadic function: libffi cannot make a variadic
+/// closure, but a SysV variadic call passes its arguments as a call with
+/// the same registers would, so the closure takes the six integer argument
+/// registers, the eight vector registers and the first stack slot (15
+/// arguments). libffi saves the registers in the layout of the SysV
+/// register save area and passes the address of the first stack slot, which
+/// is the overflow area: the interpreter reads the fixed parameters from
+/// them and builds the callee's `va_list` over them (`exec`). Fixed
+/// parameters must be integers or pointers of at most 64 bits, `float` or
+/// `double`, none `byval`.
+fn variadic_entry(m: &Module, f: FuncId, ret: Ty, hook: Arc<EntryHook>) -> Result<NativeClosure, String> {
+    let fd = m.func(f);
+    for p in &fd.params {
+        let simple = matches!(m.types.get(p.ty), TypeData::Ptr { .. } | TypeData::Int(1..=64))
+            || matches!(m.types.get(p.ty), TypeData::Float(k) if matches!(Fk::of(*k), Some(Fk::F32 | Fk::F64)));
+        if !simple || p.attrs.byval.is_some() {
+            return Err("variadic function with a fixed parameter passed other than in one register".into());
+        }
+    }
+    let rt = ffi_type(m, ret, &fd.ret_attrs)?;
+    let mut ats = vec![Type::u64(); 6];
+    ats.extend(std::iter::repeat_n(Type::f64(), 8));
+    ats.push(Type::u64());
+    debug_assert_eq!(ats.len(), VARIADIC_ENTRY_ARGS);
+    NativeClosure::with_types(f, ats, rt, hook)
+}
+
 impl jitty_rt::GenericEntry for InterpEntries {
     fn entry(&self, m: &Module, f: FuncId) -> Result<u64, String> {
         let fd = m.func(f);
-        let Some((ret, _, false)) = m.types.func_sig(fd.ty) else {
-            return Err("variadic functions cannot be entered from native code".into());
+        let Some((ret, _, variadic)) = m.types.func_sig(fd.ty) else {
+            return Err("function without a function type".into());
         };
-        let params: Vec<_> = fd.params.iter().map(|p| (p.ty, p.attrs)).collect();
-        let closure = NativeClosure::new(m, f, ret, &fd.ret_attrs, &params, self.hook.clone())?;
+        let closure = if variadic {
+            variadic_entry(m, f, ret, self.hook.clone())
+                .map_err(|e| format!("variadic functions cannot be entered from native code: {e}"))?
+        } else {
+            let params: Vec<_> = fd.params.iter().map(|p| (p.ty, p.attrs)).collect();
+            NativeClosure::new(m, f, ret, &fd.ret_attrs, &params, self.hook.clone())?
+        };
         let addr = closure.addr();
         self.closures.lock().unwrap_or_else(|e| e.into_inner()).push(closure);
         Ok(addr)

@@ -21,16 +21,20 @@
 //!
 //! Not supported (reported by [`unsupported`] and trapping with
 //! [`Trap::Unsupported`] only when executed): `fp128`/`ppc_fp128`;
-//! `blockaddress`/`indirectbr`; vector `getelementptr`; scalable vectors;
+//! vector `getelementptr`; scalable vectors;
 //! vectors of odd-width integers or `x86_fp80`; integers wider than 1024
 //! bits and division on integers wider than 128 bits; unwinding
 //! (`invoke` acts as a call, `landingpad`/`resume` trap). Known
 //! approximations: `x86_fp80` is computed as `f64`; `thread_local` globals
 //! are process-wide; integer constants wider than 128 bits are taken from
 //! their low 128 bits, sign-extended when bit 127 is set. Native code can
-//! call any non-variadic IR function whose signature libffi can describe;
-//! a trap inside such a callback aborts the process (it cannot unwind
-//! through native frames).
+//! call any IR function whose signature libffi can describe, and variadic
+//! ones whose fixed parameters are scalars of at most 64 bits;
+//! a trap inside such a callback becomes the thread's pending trap
+//! ([`jitty_rt::trap`]), which the JIT caller unwinds and the interpreter or
+//! the embedder reports. `setjmp` runs here, in the interpreter's own
+//! frames, and `longjmp` reaches it across native and JIT frames
+//! ([`jitty_rt::sjlj`]).
 
 pub mod exec;
 mod ffi;

@@ -616,6 +616,15 @@ pub enum Op {
     CallInd {
         site: u32,
     },
+    /// `setjmp(buf)` (and `_setjmp`, `sigsetjmp`, `__sigsetjmp`): writes a
+    /// jump record of this frame into `buf` and sets `d` to 0; a `longjmp`
+    /// to it resumes after this op with `d` set to its value. `save` is
+    /// [`SAVE_NEVER`], [`SAVE_ALWAYS`] or the slot of `sigsetjmp`'s flag.
+    SetJmp {
+        d: u32,
+        buf: u32,
+        save: u32,
+    },
     MemCpy {
         d: u32,
         s: u32,
@@ -666,6 +675,11 @@ impl Op {
     }
 }
 
+/// [`Op::SetJmp`]: do not save the signal mask (`_setjmp`).
+pub const SAVE_NEVER: u32 = u32::MAX;
+/// [`Op::SetJmp`]: save the signal mask (`setjmp`).
+pub const SAVE_ALWAYS: u32 = u32::MAX - 1;
+
 /// Describes a generic cast.
 #[derive(Clone, Copy, Debug)]
 pub struct CastInfo {
@@ -715,7 +729,8 @@ pub struct ArgSlot {
 pub struct CallSite {
     /// Direct IR callee.
     pub target: Option<FuncId>,
-    /// Native address for direct native calls.
+    /// Native address for direct native calls, and the entry stub of a
+    /// direct IR callee (called natively while code is plugged into it).
     pub addr: u64,
     /// Callee slot for indirect calls.
     pub callee: u32,
@@ -1002,7 +1017,9 @@ pub fn unsupported(m: &Module) -> Vec<(String, String)> {
     let zeros_g = vec![0u64; m.globals.len()];
     let zeros_f = vec![0u64; m.funcs.len()];
     let zeros_a = vec![0u64; m.aliases.len()];
-    let ev = ConstEval { m, globals: &zeros_g, funcs: &zeros_f, aliases: &zeros_a };
+    // Any non-zero base: block addresses only need to exist here.
+    let blocks = vec![1u64 << 32; m.funcs.len()];
+    let ev = ConstEval { m, globals: &zeros_g, funcs: &zeros_f, aliases: &zeros_a, blocks: &blocks };
     let mut out = Vec::new();
     for (id, f) in m.funcs_iter() {
         if f.is_declaration() {
@@ -1121,6 +1138,15 @@ impl<'a> Cx<'a> {
         let i = self.out.msgs.len() as u32;
         self.out.msgs.push(msg);
         self.emit(Op::Trap { kind, msg: i });
+    }
+
+    /// The address of block `b` of the function being lowered: the
+    /// image's, or a stand-in when lowering without an image (analysis).
+    fn block_addr(&self, b: BlockId) -> Option<u64> {
+        match self.image {
+            Some(img) => img.block_addr(self.out.func, b),
+            None => Some((1u64 << 32) + u64::from(b.0)),
+        }
     }
 
     fn ty_of(&self, v: Value) -> Ty {
@@ -1734,7 +1760,27 @@ impl<'a> Cx<'a> {
                 self.out.switches.push(SwitchTable { cases: cs, default: def, wide });
                 self.emit(Op::Switch { v, table, cost });
             }
-            InstKind::IndirectBr { .. } => self.trap(Trap::Unsupported, "indirectbr (blockaddress) is not supported"),
+            InstKind::IndirectBr { addr, dests } => {
+                // A switch over the destinations' block addresses (the
+                // image's one definition, `Image::block_addr`); any other
+                // address is undefined behaviour in LLVM and traps here.
+                let v = self.slot(*addr);
+                let mut cs = Vec::new();
+                for &b in dests {
+                    let Some(a) = self.block_addr(b) else { continue };
+                    let l = self.edge(bid, b);
+                    if !cs.iter().any(|c: &(u128, u32)| c.0 == u128::from(a)) {
+                        cs.push((u128::from(a), l));
+                    }
+                }
+                cs.sort_by_key(|c| c.0);
+                let table = self.out.switches.len() as u32;
+                // The default is the trap right after the switch.
+                let def = self.out.ops.len() as u32 + 1;
+                self.out.switches.push(SwitchTable { cases: cs, default: def, wide: false });
+                self.emit(Op::Switch { v, table, cost });
+                self.trap(Trap::Unreachable, "indirectbr to an address that is none of its destinations");
+            }
             InstKind::Resume { .. } => self.trap(Trap::Resume, "resume"),
             InstKind::Unreachable => self.trap(Trap::Unreachable, ""),
         }
@@ -1952,6 +1998,22 @@ impl<'a> Cx<'a> {
                 self.intrinsic(name, args, ret_ty, d);
                 return;
             }
+            // setjmp returns twice: the interpreter implements it in its own
+            // frames (`jitty_rt::sjlj`).
+            if m.func(fid).is_declaration() && jitty_rt::sjlj::is_setjmp(name) {
+                let Some(&b) = args.first() else {
+                    self.trap(Trap::Unsupported, format!("@{name} without a buffer"));
+                    return;
+                };
+                let save = match name.as_str() {
+                    "_setjmp" => SAVE_NEVER,
+                    "setjmp" => SAVE_ALWAYS,
+                    _ => args.get(1).map_or(SAVE_NEVER, |v| self.slot(*v)),
+                };
+                let buf = self.slot(b);
+                self.emit(Op::SetJmp { d, buf, save });
+                return;
+            }
         }
         let ret_r = self.repr(ret_ty);
         let dest_n = ret_r.slots();
@@ -1978,15 +2040,22 @@ impl<'a> Cx<'a> {
         let mk_sig = |cx: &Self| FfiSig::new(cx.m, sig_ret, &ret_attrs, &ffi_args, fixed);
         match direct {
             Some(fid) if !m.func(fid).is_declaration() => {
+                // The entry stub and a call interface, to call the function's
+                // code natively while code is plugged into it (the JIT's);
+                // without an interface it is always interpreted.
+                let (addr, sig) = match self.image {
+                    Some(img) if !varargs => (img.func_addr(fid), mk_sig(self)),
+                    _ => (0, Err(String::new())),
+                };
                 let site = self.out.calls.len() as u32;
                 self.out.calls.push(CallSite {
                     target: Some(fid),
-                    addr: 0,
+                    addr,
                     callee: 0,
                     args: arg_slots,
                     dest: d,
                     dest_n,
-                    sig: Err(String::new()),
+                    sig,
                 });
                 self.emit(Op::Call { site });
             }

@@ -1,7 +1,8 @@
 //! Entry stubs over the interpreter's generic entries: a function's address
 //! is stable, enters the interpreter by default, runs plugged native code
-//! once plugged, and the interpreter again after `unplug`; function identity
-//! (`func_at`) never changes.
+//! once plugged (for native callers and for the interpreter's own direct and
+//! indirect calls alike), and the interpreter again after `unplug`; function
+//! identity (`func_at`) never changes.
 
 use jitty_interp::Interpreter;
 use std::sync::Arc;
@@ -13,6 +14,10 @@ define i64 @inc(i64 %x) {
 }
 define i64 @call_through(ptr %f, i64 %x) {
   %r = call i64 %f(i64 %x)
+  ret i64 %r
+}
+define i64 @call_direct(i64 %x) {
+  %r = call i64 @inc(i64 %x)
   ret i64 %r
 }
 "#;
@@ -32,6 +37,8 @@ fn plugging_redirects_every_caller_of_the_address() {
     // SAFETY: @inc is `i64 (i64)`.
     let native: extern "C" fn(u64) -> u64 = unsafe { std::mem::transmute(addr as usize) };
     let through = |x: u64| interp.call_by_name("call_through", &[addr, x]).unwrap()[0];
+    let direct = |x: u64| interp.call_by_name("call_direct", &[x]).unwrap()[0];
+    assert_eq!((through(41), direct(41)), (42, 42));
 
     assert_eq!((native(41), image.plugged(inc)), (42, None));
     let entries = interp.native_entries();
@@ -42,10 +49,11 @@ fn plugging_redirects_every_caller_of_the_address() {
     assert_eq!(interp.native_entries(), entries, "and do not enter the interpreter");
     assert_eq!(image.func_addr(inc), addr, "the address is unchanged");
     assert_eq!(image.func_at(addr), Some(inc));
-    // The interpreter's own indirect calls keep interpreting the IR.
-    assert_eq!(through(41), 42);
+    // The interpreter's own calls run the plugged code too.
+    assert_eq!((through(41), direct(41)), (410, 410));
 
     assert!(image.unplug(plug));
     assert_eq!((native(41), image.plugged(inc)), (42, None));
+    assert_eq!((through(41), direct(41)), (42, 42));
     assert_eq!(interp.native_entries(), entries + 1);
 }

@@ -58,7 +58,8 @@ pub enum ConstExpr {
     InsertElement { vec: ConstId, elt: ConstId, idx: ConstId },
     /// `shufflevector (a, b, mask)`; `-1` marks a poison lane.
     ShuffleVector { a: ConstId, b: ConstId, mask: Vec<i32> },
-    /// `blockaddress(@f, %bb)`: kept so modules parse; using it is unsupported.
+    /// `blockaddress(@f, %bb)`: the address of block `%bb` of `@f` (the
+    /// label as written; [`crate::Module::block_by_label`] resolves it).
     BlockAddress { func: FuncId, block: String },
     /// `dso_local_equivalent @f` / `no_cfi @f`: the function's address.
     FuncRef { func: FuncId },

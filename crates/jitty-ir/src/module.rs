@@ -1,7 +1,7 @@
 //! Modules: types, constants, globals, aliases and functions.
 
 use crate::constant::{ConstData, ConstPool};
-use crate::entity::{AliasId, ConstId, FuncId, GlobalId, Ty};
+use crate::entity::{AliasId, BlockId, ConstId, FuncId, GlobalId, Ty};
 use crate::function::Function;
 use crate::layout::DataLayout;
 use crate::types::TypeStore;
@@ -189,6 +189,38 @@ impl Module {
     pub fn const_int(&mut self, ty: Ty, value: u128) -> ConstId {
         let bits = self.types.int_bits(ty).expect("const_int on a non-integer type");
         self.consts.intern(ConstData::Int { ty, bits: crate::constant::truncate_bits(value, bits) })
+    }
+
+    /// The block `label` names in function `func`, as `blockaddress(@f,
+    /// %label)` refers to it: a named block by its name, an unnamed one by
+    /// LLVM's sequential numbering (unnamed parameters, then per block its
+    /// label and each unnamed non-void instruction), the numbering the reader
+    /// accepts and the printer writes. `None` when no block has that label.
+    pub fn block_by_label(&self, func: FuncId, label: &str) -> Option<BlockId> {
+        let f = self.func(func);
+        if let Some(i) = f.blocks.iter().position(|b| b.name.as_deref() == Some(label)) {
+            return Some(BlockId::new(i));
+        }
+        let want: u32 = label.parse().ok().filter(|_| label.bytes().all(|c| c.is_ascii_digit()))?;
+        let mut next = f.params.iter().filter(|p| p.name.is_none()).count() as u32;
+        for (i, b) in f.blocks.iter().enumerate() {
+            if b.name.is_none() {
+                if next == want {
+                    return Some(BlockId::new(i));
+                }
+                next += 1;
+            }
+            for &id in &b.insts {
+                let inst = f.inst(id);
+                if inst.name.is_none() && !self.types.is_void(inst.ty) {
+                    next += 1;
+                }
+            }
+            if next > want {
+                return None;
+            }
+        }
+        None
     }
 
     /// Iterates over functions with their ids.

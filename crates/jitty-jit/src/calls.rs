@@ -31,6 +31,12 @@ impl FnLower<'_, '_> {
             if name.starts_with("llvm.") {
                 return self.intrinsic(name, args, ret_ty);
             }
+            // Cranelift has no returns-twice calls: a function that calls
+            // setjmp runs on the interpreter, which implements it
+            // (`jitty_rt::sjlj`). longjmp is an ordinary call.
+            if self.m.func(*id).is_declaration() && jitty_rt::sjlj::is_setjmp(name) {
+                return Err(self.unsup(format!("calls @{name} (returns twice): setjmp runs on the interpreter")));
+            }
         }
         let (_, fixed, varargs) = self.m.types.func_sig(fn_ty).ok_or_else(|| self.unsup("callee type"))?;
         let fixed_len = fixed.len();

@@ -13,7 +13,12 @@
 //!   live zero-extended in the next Cranelift integer type. Vectors that fill
 //!   a 128-bit register are held packed, as one SIMD value ([`simd`]).
 //! * **Control flow**: blocks in reverse post-order, `phi` → block parameters,
-//!   `switch` through `cranelift_frontend::Switch`, `invoke` = call + jump.
+//!   `switch` through `cranelift_frontend::Switch`, `invoke` = call + jump,
+//!   `indirectbr` as a switch over the image's block addresses (dense, so a
+//!   `br_table`).
+//! * **setjmp**: a function that calls it is left to the interpreter
+//!   (Cranelift has no returns-twice calls); `longjmp` is an ordinary call to
+//!   the runtime's ([`jitty_rt::sjlj`]).
 //! * **Traps** never kill the process: see [`runtime`] ([`take_trap`]).
 //! * **Variadic calls** (`printf`) go through thunks that set `%al`
 //!   ([`varargs`]).

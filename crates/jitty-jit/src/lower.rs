@@ -52,6 +52,8 @@ pub(crate) enum Target {
 pub(crate) struct FnLower<'a, 'm> {
     pub(crate) cx: &'a mut UnitCtx<'m>,
     pub(crate) m: &'m Module,
+    /// The function being lowered.
+    fid: FuncId,
     pub(crate) f: &'m jitty_ir::Function,
     pub(crate) b: FunctionBuilder<'a>,
     vals: Vec<Option<Vec<cl::Value>>>,
@@ -311,7 +313,14 @@ impl<'a, 'm> FnLower<'a, 'm> {
                 self.insert_element(IrValue::Const(*vec), IrValue::Const(*elt), IrValue::Const(*idx))
             }
             ConstExpr::ShuffleVector { a, b, mask } => self.shuffle(IrValue::Const(*a), IrValue::Const(*b), mask, ty),
-            ConstExpr::BlockAddress { .. } => Err(self.unsup("blockaddress is not supported")),
+            ConstExpr::BlockAddress { func, block } => {
+                let addr = self
+                    .m
+                    .block_by_label(*func, block)
+                    .and_then(|b| self.cx.env.block_addr(*func, b))
+                    .ok_or_else(|| self.unsup(format!("blockaddress of %{block}: no such block or no address")))?;
+                Ok(vec![self.ptr_const(addr)])
+            }
             ConstExpr::FuncRef { func } => Ok(vec![self.func_address(*func)?]),
         }
     }
@@ -1090,6 +1099,31 @@ impl<'a, 'm> FnLower<'a, 'm> {
         Ok(())
     }
 
+    /// `indirectbr`: a switch over the destinations' block addresses (the
+    /// image's one definition, `JitEnv::block_addr`: a table base plus the
+    /// block index, so the cases are dense and Cranelift emits a bounds
+    /// check and a `br_table`). Any other address is undefined behaviour in
+    /// LLVM and traps, as on the interpreter.
+    fn indirect_br(&mut self, addr: IrValue, dests: &[BlockId]) -> Result<()> {
+        let v = self.val1(addr)?;
+        let mut targets = Vec::new();
+        let mut seen = HashSet::new();
+        for &d in dests {
+            if let Some(a) = self.cx.env.block_addr(self.fid, d)
+                && seen.insert(a)
+            {
+                targets.push((a, self.edge_block(d)?));
+            }
+        }
+        let trap = self.trap_block(Trap::Unreachable);
+        let mut sw = Switch::new();
+        for (a, blk) in targets {
+            sw.set_entry(u128::from(a), blk);
+        }
+        sw.emit(&mut self.b, v, trap);
+        Ok(())
+    }
+
     // ------------------------------------------------------------------
     // Atomics
     // ------------------------------------------------------------------
@@ -1337,7 +1371,10 @@ impl<'a, 'm> FnLower<'a, 'm> {
                 self.switch(*val, *default, cases)?;
                 None
             }
-            InstKind::IndirectBr { .. } => return Err(self.unsup("indirectbr is not supported")),
+            InstKind::IndirectBr { addr, dests } => {
+                self.indirect_br(*addr, dests)?;
+                None
+            }
             InstKind::Resume { .. } | InstKind::Unreachable => {
                 self.trap_now(Trap::Unreachable);
                 self.b.ins().trap(cl::TrapCode::unwrap_user(1));
@@ -1478,6 +1515,7 @@ pub(crate) fn lower_function<'a, 'm>(
     let mut fl = FnLower {
         cx,
         m,
+        fid,
         f,
         b,
         vals: vec![None; f.insts.len()],

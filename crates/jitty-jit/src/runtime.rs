@@ -17,46 +17,17 @@
 
 use jitty_ir::{BinOp, CastOp};
 use jitty_sem::{Fk, OverflowOp, Scalar, Trap, cast_scalar, int_bin, mask128, with_overflow};
-use std::cell::{Cell, RefCell};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::RefCell;
 
-/// A trap raised by JIT code on this thread.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct JitTrap {
-    /// What happened, in the one trap vocabulary.
-    pub kind: Trap,
-    /// The IR function that trapped.
-    pub func: String,
-}
-
-/// Number of threads with a recorded, not yet taken trap. JIT code reads it
-/// after calls (one load and a branch) and only asks [`jitty_jit_trap_pending`]
-/// when it is non-zero.
-pub static TRAPS_PENDING: AtomicUsize = AtomicUsize::new(0);
+pub use jitty_rt::trap::{PendingTrap as JitTrap, TRAPS_PENDING, has_trap as trap_pending, take as take_trap};
 
 thread_local! {
-    static TRAP: RefCell<Option<JitTrap>> = const { RefCell::new(None) };
     static SHADOW: RefCell<ShadowStack> = const { RefCell::new(ShadowStack::new()) };
-    static HAS_TRAP: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Takes (and clears) the trap this thread's JIT code raised, if any.
-pub fn take_trap() -> Option<JitTrap> {
-    let trap = TRAP.with(|t| t.borrow_mut().take());
-    if trap.is_some() {
-        HAS_TRAP.with(|h| h.set(false));
-        TRAPS_PENDING.fetch_sub(1, Ordering::SeqCst);
-    }
-    trap
-}
-
-/// True when this thread has a trap that was not taken yet.
-pub fn trap_pending() -> bool {
-    HAS_TRAP.with(|h| h.get())
-}
-
-/// Records the trap of [`Trap::code`] `code` in function `name` (`len` bytes of UTF-8).
-/// The first trap wins; later ones (while unwinding) are ignored.
+/// Records the trap of [`Trap::code`] `code` in function `name` (`len` bytes
+/// of UTF-8) in the runtime's per-thread slot ([`jitty_rt::trap`]). The
+/// first trap wins; later ones (while unwinding) are ignored.
 ///
 /// # Safety
 ///
@@ -69,9 +40,7 @@ pub(crate) unsafe extern "C" fn jitty_jit_trap(code: u32, name: *const u8, len: 
     // SAFETY: the caller passes a pointer/length pair of a live string.
     let bytes = unsafe { std::slice::from_raw_parts(name, len) };
     let func = String::from_utf8_lossy(bytes).into_owned();
-    TRAP.with(|t| *t.borrow_mut() = Some(JitTrap { kind: Trap::from_code(code).unwrap_or(Trap::Unsupported), func }));
-    HAS_TRAP.with(|h| h.set(true));
-    TRAPS_PENDING.fetch_add(1, Ordering::SeqCst);
+    jitty_rt::trap::raise(Trap::from_code(code).unwrap_or(Trap::Unsupported), func);
 }
 
 /// 1 when this thread has a pending trap (called by JIT code after a call

@@ -17,6 +17,9 @@ pub struct ConstEval<'a> {
     pub funcs: &'a [u64],
     /// Address of each alias.
     pub aliases: &'a [u64],
+    /// Base of each function's block-address table (0: the function has
+    /// none); see [`crate::Image::block_addr`].
+    pub blocks: &'a [u64],
 }
 
 impl ConstEval<'_> {
@@ -78,7 +81,15 @@ impl ConstEval<'_> {
                 int_bin(*op, self.scalar(*lhs)?, self.scalar(*rhs)?, bits).map_err(|t| t.to_string())
             }
             ConstExpr::FuncRef { func } => Ok(u128::from(self.funcs[func.index()])),
-            ConstExpr::BlockAddress { .. } => Err("blockaddress is not supported".into()),
+            ConstExpr::BlockAddress { func, block } => {
+                let b = m
+                    .block_by_label(*func, block)
+                    .ok_or_else(|| format!("blockaddress(@{}, %{block}): no such block", m.func(*func).name))?;
+                match self.blocks.get(func.index()).copied().unwrap_or(0) {
+                    0 => Err(format!("blockaddress(@{}, %{block}): no block-address table", m.func(*func).name)),
+                    base => Ok(u128::from(base + b.0 as u64)),
+                }
+            }
             ConstExpr::ExtractElement { .. } | ConstExpr::InsertElement { .. } | ConstExpr::ShuffleVector { .. } => {
                 Err("constant vector expression".into())
             }

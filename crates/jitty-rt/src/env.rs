@@ -7,7 +7,7 @@
 //! the same data in one process. [`crate::Image`] is the implementation every
 //! engine uses.
 
-use jitty_ir::{FuncId, GlobalId};
+use jitty_ir::{BlockId, FuncId, GlobalId};
 
 /// Address resolution for compiled code.
 pub trait JitEnv {
@@ -28,4 +28,14 @@ pub trait JitEnv {
     /// The address of an external symbol by name (used for declarations for
     /// which [`JitEnv::func_addr`] answers `None`).
     fn external_addr(&self, name: &str) -> Option<u64>;
+
+    /// The address of block `b` of defined function `f` (`blockaddress`),
+    /// or `None` when `f`'s blocks have no addresses (no `blockaddress`
+    /// names them). See [`crate::Image::block_addr`]; the default is for
+    /// environments without block addresses (residual kernel code), where
+    /// the JIT then refuses `blockaddress` and `indirectbr` finds no target.
+    fn block_addr(&self, f: FuncId, b: BlockId) -> Option<u64> {
+        let _ = (f, b);
+        None
+    }
 }

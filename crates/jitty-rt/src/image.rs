@@ -109,6 +109,8 @@ pub struct Image {
     global_addrs: Vec<u64>,
     func_addrs: Vec<u64>,
     alias_addrs: Vec<u64>,
+    /// Base of each function's block-address table (0: none).
+    block_bases: Vec<u64>,
     by_addr: HashMap<u64, FuncId>,
     unresolved: HashSet<String>,
     allocations: Vec<Allocation>,
@@ -182,6 +184,7 @@ impl Image {
             global_addrs: vec![0; m.globals.len()],
             func_addrs: vec![0; m.funcs.len()],
             alias_addrs: vec![0; m.aliases.len()],
+            block_bases: vec![0; m.funcs.len()],
             by_addr: HashMap::new(),
             unresolved: HashSet::new(),
             allocations: Vec::new(),
@@ -213,6 +216,11 @@ impl Image {
                 if jitty_ir::intrinsics::is_intrinsic_name(&f.name) {
                     continue;
                 }
+                // The setjmp/longjmp family is jitty's own, for every engine.
+                if let Some(a) = crate::sjlj::builtin(&f.name) {
+                    img.func_addrs[id.index()] = a;
+                    continue;
+                }
                 match resolver.resolve(&f.name) {
                     Some(a) => img.func_addrs[id.index()] = a,
                     None => {
@@ -234,6 +242,18 @@ impl Image {
             }
         }
         img.install_stubs(&with_entry)?;
+        // 2b. Block-address tables of the functions whose blocks have their
+        // address taken: one byte per block, so `blockaddress(@f, %b)` is
+        // `base(f) + index(b)`, unique, non-null and comparable.
+        for (_, c) in m.consts.iter() {
+            if let jitty_ir::ConstData::Expr { expr: jitty_ir::ConstExpr::BlockAddress { func, .. }, .. } = c {
+                let f = m.func(*func);
+                if img.block_bases[func.index()] == 0 && !f.is_declaration() {
+                    let name = f.name.clone();
+                    img.block_bases[func.index()] = img.alloc_zeroed(f.blocks.len() as u64, 16, &name)?;
+                }
+            }
+        }
         // 3. Aliases (may refer to each other: iterate to a fixed point).
         for _ in 0..=m.aliases.len() {
             let mut changed = false;
@@ -399,9 +419,27 @@ impl Image {
         &self.entry_errors
     }
 
+    /// The address of block `b` of function `f`, if `f`'s blocks have their
+    /// address taken (`blockaddress` in the module). This is the one
+    /// definition every engine and every initializer uses: the image gives
+    /// such a function a table of one byte per block, and the block's
+    /// address is the table's base plus the block's index. `indirectbr` in
+    /// `f` maps an address back to a block by subtracting the base.
+    pub fn block_addr(&self, f: FuncId, b: jitty_ir::BlockId) -> Option<u64> {
+        let base = *self.block_bases.get(f.index())?;
+        let n = self.module.func(f).blocks.len();
+        (base != 0 && b.index() < n).then(|| base + b.0 as u64)
+    }
+
     /// A constant evaluator over this image's symbol addresses.
     pub fn const_eval(&self) -> ConstEval<'_> {
-        ConstEval { m: &self.module, globals: &self.global_addrs, funcs: &self.func_addrs, aliases: &self.alias_addrs }
+        ConstEval {
+            m: &self.module,
+            globals: &self.global_addrs,
+            funcs: &self.func_addrs,
+            aliases: &self.alias_addrs,
+            blocks: &self.block_bases,
+        }
     }
 }
 
@@ -419,5 +457,8 @@ impl crate::JitEnv for Image {
     }
     fn external_addr(&self, name: &str) -> Option<u64> {
         self.symbol_addr(name)
+    }
+    fn block_addr(&self, f: FuncId, b: jitty_ir::BlockId) -> Option<u64> {
+        Image::block_addr(self, f, b)
     }
 }

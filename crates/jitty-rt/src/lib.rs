@@ -8,6 +8,9 @@
 //!   image swaps code).
 //! * [`consts`]: constant evaluation at the image's addresses.
 //! * [`mem`]: typed raw access to process memory in register format.
+//! * [`trap`]: the pending trap of compiled code, one per thread.
+//! * [`sjlj`]: `setjmp`/`longjmp` across engines (jump records, native
+//!   catch points, the one `longjmp`).
 //! * [`env`]: [`JitEnv`], what compiled code links against.
 //! * [`guard`]: the guard runtime of quasi-invariants: dependents records,
 //!   the guarded-write hook, installation of specializations without lost
@@ -25,6 +28,8 @@ pub mod guard;
 pub mod image;
 pub mod mem;
 pub mod resolve;
+pub mod sjlj;
+pub mod trap;
 
 pub use env::JitEnv;
 pub use image::{GenericEntry, Image, LoadError, NoGeneric, PlugHandle};

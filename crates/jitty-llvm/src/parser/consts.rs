@@ -485,7 +485,6 @@ impl Parser<'_> {
                 let block = self.name_of(self.tok).into_owned();
                 self.bump();
                 self.expect_punct(b')')?;
-                self.unsupported(pos, "blockaddress constant");
                 ConstData::Expr { ty, expr: ConstExpr::BlockAddress { func, block } }
             }
             "dso_local_equivalent" | "no_cfi" => {

@@ -1,7 +1,7 @@
 /* A variadic function defined in the program (va_start/va_arg), called in a
- * loop and through a pointer: the JIT cannot compile it, nor main, which
- * calls it directly. With no function left to compile, the whole program
- * must run on the interpreter and still behave as natively. */
+ * loop and through a pointer: the JIT cannot compile it, and main, compiled,
+ * calls it through its variadic native entry; the program must behave as
+ * natively. */
 #include <stdarg.h>
 #include <stdio.h>
 
