@@ -286,7 +286,8 @@ fn jitty_line(stderr: &[u8]) -> Option<String> {
 
 /// An entry of the known-failures list: `RUN OPT ENGINE MATCH REASON`,
 /// where RUN may end in `*` (a prefix) or be `*`, OPT is `O0`, `O2`... or
-/// `*`, ENGINE is an engine label or `*`, and MATCH is a word the failure's
+/// `*`, ENGINE is an engine label or `*` (each of RUN, OPT and ENGINE may
+/// be a comma-separated list of such patterns), and MATCH is a word the failure's
 /// text must contain (`*`: any failure), so that a listed case that starts
 /// failing in another way is an unexpected failure again.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -306,7 +307,8 @@ pub struct KnownFailure {
 impl KnownFailure {
     /// Whether the entry covers this case (whatever its outcome).
     pub fn covers(&self, run: &str, opt: u32, engine: &str) -> bool {
-        let pat = |p: &str, v: &str| p == "*" || p == v || p.strip_suffix('*').is_some_and(|pre| v.starts_with(pre));
+        let one = |p: &str, v: &str| p == "*" || p == v || p.strip_suffix('*').is_some_and(|pre| v.starts_with(pre));
+        let pat = |p: &str, v: &str| p.split(',').any(|alt| one(alt, v));
         pat(&self.run, run) && pat(&self.opt, &format!("O{opt}")) && pat(&self.engine, engine)
     }
 
@@ -745,6 +747,9 @@ mod tests {
         assert!(k[0].explains("lua:errors", 0, "jit", &Cell::Pass));
         assert!(!k[0].explains("lua:errors", 0, "jit", &abrt), "another failure is unexpected");
         assert!(k[1].explains("zlib", 2, "interp", &abrt));
+        let k = parse_known("lua:a*,lua:b O0,O2 interp,jit signal why").unwrap();
+        assert!(k[0].covers("lua:abc", 0, "jit") && k[0].covers("lua:b", 2, "interp"));
+        assert!(!k[0].covers("lua:c", 0, "jit") && !k[0].covers("lua:b", 2, "lli") && !k[0].covers("lua:b", 1, "jit"));
         assert!(parse_known("lua * jit").is_err());
         assert!(parse_known("lua * jit SIGSEGV").is_err());
     }
