@@ -6,11 +6,13 @@
 //! any engine command that runs a `.ll` file like `lli` does ([`engine`]), so
 //! it serves `lli-22` today and `jitty exec` as soon as it exists.
 //!
-//! Three modes share the machinery:
+//! Four modes share the machinery:
 //!
 //! * [`corpus`]: the hand-written Rust programs in `tests/corpus/rust/`, at
 //!   several rustc opt levels;
 //! * [`csmith`]: random C programs from csmith, compiled with clang;
+//! * [`programs`]: well-known C programs (Lua, SQLite, zlib, bzip2) from
+//!   pinned third-party sources, at several clang opt levels;
 //! * [`bench`]: wall-clock benchmarks of engines against native code, LLVM's
 //!   own interpreter and (with `--jit`) LLVM's JIT and `llc`;
 //! * [`testgen`]: random well-formed IR functions, which the tests run on the
@@ -29,6 +31,7 @@ pub mod csmith;
 pub mod engine;
 pub mod error;
 pub mod pool;
+pub mod programs;
 pub mod report;
 pub mod run;
 pub mod testgen;

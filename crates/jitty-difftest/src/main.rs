@@ -7,6 +7,7 @@ use jitty_difftest::bench::{BenchConfig, run_bench};
 use jitty_difftest::corpus::{CorpusConfig, run_corpus};
 use jitty_difftest::csmith::{CsmithConfig, parse_seeds, run_csmith};
 use jitty_difftest::engine::EngineSpec;
+use jitty_difftest::programs::{ProgramsConfig, parse_known, run_programs};
 use jitty_difftest::tools::{Tools, workspace_root};
 use jitty_difftest::{Result, err};
 use std::path::PathBuf;
@@ -14,10 +15,12 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 const USAGE: &str = "\
-usage: jitty-difftest <corpus|csmith|bench|help> [options]
+usage: jitty-difftest <corpus|csmith|programs|bench|help> [options]
 
   corpus   run tests/corpus/rust/NN_*.rs natively and on each engine, compare
   csmith   run csmith programs natively and on each engine, compare
+  programs build Lua, SQLite, zlib, bzip2 (scripts/fetch-corpus.sh) with
+           clang, run them natively and on each engine, print the matrix
   bench    time engines against native, lli's interpreter (and JITs with --jit)
 
 common options:
@@ -36,6 +39,16 @@ csmith:
   --native-timeout S   skip seeds whose native run exceeds S seconds (2)
   --csmith-arg ARG     extra csmith option (repeatable)
   --clang-arg ARG      extra clang option (repeatable)
+programs:
+  --opt LIST           opt levels (default 0,2)
+  --jitty PATH         engines interp and jit of this jitty binary (default
+                       when no --engine: $JITTY_BIN, else TARGET/release/jitty)
+  --lli                add lli-22 as an engine column
+  --known FILE         known failures: `RUN OPT ENGINE REASON` lines; listed
+                       cases are shown but do not fail the run
+  --src DIR            fetched sources (default target/corpus-src)
+  --no-fetch           do not run scripts/fetch-corpus.sh first
+  --native-timeout S   native run timeout (60)
 bench:
   --quick              one run, small inputs (CI)
   --runs K             runs per configuration, median reported (default 5)
@@ -71,6 +84,11 @@ struct Args {
     jit: bool,
     csmith_seeds: Option<String>,
     html: Option<PathBuf>,
+    jitty: Option<PathBuf>,
+    lli: bool,
+    known: Option<PathBuf>,
+    src: Option<PathBuf>,
+    no_fetch: bool,
 }
 
 fn parse_args(argv: &[String]) -> Result<Args> {
@@ -109,6 +127,11 @@ fn parse_args(argv: &[String]) -> Result<Args> {
             "--jit" => a.jit = true,
             "--csmith-seeds" => a.csmith_seeds = Some(value()?),
             "--html" => a.html = Some(PathBuf::from(value()?)),
+            "--jitty" => a.jitty = Some(PathBuf::from(value()?)),
+            "--lli" => a.lli = true,
+            "--known" => a.known = Some(PathBuf::from(value()?)),
+            "--src" => a.src = Some(PathBuf::from(value()?)),
+            "--no-fetch" => a.no_fetch = true,
             other => return Err(err!("unknown option {other:?} (see `jitty-difftest help`)")),
         }
     }
@@ -123,6 +146,15 @@ fn engines(a: &Args, default_lli: bool) -> Result<Vec<EngineSpec>> {
         );
     }
     specs.iter().map(|s| EngineSpec::parse(s)).collect()
+}
+
+/// `$JITTY_BIN`, else `release/jitty` in `$CARGO_TARGET_DIR` or `ROOT/target`.
+fn default_jitty(root: &std::path::Path) -> PathBuf {
+    if let Some(b) = std::env::var_os("JITTY_BIN").filter(|b| !b.is_empty()) {
+        return PathBuf::from(b);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
+    target.join("release/jitty")
 }
 
 fn secs(s: f64) -> Duration {
@@ -193,6 +225,51 @@ fn real_main(argv: &[String]) -> Result<bool> {
             println!("csmith time: {:.1} s", start.elapsed().as_secs_f64());
             println!("{}", s.line_with_skips());
             s.failed == 0
+        }
+        "programs" => {
+            let mut specs = engines(&a, false)?;
+            if specs.is_empty() || a.jitty.is_some() {
+                let jitty = a.jitty.clone().unwrap_or_else(|| default_jitty(&root));
+                let mut own = Vec::new();
+                for e in ["interp", "jit"] {
+                    let quoted = jitty.to_string_lossy().replace('\'', "'\\''");
+                    own.push(EngineSpec::parse(&format!("{e}='{quoted}' exec --engine {e}"))?);
+                }
+                own.extend(specs);
+                specs = own;
+            }
+            if a.lli {
+                specs.push(EngineSpec::parse(&format!("lli={}", Tools::from_env().lli))?);
+            }
+            let mut cfg = ProgramsConfig::new(&root, specs);
+            if let Some(o) = &a.opts {
+                cfg.opts = o.clone();
+            }
+            if let Some(j) = a.jobs {
+                cfg.jobs = j.max(1);
+            }
+            if let Some(t) = a.timeout {
+                cfg.timeout = secs(t);
+            }
+            if let Some(t) = a.native_timeout {
+                cfg.native_timeout = secs(t);
+            }
+            if let Some(s) = &a.src {
+                cfg.src_dir = s.clone();
+            }
+            if let Some(k) = &a.known {
+                let text = std::fs::read_to_string(k).map_err(|e| err!("{}: {e}", k.display()))?;
+                cfg.known = parse_known(&text).map_err(|e| err!("{}: {e}", k.display()))?;
+            }
+            cfg.fetch = !a.no_fetch;
+            cfg.filter = a.filter.clone();
+            cfg.verbose = a.verbose;
+            let report = run_programs(&cfg, &tools)?;
+            println!();
+            print!("{}", report.matrix());
+            println!("programs time: {:.1} s", start.elapsed().as_secs_f64());
+            println!("{}", report.line());
+            report.unexpected() == 0
         }
         "bench" => {
             let mut cfg = BenchConfig::new(&root, engines(&a, false)?);

@@ -3,7 +3,7 @@
 //!
 //! Every tool can be overridden by an environment variable: `JITTY_RUSTC`
 //! (default `rustc`), `JITTY_CLANG` (`clang-22`), `JITTY_LLI` (`lli-22`),
-//! `JITTY_LLC` (`llc-22`), `JITTY_CSMITH` (`csmith`) and
+//! `JITTY_LLC` (`llc-22`), `JITTY_LLVM_LINK` (`llvm-link-22`), `JITTY_CSMITH` (`csmith`) and
 //! `JITTY_CSMITH_INCLUDE` (`/usr/include/csmith`).
 
 use crate::run::run;
@@ -22,6 +22,8 @@ pub struct Tools {
     pub lli: String,
     /// LLVM's `llc`.
     pub llc: String,
+    /// LLVM's `llvm-link` (joins the `.ll` files of a multi-file program).
+    pub llvm_link: String,
     /// csmith.
     pub csmith: String,
     /// Directory holding `csmith.h`.
@@ -40,6 +42,7 @@ impl Tools {
             clang: env_or("JITTY_CLANG", "clang-22"),
             lli: env_or("JITTY_LLI", "lli-22"),
             llc: env_or("JITTY_LLC", "llc-22"),
+            llvm_link: env_or("JITTY_LLVM_LINK", "llvm-link-22"),
             csmith: env_or("JITTY_CSMITH", "csmith"),
             csmith_include: env_or("JITTY_CSMITH_INCLUDE", "/usr/include/csmith"),
         }

@@ -1,5 +1,6 @@
 //! Tidy checks of the program corpus and bench sources: every corpus program
-//! has the required shape, and every bench source declares its arguments.
+//! has the required shape, every bench source declares its arguments, and
+//! the real programs' known-failures list parses and names real runs.
 
 use jitty_difftest::bench::parse_bench_args;
 use jitty_difftest::corpus::discover;
@@ -47,4 +48,32 @@ fn bench_sources_declare_arguments() {
         }
     }
     assert!(n >= 5, "only {n} bench programs");
+}
+
+#[test]
+fn program_known_failures_parse_and_name_programs_of_the_catalogue() {
+    let root = workspace_root();
+    let text = std::fs::read_to_string(root.join("tests/programs/known-failures.txt")).unwrap();
+    let known = jitty_difftest::programs::parse_known(&text).unwrap();
+    let scripts: Vec<String> = std::fs::read_dir(root.join("tests/programs/lua/scripts"))
+        .unwrap()
+        .map(|e| e.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for k in &known {
+        for run in k.run.split(',') {
+            let run = run.trim_end_matches('*');
+            let ok = match run.split_once(':') {
+                Some((prog, script)) => {
+                    ["lua", "lua-switch"].contains(&prog) && scripts.iter().any(|s| s.starts_with(script))
+                }
+                None => {
+                    run.is_empty()
+                        || ["zlib", "bzip2", "sqlite", "lua", "lua-switch"].iter().any(|p| p.starts_with(run))
+                }
+            };
+            assert!(ok, "known failure names no run of the catalogue: {run:?} in {k:?}");
+        }
+        assert!(k.opt.split(',').all(|o| ["*", "O0", "O2"].contains(&o)), "{k:?}");
+        assert!(k.engine.split(',').all(|e| ["*", "interp", "jit", "lli"].contains(&e)), "{k:?}");
+    }
 }

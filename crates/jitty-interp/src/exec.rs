@@ -1775,6 +1775,36 @@ fn slow(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Trap> {
             // SAFETY: atomic access to the IR program's address.
             unsafe { AtomicU64::from_ptr(r.get(*a) as *mut u64).store(r.get(*v), AO::SeqCst) };
         }
+        Slow::LoadRelative { d, p, off, off_bits } => {
+            let base = r.get(*p);
+            let off = sext64(r.get(*off), *off_bits);
+            let rel: i32 = ld(base.wrapping_add(off as u64));
+            r.set(*d, sem::load_relative(base, rel));
+        }
+        Slow::VGep { len, d, base, base_vec, off, terms } => {
+            // Lanes are computed into a buffer first: the destination may
+            // share slots with an operand only if the IR reuses a value
+            // (it never does in SSA), but a buffer costs nothing here.
+            let mut lanes = [0u64; 64];
+            let mut big = Vec::new();
+            let buf: &mut [u64] = if *len as usize <= lanes.len() {
+                &mut lanes[..*len as usize]
+            } else {
+                big.resize(*len as usize, 0);
+                &mut big
+            };
+            for (l, out) in buf.iter_mut().enumerate() {
+                let l = l as u32;
+                let b = r.get(if *base_vec { base + l } else { *base });
+                let idx = terms
+                    .iter()
+                    .map(|&(s, scale, bits, vec)| (sext64(r.get(if vec { s + l } else { s }), bits), scale));
+                *out = sem::gep_address(b, *off, idx);
+            }
+            for (l, v) in buf.iter().enumerate() {
+                r.set(d + l as u32, *v);
+            }
+        }
         Slow::VaStart { a } => {
             let list = r.get(*a);
             let tmpl = r.get(f.va_slot);

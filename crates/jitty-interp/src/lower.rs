@@ -876,6 +876,24 @@ pub enum Slow {
     VaStart {
         a: u32,
     },
+    /// `llvm.load.relative`: `d = p + sext(load i32 (p + sext(off)))`.
+    LoadRelative {
+        d: u32,
+        p: u32,
+        off: u32,
+        off_bits: u32,
+    },
+    /// A vector `getelementptr`: per lane, `base + off + Σ index × scale`.
+    /// A scalar base or index is used for every lane (`vec` false).
+    VGep {
+        len: u32,
+        d: u32,
+        base: u32,
+        base_vec: bool,
+        off: i64,
+        /// `(first slot, scale, index width, vector?)`.
+        terms: Vec<(u32, i64, u32, bool)>,
+    },
     VaCopy {
         d: u32,
         s: u32,
@@ -1945,8 +1963,8 @@ impl<'a> Cx<'a> {
 
     fn gep(&mut self, source_ty: Ty, base: Value, indices: &[Value], res_ty: Ty, d: u32) {
         let m = self.m;
-        if m.types.vector(res_ty).is_some() {
-            self.trap(Trap::Unsupported, "vector getelementptr");
+        if let Some((_, len)) = m.types.vector(res_ty) {
+            self.vector_gep(source_ty, base, indices, len, d);
             return;
         }
         let b = self.slot(base);
@@ -1980,6 +1998,37 @@ impl<'a> Cx<'a> {
         let info = self.out.geps.len() as u32;
         self.out.geps.push(GepInfo { off, terms });
         self.emit(Op::GepN { d, b, info });
+    }
+
+    /// A `getelementptr` whose result is `<len x ptr>`: the base and any
+    /// index may be a vector (one value per lane) or a scalar (splatted).
+    fn vector_gep(&mut self, source_ty: Ty, base: Value, indices: &[Value], len: u32, d: u32) {
+        let m = self.m;
+        let is_vec = |cx: &Self, v: Value| m.types.vector(cx.ty_of(v)).is_some();
+        // Only a scalar constant folds into the offset; a vector constant is
+        // an index like any other (its lanes are in its slots).
+        let walked = gep_walk(m, source_ty, indices, |v| if is_vec(self, v) { None } else { self.const_int(v) });
+        let (off, terms) = match walked {
+            Ok(x) => x,
+            Err(e) => {
+                self.trap(Trap::Unsupported, format!("vector getelementptr: {e}"));
+                return;
+            }
+        };
+        let mut out = Vec::with_capacity(terms.len());
+        for (v, scale) in terms {
+            let ty = self.ty_of(v);
+            let elem_ty = m.types.vector(ty).map_or(ty, |(e, _)| e);
+            let bits = m.types.int_bits(elem_ty).unwrap_or(64);
+            if bits > 64 {
+                self.trap(Trap::Unsupported, "vector getelementptr with an index wider than 64 bits");
+                return;
+            }
+            out.push((self.slot(v), scale, bits, is_vec(self, v)));
+        }
+        let base_vec = is_vec(self, base);
+        let b = self.slot(base);
+        self.slow(Slow::VGep { len, d, base: b, base_vec, off, terms: out });
     }
 
     fn call(&mut self, callee: Value, fn_ty: Ty, args: &[Value], attrs: &[ParamAttrs], ret_ty: Ty, d: u32) {
@@ -2107,6 +2156,14 @@ impl<'a> Cx<'a> {
                 self.emit(Op::FMulAdd64 { d, a: slots[0], b: slots[1], c: slots[2] })
             }
             Intrinsic::VaStart => self.slow(Slow::VaStart { a: slots[0] }),
+            Intrinsic::LoadRelative => {
+                let off_bits = args.get(1).and_then(|a| self.m.types.int_bits(self.ty_of(*a))).unwrap_or(64);
+                if slots.len() != 2 || off_bits > 64 {
+                    self.trap(Trap::Unsupported, format!("intrinsic @{name} with these operands"));
+                    return;
+                }
+                self.slow(Slow::LoadRelative { d, p: slots[0], off: slots[1], off_bits })
+            }
             Intrinsic::VaCopy => self.slow(Slow::VaCopy { d: slots[0], s: slots[1] }),
             _ => {
                 let arg_repr = args.first().map(|a| self.repr(self.ty_of(*a))).unwrap_or(Repr::None);

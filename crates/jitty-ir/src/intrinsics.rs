@@ -53,6 +53,9 @@ pub enum Intrinsic {
     USubSat,
     SShlSat,
     UShlSat,
+    /// `llvm.load.relative.iN(ptr p, iN off)`: `p + sext(load i32 (p + off))`
+    /// (switch lookup tables of relative offsets).
+    LoadRelative,
     // integer min/max/compare
     SMax,
     SMin,
@@ -173,6 +176,7 @@ const TABLE: &[(&str, Intrinsic)] = {
         ("llvm.usub.sat", USubSat),
         ("llvm.sshl.sat", SShlSat),
         ("llvm.ushl.sat", UShlSat),
+        ("llvm.load.relative", LoadRelative),
         ("llvm.smax", SMax),
         ("llvm.smin", SMin),
         ("llvm.umax", UMax),
@@ -297,6 +301,7 @@ mod tests {
         assert_eq!(Intrinsic::from_name("llvm.exp2.f64"), Some(Intrinsic::Exp2));
         assert_eq!(Intrinsic::from_name("llvm.memcpy.p0.p0.i64"), Some(Intrinsic::MemCpy));
         assert_eq!(Intrinsic::from_name("llvm.roundeven.f32"), Some(Intrinsic::RoundEven));
+        assert_eq!(Intrinsic::from_name("llvm.load.relative.i64"), Some(Intrinsic::LoadRelative));
         assert_eq!(Intrinsic::from_name("llvm.x86.sse2.pause"), Some(Intrinsic::SpinLoopHint));
         assert_eq!(Intrinsic::from_name("llvm.x86.sse2.pmovmskb.128"), None);
         assert_eq!(Intrinsic::from_name("llvm.umaxx"), None);

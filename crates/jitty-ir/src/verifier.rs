@@ -40,7 +40,9 @@
 //!     / `sext` widen integers, `ptrtoint` ptr→int, `inttoptr` int→ptr, ...).
 //! 14. Pointer operands of `load`, `store`, `atomicrmw`, `cmpxchg`, `va_arg`
 //!     and the base of `getelementptr` are pointers (or pointer vectors);
-//!     `getelementptr` indices are integers; `alloca` counts are integers and
+//!     `getelementptr` indices are integers, and its result is a vector of
+//!     pointers exactly when the base or an index is a vector, all of one
+//!     length; `alloca` counts are integers and
 //!     its result is a pointer; `store`/`cmpxchg` value types are consistent
 //!     and `cmpxchg` yields `{ T, i1 }`.
 //! 15. Calls: the callee is a pointer, `fn_ty` a function type, the argument
@@ -624,11 +626,30 @@ impl FnVerifier<'_, '_> {
             InstKind::Gep { base, indices, .. } => {
                 let bt = op!(*base);
                 check!(self.is_ptr_or_vec(bt), "getelementptr base must be a pointer");
+                let mut index_tys = Vec::with_capacity(indices.len());
                 for &ix in indices {
                     let t = op!(ix);
                     check!(self.is_int_or_vec(t), "getelementptr index must be an integer");
+                    index_tys.push(t);
                 }
                 check!(self.is_ptr_or_vec(rty), "getelementptr result must be a pointer");
+                // A vector GEP: the result is `<N x ptr>` exactly when the
+                // base or an index is a vector, and every vector has N lanes.
+                let lanes = |t: Ty| types.vector(t).map(|(_, n)| n);
+                let mut operand_lanes = index_tys.iter().filter_map(|&t| lanes(t)).chain(lanes(bt));
+                match lanes(rty) {
+                    Some(n) => {
+                        check!(
+                            operand_lanes.clone().next().is_some(),
+                            "vector getelementptr result without a vector base or index"
+                        );
+                        check!(
+                            operand_lanes.all(|k| k == n),
+                            "vector getelementptr operands must have as many lanes as the result"
+                        );
+                    }
+                    None => check!(operand_lanes.next().is_none(), "getelementptr of vectors must give a vector"),
+                }
             }
             InstKind::Call { callee, fn_ty, args, arg_attrs, .. }
             | InstKind::Invoke { callee, fn_ty, args, arg_attrs, .. } => {

@@ -495,6 +495,23 @@ impl FnLower<'_, '_> {
                 }
                 vec![acc]
             }
+            LoadRelative => {
+                // p + sext(load i32 (p + sext(off))), the rule of
+                // `jitty_sem::load_relative`.
+                let [p, off] = args else { return Err(self.unsup("llvm.load.relative needs two operands")) };
+                let obits =
+                    self.m.types.int_bits(self.ty_of(*off)).ok_or_else(|| self.unsup("llvm.load.relative offset"))?;
+                if obits > 64 {
+                    return Err(self.unsup("llvm.load.relative with an offset wider than 64 bits"));
+                }
+                let p = self.val1(*p)?;
+                let o = self.val1(*off)?;
+                let o = self.int_resize(o, obits, 64, true);
+                let at = self.b.ins().iadd(p, o);
+                let rel = self.load_scalar(Scalar::Int(32), at, 0, None);
+                let rel = self.int_resize(rel, 32, 64, true);
+                vec![self.b.ins().iadd(p, rel)]
+            }
             IsFpClass => return Err(self.unsup("llvm.is.fpclass is not supported")),
             LifetimeStart | LifetimeEnd | DbgDeclare | DbgValue | DbgLabel | DbgAssign | NoAliasScopeDecl | Assume
             | SideEffect | DoNothing | InvariantEnd | Prefetch | SpinLoopHint => Vec::new(),

@@ -931,8 +931,10 @@ impl<'a, 'm> FnLower<'a, 'm> {
 
     /// `getelementptr`: constant indices fold into one offset.
     pub(crate) fn gep(&mut self, source_ty: Ty, base: IrValue, indices: &[IrValue]) -> Result<cl::Value> {
-        if self.m.types.vector(self.ty_of(base)).is_some() {
-            return Err(self.unsup("vector getelementptr is not supported"));
+        if self.m.types.vector(self.ty_of(base)).is_some()
+            || indices.iter().any(|i| self.m.types.vector(self.ty_of(*i)).is_some())
+        {
+            return Err(self.unsup("vector getelementptr where a scalar is expected"));
         }
         let mut addr = self.val1(base)?;
         let (off, terms) = jitty_sem::gep_walk(self.m, source_ty, indices, |idx| {
@@ -952,6 +954,60 @@ impl<'a, 'm> FnLower<'a, 'm> {
             addr = self.b.ins().iadd(addr, scaled);
         }
         Ok(if off != 0 { self.b.ins().iadd_imm_s(addr, off) } else { addr })
+    }
+
+    /// A `getelementptr` whose result is `<len x ptr>`, in the lane view:
+    /// per lane `base + off + Σ index × scale` (`jitty_sem::gep_address`);
+    /// a scalar base or index serves every lane.
+    pub(crate) fn vector_gep(
+        &mut self,
+        source_ty: Ty,
+        base: IrValue,
+        indices: &[IrValue],
+        len: u32,
+    ) -> Result<Vec<cl::Value>> {
+        let is_vec = |cx: &Self, v: IrValue| cx.m.types.vector(cx.ty_of(v)).is_some();
+        let (off, terms) = jitty_sem::gep_walk(self.m, source_ty, indices, |idx| {
+            if is_vec(self, idx) {
+                return None;
+            }
+            let bits = self.m.types.int_bits(self.ty_of(idx))?;
+            Some(jitty_ir::constant::sign_extend(self.const_int(idx)?, bits) as i64)
+        })
+        .map_err(|r| self.unsup(format!("vector getelementptr: {r}")))?;
+        let len = len as usize;
+        let lanes_of = |cx: &mut Self, v: IrValue| -> Result<Vec<cl::Value>> {
+            let vals = cx.val(v)?;
+            match vals.len() {
+                1 => Ok(vec![vals[0]; len]),
+                n if n == len => Ok(vals),
+                _ => Err(cx.unsup("vector getelementptr operand of another length")),
+            }
+        };
+        let mut addrs = lanes_of(self, base)?;
+        for (idx, stride) in terms {
+            if stride == 0 {
+                continue;
+            }
+            let ibits = self
+                .m
+                .types
+                .int_bits(self.m.types.scalar(self.ty_of(idx)))
+                .ok_or_else(|| self.unsup("non-integer getelementptr index"))?;
+            let lanes = lanes_of(self, idx)?;
+            for (a, v) in addrs.iter_mut().zip(lanes) {
+                let v =
+                    if ibits > 64 { self.b.ins().ireduce(types::I64, v) } else { self.int_resize(v, ibits, 64, true) };
+                let scaled = if stride == 1 { v } else { self.b.ins().imul_imm_s(v, stride) };
+                *a = self.b.ins().iadd(*a, scaled);
+            }
+        }
+        if off != 0 {
+            for a in addrs.iter_mut() {
+                *a = self.b.ins().iadd_imm_s(*a, off);
+            }
+        }
+        Ok(addrs)
     }
 
     // ------------------------------------------------------------------
@@ -1304,7 +1360,10 @@ impl<'a, 'm> FnLower<'a, 'm> {
                 }
                 None
             }
-            InstKind::Gep { source_ty, base, indices, .. } => Some(vec![self.gep(*source_ty, *base, indices)?]),
+            InstKind::Gep { source_ty, base, indices, .. } => match self.m.types.vector(ty) {
+                Some((_, len)) => Some(self.vector_gep(*source_ty, *base, indices, len)?),
+                None => Some(vec![self.gep(*source_ty, *base, indices)?]),
+            },
             InstKind::Call { callee, fn_ty, args, arg_attrs, ret_attrs, .. } => {
                 Some(self.call(*callee, *fn_ty, args, arg_attrs, ret_attrs, ty)?)
             }

@@ -23,7 +23,7 @@
 //! Modules: [`int`] (integers up to 128 bits, `with.overflow`, `*.sat`), [`wide`]
 //! (integers up to 1024 bits), [`float`] (float formats, conversions,
 //! comparisons), [`repr`] (how a type's values are classified and held),
-//! [`gep`] (address offsets), [`trap`] (the one trap vocabulary).
+//! [`gep`] (address offsets, GEP lane addresses, `load.relative`), [`trap`] (the one trap vocabulary).
 #![forbid(unsafe_code)]
 
 pub mod float;
@@ -34,7 +34,7 @@ pub mod trap;
 pub mod wide;
 
 pub use float::{Fk, f_get, f_put, f64_to_f80, f80_to_f64, fcmp, float_bin, float_bin32};
-pub use gep::gep_walk;
+pub use gep::{gep_address, gep_walk, load_relative};
 pub use int::{
     OverflowOp, SatOp, icmp, int_bin, int_bin64, mask64, mask128, saturating, sext64, sext128, with_overflow,
 };
