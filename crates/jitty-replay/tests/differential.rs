@@ -1,0 +1,52 @@
+//! The differential harness: generated scripts run twice in one process
+//! (one kernel) must print byte-identical output. Today both runs are
+//! generic (`SpecMode::Off`); with the specialization driver registered
+//! (`jitty_replay::set_spec_hook`), the second run becomes
+//! `SpecMode::Force` by changing [`SECOND`].
+//!
+//! `JITTY_REPLAY_SCRIPTS=N` sets how many scripts (default 200), and
+//! `JITTY_REPLAY_SEED=S` the first seed (default 1).
+
+use jitty_replay::{Script, SpecMode};
+
+/// The mode of the second run of every script.
+const SECOND: SpecMode = SpecMode::Off;
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn run(script: &Script, mode: SpecMode, seed: u64) -> String {
+    let mut out = Vec::new();
+    if let Err(e) = jitty_replay::run(script, mode, &mut out) {
+        panic!("seed {seed} ({mode}): {e}\n--- output so far\n{}\n--- script\n{script}", String::from_utf8_lossy(&out));
+    }
+    String::from_utf8(out).expect("replay output is UTF-8")
+}
+
+#[test]
+fn generated_scripts_replay_identically() {
+    let n = env_u64("JITTY_REPLAY_SCRIPTS", 200);
+    let first = env_u64("JITTY_REPLAY_SEED", 1);
+    let start = std::time::Instant::now();
+    let mut lines = 0usize;
+    for seed in first..first + n {
+        let text = jitty_replay::generate(seed);
+        let script =
+            Script::parse(&text).unwrap_or_else(|e| panic!("seed {seed}: generated script invalid: {e}\n{text}"));
+        let a = run(&script, SpecMode::Off, seed);
+        let b = run(&script, SECOND, seed);
+        if a != b {
+            let diff: Vec<String> = a
+                .lines()
+                .zip(b.lines())
+                .filter(|(x, y)| x != y)
+                .take(5)
+                .map(|(x, y)| format!("- {x}\n+ {y}"))
+                .collect();
+            panic!("seed {seed}: the two runs differ:\n{}\n--- script\n{text}", diff.join("\n"));
+        }
+        lines += a.lines().count();
+    }
+    eprintln!("replay differential: {n} scripts ({lines} output lines each run) run twice in {:.2?}", start.elapsed());
+}
