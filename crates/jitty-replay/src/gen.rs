@@ -394,7 +394,7 @@ impl Gen {
         let any_fd = |g: &mut Gen| -> Option<String> {
             if fd_names.is_empty() { None } else { Some(fd_names[g.rng.below(fd_names.len())].clone()) }
         };
-        match self.rng.below(20) {
+        match self.rng.below(22) {
             0 | 1 => {
                 let f = self.fresh("f");
                 let app = if self.rng.chance(30) { "|O_APPEND" } else { "" };
@@ -551,7 +551,7 @@ impl Gen {
                     }
                 }
             }
-            17 => self.region_op(&actor),
+            17 | 20 | 21 => self.region_op(&actor),
             18 if !quiet && self.rng.chance(15) => {
                 emit!(self, "{actor}: exit {}", self.rng.below(3));
                 self.procs[p].live = Live::Dead;
@@ -564,9 +564,10 @@ impl Gen {
                 }
             }
             19 => {
-                if self.procs[p].threads.len() < 3 && sure {
+                let n = self.procs[p].threads.len();
+                if n < 3 && sure && (n == 1 || self.rng.chance(40)) {
                     self.new_thread(p);
-                } else if self.procs[p].threads.len() > 1 && !quiet {
+                } else if n > 1 && !quiet {
                     let th = self.procs[p].threads.pop().expect("two threads");
                     emit!(self, "end {}", th.name);
                 }
@@ -587,28 +588,35 @@ impl Gen {
         }
         let r = open[self.rng.below(open.len())].clone();
         let mine: Vec<String> = self.blocks.iter().filter(|(_, g)| *g == r).map(|(b, _)| b.clone()).collect();
-        match self.rng.below(8) {
+        match self.rng.below(10) {
             0..=2 => {
                 let b = self.fresh("m");
                 let size = self.rng.pick(&[0, 8, 24, 32, 100, 4096, 70000]);
                 emit!(self, "{actor}: malloc {r} {size} -> {b}");
                 self.blocks.push((b, r));
             }
-            3 | 4 if !mine.is_empty() => {
+            3..=5 if !mine.is_empty() => {
                 let b = mine[self.rng.below(mine.len())].clone();
                 emit!(self, "{actor}: free {b}");
                 self.blocks.retain(|(x, _)| *x != b);
             }
-            5 => {
+            6 => {
                 let m = self.rng.pick(&["best", "pool", "last"]);
                 emit!(self, "{actor}: region {r} method {m}");
                 self.blocks.retain(|(_, g)| *g != r);
             }
-            6 => {
+            7 => {
                 let on = if self.rng.chance(50) { "on" } else { "off" };
                 emit!(self, "{actor}: region {r} single {on}");
             }
-            _ => self.emit(format!("{actor}: region {r} check")),
+            8 if self.rng.chance(40) => {
+                emit!(self, "{actor}: region {r} close");
+                self.blocks.retain(|(_, g)| *g != r);
+                for reg in self.regions.iter_mut().filter(|(n, _)| *n == r) {
+                    reg.1 = false;
+                }
+            }
+            _ => emit!(self, "{actor}: region {r} check"),
         }
     }
 

@@ -855,7 +855,9 @@ impl Checker {
                         self.regions.insert(r.clone());
                         RegionOp::Open(method(&w)?, single)
                     }
-                    _ if !open => return Err(format!("region {r} is not open")),
+                    "method" | "single" | "check" | "close" if !open => {
+                        return Err(format!("region {r} is not open"));
+                    }
                     "method" => {
                         self.blocks.retain(|_, reg| *reg != r);
                         RegionOp::Method(method(&c.word("a method")?)?)
@@ -1025,7 +1027,10 @@ impl Checker {
                 self.new_name(&name)?;
                 let (mut uid, mut gid) = (1000, 1000);
                 while let Some(w) = c.peek_word() {
-                    let (k, v) = w.split_once('=').ok_or_else(|| format!("expected uid=N or gid=N, found `{w}`"))?;
+                    let (k, v) = w
+                        .split_once('=')
+                        .filter(|(k, _)| *k == "uid" || *k == "gid")
+                        .ok_or_else(|| format!("expected uid=N or gid=N, found `{w}`"))?;
                     let v = names::parse_number(v)
                         .and_then(|v| u32::try_from(v).ok())
                         .ok_or_else(|| format!("expected a number in `{w}`"))?;

@@ -47,6 +47,9 @@ fn generated_scripts_replay_identically() {
             panic!("seed {seed}: the two runs differ:\n{}\n--- script\n{text}", diff.join("\n"));
         }
         lines += a.lines().count();
+        if let Err(code) = jitty_os::boot().expect("booted").check_invariants() {
+            panic!("seed {seed}: the kernel's invariant checker failed after the runs (code {code})\n{text}");
+        }
     }
     eprintln!("replay differential: {n} scripts ({lines} output lines each run) run twice in {:.2?}", start.elapsed());
 }

@@ -296,7 +296,7 @@ fn replay(file: Option<PathBuf>, spec: Spec, verbose: bool, timeout: u64, genera
     };
     let script = match jitty_replay::Script::parse(&text) {
         Ok(s) => s,
-        Err(e) => return bad(format!("{}:{e}", file.display())),
+        Err(e) => return bad(format!("{}:{}: {}", file.display(), e.line, e.msg)),
     };
     let mode = match spec {
         Spec::Off => SpecMode::Off,
@@ -311,7 +311,7 @@ fn replay(file: Option<PathBuf>, spec: Spec, verbose: bool, timeout: u64, genera
     match r {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e @ RunError::NoDriver(_)) => bad(e.to_string()),
-        Err(e @ RunError::Timeout { .. }) => bad(format!("{}:{e}", file.display())),
+        Err(RunError::Timeout { line, what }) => bad(format!("{}:{line}: timeout: {what}", file.display())),
         Err(e) => Err(e.into()),
     }
 }
