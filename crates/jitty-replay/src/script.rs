@@ -221,16 +221,25 @@ pub enum Call {
 }
 
 impl Call {
-    /// Whether the call may block, so `&` is allowed on it.
-    pub fn may_block(&self) -> bool {
-        matches!(
+    /// Whether the call may run in the background (`&`): any call may
+    /// block (a stopped process blocks in every call), but one that binds
+    /// names or makes actors must finish before the names are used, and
+    /// region calls run on the runner's thread.
+    pub fn may_background(&self) -> bool {
+        !matches!(
             self,
-            Call::Read(..)
-                | Call::Write(..)
-                | Call::Sigsuspend(_)
-                | Call::Wait4(..)
-                | Call::Rpc { .. }
-                | Call::Serve(..)
+            Call::Fork(_)
+                | Call::Thread(_)
+                | Call::Pipe(..)
+                | Call::Open(..)
+                | Call::Dup(..)
+                | Call::Dup2(_, _, Some(_))
+                | Call::Region(..)
+                | Call::Malloc(..)
+                | Call::Free(_)
+                | Call::RpcClient(..)
+                | Call::RpcServer(_)
+                | Call::RpcClose(_)
         )
     }
 }
@@ -1011,9 +1020,9 @@ impl Checker {
             let mut c = Cursor { toks, i: 1 };
             let call = self.call(actor, &mut c)?;
             c.done()?;
-            if background && !call.may_block() {
+            if background && !call.may_background() {
                 return Err(format!(
-                    "`&` is for calls that may block (read, write, sigsuspend, wait4, rpc, serve), not `{call}`"
+                    "`{call}` cannot run in the background: it binds names, makes actors or uses a region"
                 ));
             }
             return Ok(Stmt::Call { actor: actor.to_string(), call, background });

@@ -50,7 +50,8 @@ fn static_errors_name_their_line() {
     expect("spawn p1\np1: pipe -> r w\np1: read r 1 &\np1: close w\n", 4, "busy with its background call of line 3");
     expect("spawn p1\np1: pipe -> r w\np1: read r 1 &\n", 3, "never collected");
     expect("spawn p1\nwait p1\n", 2, "no background call");
-    expect("spawn p1\np1: getresuid &\n", 2, "`&` is for calls that may block");
+    expect("spawn p1\np1: pipe -> r w &\n", 2, "cannot run in the background");
+    expect("spawn p1\np1: fork -> c &\n", 2, "cannot run in the background");
     expect("spawn p1\np1: thread -> p2.t\n", 2, "a thread of p1 is named `p1.NAME`");
     expect("spawn p1\np1: thread -> p1.t2\nend p1.t2\np1.t2: getresuid\n", 4, "thread p1.t2 has ended");
     expect("spawn p1\np1: malloc r 8 -> b\n", 2, "region r is not open");
