@@ -356,7 +356,7 @@ impl Runner<'_> {
             Call::Fork(_) => Exec::Spawn,
             Call::Thread(_) => Exec::Clone,
             Call::Pipe(fl, ..) => Exec::Pipe(*fl),
-            Call::Open(p, fl, m, _) => Exec::Open(p.clone(), *fl, *m),
+            Call::Open(p, fl, m, _) => Exec::Open(in_rundir(p), *fl, *m),
             Call::Close(d) => Exec::Close(fd(d)),
             Call::Dup(d, _) => Exec::Dup(fd(d)),
             Call::Dup2(a, b, _) => Exec::Dup2(fd(a), fd(b)),
@@ -370,9 +370,9 @@ impl Runner<'_> {
             Call::Read(d, n) => Exec::Read(fd(d), *n),
             Call::Lseek(d, off, wh) => Exec::Lseek(fd(d), *off, *wh),
             Call::Fstat(d) => Exec::Fstat(fd(d)),
-            Call::Unlink(p) => Exec::Unlink(p.clone()),
-            Call::Mkdir(p, m) => Exec::Mkdir(p.clone(), *m),
-            Call::Rmdir(p) => Exec::Rmdir(p.clone()),
+            Call::Unlink(p) => Exec::Unlink(in_rundir(p)),
+            Call::Mkdir(p, m) => Exec::Mkdir(in_rundir(p), *m),
+            Call::Rmdir(p) => Exec::Rmdir(in_rundir(p)),
             Call::Kill(t, sig) => Exec::Kill(self.procs[self.proc_idx(t)].pid, *sig),
             Call::Sigaction(sig, d, fl, mask) => Exec::Sigaction(
                 *sig,
@@ -859,6 +859,13 @@ impl Runner<'_> {
             None => Ok(()),
         }
     }
+}
+
+/// A script path as the kernel sees it: relative to the calling process's
+/// working directory, the run's directory (`/f` is `f`; the parser refuses
+/// `..`).
+fn in_rundir(p: &str) -> String {
+    p.trim_start_matches('/').to_string()
 }
 
 /// Removes a directory tree as the calling (root) thread.

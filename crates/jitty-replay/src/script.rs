@@ -600,14 +600,14 @@ fn path(c: &mut Cursor<'_>) -> Result<String, String> {
         return Err("a path cannot be repeated".into());
     }
     let p = String::from_utf8(p).map_err(|_| "a path must be UTF-8".to_string())?;
-    if p.starts_with('/') {
+    if p.split('/').any(|c| c == "..") {
         return Err(format!(
-            "path {p:?} is absolute: script paths are relative to the script's own directory, so outputs do not \
-             depend on the rest of the file system"
+            "path {p:?} leaves the script's directory: `..` is refused, so outputs do not depend on the rest of \
+             the file system"
         ));
     }
-    if p.is_empty() || p.contains('\0') {
-        return Err("a path must be non-empty and hold no NUL".into());
+    if p.trim_start_matches('/').is_empty() || p.contains('\0') {
+        return Err("a path must name a file and hold no NUL".into());
     }
     Ok(p)
 }

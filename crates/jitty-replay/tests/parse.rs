@@ -31,7 +31,9 @@ fn syntax_errors_name_their_line() {
     expect("spawn p1\np1: kill p1 SIGFOO\n", 2, "expected a signal");
     expect("spawn p1\np1: sigprocmask maybe SIGUSR1\n", 2, "block, unblock or setmask");
     expect("spawn p1\np1: sigaction SIGUSR1 catch\n", 2, "handler, ignore or default");
-    expect("spawn p1\np1: open \"/etc/passwd\" O_RDONLY -> f\n", 2, "absolute");
+    expect("spawn p1\np1: open \"../etc/passwd\" O_RDONLY -> f\n", 2, "leaves the script's directory");
+    expect("spawn p1\np1: unlink \"d/../../x\"\n", 2, "leaves the script's directory");
+    expect("spawn p1\np1: unlink \"/\"\n", 2, "must name a file");
     expect("spawn p1\np1: open \"f\" O_BOGUS -> f\n", 2, "open flags");
     expect("spawn p1\np1: lseek 0 1 sideways\n", 2, "set, cur or end");
     expect("spawn p1\np1: close 3 extra\n", 2, "unexpected `extra`");
