@@ -22,9 +22,10 @@
 //! `setuid` and `sigaction` changes between kills, threads coming and
 //! going, regions whose method or `VM_SINGLE` flag changes between mallocs.
 //!
-//! The kernel allocates pids cyclically (like Linux), so a pid is reused
-//! only after 32768 allocations: scripts exercise kills of exited
-//! processes (`ESRCH`) and of zombies, not pid reuse.
+//! The kernel allocates pids cyclically (like Linux), so a pid comes back
+//! only after a full cycle: scripts kill exited processes (`ESRCH`) and
+//! zombies, and now and then spawn a process with `reuse=` under a dead
+//! process's pid and kill it by the dead process's name.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -130,6 +131,10 @@ struct Proc {
     /// Signals that may be pending.
     maybe_pending: u64,
     next_thread: usize,
+    /// Spawned by the runner's admin, which reaps it as soon as it dies.
+    spawned: bool,
+    /// The process that took this one's pid after it died (`reuse=`).
+    reused_by: Option<usize>,
 }
 
 impl Proc {
@@ -204,8 +209,27 @@ impl Gen {
             disp: HashMap::new(),
             maybe_pending: 0,
             next_thread: 2,
+            spawned: true,
+            reused_by: None,
         });
         self.procs.len() - 1
+    }
+
+    /// A process spawned under the pid of a dead spawned process.
+    fn spawn_reusing(&mut self) {
+        let old: Vec<usize> = (0..self.procs.len())
+            .filter(|&i| self.procs[i].spawned && self.procs[i].live == Live::Dead && self.procs[i].reused_by.is_none())
+            .collect();
+        if old.is_empty() {
+            return;
+        }
+        let o = self.rng.pick(&old);
+        let oname = self.procs[o].name.clone();
+        let n = self.spawn();
+        // Extend the spawn line just emitted.
+        self.out.pop();
+        self.out.push_str(&format!(" reuse={oname}\n"));
+        self.procs[o].reused_by = Some(n);
     }
 
     fn fork(&mut self, p: usize, t: usize) -> usize {
@@ -224,6 +248,8 @@ impl Gen {
             disp: parent.disp.clone(),
             maybe_pending: 0,
             next_thread: 2,
+            spawned: false,
+            reused_by: None,
         };
         // A child of an unsure parent may not exist: treat it as dead.
         self.procs.push(child);
@@ -292,6 +318,11 @@ impl Gen {
         let actor = self.procs[s].threads[st].name.clone();
         let tname = self.procs[target].name.clone();
         emit!(self, "{actor}: kill {tname} {}", names::signal(sig));
+        // A dead process's name reaches whoever took its pid.
+        let mut target = target;
+        while let Some(n) = self.procs[target].reused_by {
+            target = n;
+        }
         let sure = self.procs[s].live == Live::Alive;
         let (su, se, _) = self.procs[s].ids;
         let (tu, _, ts) = self.procs[target].ids;
@@ -552,6 +583,15 @@ impl Gen {
                 }
             }
             17 | 20 | 21 => self.region_op(&actor),
+            18 if !quiet && self.rng.chance(3) => {
+                self.spawn_reusing();
+                let reused: Vec<usize> = (0..self.procs.len()).filter(|&i| self.procs[i].reused_by.is_some()).collect();
+                if !reused.is_empty() && sure {
+                    let old = self.rng.pick(&reused);
+                    let sig = self.rng.pick(&KILL_SIGS);
+                    self.kill(p, t, old, sig);
+                }
+            }
             18 if !quiet && self.rng.chance(15) => {
                 emit!(self, "{actor}: exit {}", self.rng.below(3));
                 self.procs[p].live = Live::Dead;

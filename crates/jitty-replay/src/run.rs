@@ -277,11 +277,14 @@ impl Runner<'_> {
     fn stmt(&mut self, line: usize, stmt: &Stmt) -> Result<String, RunError> {
         let text = stmt.to_string();
         match stmt {
-            Stmt::Spawn { name, uid, gid } => {
-                let pid = sys::spawn().map_err(|e| host(line, format!("the admin cannot spawn: {e}")))? as Pid;
+            Stmt::Spawn { name, uid, gid, reuse } => {
+                let (pid, note) = match reuse {
+                    None => (self.admin_spawn(line)?, String::new()),
+                    Some(old) => self.spawn_reusing(line, old)?,
+                };
                 self.new_proc(name, pid, true, HashMap::new());
                 self.start_actor(line, name, name, Init::Enter(pid, Some((*uid, *gid))))?;
-                Ok(format!("{text} = ok"))
+                Ok(format!("{text} = ok{note}"))
             }
             Stmt::Wait { actor } => {
                 let a = self.actors.get_mut(actor).expect("checked");
@@ -348,6 +351,33 @@ impl Runner<'_> {
                 Ok(format!("{text} = {res}"))
             }
         }
+    }
+
+    fn admin_spawn(&self, line: usize) -> Result<Pid, RunError> {
+        sys::spawn().map(|p| p as Pid).map_err(|e| host(line, format!("the admin cannot spawn: {e}")))
+    }
+
+    /// Spawns a process under the pid `old` had: spawns (and at once kills
+    /// and reaps) thread-less processes until the kernel's cyclic pid
+    /// allocator hands out that pid, at most one full cycle.
+    fn spawn_reusing(&mut self, line: usize, old: &str) -> Result<(Pid, String), RunError> {
+        let p = &self.procs[self.proc_idx(old)];
+        let want = p.pid;
+        let free = want > 0 && self.kernel.process_flags(want).is_err();
+        if !free {
+            let pid = self.admin_spawn(line)?;
+            return Ok((pid, format!(" ({old}'s pid is not free)")));
+        }
+        for _ in 0..PID_MAX {
+            let pid = self.admin_spawn(line)?;
+            if pid == want {
+                return Ok((pid, format!(" (the pid {old} had)")));
+            }
+            let _ = sys::kill(pid, SIGKILL);
+            sys::wait4(pid, 0).map_err(|e| host(line, format!("the admin cannot reap a pid-cycling child: {e}")))?;
+        }
+        let pid = self.admin_spawn(line)?;
+        Ok((pid, format!(" ({old}'s pid was taken meanwhile)")))
     }
 
     fn resolve(&self, actor: &str, call: &Call) -> Exec {

@@ -39,7 +39,8 @@ pub struct Line {
 /// A statement of the script.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stmt {
-    /// `spawn P uid=U gid=G`: a new process with one thread, `P`.
+    /// `spawn P uid=U gid=G [reuse=Q]`: a new process with one thread, `P`
+    /// (with `reuse`, under the pid the exited process `Q` had).
     Spawn {
         /// Process (and main thread) name.
         name: String,
@@ -47,6 +48,8 @@ pub enum Stmt {
         uid: u32,
         /// All three gids.
         gid: u32,
+        /// The process whose pid the new one takes.
+        reuse: Option<String>,
     },
     /// `ACTOR: CALL [&]`.
     Call {
@@ -389,7 +392,13 @@ impl fmt::Display for Call {
 impl fmt::Display for Stmt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Stmt::Spawn { name, uid, gid } => write!(f, "spawn {name} uid={uid} gid={gid}"),
+            Stmt::Spawn { name, uid, gid, reuse } => {
+                write!(f, "spawn {name} uid={uid} gid={gid}")?;
+                if let Some(r) = reuse {
+                    write!(f, " reuse={r}")?;
+                }
+                Ok(())
+            }
             Stmt::Call { actor, call, background } => {
                 write!(f, "{actor}: {call}{}", if *background { " &" } else { "" })
             }
@@ -1034,26 +1043,34 @@ impl Checker {
                     return Err(format!("expected a process name (letters, digits, _), found `{name}`"));
                 }
                 self.new_name(&name)?;
-                let (mut uid, mut gid) = (1000, 1000);
+                let (mut uid, mut gid, mut reuse) = (1000, 1000, None);
                 while let Some(w) = c.peek_word() {
+                    if let Some(r) = w.strip_prefix("reuse=") {
+                        if !self.procs.contains_key(r) {
+                            return Err(format!("reuse={r}: no process named `{r}`"));
+                        }
+                        reuse = Some(r.to_string());
+                        c.i += 1;
+                        continue;
+                    }
                     let (k, v) = w
                         .split_once('=')
                         .filter(|(k, _)| *k == "uid" || *k == "gid")
-                        .ok_or_else(|| format!("expected uid=N or gid=N, found `{w}`"))?;
+                        .ok_or_else(|| format!("expected uid=N, gid=N or reuse=P, found `{w}`"))?;
                     let v = names::parse_number(v)
                         .and_then(|v| u32::try_from(v).ok())
                         .ok_or_else(|| format!("expected a number in `{w}`"))?;
                     match k {
                         "uid" => uid = v,
                         "gid" => gid = v,
-                        _ => return Err(format!("expected uid=N or gid=N, found `{w}`")),
+                        _ => return Err(format!("expected uid=N, gid=N or reuse=P, found `{w}`")),
                     }
                     c.i += 1;
                 }
                 self.procs.insert(name.clone(), BTreeSet::new());
                 self.actors.insert(name.clone(), name.clone());
                 self.defined.insert(name.clone());
-                Stmt::Spawn { name, uid, gid }
+                Stmt::Spawn { name, uid, gid, reuse }
             }
             "wait" | "end" => {
                 let a = c.word("a thread")?;

@@ -60,6 +60,7 @@ fn generated_scripts_cover_every_kind_of_call() {
         ": rpc_close ",
         " &\n",
         "\nwait ",
+        " reuse=",
     ];
     let missing: Vec<&str> = kinds.iter().copied().filter(|k| !all.contains(k)).collect();
     assert!(missing.is_empty(), "never generated in 300 seeds: {missing:?}");

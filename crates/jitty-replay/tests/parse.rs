@@ -27,7 +27,8 @@ fn syntax_errors_name_their_line() {
     expect("spawn p1\np1: pipe -> r\n", 2, "expected the read and write ends");
     expect("spawn p1\np1: read 3 x\n", 2, "a byte count");
     expect("spawn p1 uid=abc\n", 1, "a number");
-    expect("spawn p1 colour=blue\n", 1, "uid=N or gid=N");
+    expect("spawn p1 colour=blue\n", 1, "uid=N, gid=N or reuse=P");
+    expect("spawn p1 reuse=p9\n", 1, "reuse=p9: no process named `p9`");
     expect("spawn p1\np1: kill p1 SIGFOO\n", 2, "expected a signal");
     expect("spawn p1\np1: sigprocmask maybe SIGUSR1\n", 2, "block, unblock or setmask");
     expect("spawn p1\np1: sigaction SIGUSR1 catch\n", 2, "handler, ignore or default");
