@@ -54,6 +54,7 @@ impl Default for Options {
 }
 
 const PF_EXITING: u32 = 1;
+const PF_STOPPED: u32 = 2;
 const PF_ZOMBIE: u32 = 4;
 
 struct Actor {
@@ -760,6 +761,11 @@ impl Runner<'_> {
             let threads = self.procs[i].threads.clone();
             if threads.is_empty() {
                 text.push_str(&format!("{name}: no threads\n"));
+                continue;
+            }
+            if self.kernel.process_flags(self.procs[i].pid).is_ok_and(|f| f & PF_STOPPED != 0) {
+                // Its threads would stop in their first call.
+                text.push_str(&format!("{name}: stopped\n"));
                 continue;
             }
             let mut infos: Vec<(String, ThreadInfo)> = Vec::new();

@@ -106,3 +106,14 @@ fn spec_modes_need_a_driver() {
         assert!(out.is_empty());
     }
 }
+
+#[test]
+fn the_readme_example_prints_what_the_readme_says() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).expect("README");
+    let example = readme.split("## An example").nth(1).expect("an example section");
+    let blocks: Vec<&str> = example.split("```").collect();
+    let (script, expected) = (blocks[1].trim_start_matches('\n'), blocks[3].trim_start_matches('\n'));
+    let script = Script::parse(script).expect("the README's script parses");
+    let out = run(&script, &Options::default()).unwrap_or_else(|(e, out)| panic!("{e}\n{out}"));
+    assert_eq!(out, expected);
+}
