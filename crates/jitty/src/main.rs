@@ -289,10 +289,13 @@ fn replay(file: Option<PathBuf>, spec: Spec, verbose: bool, timeout: u64, genera
         return Ok(ExitCode::SUCCESS);
     }
     let Some(file) = file else { bail!("replay: a script file or --generate SEED is required") };
-    let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+    let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
     let bad = |msg: String| {
         eprintln!("jitty: {msg}");
         Ok(ExitCode::from(REPLAY_BAD_SCRIPT))
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return bad(format!("{}: a replay script is UTF-8 text", file.display()));
     };
     let script = match jitty_replay::Script::parse(&text) {
         Ok(s) => s,
