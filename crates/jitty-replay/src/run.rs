@@ -374,7 +374,12 @@ impl Runner<'_> {
             if pid == want {
                 return Ok((pid, format!(" (the pid {old} had)")));
             }
-            let _ = sys::kill(pid, SIGKILL);
+            // The child ends itself (the admin's thread enters it for one
+            // `exit`): no kill, whose spec point would be specialized for
+            // every pid of the cycle under `--spec force`.
+            let child = Task::enter(pid).map_err(|e| host(line, format!("cannot enter a pid-cycling child: {e}")))?;
+            let _ = sys::exit(0);
+            drop(child);
             sys::wait4(pid, 0).map_err(|e| host(line, format!("the admin cannot reap a pid-cycling child: {e}")))?;
         }
         let pid = self.admin_spawn(line)?;
