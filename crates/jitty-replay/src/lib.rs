@@ -15,7 +15,8 @@
 //! * [`Script::parse`] parses and statically checks a script, with line numbers.
 //! * [`run`] / [`run_with`] execute it ([`run::Options`]).
 //! * [`generate`] (`r#gen::script`; `gen` is a keyword in edition 2024) generates a valid random script from a seed.
-//! * [`set_spec_hook`] is where a specialization driver plugs in.
+//! * [`set_spec_hook`] is where a specialization driver plugs in;
+//!   [`use_kernel_driver`] plugs in the kernel's (`jitty_os::spec`).
 
 #![forbid(unsafe_code)]
 
@@ -57,7 +58,7 @@ impl std::fmt::Display for SpecMode {
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     /// `On`/`Force` with no specialization driver registered.
-    #[error("replay --spec {0}: the specialization driver is not built in this binary")]
+    #[error("replay --spec {0}: no specialization driver is registered (set_spec_hook, use_kernel_driver)")]
     NoDriver(SpecMode),
     /// The kernel did not boot.
     #[error("kernel boot failed: {0}")]
@@ -122,6 +123,40 @@ pub(crate) fn announce_process(mode: SpecMode, pid: Pid) {
     if let Some(h) = hook {
         h(mode, pid);
     }
+}
+
+/// Makes the kernel's specialization driver (`jitty_os::spec`) the spec
+/// hook: `Off` turns its policy off, `On` is its default policy
+/// (`Policy::ON`), `Force` specializes every spec point at its first call
+/// (`Policy::FORCE`). Fails when the driver is unavailable (the kernel image
+/// check failed), saying why.
+pub fn use_kernel_driver() -> Result<(), String> {
+    jitty_os::spec::Specializer::get()?;
+    set_spec_hook(kernel_policy);
+    Ok(())
+}
+
+fn kernel_policy(mode: SpecMode) {
+    use jitty_os::spec::policy::{Policy, set_policy};
+    set_policy(match mode {
+        SpecMode::Off => Policy::Off,
+        SpecMode::On => Policy::ON,
+        SpecMode::Force => Policy::FORCE,
+    });
+}
+
+/// The mode named by the environment variable `var` (`off`, `on`, `force`;
+/// `off` when unset), with the kernel's driver registered for `on`/`force`:
+/// what the differential tests use for their second runs.
+pub fn mode_from_env(var: &str) -> Result<SpecMode, String> {
+    let mode = match std::env::var(var).as_deref() {
+        Err(_) | Ok("") | Ok("off") => return Ok(SpecMode::Off),
+        Ok("on") => SpecMode::On,
+        Ok("force") => SpecMode::Force,
+        Ok(v) => return Err(format!("{var}={v}: expected off, on or force")),
+    };
+    use_kernel_driver()?;
+    Ok(mode)
 }
 
 /// Runs `script` on the booted kernel (booting it if needed) in `mode`,

@@ -1,16 +1,13 @@
 //! The differential harness: generated scripts run twice in one process
-//! (one kernel) must print byte-identical output. Today both runs are
-//! generic (`SpecMode::Off`); with the specialization driver registered
-//! (`jitty_replay::set_spec_hook`), the second run becomes
-//! `SpecMode::Force` by changing [`SECOND`].
+//! (one kernel) must print byte-identical output, the first run generic
+//! (`SpecMode::Off`), the second in the mode `JITTY_REPLAY_SPEC` names
+//! (`off` by default, `on`, or `force`: the kernel's specialization driver
+//! specializes every spec point at its first call).
 //!
 //! `JITTY_REPLAY_SCRIPTS=N` sets how many scripts (default 200), and
 //! `JITTY_REPLAY_SEED=S` the first seed (default 1).
 
 use jitty_replay::{Script, SpecMode};
-
-/// The mode of the second run of every script.
-const SECOND: SpecMode = SpecMode::Off;
 
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -28,6 +25,7 @@ fn run(script: &Script, mode: SpecMode, seed: u64) -> String {
 fn generated_scripts_replay_identically() {
     let n = env_u64("JITTY_REPLAY_SCRIPTS", 200);
     let first = env_u64("JITTY_REPLAY_SEED", 1);
+    let second = jitty_replay::mode_from_env("JITTY_REPLAY_SPEC").unwrap_or_else(|e| panic!("{e}"));
     let start = std::time::Instant::now();
     let mut lines = 0usize;
     for seed in first..first + n {
@@ -35,7 +33,7 @@ fn generated_scripts_replay_identically() {
         let script =
             Script::parse(&text).unwrap_or_else(|e| panic!("seed {seed}: generated script invalid: {e}\n{text}"));
         let a = run(&script, SpecMode::Off, seed);
-        let b = run(&script, SECOND, seed);
+        let b = run(&script, second, seed);
         if a != b {
             let diff: Vec<String> = a
                 .lines()

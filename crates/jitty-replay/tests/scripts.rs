@@ -7,18 +7,13 @@
 //!
 //! The runner's failure modes are tested here too: a call that blocks
 //! without `&` ends the run with a timeout naming its line, and the kernel
-//! is usable afterwards; `On`/`Force` without a driver is refused.
+//! is usable afterwards. `JITTY_REPLAY_SPEC=force` makes the second run of
+//! each script specialized.
 
 use std::path::Path;
 use std::time::Duration;
 
-use jitty_replay::{Options, RunError, Script, SpecMode};
-
-/// The mode of every script's second run (see `tests/differential.rs`):
-/// with the specialization driver registered, `SpecMode::Force` makes each
-/// hand-written script (`quasi.replay` walks every kind of quasi-invariant)
-/// a check that specialized paths print the generic output.
-const SECOND: SpecMode = SpecMode::Off;
+use jitty_replay::{Options, RunError, Script};
 
 fn run(script: &Script, opts: &Options) -> Result<String, (RunError, String)> {
     let mut out = Vec::new();
@@ -40,13 +35,18 @@ fn scripts_match_their_expected_output() {
     paths.sort();
     assert!(paths.len() >= 8, "expected the hand-written scripts, found {}", paths.len());
     let opts = Options { verbose: true, ..Options::default() };
+    // The second run's mode (`JITTY_REPLAY_SPEC`, as in the differential):
+    // under `force` each script (`quasi.replay` walks every kind of
+    // quasi-invariant) checks that specialized paths print the generic output.
+    let second = jitty_replay::mode_from_env("JITTY_REPLAY_SPEC").unwrap_or_else(|e| panic!("{e}"));
     let mut failures = Vec::new();
     for p in &paths {
         let text = std::fs::read_to_string(p).expect("read script");
         let script = Script::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
         let first = run(&script, &opts).unwrap_or_else(|(e, out)| panic!("{}: {e}\n{out}", p.display()));
-        let second = Options { mode: SECOND, ..opts.clone() };
-        let second = run(&script, &second).unwrap_or_else(|(e, out)| panic!("{}: second run: {e}\n{out}", p.display()));
+        let second_opts = Options { mode: second, ..opts.clone() };
+        let second =
+            run(&script, &second_opts).unwrap_or_else(|(e, out)| panic!("{}: second run: {e}\n{out}", p.display()));
         if first != second {
             failures.push(format!("{}: two runs differ\n--- first\n{first}\n--- second\n{second}", p.display()));
             continue;
@@ -93,24 +93,6 @@ fn a_background_call_that_never_returns_times_out_at_its_wait() {
     match run(&script, &opts) {
         Err((RunError::Timeout { line, .. }, _)) => assert_eq!(line, 5),
         other => panic!("expected a timeout, got {other:?}"),
-    }
-}
-
-#[test]
-fn spec_modes_need_a_driver() {
-    let script = Script::parse("spawn p1\n").expect("valid");
-    for mode in [SpecMode::On, SpecMode::Force] {
-        let mut out = Vec::new();
-        match jitty_replay::run(&script, mode, &mut out) {
-            Err(e @ RunError::NoDriver(_)) => {
-                assert_eq!(
-                    e.to_string(),
-                    format!("replay --spec {mode}: the specialization driver is not built in this binary")
-                );
-            }
-            other => panic!("{mode}: expected NoDriver, got {other:?}"),
-        }
-        assert!(out.is_empty());
     }
 }
 

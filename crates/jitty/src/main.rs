@@ -102,8 +102,8 @@ enum Command {
         /// The script (required unless --generate).
         #[arg(required_unless_present = "generate")]
         file: Option<PathBuf>,
-        /// Specialization: off (generic kernel), on (the driver's policy),
-        /// force (specialize every point).
+        /// Specialization: off (generic kernel), on (the driver's default
+        /// policy), force (every spec point specialized at its first call).
         #[arg(long, value_enum, default_value_t = Spec::Off)]
         spec: Spec,
         /// Print the digest's text, not only its hash.
@@ -278,7 +278,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 /// Exit status of `jitty replay` for a bad script (parse error, timeout) or
-/// an unavailable `--spec` mode.
+/// `--spec on|force` when specialization is unavailable (failed image check).
 const REPLAY_BAD_SCRIPT: u8 = 2;
 
 /// `jitty replay`.
@@ -306,6 +306,11 @@ fn replay(file: Option<PathBuf>, spec: Spec, verbose: bool, timeout: u64, genera
         Spec::On => SpecMode::On,
         Spec::Force => SpecMode::Force,
     };
+    if mode != SpecMode::Off
+        && let Err(e) = jitty_replay::use_kernel_driver()
+    {
+        return bad(format!("replay --spec {mode}: specialization unavailable: {e}"));
+    }
     let opts = jitty_replay::Options { mode, verbose, timeout: std::time::Duration::from_secs(timeout.max(1)) };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

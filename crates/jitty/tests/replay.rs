@@ -1,6 +1,7 @@
 //! `jitty replay`: a script's output on stdout, `--generate` prints a script
-//! that replays twice to the same bytes, and bad scripts, timeouts and an
-//! unavailable `--spec` mode exit with status 2 and one `jitty:` line.
+//! that replays twice to the same bytes, `--spec on|force` prints what
+//! `--spec off` prints, and bad scripts and timeouts exit with status 2 and
+//! one `jitty:` line.
 
 use std::process::{Command, Output};
 
@@ -60,14 +61,21 @@ fn bad_scripts_exit_with_status_2() {
     let o = jitty(&["replay", &f, "--timeout", "1"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr_line(&o).starts_with(&format!("jitty: {f}:3: timeout: p1 did not return")));
+}
 
-    let f = temp("spec.replay", "spawn p1\n");
+#[test]
+fn spec_force_prints_what_spec_off_prints() {
+    let f = temp(
+        "force.replay",
+        "spawn p1\nspawn p2\np1: sigaction SIGUSR1 handler\np1: pipe -> r w\np1: write w \"ab\"\np1: write w \"c\"\n\
+         p1: fcntl w setfl O_NONBLOCK\np1: write w \"d\"\np1: read r 8\np2: kill p1 SIGUSR1\np2: kill p1 SIGUSR1\n\
+         p1: read r 8\n",
+    );
+    let off = jitty(&["replay", &f, "--verbose"]);
+    assert!(off.status.success(), "{}", String::from_utf8_lossy(&off.stderr));
     for mode in ["on", "force"] {
-        let o = jitty(&["replay", &f, "--spec", mode]);
-        assert_eq!(o.status.code(), Some(2));
-        assert_eq!(
-            stderr_line(&o),
-            format!("jitty: replay --spec {mode}: the specialization driver is not built in this binary\n")
-        );
+        let o = jitty(&["replay", &f, "--verbose", "--spec", mode]);
+        assert!(o.status.success(), "--spec {mode}: {}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&off.stdout), "--spec {mode}");
     }
 }
