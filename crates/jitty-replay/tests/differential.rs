@@ -49,5 +49,17 @@ fn generated_scripts_replay_identically() {
             panic!("seed {seed}: the kernel's invariant checker failed after the runs (code {code})\n{text}");
         }
     }
-    eprintln!("replay differential: {n} scripts ({lines} output lines each run) run twice in {:.2?}", start.elapsed());
+    eprintln!(
+        "replay differential: {n} scripts ({lines} output lines each run) run off and {second} in {:.2?}",
+        start.elapsed()
+    );
+    if second != SpecMode::Off
+        && let Ok(driver) = jitty_os::spec::Specializer::get()
+    {
+        let c = driver.counters();
+        eprintln!(
+            "specialization driver: {} specialized, {} plugged, {} code bytes, fallbacks {:?}",
+            c.specialized, c.plugged, c.code_bytes, c.fallbacks
+        );
+    }
 }
