@@ -1,6 +1,6 @@
 //! The kernel's Vmalloc regions as a host program uses them: a safe,
 //! owning wrapper over the host-services entries (`vmalloc_region_open`,
-//! `vmalloc_alloc`, `vmalloc_free`, `vmalloc_check`, `vmalloc_region_set`,
+//! `vmalloc_alloc_dispatch`, `vmalloc_free`, `vmalloc_check`, `vmalloc_region_set`,
 //! `vmalloc_region_close`), each called inside a dispatch region
 //! ([`in_kernel`]).
 //!
@@ -109,10 +109,13 @@ impl Region {
         self.raw
     }
 
-    /// `vmalloc_alloc(region, size)`; `None` when the method returns null.
+    /// `vmalloc_alloc_dispatch(region, size)`: an allocation through the
+    /// region's `alloc_slot` (the generic `vmalloc_alloc` unless the
+    /// specialization driver plugged code for the region); `None` when the
+    /// method returns null.
     pub fn alloc(&self, size: usize) -> Option<Block> {
         // SAFETY: a live region.
-        let ptr = in_kernel(|s| unsafe { (s.vmalloc_alloc)(self.raw, size) });
+        let ptr = in_kernel(|s| unsafe { (s.vmalloc_alloc_dispatch)(self.raw, size) });
         if ptr.is_null() { None } else { Some(Block { ptr, size, region: self.id }) }
     }
 
