@@ -535,6 +535,10 @@ pub const METHOD_BEST: u32 = 1;
 pub const METHOD_POOL: u32 = 2;
 /// vmalloc method id: last-block allocation (free only the last).
 pub const METHOD_LAST: u32 = 3;
+/// vmalloc region flag: the region is used by one thread only; the lock is skipped.
+pub const VM_SINGLE: u32 = 1;
+/// vmalloc region flag: trust callers; skip the "pointer belongs to this region" check on free/resize.
+pub const VM_TRUST: u32 = 2;
 
 // ---------------------------------------------------------------------------
 // The host-services ABI.

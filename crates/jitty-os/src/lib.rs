@@ -11,6 +11,7 @@
 //!   walks their typed paths over live memory.
 //! * [`syscall`] is the syscall ABI as a program sees it: each call goes
 //!   through `current->process->gft`.
+//! * [`vmalloc`] wraps the kernel's Vmalloc regions (host services) safely.
 //! * [`Task`] attaches the calling host thread to a kernel process
 //!   (`current`), [`Kernel::spawn_process`] creates processes.
 //!
@@ -32,6 +33,7 @@ pub mod image;
 pub mod rpc;
 pub mod spec;
 pub mod syscall;
+pub mod vmalloc;
 
 pub use image::{ImageReport, check_image};
 pub use syscall::{Errno, SysResult};

@@ -95,9 +95,37 @@ enum Command {
         #[command(subcommand)]
         command: KernelCommand,
     },
+    /// Run a replay script of syscalls across processes and threads (format:
+    /// crates/jitty-replay/README.md); one line per statement, then a digest.
+    /// Bad scripts and timeouts exit with status 2.
+    Replay {
+        /// The script (required unless --generate).
+        #[arg(required_unless_present = "generate")]
+        file: Option<PathBuf>,
+        /// Specialization: off (generic kernel), on (the driver's default
+        /// policy), force (every spec point specialized at its first call).
+        #[arg(long, value_enum, default_value_t = Spec::Off)]
+        spec: Spec,
+        /// Print the digest's text, not only its hash.
+        #[arg(long)]
+        verbose: bool,
+        /// Seconds a call, `wait` or settle may take.
+        #[arg(long, default_value_t = 10)]
+        timeout: u64,
+        /// Print the script generated from this seed instead of running one.
+        #[arg(long, conflicts_with = "file")]
+        generate: Option<u64>,
+    },
     /// Boot the kernel, check its image, drive a process through the
     /// syscall ABI and run a bundled program on the IR engine.
     Demo,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Spec {
+    Off,
+    On,
+    Force,
 }
 
 #[derive(Subcommand, Debug)]
@@ -244,7 +272,55 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Replay { file, spec, verbose, timeout, generate } => replay(file, spec, verbose, timeout, generate),
         Command::Demo => demo(),
+    }
+}
+
+/// Exit status of `jitty replay` for a bad script (parse error, timeout) or
+/// `--spec on|force` when specialization is unavailable (failed image check).
+const REPLAY_BAD_SCRIPT: u8 = 2;
+
+/// `jitty replay`.
+fn replay(file: Option<PathBuf>, spec: Spec, verbose: bool, timeout: u64, generate: Option<u64>) -> Result<ExitCode> {
+    use jitty_replay::{RunError, SpecMode};
+    if let Some(seed) = generate {
+        print!("{}", jitty_replay::generate(seed));
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(file) = file else { bail!("replay: a script file or --generate SEED is required") };
+    let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+    let bad = |msg: String| {
+        eprintln!("jitty: {msg}");
+        Ok(ExitCode::from(REPLAY_BAD_SCRIPT))
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return bad(format!("{}: a replay script is UTF-8 text", file.display()));
+    };
+    let script = match jitty_replay::Script::parse(&text) {
+        Ok(s) => s,
+        Err(e) => return bad(format!("{}:{}: {}", file.display(), e.line, e.msg)),
+    };
+    let mode = match spec {
+        Spec::Off => SpecMode::Off,
+        Spec::On => SpecMode::On,
+        Spec::Force => SpecMode::Force,
+    };
+    if mode != SpecMode::Off
+        && let Err(e) = jitty_replay::use_kernel_driver()
+    {
+        return bad(format!("replay --spec {mode}: specialization unavailable: {e}"));
+    }
+    let opts = jitty_replay::Options { mode, verbose, timeout: std::time::Duration::from_secs(timeout.max(1)) };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let r = jitty_replay::run_with(&script, &opts, &mut out);
+    std::io::Write::flush(&mut out).context("writing the output")?;
+    match r {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e @ RunError::NoDriver(_)) => bad(e.to_string()),
+        Err(RunError::Timeout { line, what }) => bad(format!("{}:{line}: timeout: {what}", file.display())),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -55,10 +55,10 @@ pub use pool::VMPOOL;
 
 /// Alignment of every block returned by a region.
 pub const ALIGN: usize = 16;
-/// Region flag: the region is used by one thread only; the lock is skipped.
-pub const VM_SINGLE: u32 = 1;
-/// Region flag: trust callers; skip the "pointer belongs to this region" check on free/resize.
-pub const VM_TRUST: u32 = 2;
+/// Region flags, declared in the ABI: `VM_SINGLE` (used by one thread only;
+/// the lock is skipped) and `VM_TRUST` (skip the "pointer belongs to this
+/// region" check on free/resize).
+pub use crate::abi::{VM_SINGLE, VM_TRUST};
 /// Requests larger than this fail (return null) without asking the discipline.
 pub const MAX_REQUEST: usize = usize::MAX >> 4;
 /// Default segment granularity of the provided disciplines.
