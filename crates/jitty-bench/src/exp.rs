@@ -692,7 +692,7 @@ fn bench_loop_e4(fd: i32, buf: &mut [u8; READ_SIZE], n: u64) -> u64 {
 
 #[inline(never)]
 fn bench_loop_e5_best(region: *mut Opaque, n: u64) -> u64 {
-    let (alloc, free) = (ffi::services().vmalloc_alloc_dispatch, ffi::services().vmalloc_free);
+    let (alloc, free) = (jitty_os::vmalloc::alloc_through_slot, ffi::services().vmalloc_free);
     let mut ok = 0;
     for _ in 0..n {
         // SAFETY: a live region; the block is written within its 32 bytes and freed once.
@@ -711,7 +711,7 @@ fn bench_loop_e5_best(region: *mut Opaque, n: u64) -> u64 {
 /// whose allocation slot holds code specialized for (the region, 32).
 #[inline(never)]
 fn bench_loop_e5_best_spec(region: *mut Opaque, n: u64) -> u64 {
-    let (alloc, free) = (ffi::services().vmalloc_alloc_dispatch, ffi::services().vmalloc_free);
+    let (alloc, free) = (jitty_os::vmalloc::alloc_through_slot, ffi::services().vmalloc_free);
     let mut ok = 0;
     for _ in 0..n {
         // SAFETY: as in `bench_loop_e5_best` (byte 3: a distinct function).
@@ -728,7 +728,7 @@ fn bench_loop_e5_best_spec(region: *mut Opaque, n: u64) -> u64 {
 
 #[inline(never)]
 fn bench_loop_e5_pool(region: *mut Opaque, n: u64) -> u64 {
-    let (alloc, free) = (ffi::services().vmalloc_alloc_dispatch, ffi::services().vmalloc_free);
+    let (alloc, free) = (jitty_os::vmalloc::alloc_through_slot, ffi::services().vmalloc_free);
     let mut ok = 0;
     for _ in 0..n {
         // SAFETY: as in `bench_loop_e5_best` (a different byte is written so
@@ -789,9 +789,9 @@ fn bench_loop_e6_call_spec(client: *mut Opaque, args: &BenchArgs, expect: i32, n
 /// `n` calls of the benchmark procedure through the client's call slot.
 #[inline(always)]
 fn e6_calls(client: *mut Opaque, args: &BenchArgs, expect: i32, n: u64) -> u64 {
-    let call = ffi::services().rpc_call_dispatch;
+    let call = jitty_os::rpc::call_through_slot;
     // SAFETY: no preconditions; the kernel's static descriptor.
-    let pd = unsafe { (ffi::services().rpc_bench_proc)() };
+    let pd = unsafe { (ffi::services().rpc_bench_proc)() } as *const Opaque;
     let mut ok = 0;
     for _ in 0..n {
         let mut res = 0i32;

@@ -76,6 +76,9 @@ fn exit_finish(p: &Process) -> Option<ExitNotice> {
     let me = p as *const Process as *mut Process;
     let mut reap_self = false;
     let mut notify: *mut Process = ptr::null_mut();
+    // A parent that auto-reaps gets no SIGCHLD, but a `wait4` of it that
+    // sleeps must still wake: with no child left it fails with ECHILD.
+    let mut wake_only: *mut Process = ptr::null_mut();
     let mut reaped_orphans: Vec<*mut Process> = Vec::new();
     {
         let pw = PID_TABLE.deps.prepare();
@@ -115,6 +118,8 @@ fn exit_finish(p: &Process) -> Option<ExitNotice> {
                 reap_self = true;
                 // SAFETY: write lock held.
                 unsafe { pr.children().retain(|&c| c != me) };
+                get_process(parent);
+                wake_only = parent;
             } else {
                 get_process(parent);
                 notify = parent;
@@ -130,6 +135,13 @@ fn exit_finish(p: &Process) -> Option<ExitNotice> {
         unsafe { put_process(c) };
     }
     p.stop_wq.kick();
+    if !wake_only.is_null() {
+        // SAFETY: the reference taken under the lock.
+        unsafe {
+            (*wake_only).child_wq.kick();
+            put_process(wake_only);
+        }
+    }
     if reap_self {
         // SAFETY: the pid-table reference, released on self-reap.
         unsafe { put_process(me) };

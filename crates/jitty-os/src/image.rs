@@ -97,6 +97,41 @@ pub fn in_kernel<R>(call: impl FnOnce(&'static HostServices) -> R) -> R {
     })
 }
 
+/// Calls the code in the object dispatch slot at `slot` (a region's
+/// allocation slot, a client's call slot) as the syscall stubs call a GFT
+/// slot: the slot is loaded inside the dispatch region and the code
+/// recorded, so a guarded write (even one this very call makes) never frees
+/// code a caller is still in.
+pub fn dispatch_object_slot<R>(slot: usize, call: impl FnOnce(usize) -> R) -> R {
+    jitty_rt::guard::host::with_thread_record(|rec| {
+        rec.enter();
+        // SAFETY: `slot` is the code-address word of a live object (caller).
+        let code =
+            unsafe { (*(slot as *const std::sync::atomic::AtomicUsize)).load(std::sync::atomic::Ordering::Acquire) };
+        rec.entered(slot, code);
+        let r = call(code);
+        rec.leave();
+        r
+    })
+}
+
+/// The offset of point `name`'s slot in its object (from the spec-point
+/// table: the ABI the kernel declares).
+pub fn object_slot_offset(name: &str) -> Option<usize> {
+    static OFFSETS: std::sync::OnceLock<Vec<(String, usize)>> = std::sync::OnceLock::new();
+    OFFSETS
+        .get_or_init(|| {
+            crate::annot::Annotations::native()
+                .map(|a| {
+                    a.points.iter().filter_map(|p| p.obj_slot.map(|(_, off)| (p.name.clone(), off as usize))).collect()
+                })
+                .unwrap_or_default()
+        })
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, o)| *o)
+}
+
 /// Outcome of the start-up check.
 #[derive(Debug, Clone, Default)]
 pub struct ImageReport {

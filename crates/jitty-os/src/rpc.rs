@@ -51,6 +51,50 @@ impl ProcDesc {
     }
 }
 
+/// The one long-lived copy of a descriptor with `pd`'s contents. The kernel
+/// takes a descriptor as an immutable object (its fields are `Const`, and a
+/// call stub specialized for it folds them), so the host never hands it a
+/// temporary that could be replaced by other contents at the same address:
+/// descriptors are interned, as an RPC program's tables are static.
+fn interned(pd: &ProcDesc) -> &'static ProcDesc {
+    // Addresses of leaked descriptors (the schema pointers are not `Sync`).
+    static TABLE: std::sync::Mutex<Vec<usize>> = std::sync::Mutex::new(Vec::new());
+    let mut t = TABLE.lock().unwrap_or_else(|e| e.into_inner());
+    let key = |a: &ProcDesc| (a.prog, a.vers, a.proc_, a.args.0, a.res.0);
+    for &addr in t.iter() {
+        // SAFETY: every entry is a leaked, never-freed descriptor.
+        let a: &'static ProcDesc = unsafe { &*(addr as *const ProcDesc) };
+        if key(a) == key(pd) {
+            return a;
+        }
+    }
+    let leaked: &'static ProcDesc = Box::leak(Box::new(*pd));
+    t.push(leaked as *const ProcDesc as usize);
+    leaked
+}
+
+/// `rpc_call_dispatch(client, pd, args, res)` done on the host side: the
+/// client's call slot is loaded and its code called inside a dispatch
+/// region, with the code recorded (see `image::dispatch_object_slot`).
+///
+/// # Safety
+/// As the kernel's `rpc_call`: a live client and descriptor, `args` a value
+/// of the argument schema, `res` writable for the result schema.
+pub unsafe fn call_through_slot(client: *mut c_void, pd: *const c_void, args: *const u8, res: *mut u8) -> i32 {
+    let Some(off) = crate::image::object_slot_offset("rpc") else {
+        // SAFETY: the caller's contract.
+        return in_kernel(|s| unsafe { (s.rpc_call_dispatch)(client.cast(), pd.cast(), args, res) });
+    };
+    crate::image::dispatch_object_slot(client as usize + off, |code| {
+        // SAFETY: the slot holds `rpc_call` or code plugged with its
+        // signature and contract.
+        let f: unsafe extern "C" fn(*mut c_void, *const c_void, *const u8, *mut u8) -> i32 =
+            unsafe { std::mem::transmute(code) };
+        // SAFETY: the caller's contract.
+        unsafe { f(client, pd, args, res) }
+    })
+}
+
 /// The benchmark procedure's descriptor (a copy of the kernel's `BENCH_PROC`).
 pub fn bench_proc() -> ProcDesc {
     // SAFETY: the kernel returns its static descriptor, of this layout.
@@ -86,8 +130,15 @@ impl PipeClient {
     /// memory of `pd`'s result schema (see the kernel's `rpc_call`); the
     /// kernel thread the client was made for is still this thread's.
     pub unsafe fn call(&mut self, pd: &ProcDesc, args: *const u8, res: *mut u8) -> i32 {
+        let pd = interned(pd);
         // SAFETY: a live client; argument contract forwarded to the caller.
-        in_kernel(|s| unsafe { (s.rpc_call)(self.client, pd, args, res) })
+        let st = unsafe { call_through_slot(self.client, pd as *const ProcDesc as *const c_void, args, res) };
+        if crate::spec::policy::active() {
+            let generic = crate::image::services().rpc_call as usize;
+            let pd = pd as *const ProcDesc as u64;
+            crate::spec::policy::after_object_call(generic, &[self.client as u64, pd, args as u64, res as u64]);
+        }
+        st
     }
 
     /// Calls the benchmark procedure (or, with `pd` a modified [`bench_proc`],
@@ -115,6 +166,10 @@ impl PipeClient {
 
 impl Drop for PipeClient {
     fn drop(&mut self) {
+        // Code plugged into the client's call slot goes before the client.
+        if let Some(d) = crate::spec::Specializer::running() {
+            d.release_object(self.client as usize);
+        }
         // SAFETY: our client, not used afterwards.
         in_kernel(|s| unsafe { (s.rpc_pipe_client_destroy)(self.client) })
     }

@@ -115,7 +115,11 @@ impl Region {
     /// method returns null.
     pub fn alloc(&self, size: usize) -> Option<Block> {
         // SAFETY: a live region.
-        let ptr = in_kernel(|s| unsafe { (s.vmalloc_alloc_dispatch)(self.raw, size) });
+        let ptr = unsafe { alloc_through_slot(self.raw, size) };
+        if crate::spec::policy::active() {
+            let generic = crate::image::services().vmalloc_alloc as usize;
+            crate::spec::policy::after_object_call(generic, &[self.raw as u64, size as u64]);
+        }
         if ptr.is_null() { None } else { Some(Block { ptr, size, region: self.id }) }
     }
 
@@ -167,8 +171,33 @@ impl Region {
     }
 }
 
+/// `vmalloc_alloc_dispatch(region, size)` done on the host side: the
+/// region's allocation slot is loaded and its code called inside a dispatch
+/// region, with the code recorded (see `image::dispatch_object_slot`).
+///
+/// # Safety
+/// `region` is a live kernel region.
+pub unsafe fn alloc_through_slot(region: *mut c_void, size: usize) -> *mut u8 {
+    let Some(off) = crate::image::object_slot_offset("malloc") else {
+        // No slot declared: the kernel's own dispatch.
+        // SAFETY: a live region (caller).
+        return in_kernel(|s| unsafe { (s.vmalloc_alloc_dispatch)(region, size) });
+    };
+    crate::image::dispatch_object_slot(region as usize + off, |code| {
+        // SAFETY: the slot holds `vmalloc_alloc` or code plugged with its
+        // signature and contract; a live region (caller).
+        let f: unsafe extern "C" fn(*mut c_void, usize) -> *mut u8 = unsafe { std::mem::transmute(code) };
+        // SAFETY: as above.
+        unsafe { f(region, size) }
+    })
+}
+
 impl Drop for Region {
     fn drop(&mut self) {
+        // Code plugged into the region's slot goes before the region.
+        if let Some(d) = crate::spec::Specializer::running() {
+            d.release_object(self.raw as usize);
+        }
         // SAFETY: our region; blocks still held name its id, which no other
         // region will carry, so they can no longer reach it.
         in_kernel(|s| unsafe { (s.vmalloc_region_close)(self.raw) });

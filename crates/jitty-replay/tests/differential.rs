@@ -1,8 +1,8 @@
 //! The differential harness: generated scripts run twice in one process
 //! (one kernel) must print byte-identical output, the first run generic
 //! (`SpecMode::Off`), the second in the mode `JITTY_REPLAY_SPEC` names
-//! (`off` by default, `on`, or `force`: the kernel's specialization driver
-//! specializes every spec point at its first call).
+//! (`force` by default: the kernel's specialization driver specializes
+//! every spec point at its first call; `on`, or `off`).
 //!
 //! `JITTY_REPLAY_SCRIPTS=N` sets how many scripts (default 200), and
 //! `JITTY_REPLAY_SEED=S` the first seed (default 1).
@@ -25,7 +25,14 @@ fn run(script: &Script, mode: SpecMode, seed: u64) -> String {
 fn generated_scripts_replay_identically() {
     let n = env_u64("JITTY_REPLAY_SCRIPTS", 200);
     let first = env_u64("JITTY_REPLAY_SEED", 1);
-    let second = jitty_replay::mode_from_env("JITTY_REPLAY_SPEC").unwrap_or_else(|e| panic!("{e}"));
+    // The second run specializes every call of a spec point unless told
+    // otherwise: that is what the comparison is for.
+    let second = if std::env::var_os("JITTY_REPLAY_SPEC").is_none() {
+        jitty_replay::use_kernel_driver().unwrap_or_else(|e| panic!("{e}"));
+        jitty_replay::SpecMode::Force
+    } else {
+        jitty_replay::mode_from_env("JITTY_REPLAY_SPEC").unwrap_or_else(|e| panic!("{e}"))
+    };
     let start = std::time::Instant::now();
     let mut lines = 0usize;
     for seed in first..first + n {

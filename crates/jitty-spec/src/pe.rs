@@ -488,7 +488,10 @@ impl<'e, 'm> Pe<'e, 'm> {
         let mut miss: Option<Value> = None;
         for (i, (p, a)) in ef.params.iter().zip(args).enumerate() {
             let StaticArg::Value(v) = *a else { continue };
-            let known = self.residual_leaf(&Av::S { bits: u128::from(v), ty: p.ty });
+            // The value at the parameter's width (an `int` argument may
+            // come sign-extended to 64 bits).
+            let width = m.types.int_bits(p.ty).unwrap_or(64);
+            let known = self.residual_leaf(&Av::S { bits: u128::from(v) & mask128(width), ty: p.ty });
             let ne = self.emit(
                 InstKind::ICmp { pred: IntPred::Ne, lhs: Value::Arg(i as u32), rhs: known, flags: Default::default() },
                 i1,

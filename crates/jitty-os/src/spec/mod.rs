@@ -222,6 +222,9 @@ pub struct Specializer {
     constants: Vec<Range>,
     counters: Mutex<Counters>,
     units: Mutex<HashMap<SpecId, JitUnit>>,
+    /// What is plugged into object slots (by slot address), so it can be
+    /// unplugged before the object goes.
+    object_plugs: Mutex<HashMap<usize, SpecId>>,
 }
 
 impl std::fmt::Debug for Specializer {
@@ -274,6 +277,7 @@ impl Specializer {
             constants,
             counters: Mutex::new(Counters::default()),
             units: Mutex::new(HashMap::new()),
+            object_plugs: Mutex::new(HashMap::new()),
         };
         runtime().on_reclaim(Box::new(|id, _code| {
             if let Ok(d) = Specializer::get() {
@@ -287,6 +291,11 @@ impl Specializer {
             }
         }));
         Ok(driver)
+    }
+
+    /// The driver if it was started (never starts it).
+    pub fn running() -> Option<&'static Specializer> {
+        DRIVER.get().and_then(|r| r.as_ref().ok())
     }
 
     /// The annotations the driver reads.
@@ -485,12 +494,40 @@ impl Specializer {
         Ok(table)
     }
 
-    /// The code in the calling process's slot for `point`.
+    /// The address of `point`'s dispatch slot for arguments `args`: in the
+    /// calling process's table, or in the object a static argument points to.
+    pub fn slot_addr(&self, point: &SpecPointInfo, args: &[u64]) -> Option<usize> {
+        match (point.gft_slot, point.obj_slot) {
+            (Some(off), _) => Some(self.current_table().ok()? as *const HostGft as usize + off as usize),
+            (None, Some((arg, off))) => {
+                let obj = *args.get(arg as usize)? as usize;
+                (obj != 0).then_some(obj + off as usize)
+            }
+            (None, None) => None,
+        }
+    }
+
+    /// The code in the calling process's slot for `point` (a GFT point).
     pub fn slot_code(&self, point: &str) -> Option<usize> {
-        let off = self.annotations.point(point)?.gft_slot? as usize;
-        let table = self.current_table().ok()? as *const HostGft as usize;
+        let p = self.annotations.point(point)?;
+        p.gft_slot?;
+        let slot = self.slot_addr(p, &[])?;
         // SAFETY: a slot word of the process's live dispatch table.
-        Some(unsafe { (*((table + off) as *const std::sync::atomic::AtomicUsize)).load(Ordering::Relaxed) })
+        Some(unsafe { (*(slot as *const std::sync::atomic::AtomicUsize)).load(Ordering::Relaxed) })
+    }
+
+    /// Unplugs whatever is plugged into the slots of the object at `obj`
+    /// (before the kernel frees it: a region closed, a client destroyed).
+    pub fn release_object(&self, obj: usize) {
+        let slots: Vec<usize> =
+            self.annotations.points.iter().filter_map(|p| p.obj_slot.map(|(_, off)| obj + off as usize)).collect();
+        let ids: Vec<SpecId> = {
+            let mut plugs = self.object_plugs.lock().unwrap_or_else(|p| p.into_inner());
+            slots.iter().filter_map(|s| plugs.remove(s)).collect()
+        };
+        for id in ids {
+            with_thread_record(|me| runtime().uninstall(id, Some(me)));
+        }
     }
 
     /// Plugs `s` (a specialization of a point with a dispatch slot) into
@@ -536,6 +573,9 @@ impl Specializer {
         let id = with_thread_record(|me| runtime().install(spec, Some(me)))
             .map_err(|e| self.fail(format!("{}: install: {e}", s.point)))?;
         self.units.lock().unwrap_or_else(|p| p.into_inner()).insert(id, s.unit);
+        if p.obj_slot.is_some() {
+            self.object_plugs.lock().unwrap_or_else(|p| p.into_inner()).insert(slot, id);
+        }
         self.counters.lock().unwrap_or_else(|p| p.into_inner()).plugged += 1;
         Ok(id)
     }

@@ -98,58 +98,77 @@ fn compiler() -> &'static Mutex<Sender<Job>> {
     })
 }
 
-/// Per thread: calls per (slot, static arguments), and pending compiles.
+/// A point (its index) with static argument values.
+type Key = (usize, Vec<u64>);
+
+/// Per thread: calls per key, pending compiles, and what was plugged.
 #[derive(Default)]
 struct Local {
-    calls: HashMap<(usize, Vec<u64>), u32>,
-    pending: Vec<Receiver<Result<Specialized, String>>>,
-    /// Code this thread plugged per slot (to tell whether it is still in).
-    plugged: HashMap<(usize, Vec<u64>), usize>,
+    calls: HashMap<Key, u32>,
+    pending: Vec<(Key, Receiver<Result<Specialized, String>>)>,
+    /// Code this thread plugged per key (to tell whether it is still in).
+    plugged: HashMap<Key, usize>,
 }
 
 thread_local! {
     static LOCAL: RefCell<Local> = RefCell::new(Local::default());
 }
 
-/// Called by the host stub after a call through `slot` (its offset in the
-/// table) with `args` (all but the thread), when [`active`].
+/// Called by the host stub after a call through the GFT slot at offset
+/// `slot` with `args` (all but the thread), when [`active`].
 pub fn after_call(slot: usize, args: &[u64]) {
     let Ok(d) = Specializer::get() else { return };
-    let policy = policy();
-    let (after, background) = match policy {
+    let Some(k) = d.annotations().points.iter().position(|p| p.gft_slot == Some(slot as u32)) else { return };
+    let mut full = Vec::with_capacity(args.len() + 1);
+    full.push(crate::syscall::current() as u64);
+    full.extend_from_slice(args);
+    count(d, k, full);
+}
+
+/// Called by a host wrapper after a call through an object's slot whose
+/// generic code is `entry` (the point's entry), with all the arguments,
+/// when [`active`].
+pub fn after_object_call(entry: usize, args: &[u64]) {
+    let Ok(d) = Specializer::get() else { return };
+    let Some(k) = d.annotations().points.iter().position(|p| p.obj_slot.is_some() && p.entry == entry) else {
+        return;
+    };
+    count(d, k, args.to_vec());
+}
+
+/// Counts a call of point `k` with arguments `full`; specializes, requests
+/// or plugs as the policy says.
+fn count(d: &'static Specializer, k: usize, full: Vec<u64>) {
+    let (after, background) = match policy() {
         Policy::Off => return,
         Policy::Sync { after } => (after.max(1), false),
         Policy::Background { after } => (after.max(1), true),
     };
-    let Some(point) = d.annotations().points.iter().find(|p| p.gft_slot == Some(slot as u32)) else { return };
-    let thread = crate::syscall::current() as u64;
-    let mut full = Vec::with_capacity(args.len() + 1);
-    full.push(thread);
-    full.extend_from_slice(args);
-    let key_args: Vec<u64> =
-        full.iter().enumerate().filter(|(i, _)| point.static_args >> i & 1 == 1).map(|(_, &v)| v).collect();
-    let key = (slot, key_args);
+    let point = &d.annotations().points[k];
+    let key = (k, static_key(point.static_args, &full));
     LOCAL.with(|l| {
         let mut l = l.borrow_mut();
         // Finished background compiles: check their snapshot and plug.
         let mut still = Vec::new();
-        for rx in std::mem::take(&mut l.pending) {
+        for (pk, rx) in std::mem::take(&mut l.pending) {
             match rx.try_recv() {
                 Ok(Ok(s)) => {
                     let code = s.code as usize;
-                    let k = (slot_of(d, &s.point), static_key(d, &s.point, &s.args));
                     if d.plug(s).is_ok() {
-                        l.plugged.insert(k, code);
+                        l.plugged.insert(pk, code);
                     }
                 }
                 Ok(Err(_)) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {}
-                Err(std::sync::mpsc::TryRecvError::Empty) => still.push(rx),
+                Err(std::sync::mpsc::TryRecvError::Empty) => still.push((pk, rx)),
             }
         }
         l.pending = still;
         // Already plugged and still in the slot: nothing to do.
         if let Some(&code) = l.plugged.get(&key)
-            && d.slot_code(&point.name) == Some(code)
+            && let Some(slot) = d.slot_addr(point, &full)
+            // SAFETY: a live dispatch slot word (the process's table, or an
+            // object a live static argument points to).
+            && unsafe { (*(slot as *const std::sync::atomic::AtomicUsize)).load(Ordering::Relaxed) } == code
         {
             return;
         }
@@ -164,7 +183,7 @@ pub fn after_call(slot: usize, args: &[u64]) {
                 let (reply, rx) = channel();
                 let job = Job { point: point.name.clone(), args: full, oracle, reply };
                 if compiler().lock().unwrap_or_else(|e| e.into_inner()).send(job).is_ok() {
-                    l.pending.push(rx);
+                    l.pending.push((key, rx));
                 }
             }
         } else if let Ok(s) = d.specialize(&point.name, &full) {
@@ -176,11 +195,6 @@ pub fn after_call(slot: usize, args: &[u64]) {
     });
 }
 
-fn slot_of(d: &Specializer, point: &str) -> usize {
-    d.annotations().point(point).and_then(|p| p.gft_slot).unwrap_or(u32::MAX) as usize
-}
-
-fn static_key(d: &Specializer, point: &str, args: &[u64]) -> Vec<u64> {
-    let mask = d.annotations().point(point).map_or(0, |p| p.static_args);
+fn static_key(mask: u64, args: &[u64]) -> Vec<u64> {
     args.iter().enumerate().filter(|(i, _)| mask >> i & 1 == 1).map(|(_, &v)| v).collect()
 }
