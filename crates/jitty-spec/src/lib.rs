@@ -58,7 +58,7 @@ pub use pe::Evaluator;
 
 /// The default bound of [`Evaluator::new`]: a callee is inlined if it and
 /// everything it would inline hold at most this many instructions.
-pub const INLINE_BOUND: usize = 2000;
+pub const INLINE_BOUND: usize = 3000;
 pub use record::{Decision, LoadKind, Record};
 
 /// The oracle's answer for a load from live memory.
