@@ -131,74 +131,6 @@ fn rmw_op(w: &str) -> Option<RmwOp> {
     })
 }
 
-/// Rewrites every value operand of `kind` with `f`.
-fn map_values(kind: &mut InstKind, mut f: impl FnMut(&mut Value)) {
-    match kind {
-        InstKind::FNeg { val, .. }
-        | InstKind::Cast { val, .. }
-        | InstKind::Freeze { val }
-        | InstKind::Resume { val }
-        | InstKind::VaArg { list: val } => f(val),
-        InstKind::Binary { lhs, rhs, .. } | InstKind::ICmp { lhs, rhs, .. } | InstKind::FCmp { lhs, rhs, .. } => {
-            f(lhs);
-            f(rhs)
-        }
-        InstKind::Select { cond, if_true, if_false, .. } => {
-            f(cond);
-            f(if_true);
-            f(if_false)
-        }
-        InstKind::Phi { incoming } => incoming.iter_mut().for_each(|(v, _)| f(v)),
-        InstKind::Alloca { count, .. } => f(count),
-        InstKind::Load { ptr, .. } => f(ptr),
-        InstKind::Store { val, ptr, .. } => {
-            f(val);
-            f(ptr)
-        }
-        InstKind::Gep { base, indices, .. } => {
-            f(base);
-            indices.iter_mut().for_each(f)
-        }
-        InstKind::Call { callee, args, .. } | InstKind::Invoke { callee, args, .. } => {
-            f(callee);
-            args.iter_mut().for_each(f)
-        }
-        InstKind::LandingPad { clauses, .. } => clauses.iter_mut().for_each(|(_, v)| f(v)),
-        InstKind::ExtractValue { agg, .. } => f(agg),
-        InstKind::InsertValue { agg, val, .. } => {
-            f(agg);
-            f(val)
-        }
-        InstKind::ExtractElement { vec, idx } => {
-            f(vec);
-            f(idx)
-        }
-        InstKind::InsertElement { vec, elt, idx } => {
-            f(vec);
-            f(elt);
-            f(idx)
-        }
-        InstKind::ShuffleVector { a, b, .. } | InstKind::AtomicRmw { ptr: a, val: b, .. } => {
-            f(a);
-            f(b)
-        }
-        InstKind::CmpXchg { ptr, cmp, new, .. } => {
-            f(ptr);
-            f(cmp);
-            f(new)
-        }
-        InstKind::Ret { val } => {
-            if let Some(v) = val {
-                f(v)
-            }
-        }
-        InstKind::CondBr { cond: v, .. } | InstKind::Switch { val: v, .. } | InstKind::IndirectBr { addr: v, .. } => {
-            f(v)
-        }
-        InstKind::Fence { .. } | InstKind::Br { .. } | InstKind::Unreachable => {}
-    }
-}
-
 /// Rewrites every block reference of `kind` with `f`.
 fn map_blocks(kind: &mut InstKind, mut f: impl FnMut(&mut BlockId)) {
     match kind {
@@ -632,7 +564,7 @@ impl<'a> Body<'_, 'a> {
         let mut old_blocks = std::mem::take(&mut self.f.blocks);
         self.f.blocks = self.st.block_order.iter().map(|b| std::mem::take(&mut old_blocks[b.index()])).collect();
         for inst in &mut self.f.insts {
-            map_values(&mut inst.kind, |v| {
+            inst.kind.for_each_operand_mut(|v| {
                 if let Value::Inst(id) = v
                     && id.0 >= FWD_BASE
                 {
