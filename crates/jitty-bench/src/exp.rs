@@ -322,6 +322,65 @@ impl Experiment {
 }
 
 const PIPE_CHUNK: u64 = 4096;
+/// `n` one-byte writes of `byte` through `write_loop` to `pipe[1]`, in
+/// batches of at most [`PIPE_CHUNK`] (timed), each drained from `pipe[0]`
+/// and checked outside the timed region: the time and the writes done.
+fn pipe_writes(
+    pipe: [i32; 2],
+    drain: &mut [u8],
+    byte: u8,
+    n: u64,
+    write_loop: fn(i32, u64) -> u64,
+    what: &str,
+) -> Result<(Duration, u64), BenchError> {
+    let (mut t, mut done, mut left) = (Duration::ZERO, 0, n);
+    while left > 0 {
+        let k = left.min(PIPE_CHUNK);
+        let s = Instant::now();
+        let w = write_loop(pipe[1], k);
+        t += s.elapsed();
+        done += w;
+        let mut got = 0;
+        while got < w as usize {
+            got += sys::read(pipe[0], drain).map_err(kerr("drain pipe"))?;
+            check(drain[..1] == [byte], what)?;
+        }
+        left -= k;
+    }
+    Ok((t, done))
+}
+
+/// `n` sequential 16-byte reads through `read_loop` (given the buffer and a
+/// count) of the benchmark file open at `fd`, at `*pos` reads into it;
+/// the seek back at its end and the check of the bytes are outside the
+/// timed region: the time and the reads done.
+fn file_reads(
+    fd: i32,
+    pos: &mut u64,
+    buf: &mut [u8; READ_SIZE],
+    n: u64,
+    what: &str,
+    mut read_loop: impl FnMut(&mut [u8; READ_SIZE], u64) -> u64,
+) -> Result<(Duration, u64), BenchError> {
+    let per_pass = (FILE_SIZE / READ_SIZE) as u64;
+    let (mut t, mut done, mut left) = (Duration::ZERO, 0, n);
+    while left > 0 {
+        if *pos == per_pass {
+            sys::lseek(fd, 0, SEEK_SET).map_err(kerr("lseek"))?;
+            *pos = 0;
+        }
+        let k = left.min(per_pass - *pos);
+        let s = Instant::now();
+        done += read_loop(buf, k);
+        t += s.elapsed();
+        *pos += k;
+        left -= k;
+        let last = (*pos as usize * READ_SIZE) - 1;
+        check(buf[READ_SIZE - 1] == (last * 7 % 251) as u8, what)?;
+    }
+    Ok((t, done))
+}
+
 /// E8's dummy plug: the "generic" and "specialized" words of its slot.
 const E8_GENERIC: usize = 0x1000;
 const E8_CODE: usize = 0x2000;
@@ -516,24 +575,18 @@ impl SpecArms {
             return Err(BenchError::Check(format!("{}: not specialized: {why}", e.key())));
         }
         let tag = e as u64;
-        let mut t = Duration::ZERO;
+        let t;
         let done = match e {
             Experiment::E1PipeWriteSpec => {
-                let mut done = 0;
-                let mut left = n;
-                while left > 0 {
-                    let k = left.min(PIPE_CHUNK);
-                    let s = Instant::now();
-                    let w = bench_loop_e1_spec(self.pipe[1], k);
-                    t += s.elapsed();
-                    done += w;
-                    let mut got = 0;
-                    while got < w as usize {
-                        got += sys::read(self.pipe[0], &mut self.drain).map_err(kerr("drain pipe"))?;
-                        check(self.drain[..1] == [b'y'], "E1s bytes come out of the pipe")?;
-                    }
-                    left -= k;
-                }
+                let (d, done) = pipe_writes(
+                    self.pipe,
+                    &mut self.drain,
+                    b'y',
+                    n,
+                    bench_loop_e1_spec,
+                    "E1s bytes come out of the pipe",
+                )?;
+                t = d;
                 done
             }
             Experiment::E2KillUsr1Spec => {
@@ -553,23 +606,11 @@ impl SpecArms {
                 r
             }
             Experiment::E4Read16Spec => {
-                let per_pass = (FILE_SIZE / READ_SIZE) as u64;
-                let mut left = n;
-                let mut done = 0;
-                while left > 0 {
-                    if self.file_pos == per_pass {
-                        sys::lseek(self.file_fd, 0, SEEK_SET).map_err(kerr("lseek"))?;
-                        self.file_pos = 0;
-                    }
-                    let k = left.min(per_pass - self.file_pos);
-                    let s = Instant::now();
-                    done += bench_loop_e4_spec(self.file_fd, &mut self.read_buf, k, tag);
-                    t += s.elapsed();
-                    self.file_pos += k;
-                    left -= k;
-                    let last = (self.file_pos as usize * READ_SIZE) - 1;
-                    check(self.read_buf[READ_SIZE - 1] == (last * 7 % 251) as u8, "E4s read the file's bytes")?;
-                }
+                let (fd, buf) = (self.file_fd, &mut self.read_buf);
+                let (d, done) = file_reads(fd, &mut self.file_pos, buf, n, "E4s read the file's bytes", |b, k| {
+                    bench_loop_e4_spec(fd, b, k, tag)
+                })?;
+                t = d;
                 done
             }
             _ => return Err(BenchError::Check(format!("{} is not a specialized arm", e.key()))),
@@ -1343,21 +1384,9 @@ impl Suite {
         let mut t = Duration::ZERO;
         let ok = match e {
             Experiment::E1PipeWrite => {
-                let mut done = 0;
-                let mut left = n;
-                while left > 0 {
-                    let k = left.min(PIPE_CHUNK);
-                    let s = Instant::now();
-                    let w = bench_loop_e1(self.pipe[1], k);
-                    t += s.elapsed();
-                    done += w;
-                    let mut got = 0;
-                    while got < w as usize {
-                        got += sys::read(self.pipe[0], &mut self.drain).map_err(kerr("drain pipe"))?;
-                        check(self.drain[..1] == [b'x'], "E1 bytes come out of the pipe")?;
-                    }
-                    left -= k;
-                }
+                let (d, done) =
+                    pipe_writes(self.pipe, &mut self.drain, b'x', n, bench_loop_e1, "E1 bytes come out of the pipe")?;
+                t = d;
                 done
             }
             Experiment::E1PipeWriteSpec
@@ -1413,23 +1442,12 @@ impl Suite {
                 st.items
             }
             Experiment::E4Read16 => {
-                let per_pass = (FILE_SIZE / READ_SIZE) as u64;
-                let mut left = n;
-                let mut done = 0;
-                while left > 0 {
-                    if self.file_pos == per_pass {
-                        sys::lseek(self.file_fd, 0, SEEK_SET).map_err(kerr("lseek"))?;
-                        self.file_pos = 0;
-                    }
-                    let k = left.min(per_pass - self.file_pos);
-                    let s = Instant::now();
-                    done += bench_loop_e4(self.file_fd, &mut self.read_buf, k);
-                    t += s.elapsed();
-                    self.file_pos += k;
-                    left -= k;
-                    let last = (self.file_pos as usize * READ_SIZE) - 1;
-                    check(self.read_buf[READ_SIZE - 1] == (last * 7 % 251) as u8, "E4 read the file's bytes")?;
-                }
+                let fd = self.file_fd;
+                let (d, done) =
+                    file_reads(fd, &mut self.file_pos, &mut self.read_buf, n, "E4 read the file's bytes", |b, k| {
+                        bench_loop_e4(fd, b, k)
+                    })?;
+                t = d;
                 done
             }
             Experiment::E5VmBestSpec => {
