@@ -427,20 +427,20 @@ fn check(ok: bool, what: &str) -> Result<(), BenchError> {
 
 #[inline(never)]
 fn bench_loop_e1(fd: i32, n: u64) -> u64 {
-    let b = [b'x'];
-    let mut ok = 0;
-    for _ in 0..n {
-        // SAFETY: a valid 1-byte buffer.
-        ok += (unsafe { sys::raw::write(black_box(fd), b.as_ptr(), 1) } == 1) as u64;
-    }
-    ok
+    e1_writes(fd, n, b'x')
 }
 
 /// [`bench_loop_e1`] writing `y`: another function (identical code would be
 /// merged with it), so callgrind tells the arms apart.
 #[inline(never)]
 fn bench_loop_e1_spec(fd: i32, n: u64) -> u64 {
-    let b = [b'y'];
+    e1_writes(fd, n, b'y')
+}
+
+/// `n` one-byte writes of `byte` to `fd` through the GFT; the writes done.
+#[inline(always)]
+fn e1_writes(fd: i32, n: u64, byte: u8) -> u64 {
+    let b = [byte];
     let mut ok = 0;
     for _ in 0..n {
         // SAFETY: a valid 1-byte buffer.

@@ -131,25 +131,12 @@ fn rmw_op(w: &str) -> Option<RmwOp> {
     })
 }
 
-/// Rewrites every block reference of `kind` with `f`.
+/// Rewrites every block reference of `kind` with `f`: a phi's incoming
+/// blocks, or a terminator's successors.
 fn map_blocks(kind: &mut InstKind, mut f: impl FnMut(&mut BlockId)) {
     match kind {
         InstKind::Phi { incoming } => incoming.iter_mut().for_each(|(_, b)| f(b)),
-        InstKind::Br { dest } => f(dest),
-        InstKind::CondBr { if_true, if_false, .. } => {
-            f(if_true);
-            f(if_false)
-        }
-        InstKind::Switch { default, cases, .. } => {
-            f(default);
-            cases.iter_mut().for_each(|(_, b)| f(b))
-        }
-        InstKind::IndirectBr { dests, .. } => dests.iter_mut().for_each(f),
-        InstKind::Invoke { normal, unwind, .. } => {
-            f(normal);
-            f(unwind)
-        }
-        _ => {}
+        other => other.for_each_successor_mut(f),
     }
 }
 
