@@ -201,6 +201,18 @@ impl Task {
     pub fn as_ptr(&self) -> *mut c_void {
         self.thread
     }
+
+    /// Runs `f` with this task current on the calling host thread, then
+    /// restores the task that was current before: a host thread that holds
+    /// several tasks (a scheduler, a test driving many processes) acts for
+    /// one at a time. A [`Task`] is not `Send`, so it is never current on
+    /// two host threads at once.
+    pub fn with<R>(&self, f: impl FnOnce() -> R) -> R {
+        let prev = syscall::set_current(self.thread);
+        let r = f();
+        syscall::set_current(prev);
+        r
+    }
 }
 
 impl Drop for Task {

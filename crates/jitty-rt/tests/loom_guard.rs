@@ -7,7 +7,10 @@
 //! oracle: a thread that executes the specialized code reads the field and
 //! must find the value the specialization folded. Any interleaving in which
 //! specialized code runs after the write's store, or a plug lands after an
-//! unplug, fails the assertion.
+//! unplug, fails the assertion. The plug/unplug models add the code's
+//! lifetime: the reclaim callback marks code freed, and a thread that runs
+//! specialized code (or wakes in it and does not restart) must find it not
+//! freed; once every thread is done, unplugged code is freed.
 #![cfg(loom)]
 
 use loom::sync::Arc;
@@ -35,6 +38,10 @@ impl Kernel {
         x as *const T as usize
     }
     fn spec(&self) -> Specialization {
+        self.spec_of(SPECIALIZED)
+    }
+    /// A specialization folding `OLD` whose code is `code`.
+    fn spec_of(&self, code: usize) -> Specialization {
         Specialization {
             terms: vec![Term {
                 deps_word: Self::addr(&self.deps),
@@ -42,7 +49,7 @@ impl Kernel {
                 size: 8,
                 value: OLD,
             }],
-            plug: Plug { slot: Self::addr(&self.slot), generic: GENERIC, code: SPECIALIZED },
+            plug: Plug { slot: Self::addr(&self.slot), generic: GENERIC, code },
         }
     }
     /// The kernel's guarded write: prepare (before any lock), store, finish.
@@ -202,5 +209,97 @@ fn concurrent_draining_writers() {
             assert_eq!(k.slot.load(Ordering::Relaxed), GENERIC);
             assert_eq!(k.deps.load(Ordering::Relaxed), 0);
         }
+    });
+}
+
+/// Code addresses freed through the reclaim callback, as a bit set (bit
+/// `code >> 12`).
+#[derive(Clone)]
+struct Freed(Arc<AtomicUsize>);
+
+impl Freed {
+    fn attach(rt: &GuardRuntime) -> Self {
+        let f = Freed(Arc::new(AtomicUsize::new(0)));
+        let bits = f.0.clone();
+        rt.on_reclaim(Box::new(move |_, code| {
+            let old = bits.fetch_or(1 << (code >> 12), Ordering::SeqCst);
+            assert_eq!(old & 1 << (code >> 12), 0, "code freed twice");
+        }));
+        f
+    }
+    fn is_freed(&self, code: usize) -> bool {
+        self.0.load(Ordering::SeqCst) & 1 << (code >> 12) != 0
+    }
+}
+
+const REPLACEMENT: usize = 0x3000;
+
+/// A call through the slot that checks the code it runs is not freed,
+/// before and (with `block`) after a sleep it does not restart from.
+fn call_live_code(k: &Kernel, rt: &GuardRuntime, freed: &Freed, block: bool) {
+    let me = rt.domain().register();
+    me.enter();
+    let code = k.slot.load(Ordering::Acquire);
+    if code != GENERIC {
+        me.entered(Kernel::addr(&k.slot), code);
+        assert!(!freed.is_freed(code), "ran code that was already freed");
+        if block {
+            me.sleep();
+            if !rt.wake(&me) {
+                assert!(!freed.is_freed(code), "woke into freed code");
+            }
+        }
+    }
+    me.leave();
+}
+
+/// An explicit unplug (an object released, an eviction) while a caller
+/// runs, and maybe sleeps, in the code: the code is freed only once no
+/// thread can be in it, and it is freed once everyone is done.
+#[test]
+fn uninstall_while_calling() {
+    for block in [false, true] {
+        model(move || {
+            let k = Arc::new(Kernel::new());
+            let rt = Arc::new(GuardRuntime::new());
+            let freed = Freed::attach(&rt);
+            let id = rt.install(k.spec(), None).expect("install");
+            let unplugger = {
+                let rt = rt.clone();
+                thread::spawn(move || assert!(rt.uninstall(id, None), "it was installed"))
+            };
+            call_live_code(&k, &rt, &freed, block);
+            unplugger.join().unwrap();
+            assert_eq!(k.slot.load(Ordering::Relaxed), GENERIC);
+            rt.reclaim(None);
+            assert!(freed.is_freed(SPECIALIZED), "unplugged code is freed once no thread is in it");
+            assert_eq!(rt.zombies(), 0);
+        });
+    }
+}
+
+/// A second specialization replaces the first in the same slot while a
+/// caller runs the first: the first is freed only after the caller is out
+/// of it, the second stays plugged and alive.
+#[test]
+fn replace_while_calling() {
+    model(|| {
+        let k = Arc::new(Kernel::new());
+        let rt = Arc::new(GuardRuntime::new());
+        let freed = Freed::attach(&rt);
+        rt.install(k.spec(), None).expect("install");
+        let replacer = {
+            let (k, rt) = (k.clone(), rt.clone());
+            thread::spawn(move || {
+                rt.install(k.spec_of(REPLACEMENT), None).expect("no writer: the replacement installs");
+            })
+        };
+        call_live_code(&k, &rt, &freed, false);
+        replacer.join().unwrap();
+        assert_eq!(k.slot.load(Ordering::Relaxed), REPLACEMENT);
+        rt.reclaim(None);
+        assert!(freed.is_freed(SPECIALIZED), "the replaced code is freed");
+        assert!(!freed.is_freed(REPLACEMENT), "the plugged code is alive");
+        assert_eq!(rt.live(), 1);
     });
 }

@@ -100,7 +100,11 @@ impl ThreadRecord {
     /// caller ([`super::GuardRuntime::wake`]) restarts the call if that code
     /// was specialized.
     pub fn wake_slot_changed(&self) -> bool {
-        self.set_state(|s| ((s + EPOCH) & !SLEEPING) | ACTIVE, Ordering::Relaxed);
+        // Release, like `sleep` and `leave`: a drainer whose wait ends on
+        // this store (not on the sleep's) must still see the code recorded
+        // by `entered`, or it could free code this thread runs in (loom's
+        // `uninstall_while_calling` found it; free on x86-64).
+        self.set_state(|s| ((s + EPOCH) & !SLEEPING) | ACTIVE, Ordering::Release);
         light_fence();
         let slot = self.slot.load(Ordering::Relaxed);
         if slot == 0 {
@@ -138,14 +142,15 @@ impl ThreadRecord {
             self.code.store(code.load(Ordering::Relaxed), Ordering::Relaxed);
         }
         self.enter();
-        self.suspended.store(n, Ordering::Relaxed);
+        // Release: a drainer that sees the new count sees the restored code.
+        self.suspended.store(n, Ordering::Release);
     }
 
     /// Whether the thread is active or asleep inside `code`, or suspended
     /// in it under a signal handler.
     fn holds(&self, code: usize) -> bool {
         let s = self.state.load(Ordering::Acquire);
-        let n = self.suspended.load(Ordering::Relaxed);
+        let n = self.suspended.load(Ordering::Acquire);
         if n > MAX_SUSPENDED {
             return true;
         }
