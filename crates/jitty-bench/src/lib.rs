@@ -244,16 +244,7 @@ pub fn run(opts: &KernelBenchOptions) -> Result<KernelReport> {
         })
         .collect();
     e3_kills.sort_by(f64::total_cmp);
-    let counters = jitty_os::spec::Specializer::get().map(|d| d.counters()).unwrap_or_default();
-    let guard = jitty_rt::guard::host::runtime().stats();
-    let spec_counters = report::SpecCounters {
-        specialized: counters.specialized,
-        plugged: counters.plugged,
-        invalidated: guard.invalidated,
-        restarts: guard.restarts,
-        code_bytes: counters.code_bytes,
-        fallbacks: counters.fallbacks.into_iter().collect(),
-    };
+    let spec_counters = jitty_os::spec::Stats::now();
     let mut comparisons = report::compare(&results, &spec_failures);
     comparisons.push(report::e7(&spec_latency));
     comparisons.push(report::e8(&results));

@@ -115,23 +115,6 @@ pub fn e7(samples: &[crate::exp::SpecLatency]) -> Comparison {
     }
 }
 
-/// The specialization driver's counters at the end of the run.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct SpecCounters {
-    /// Specializations produced (evaluated and compiled).
-    pub specialized: u64,
-    /// Specializations plugged.
-    pub plugged: u64,
-    /// Specializations unplugged by a guarded write.
-    pub invalidated: u64,
-    /// Calls restarted through the slot after waking in unplugged code.
-    pub restarts: u64,
-    /// Machine code bytes produced.
-    pub code_bytes: u64,
-    /// Failures by reason (those paths stayed generic).
-    pub fallbacks: Vec<(String, u64)>,
-}
-
 /// The whole run.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct KernelReport {
@@ -142,7 +125,7 @@ pub struct KernelReport {
     /// E7: every specialization timed.
     pub spec_latency: Vec<crate::exp::SpecLatency>,
     /// The driver's counters.
-    pub spec_counters: SpecCounters,
+    pub spec_counters: jitty_os::spec::Stats,
     /// E1's instructions per operation by function (inclusive, self), largest first.
     pub e1_breakdown: Vec<FnCost>,
     /// What happened with callgrind.
@@ -270,15 +253,7 @@ impl KernelReport {
         }
         let _ = writeln!(s, "\ngeneric against specialized (ratio = generic / specialized):");
         s.push_str(&self.render_comparisons());
-        let c = &self.spec_counters;
-        let _ = writeln!(
-            s,
-            "specializations: {} produced, {} plugged, {} invalidated by guarded writes, {} calls restarted, {} code bytes",
-            c.specialized, c.plugged, c.invalidated, c.restarts, c.code_bytes
-        );
-        for (why, n) in &c.fallbacks {
-            let _ = writeln!(s, "  stayed generic {n}x: {why}");
-        }
+        let _ = write!(s, "{}", self.spec_counters);
         let _ = writeln!(s, "\nprocesses in the kernel table (E2/E2'): {}", self.processes_in_table);
         if let Some(k) = self.e3_kills_per_item {
             let _ = writeln!(s, "E3 kill(peer, SIGUSR1) calls per item (median): {k:.3}");

@@ -115,6 +115,12 @@ enum Command {
         /// Print the script generated from this seed instead of running one.
         #[arg(long, conflicts_with = "file")]
         generate: Option<u64>,
+        /// After the run, print on stderr what specialization did:
+        /// specializations produced and plugged, installs refused,
+        /// invalidations, restarts, code freed, code bytes, and every
+        /// fallback to generic code with its reason.
+        #[arg(long)]
+        stats: bool,
     },
     /// Boot the kernel, check its image, drive a process through the
     /// syscall ABI and run a bundled program on the IR engine.
@@ -272,7 +278,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Replay { file, spec, verbose, timeout, generate } => replay(file, spec, verbose, timeout, generate),
+        Command::Replay { file, spec, verbose, timeout, generate, stats } => {
+            replay(file, &ReplayArgs { spec, verbose, timeout, stats }, generate)
+        }
         Command::Demo => demo(),
     }
 }
@@ -281,8 +289,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
 /// `--spec on|force` when specialization is unavailable (failed image check).
 const REPLAY_BAD_SCRIPT: u8 = 2;
 
+/// `jitty replay`'s options for a run.
+struct ReplayArgs {
+    spec: Spec,
+    verbose: bool,
+    timeout: u64,
+    stats: bool,
+}
+
 /// `jitty replay`.
-fn replay(file: Option<PathBuf>, spec: Spec, verbose: bool, timeout: u64, generate: Option<u64>) -> Result<ExitCode> {
+fn replay(file: Option<PathBuf>, args: &ReplayArgs, generate: Option<u64>) -> Result<ExitCode> {
+    let &ReplayArgs { spec, verbose, timeout, stats } = args;
     use jitty_replay::{RunError, SpecMode};
     if let Some(seed) = generate {
         print!("{}", jitty_replay::generate(seed));
@@ -316,6 +333,9 @@ fn replay(file: Option<PathBuf>, spec: Spec, verbose: bool, timeout: u64, genera
     let mut out = std::io::BufWriter::new(stdout.lock());
     let r = jitty_replay::run_with(&script, &opts, &mut out);
     std::io::Write::flush(&mut out).context("writing the output")?;
+    if stats {
+        eprint!("{}", jitty_os::spec::Stats::now());
+    }
     match r {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e @ RunError::NoDriver(_)) => bad(e.to_string()),

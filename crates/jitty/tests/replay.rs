@@ -79,3 +79,30 @@ fn spec_force_prints_what_spec_off_prints() {
         assert_eq!(String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&off.stdout), "--spec {mode}");
     }
 }
+
+/// `--stats` prints the driver's and the guard runtime's counters on stderr
+/// (stdout stays the replay's own): with `force`, the write is specialized
+/// and plugged, and the O_NONBLOCK flip on its fd invalidates it.
+#[test]
+fn stats_show_specializations_and_invalidations() {
+    let f = temp(
+        "stats.replay",
+        "spawn p1\np1: pipe -> r w\np1: write w \"ab\"\np1: fcntl w setfl O_NONBLOCK\np1: write w \"c\"\np1: read r 8\n",
+    );
+    let count = |o: &Output, what: &str| -> u64 {
+        let e = String::from_utf8_lossy(&o.stderr).into_owned();
+        let line = e.lines().find(|l| l.starts_with("specializations: ")).unwrap_or_else(|| panic!("no stats: {e}"));
+        let at = line.find(what).unwrap_or_else(|| panic!("no `{what}` in {line}"));
+        let n = line[..at].trim_end().rsplit([' ', ',']).next().unwrap();
+        n.parse().unwrap_or_else(|_| panic!("count of `{what}` in {line}"))
+    };
+    let off = jitty(&["replay", &f, "--stats"]);
+    assert!(off.status.success(), "{}", String::from_utf8_lossy(&off.stderr));
+    assert_eq!(count(&off, "produced"), 0);
+    let on = jitty(&["replay", &f, "--stats", "--spec", "force"]);
+    assert!(on.status.success(), "{}", String::from_utf8_lossy(&on.stderr));
+    assert_eq!(on.stdout, off.stdout, "stats go to stderr");
+    assert!(count(&on, "plugged") >= 1, "{}", String::from_utf8_lossy(&on.stderr));
+    assert!(count(&on, "invalidated") >= 1, "{}", String::from_utf8_lossy(&on.stderr));
+    assert!(count(&on, "code bytes") > 0);
+}

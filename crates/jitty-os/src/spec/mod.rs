@@ -200,7 +200,7 @@ pub struct Specialized {
     pub compile: Duration,
 }
 
-/// Counters of the driver, shown by `jitty spec stats` and the benchmarks.
+/// Counters of the driver (see [`Stats`] for what the CLI shows).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counters {
     /// Specializations produced (evaluated and compiled).
@@ -211,6 +211,63 @@ pub struct Counters {
     pub fallbacks: BTreeMap<String, u64>,
     /// Machine code bytes produced.
     pub code_bytes: u64,
+}
+
+/// What specialization has done in this process: the driver's counters
+/// and the guard runtime's, as `jitty replay --stats` and the benchmarks
+/// show them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Stats {
+    /// Specializations produced (evaluated and compiled).
+    pub specialized: u64,
+    /// Specializations plugged.
+    pub plugged: u64,
+    /// Installations refused (a folded term changed, or a guarded write ran
+    /// meanwhile).
+    pub refused: u64,
+    /// Specializations unplugged by guarded writes.
+    pub invalidated: u64,
+    /// Calls restarted through their slot after waking in unplugged code.
+    pub restarts: u64,
+    /// Unplugged code freed.
+    pub freed: u64,
+    /// Machine code bytes produced.
+    pub code_bytes: u64,
+    /// Failures by reason (those paths stayed generic).
+    pub fallbacks: BTreeMap<String, u64>,
+}
+
+impl Stats {
+    /// The figures now (the driver's are zero if it never started).
+    pub fn now() -> Stats {
+        let c = Specializer::running().map(Specializer::counters).unwrap_or_default();
+        let g = runtime().stats();
+        Stats {
+            specialized: c.specialized,
+            plugged: c.plugged,
+            refused: g.refused,
+            invalidated: g.invalidated,
+            restarts: g.restarts,
+            freed: g.freed,
+            code_bytes: c.code_bytes,
+            fallbacks: c.fallbacks,
+        }
+    }
+}
+
+impl std::fmt::Display for Stats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "specializations: {} produced, {} plugged, {} refused at install, {} invalidated by guarded writes, \
+             {} calls restarted, {} freed, {} code bytes",
+            self.specialized, self.plugged, self.refused, self.invalidated, self.restarts, self.freed, self.code_bytes
+        )?;
+        for (why, n) in &self.fallbacks {
+            writeln!(f, "  stayed generic {n}x: {why}")?;
+        }
+        Ok(())
+    }
 }
 
 /// The process-wide driver.
