@@ -899,6 +899,13 @@ impl<'a, 'm> FnLower<'a, 'm> {
     ) {
         let size = s.store_size();
         let flags = mflags();
+        // On x86-64 every aligned store of at most 8 bytes is atomic and has
+        // release semantics (TSO), so an atomic store weaker than seq_cst is
+        // a plain `mov`, as LLVM maps it. Cranelift's `atomic_store` is
+        // always seq_cst (`mov; mfence`): it is kept for seq_cst only.
+        // Cranelift never reorders side-effecting instructions, so the plain
+        // store keeps its place among the function's other memory accesses.
+        let atomic = atomic.filter(|o| !(cfg!(target_arch = "x86_64") && *o != Ordering::SeqCst));
         if atomic.is_some() && s.cl() != types::I128 {
             let a = if off == 0 { addr } else { self.b.ins().iadd_imm_s(addr, i64::from(off)) };
             let v = if s.is_float() {

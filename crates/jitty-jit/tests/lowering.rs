@@ -262,6 +262,32 @@ define i64 @f(ptr %p) {
     assert_eq!(cell, 7);
 }
 
+/// Atomic stores follow the x86-64 mapping LLVM uses: weaker than seq_cst
+/// a plain `mov` (TSO gives it release semantics), seq_cst with a full
+/// fence. Each store still writes its value.
+#[test]
+#[cfg(target_arch = "x86_64")]
+fn atomic_stores_map_to_mov_and_only_seq_cst_fences() {
+    let src = |ord: &str| {
+        format!("define void @f(ptr %p, i32 %v) {{\n  store atomic i32 %v, ptr %p {ord}, align 4\n  ret void\n}}\n")
+    };
+    for (ord, fenced) in [("monotonic", false), ("release", false), ("unordered", false), ("seq_cst", true)] {
+        let text = src(ord);
+        let module = std::sync::Arc::new(jitty_llvm::parse_module(&text, "t.ll").expect("parse"));
+        let image = common::image(module.clone());
+        let f = module.func_by_name("f").unwrap();
+        let opts = jitty_jit::JitOptions { dump_asm: true, ..Default::default() };
+        let unit = jitty_jit::compile_unit(&module, &[f], &*image, &opts).expect("jit");
+        let asm = unit.functions()[0].asm.clone().expect("disassembly");
+        assert_eq!(asm.contains("mfence") || asm.contains("xchg"), fenced, "{ord}:\n{asm}");
+        // SAFETY: signature matches the IR definition.
+        let run: extern "C" fn(*mut i32, i32) = unsafe { std::mem::transmute(unit.addr(f).unwrap()) };
+        let mut cell = 0i32;
+        run(&mut cell, 41);
+        assert_eq!(cell, 41, "{ord}");
+    }
+}
+
 #[test]
 fn vectors_scalarized() {
     let j = jit(r#"

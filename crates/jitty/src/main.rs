@@ -89,6 +89,9 @@ enum Command {
         /// Also print the residual IR.
         #[arg(long)]
         ir: bool,
+        /// Also print the residual's machine code (Cranelift's disassembly).
+        #[arg(long)]
+        asm: bool,
     },
     /// Inspect the kernel.
     Kernel {
@@ -268,7 +271,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench { what: Some(BenchCommand::Kernel { quick, json }), json: j } => bench_kernel(quick, json || j),
         Command::Bench { what: Some(BenchCommand::Probe { plan }), .. } => bench_probe(&plan),
         Command::Bench { what: None, json } => bench_kernel(true, json),
-        Command::Explain { point, args, ir } => explain(&point, &args, ir),
+        Command::Explain { point, args, ir, asm } => explain(&point, &args, ir, asm),
         Command::Kernel { command: KernelCommand::Annotations { json } } => {
             let a = jitty_os::annot::Annotations::native().context("reading the kernel's annotation tables")?;
             if json {
@@ -482,7 +485,7 @@ fn bench_kernel(quick: bool, json: bool) -> Result<ExitCode> {
 
 /// `jitty explain POINT ARGS...`: specializes the point in a fresh process
 /// and prints the decision record.
-fn explain(point: &str, args: &[String], ir: bool) -> Result<ExitCode> {
+fn explain(point: &str, args: &[String], ir: bool, asm: bool) -> Result<ExitCode> {
     use jitty_os::syscall as sys;
     let k = jitty_os::boot().context("booting the kernel")?;
     let d = jitty_os::spec::Specializer::get().map_err(|e| anyhow::anyhow!("specialization unavailable: {e}"))?;
@@ -516,7 +519,8 @@ fn explain(point: &str, args: &[String], ir: bool) -> Result<ExitCode> {
         "spec point {point}: {} (static arguments: mask {:#b}); context: pid {pid}, pipe {r}/{w}, file {f}, other pid {other}",
         info.entry_symbol, info.static_args
     );
-    let s = d.specialize(point, &values).map_err(|e| anyhow::anyhow!("{point}: {e}"))?;
+    let jit = jitty_jit::JitOptions { dump_asm: asm, ..Default::default() };
+    let s = d.specialize_with(point, &values, &jit).map_err(|e| anyhow::anyhow!("{point}: {e}"))?;
     let m = d.module();
     let record = &s.residual.record;
     use jitty_spec::{Decision, LoadKind};
@@ -576,6 +580,9 @@ fn explain(point: &str, args: &[String], ir: bool) -> Result<ExitCode> {
     }
     if ir {
         println!("\n{}", jitty_ir::printer::print_function(&s.residual.module, rf));
+    }
+    for f in s.unit.functions().iter().filter(|_| asm) {
+        println!("\n{} ({} bytes):\n{}", f.name, f.size, f.asm.as_deref().unwrap_or("(no disassembly)"));
     }
     let _ = std::fs::remove_file(&path);
     Ok(ExitCode::SUCCESS)
