@@ -11,7 +11,7 @@ use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use jitty_os::abi::{
-    EINTR, F_SETFL, O_APPEND, O_CREAT, O_RDONLY, O_TRUNC, O_WRONLY, SEEK_SET, SIG_BLOCK, SIGUSR1, SigSet,
+    EINTR, F_SETFL, O_APPEND, O_CREAT, O_NONBLOCK, O_RDONLY, O_TRUNC, O_WRONLY, SEEK_SET, SIG_BLOCK, SIGUSR1, SigSet,
 };
 use jitty_os::syscall as sys;
 use jitty_os::{Kernel, Task};
@@ -491,6 +491,17 @@ pub struct SpecLatency {
     pub residual_insts: usize,
     /// Quasi cells in the guard set.
     pub guards: usize,
+    /// A replug: unplugged code whose facts hold again, plugged back
+    /// without evaluation or compilation (its evaluate and JIT times are
+    /// those of its first specialization).
+    pub reused: bool,
+}
+
+impl SpecLatency {
+    /// The point, marked when the sample is a replug.
+    pub fn label(&self) -> String {
+        if self.reused { format!("{} (replug)", self.point) } else { self.point.clone() }
+    }
 }
 
 /// Specializations per point measured for E7 (the last stays plugged).
@@ -534,6 +545,7 @@ impl SpecArms {
                         code_bytes: bytes,
                         residual_insts: insts,
                         guards,
+                        reused: false,
                     }),
                     Err(why) => {
                         failed.insert(e, why);
@@ -541,6 +553,37 @@ impl SpecArms {
                     }
                 }
             }
+        }
+        // Replugging: O_NONBLOCK on and off again on E1's fd unplugs its
+        // write (the drain keeps the code for reuse), then its facts hold
+        // again and the code is plugged back, timed from request to plug.
+        let write_args = [me, pipe[1] as u64];
+        for _ in 0..e7_samples {
+            if failed.contains_key(&Experiment::E1PipeWriteSpec) {
+                break;
+            }
+            sys::fcntl(pipe[1], F_SETFL, u64::from(O_NONBLOCK)).map_err(kerr("fcntl"))?;
+            sys::fcntl(pipe[1], F_SETFL, 0).map_err(kerr("fcntl"))?;
+            let t0 = Instant::now();
+            let Some(s) = d.reuse("write", &write_args) else {
+                failed.insert(Experiment::E1PipeWriteSpec, "the unplugged write was not reusable".into());
+                break;
+            };
+            let sample = SpecLatency {
+                point: "write".into(),
+                total_us: 0.0,
+                evaluate_us: s.evaluate.as_secs_f64() * 1e6,
+                compile_us: s.compile.as_secs_f64() * 1e6,
+                code_bytes: s.code_bytes,
+                residual_insts: s.residual.module.func(s.residual.func).inst_count(),
+                guards: s.residual.guards.len(),
+                reused: true,
+            };
+            if let Err(why) = d.plug(s) {
+                failed.insert(Experiment::E1PipeWriteSpec, why);
+                break;
+            }
+            latency.push(SpecLatency { total_us: t0.elapsed().as_secs_f64() * 1e6, ..sample });
         }
         // E2' shares the kill slot with E2; it is measured with its own
         // specialization plugged in its place (see `run`).

@@ -164,3 +164,45 @@ fn policy_background_plugs_after_a_compile_on_the_compiler_thread() {
     assert!(wrote >= 4, "the first calls stayed generic while it compiled ({wrote} writes)");
     assert!(d.counters().plugged >= 1);
 }
+
+/// Replugging: code unplugged by a flag flip comes back, unevaluated, when
+/// the flag flips back (its every folded byte holds again), and only then;
+/// calls through it still behave as POSIX says.
+#[test]
+fn unplugged_code_is_replugged_when_its_facts_hold_again() {
+    let _s = serial();
+    let _t = user();
+    let [r, w] = sys::pipe().unwrap();
+    let d = Specializer::get().expect("driver");
+    let args = [sys::current() as u64, w as u64];
+    // The process's own dispatch table first: making it is a guarded write
+    // of `Process::gft`, a fact the paths read.
+    d.current_table().expect("a dispatch table");
+    let blocking = d.specialize("write", &args).expect("specialize write");
+    let blocking_code = blocking.code as usize;
+    d.plug(blocking).expect("plug");
+    assert_eq!(slot_code(d, "write"), blocking_code);
+    // O_NONBLOCK on: unplugged (and drained, so kept for reuse), but its
+    // facts no longer hold: not reusable.
+    assert_eq!(sys::fcntl(w, F_SETFL, O_NONBLOCK as u64), Ok(0));
+    assert_ne!(slot_code(d, "write"), blocking_code);
+    assert!(d.reuse("write", &args).is_none(), "code folding a blocking fd is not reused for a non-blocking one");
+    let nonblocking = d.specialize("write", &args).expect("specialize write, non-blocking");
+    let nonblocking_code = nonblocking.code as usize;
+    d.plug(nonblocking).expect("plug");
+    // Back to blocking: the first specialization returns, not the second.
+    let reused0 = d.counters().reused;
+    assert_eq!(sys::fcntl(w, F_SETFL, 0), Ok(0));
+    let again = d.reuse("write", &args).expect("the blocking specialization holds again");
+    assert_eq!(again.code as usize, blocking_code, "the same code, not a new evaluation");
+    d.plug(again).expect("replug");
+    assert_eq!(slot_code(d, "write"), blocking_code);
+    assert_eq!(d.counters().reused, reused0 + 1);
+    assert!(d.reuse("write", &args).is_none(), "the non-blocking code does not hold for a blocking fd");
+    assert_ne!(slot_code(d, "write"), nonblocking_code);
+    assert_eq!(sys::write(w, b"yz"), Ok(2));
+    let mut b = [0u8; 4];
+    assert_eq!(sys::read(r, &mut b), Ok(2));
+    assert_eq!(&b[..2], b"yz");
+    invariants();
+}

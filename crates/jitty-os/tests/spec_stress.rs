@@ -174,9 +174,8 @@ impl Lcg {
 #[test]
 fn eight_callers_and_a_flipper() {
     let _k = kernel();
-    let d = Specializer::get().expect("driver");
-    let guard0 = jitty_rt::guard::host::runtime().stats();
-    let counters0 = d.counters();
+    Specializer::get().expect("driver");
+    let stats0 = jitty_os::spec::Stats::now();
     policy::set_policy(policy::Policy::FORCE);
     let facts = Arc::new(Facts {
         epoch: Default::default(),
@@ -249,15 +248,15 @@ fn eight_callers_and_a_flipper() {
         drop(t);
     }
     policy::set_policy(policy::Policy::Off);
-    let guard = jitty_rt::guard::host::runtime().stats();
-    let counters = d.counters();
-    let plugged = counters.plugged - counters0.plugged;
-    let invalidated = guard.invalidated - guard0.invalidated;
+    let stats = jitty_os::spec::Stats::now();
+    let plugged = stats.plugged - stats0.plugged;
+    let invalidated = stats.invalidated - stats0.invalidated;
     eprintln!(
         "stress: {}s, flips (O_APPEND, ruid, threads) {flips:?}; write {w:?}; kill {kl:?}; \
-         plugged {plugged}, invalidated {invalidated}, freed {}",
+         plugged {plugged} ({} reused), invalidated {invalidated}, freed {}",
         seconds(),
-        guard.freed - guard0.freed
+        stats.reused - stats0.reused,
+        stats.freed - stats0.freed
     );
     // The run exercised what it claims to.
     assert!(flips.iter().all(|&f| f > 0), "every kind of flip happened: {flips:?}");

@@ -186,6 +186,12 @@ pub struct Specialized {
     pub args: Vec<u64>,
     /// For an evaluation from a snapshot: the ranges and their bytes then.
     pub snapshot: Option<(Vec<Extent>, Vec<Vec<u8>>)>,
+    /// Whether the snapshot must be checked against live memory before a
+    /// plug: the evaluation ran on another thread (a background compile),
+    /// so objects on its paths may have changed meanwhile. A synchronous
+    /// evaluation, like a reuse just checked by [`Specializer::reuse`],
+    /// relies on the install's validation of its guard terms.
+    pub check_before_plug: bool,
     /// What the evaluator produced.
     pub residual: Residual,
     /// The compiled unit (freed after its code is unplugged and drained).
@@ -200,11 +206,21 @@ pub struct Specialized {
     pub compile: Duration,
 }
 
+/// Unplugged specializations kept for [`Specializer::reuse`].
+pub const REUSABLE: usize = 64;
+
+/// The static arguments among `args` (bit `i` of `mask`: argument `i`).
+pub fn static_args_of(mask: u64, args: &[u64]) -> Vec<u64> {
+    args.iter().enumerate().filter(|(i, _)| mask >> i & 1 == 1).map(|(_, &v)| v).collect()
+}
+
 /// Counters of the driver (see [`Stats`] for what the CLI shows).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Counters {
     /// Specializations produced (evaluated and compiled).
     pub specialized: u64,
+    /// Specializations plugged again from the reusable set.
+    pub reused: u64,
     /// Specializations plugged.
     pub plugged: u64,
     /// Failures by reason (the path stayed generic).
@@ -222,6 +238,8 @@ pub struct Stats {
     pub specialized: u64,
     /// Specializations plugged.
     pub plugged: u64,
+    /// Of those, plugged again from the reusable set, not evaluated anew.
+    pub reused: u64,
     /// Installations refused (a folded term changed, or a guarded write ran
     /// meanwhile).
     pub refused: u64,
@@ -245,6 +263,7 @@ impl Stats {
         Stats {
             specialized: c.specialized,
             plugged: c.plugged,
+            reused: c.reused,
             refused: g.refused,
             invalidated: g.invalidated,
             restarts: g.restarts,
@@ -259,9 +278,16 @@ impl std::fmt::Display for Stats {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(
             f,
-            "specializations: {} produced, {} plugged, {} refused at install, {} invalidated by guarded writes, \
-             {} calls restarted, {} freed, {} code bytes",
-            self.specialized, self.plugged, self.refused, self.invalidated, self.restarts, self.freed, self.code_bytes
+            "specializations: {} produced, {} plugged ({} reused), {} refused at install, {} invalidated by guarded \
+             writes, {} calls restarted, {} freed, {} code bytes",
+            self.specialized,
+            self.plugged,
+            self.reused,
+            self.refused,
+            self.invalidated,
+            self.restarts,
+            self.freed,
+            self.code_bytes
         )?;
         for (why, n) in &self.fallbacks {
             writeln!(f, "  stayed generic {n}x: {why}")?;
@@ -278,7 +304,11 @@ pub struct Specializer {
     by_addr: HashMap<u64, String>,
     constants: Vec<Range>,
     counters: Mutex<Counters>,
-    units: Mutex<HashMap<SpecId, JitUnit>>,
+    /// What is plugged, by guard-runtime id (its unit is freed, or kept
+    /// in `reusable`, once the runtime reclaims the code).
+    plugged: Mutex<HashMap<SpecId, Specialized>>,
+    /// Unplugged, drained specializations kept for reuse, oldest first.
+    reusable: Mutex<std::collections::VecDeque<Specialized>>,
     /// What is plugged into object slots (by slot address), so it can be
     /// unplugged before the object goes.
     object_plugs: Mutex<HashMap<usize, SpecId>>,
@@ -333,17 +363,18 @@ impl Specializer {
             by_addr,
             constants,
             counters: Mutex::new(Counters::default()),
-            units: Mutex::new(HashMap::new()),
+            plugged: Mutex::new(HashMap::new()),
+            reusable: Mutex::new(std::collections::VecDeque::new()),
             object_plugs: Mutex::new(HashMap::new()),
         };
         runtime().on_reclaim(Box::new(|id, _code| {
             if let Ok(d) = Specializer::get() {
-                let unit = d.units.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
-                if let Some(unit) = unit {
-                    // SAFETY: the guard runtime calls this only after the
-                    // code was unplugged and drained: no thread is in it or
-                    // can reach it.
-                    unsafe { unit.free() };
+                let s = d.plugged.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+                if let Some(s) = s {
+                    // The guard runtime calls this only after the code was
+                    // unplugged and drained: no thread is in it or can
+                    // reach it, so it may be freed or kept for a replug.
+                    d.keep_for_reuse(s);
                 }
             }
         }));
@@ -465,10 +496,53 @@ impl Specializer {
     }
 
     /// [`Self::specialize`] with JIT options (dumps of CLIF or assembly).
+    /// The evaluation reads a snapshot the calling thread takes of every
+    /// byte it may fold, so the result can be checked against live memory
+    /// again later ([`Self::still_holds`]), before a plug or a reuse.
     pub fn specialize_with(&self, point: &str, args: &[u64], jit: &JitOptions) -> Result<Specialized, String> {
         let p = self.annotations.point(point).ok_or_else(|| format!("no spec point `{point}`"))?.clone();
-        let oracle = self.oracle(&p, args).map_err(|e| self.fail(format!("{point}: oracle: {e}")))?;
-        self.specialize_over(&p, args, &oracle, jit)
+        let oracle = self.snapshot_oracle(&p, args).map_err(|e| self.fail(format!("{point}: oracle: {e}")))?;
+        let s = self.specialize_over(&p, args, &oracle, jit)?;
+        Ok(Specialized { check_before_plug: false, ..s })
+    }
+
+    /// A specialization of `point` for the static arguments of `args` that
+    /// was plugged before, unplugged (a guarded write, a replacement, its
+    /// object released) and drained, and whose every folded byte holds
+    /// again in live memory: a fresh evaluation would produce the same
+    /// residual code, so it is plugged again (through the same protocol)
+    /// instead of being evaluated and compiled anew. This is Synthetix's
+    /// replugging: a quasi-invariant that flips back and forth costs a
+    /// snapshot walk and an install, not a specialization.
+    pub fn reuse(&self, point: &str, args: &[u64]) -> Option<Specialized> {
+        let p = self.annotations.point(point)?;
+        let key = |a: &[u64]| static_args_of(p.static_args, a);
+        let want = key(args);
+        // Several may be kept for one key, one per state of its facts (a
+        // flag flipped back and forth): the first whose bytes all hold.
+        let mut r = self.reusable.lock().unwrap_or_else(|e| e.into_inner());
+        let at = r.iter().position(|s| s.point == point && key(&s.args) == want && self.still_holds(s))?;
+        let s = Specialized { check_before_plug: false, ..r.remove(at)? };
+        drop(r);
+        self.counters.lock().unwrap_or_else(|e| e.into_inner()).reused += 1;
+        Some(s)
+    }
+
+    /// Keeps a reclaimed specialization for [`Self::reuse`] (up to
+    /// [`REUSABLE`] of them, the oldest freed first), or frees it.
+    fn keep_for_reuse(&self, s: Specialized) {
+        let evicted = if s.snapshot.is_some() {
+            let mut r = self.reusable.lock().unwrap_or_else(|e| e.into_inner());
+            r.push_back(s);
+            if r.len() > REUSABLE { r.pop_front() } else { None }
+        } else {
+            Some(s)
+        };
+        if let Some(old) = evicted {
+            // SAFETY: every kept specialization was reclaimed: no thread is
+            // in its code or can reach it.
+            unsafe { old.unit.free() };
+        }
     }
 
     /// Evaluates and compiles `p` for `args` over `oracle`.
@@ -527,6 +601,7 @@ impl Specializer {
             evaluate,
             compile,
             snapshot,
+            check_before_plug: true,
         })
     }
 
@@ -592,8 +667,12 @@ impl Specializer {
     /// argument points to), guarded by its folded terms.
     pub fn plug(&self, s: Specialized) -> Result<SpecId, String> {
         let p = self.annotations.point(&s.point).ok_or("unknown point")?;
-        if !self.still_holds(&s) {
-            return Err(self.fail(format!("{}: memory changed since the snapshot", s.point)));
+        if s.check_before_plug && !self.still_holds(&s) {
+            let why = self.fail(format!("{}: memory changed since the snapshot", s.point));
+            // SAFETY: not plugged, and reclaimed if it ever was (a reused
+            // specialization): no thread is in the code or can reach it.
+            unsafe { s.unit.free() };
+            return Err(why);
         }
         let (slot, generic) = match (p.gft_slot, p.obj_slot) {
             (Some(off), _) => {
@@ -627,9 +706,16 @@ impl Specializer {
             })
             .collect();
         let spec = Specialization { terms, plug: Plug { slot, generic, code: s.code as usize } };
-        let id = with_thread_record(|me| runtime().install(spec, Some(me)))
-            .map_err(|e| self.fail(format!("{}: install: {e}", s.point)))?;
-        self.units.lock().unwrap_or_else(|p| p.into_inner()).insert(id, s.unit);
+        let id = match with_thread_record(|me| runtime().install(spec, Some(me))) {
+            Ok(id) => id,
+            Err(e) => {
+                let why = self.fail(format!("{}: install: {e}", s.point));
+                // SAFETY: as above.
+                unsafe { s.unit.free() };
+                return Err(why);
+            }
+        };
+        self.plugged.lock().unwrap_or_else(|p| p.into_inner()).insert(id, s);
         if p.obj_slot.is_some() {
             self.object_plugs.lock().unwrap_or_else(|p| p.into_inner()).insert(slot, id);
         }

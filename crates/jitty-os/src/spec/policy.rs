@@ -15,8 +15,9 @@
 //!
 //! A slot holds one specialization; calls with other arguments take the
 //! residual entry's argument check back to the generic entry. A slot whose
-//! code was unplugged by a guarded write is specialized again after the
-//! same number of calls.
+//! code was unplugged by a guarded write is filled again after the same
+//! number of calls: with code unplugged earlier whose facts all hold again
+//! ([`Specializer::reuse`]), else by a new specialization.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -145,7 +146,7 @@ fn count(d: &'static Specializer, k: usize, full: Vec<u64>) {
         Policy::Background { after } => (after.max(1), true),
     };
     let point = &d.annotations().points[k];
-    let key = (k, static_key(point.static_args, &full));
+    let key = (k, super::static_args_of(point.static_args, &full));
     LOCAL.with(|l| {
         let mut l = l.borrow_mut();
         // Finished background compiles: check their snapshot and plug.
@@ -178,6 +179,14 @@ fn count(d: &'static Specializer, k: usize, full: Vec<u64>) {
             return;
         }
         *n = 0;
+        // Unplugged code whose facts hold again goes back in at once.
+        if let Some(s) = d.reuse(&point.name, &full) {
+            let code = s.code as usize;
+            if d.plug(s).is_ok() {
+                l.plugged.insert(key, code);
+            }
+            return;
+        }
         if background {
             if let Ok(oracle) = d.snapshot_oracle(point, &full) {
                 let (reply, rx) = channel();
@@ -193,8 +202,4 @@ fn count(d: &'static Specializer, k: usize, full: Vec<u64>) {
             }
         }
     });
-}
-
-fn static_key(mask: u64, args: &[u64]) -> Vec<u64> {
-    args.iter().enumerate().filter(|(i, _)| mask >> i & 1 == 1).map(|(_, &v)| v).collect()
 }
