@@ -206,3 +206,31 @@ fn unplugged_code_is_replugged_when_its_facts_hold_again() {
     assert_eq!(&b[..2], b"yz");
     invariants();
 }
+
+/// No reuse across a different object: a pipe's write end is specialized,
+/// closed (unplugged, kept) and its number reused by a RAM-fs file, maybe
+/// at the same address; the kept code folded the pipe's operations and
+/// must not come back for the file. Writes then land in the file.
+#[test]
+fn kept_code_is_not_reused_for_another_file_under_the_same_number() {
+    let _s = serial();
+    let _t = user();
+    let d = Specializer::get().expect("driver");
+    d.current_table().expect("a dispatch table");
+    let [r, w] = sys::pipe().unwrap();
+    let args = [sys::current() as u64, w as u64];
+    let s = d.specialize("write", &args).expect("specialize write");
+    let pipe_code = s.code as usize;
+    d.plug(s).expect("plug");
+    sys::close(w).unwrap();
+    assert_ne!(slot_code(d, "write"), pipe_code, "close unplugged the write");
+    let path = tmp("jitty-reuse-file");
+    let f = sys::open(&path, O_RDWR | O_CREAT | O_TRUNC, 0o600).unwrap();
+    assert_eq!(f, w, "the lowest free number is reused");
+    assert!(d.reuse("write", &args).is_none(), "code folding a pipe is not reused for a file");
+    assert_eq!(sys::write(f, b"file"), Ok(4));
+    assert_eq!(sys::fstat(f).unwrap().st_size, 4);
+    sys::close(r).unwrap();
+    sys::close(f).unwrap();
+    invariants();
+}
