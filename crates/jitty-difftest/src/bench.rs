@@ -1,19 +1,32 @@
 //! Bench mode: wall-clock and run time of engines against native code and
 //! LLVM's own interpreter.
 //!
-//! Programs are the C files in `tests/bench/` plus a few csmith programs.
+//! Programs are the C files in `tests/bench/`, a few csmith programs and
+//! two real programs of the corpus ([`REAL_PROGRAMS`]): Lua running
+//! `tests/bench/lua/fib.lua` (recursive `fib`) and the SQLite driver's
+//! benchmark workload (`tests/programs/sqlite/sqlite_main.c ROWS`).
 //! A bench source declares its arguments in a header comment:
 //!
 //! ```text
 //! // jitty-bench: full=ARG quick=ARG
 //! ```
 //!
-//! (`quick` is used with `--quick`). Every program is built with
+//! (`quick` is used with `--quick`; the Lua script and the SQLite driver
+//! have the same line). Every program is built with
 //! `clang -O2`: natively (the baseline), to `.ll` with the vectorizer on (for
 //! the engines and `lli`'s JIT), and to `.ll` with `-fno-vectorize
 //! -fno-slp-vectorize -ffp-contract=off` for `lli -jit-kind=mcjit
 //! -force-interpreter`, which rejects some vector intrinsics and
-//! `llvm.fmuladd` (x86-64 without FMA computes the same results either way). Each configuration runs K times,
+//! `llvm.fmuladd` (x86-64 without FMA computes the same results either way).
+//!
+//! The real programs are built by the corpus machinery
+//! ([`programs::build_program`] at `-O2`, from the pinned sources of
+//! `scripts/fetch-corpus.sh`, fetched first if absent), so they share the
+//! cache with `jitty-difftest programs`: same native executable, same linked
+//! `.ll`. Their native build has no probe linked in; it gets the same probe
+//! as a shared object through `LD_PRELOAD` (its constructor runs before the
+//! executable's, its exit handler after). `lli`'s interpreter is not run on
+//! them ([`REAL_PROGRAMS_NO_LLI_INTERP`] says why). Each configuration runs K times,
 //! interleaved, and the median wall-clock time (process start to exit, so
 //! engine start-up and IR parsing count) is reported; the output of every run
 //! must match native or the cell is marked `MISMATCH`.
@@ -46,7 +59,8 @@ use crate::cache::Cache;
 use crate::compare::{Verdict, compare};
 use crate::csmith::{BuiltC, build_c, csmith_clang_flags, generate};
 use crate::engine::EngineSpec;
-use crate::run::{Output, Status, run};
+use crate::programs::{self, Toolchain, build_program, catalogue};
+use crate::run::{Output, Status, run_env, run_tool};
 use crate::tools::{self, Tools};
 use crate::{Result, err};
 use std::fmt::Write as _;
@@ -60,6 +74,17 @@ const RUNTIME_PROBE: &str = include_str!("../../../tests/bench/support/jitty_run
 /// millisecond natively, so these rows measure start-up, parsing and
 /// compilation more than execution.
 pub const CSMITH_BENCH_SEEDS: [u64; 3] = [1, 11, 19];
+
+/// The real programs benchmarked: (row name, program of
+/// [`programs::catalogue`], the file under the workspace root whose
+/// `jitty-bench:` line gives the arguments). A `.lua` file is also the
+/// script, passed to the Lua driver before those arguments.
+pub const REAL_PROGRAMS: [(&str, &str, &str); 2] =
+    [("lua-fib", "lua", "tests/bench/lua/fib.lua"), ("sqlite", "sqlite", "tests/programs/sqlite/sqlite_main.c")];
+
+/// Why the real programs get no `lli-interp` column.
+pub const REAL_PROGRAMS_NO_LLI_INTERP: &str = "skipped: lli-22's interpreter cannot run the real programs \
+     (it crashes loading Lua's blockaddress dispatch table and aborts on SQLite's `fence seq_cst`)";
 
 /// Options of a bench run.
 #[derive(Debug, Clone)]
@@ -80,6 +105,14 @@ pub struct BenchConfig {
     pub timeout: Duration,
     /// Only programs whose name contains one of these (all if empty).
     pub filter: Vec<String>,
+    /// Include the real programs ([`REAL_PROGRAMS`]).
+    pub real_programs: bool,
+    /// The workspace root (drivers, scripts, `scripts/fetch-corpus.sh`).
+    pub root: PathBuf,
+    /// The fetched third-party sources (default `ROOT/target/corpus-src`).
+    pub corpus_src: PathBuf,
+    /// Run `scripts/fetch-corpus.sh` first (a no-op when the sources are there).
+    pub fetch: bool,
     /// Where the HTML report goes.
     pub html: PathBuf,
     /// Artifact cache.
@@ -98,6 +131,10 @@ impl BenchConfig {
             csmith_seeds: CSMITH_BENCH_SEEDS.to_vec(),
             timeout: Duration::from_secs(300),
             filter: Vec::new(),
+            real_programs: true,
+            root: root.to_path_buf(),
+            corpus_src: root.join("target/corpus-src"),
+            fetch: true,
             html: root.join("target/bench-report/engine.html"),
             cache_dir: tools::cache_dir(root),
         }
@@ -144,7 +181,11 @@ struct Program {
     name: String,
     args: Vec<String>,
     vec: BuiltC,
-    novec_ll: PathBuf,
+    /// The `.ll` for `lli`'s interpreter, or why it is not run.
+    novec_ll: std::result::Result<PathBuf, String>,
+    /// A shared object to preload into the native run (the run-time probe,
+    /// for native builds that do not link it).
+    preload: Option<PathBuf>,
 }
 
 /// Median time (ms) of one configuration on one program.
@@ -249,7 +290,8 @@ fn prepare(cfg: &BenchConfig, tools: &Tools) -> Result<Vec<Program>> {
         let name = src.file_stem().and_then(|s| s.to_str()).unwrap_or("?").to_string();
         let vec = build_c(tools, &cache, &clang_version, &src, 2, &[], probe)?;
         let novec_ll = build_c(tools, &cache, &clang_version, &src, 2, &novec, &[])?.ll;
-        programs.push(Program { name, args: if cfg.quick { a.quick } else { a.full }, vec, novec_ll });
+        let args = if cfg.quick { a.quick } else { a.full };
+        programs.push(Program { name, args, vec, novec_ll: Ok(novec_ll), preload: None });
     }
     if !cfg.csmith_seeds.is_empty() {
         let csmith_version = tools::require(&tools.csmith, "--version")?;
@@ -259,11 +301,77 @@ fn prepare(cfg: &BenchConfig, tools: &Tools) -> Result<Vec<Program>> {
             let vec = build_c(tools, &cache, &clang_version, &src, 2, &flags, probe)?;
             let novec_flags = csmith_clang_flags(tools, &novec);
             let novec_ll = build_c(tools, &cache, &clang_version, &src, 2, &novec_flags, &[])?.ll;
-            programs.push(Program { name: format!("csmith-{seed}"), args: Vec::new(), vec, novec_ll });
+            let name = format!("csmith-{seed}");
+            programs.push(Program { name, args: Vec::new(), vec, novec_ll: Ok(novec_ll), preload: None });
         }
     }
-    programs.retain(|p| cfg.filter.is_empty() || cfg.filter.iter().any(|f| p.name.contains(f.as_str())));
+    programs.retain(|p| wanted(cfg, &p.name));
+    programs.extend(prepare_real(cfg, tools, &cache, &clang_version)?);
     Ok(programs)
+}
+
+/// Whether the filter keeps the program `name`.
+fn wanted(cfg: &BenchConfig, name: &str) -> bool {
+    cfg.filter.is_empty() || cfg.filter.iter().any(|f| name.contains(f.as_str()))
+}
+
+/// The run-time probe as a shared object, for `LD_PRELOAD`.
+fn runtime_probe_so(tools: &Tools, cache: &Cache, clang_version: &str) -> Result<PathBuf> {
+    let entry =
+        cache.entry("probe", "jitty_runtime_probe_so", &[RUNTIME_PROBE.as_bytes(), clang_version.as_bytes()])?;
+    let name = "jitty_runtime_probe.so";
+    if !entry.hit {
+        let src = entry.staging_file("jitty_runtime_probe.c");
+        std::fs::write(&src, RUNTIME_PROBE)?;
+        let path = |p: &Path| p.to_string_lossy().into_owned();
+        let args = ["-O2", "-shared", "-fPIC"].map(String::from).into_iter().chain([
+            path(&src),
+            "-o".into(),
+            path(&entry.staging_file(name)),
+        ]);
+        run_tool(&tools.clang, &args.collect::<Vec<_>>(), Duration::from_secs(120))?;
+        entry.commit()?;
+    }
+    Ok(entry.file(name))
+}
+
+/// Builds the real programs the filter keeps (at `-O2`, through the corpus
+/// machinery and its cache) with their bench arguments.
+fn prepare_real(cfg: &BenchConfig, tools: &Tools, cache: &Cache, clang_version: &str) -> Result<Vec<Program>> {
+    let chosen: Vec<_> = REAL_PROGRAMS.iter().filter(|(name, ..)| cfg.real_programs && wanted(cfg, name)).collect();
+    if chosen.is_empty() {
+        return Ok(Vec::new());
+    }
+    if cfg.fetch {
+        programs::fetch_sources(&cfg.root, &cfg.corpus_src)?;
+    }
+    let all = catalogue(&cfg.root, &cfg.corpus_src)?;
+    let tc = Toolchain { clang: clang_version.to_string(), link: tools::require(&tools.llvm_link, "--version")? };
+    let probe = runtime_probe_so(tools, cache, clang_version)?;
+    let mut out = Vec::new();
+    for &&(name, program, args_file) in &chosen {
+        let prog = all.iter().find(|p| p.name == program).ok_or_else(|| err!("no program {program} in the corpus"))?;
+        let args_path = cfg.root.join(args_file);
+        let text = std::fs::read_to_string(&args_path).map_err(|e| err!("{}: {e}", args_path.display()))?;
+        let a = parse_bench_args(&text);
+        let mut args = Vec::new();
+        if args_path.extension().is_some_and(|x| x == "lua") {
+            args.push(args_path.to_string_lossy().into_owned());
+        }
+        args.extend(if cfg.quick { a.quick } else { a.full });
+        println!("bench: building {program} -O2 for {name} (cached after the first build)");
+        let start = std::time::Instant::now();
+        let built = build_program(tools, &tc, cache, prog, 2)?;
+        println!("bench: {program} -O2 ready ({:.1} s)", start.elapsed().as_secs_f64());
+        out.push(Program {
+            name: name.to_string(),
+            args,
+            vec: BuiltC { native: built.native, ll: built.ll },
+            novec_ll: Err(REAL_PROGRAMS_NO_LLI_INTERP.to_string()),
+            preload: Some(probe.clone()),
+        });
+    }
+    Ok(out)
 }
 
 /// Runs the benchmarks, prints the table and writes the HTML report.
@@ -295,6 +403,10 @@ pub fn run_bench(cfg: &BenchConfig, tools: &Tools) -> Result<String> {
                 if cell.problem.is_some() {
                     continue;
                 }
+                if let (Config::LliInterp, Err(why)) = (c, &p.novec_ll) {
+                    cell.problem = Some(why.clone());
+                    continue;
+                }
                 let (program, args) = match command(cfg, tools, c, p, libstd.as_deref()) {
                     Ok(x) => x,
                     Err(e) => {
@@ -302,7 +414,11 @@ pub fn run_bench(cfg: &BenchConfig, tools: &Tools) -> Result<String> {
                         continue;
                     }
                 };
-                let out = run(&program, &args, cfg.timeout, None);
+                let env = match (c, &p.preload) {
+                    (Config::Native, Some(so)) => vec![("LD_PRELOAD".to_string(), so.to_string_lossy().into_owned())],
+                    _ => Vec::new(),
+                };
+                let out = run_env(&program, &args, &env, cfg.timeout, None);
                 let ms = out.elapsed.as_secs_f64() * 1e3;
                 let run_ms = parse_run_ms(&out.stderr);
                 match c {
@@ -386,10 +502,10 @@ fn command(
             let cmd = cfg.engines[i].command(&p.vec.ll, &p.args, libstd)?;
             (cmd.program, cmd.args)
         }
-        Config::LliInterp => (
-            tools.lli.clone(),
-            with_args(vec!["-jit-kind=mcjit".into(), "-force-interpreter".into(), path(&p.novec_ll)]),
-        ),
+        Config::LliInterp => {
+            let ll = p.novec_ll.as_ref().map_err(|why| err!("{why}"))?;
+            (tools.lli.clone(), with_args(vec!["-jit-kind=mcjit".into(), "-force-interpreter".into(), path(ll)]))
+        }
         Config::LliOrc => (tools.lli.clone(), with_args(vec![path(&p.vec.ll)])),
         Config::Llc => (
             tools.llc.clone(),
@@ -476,7 +592,9 @@ fn rows(
 }
 
 fn run_problem_short(p: &str) -> String {
-    if p.starts_with("MISMATCH") {
+    if p.starts_with("skipped") {
+        "skipped".into()
+    } else if p.starts_with("MISMATCH") {
         "MISMATCH".into()
     } else if p.contains("timeout") {
         "timeout".into()
@@ -696,6 +814,7 @@ fn svg_chart(programs: &[Program], series: &[Series]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::run::run;
 
     #[test]
     fn bench_args() {
@@ -732,7 +851,13 @@ mod tests {
 
     fn program(name: &str) -> Program {
         let p = PathBuf::from(format!("/nonexistent/{name}"));
-        Program { name: name.into(), args: Vec::new(), vec: BuiltC { native: p.clone(), ll: p.clone() }, novec_ll: p }
+        Program {
+            name: name.into(),
+            args: Vec::new(),
+            vec: BuiltC { native: p.clone(), ll: p.clone() },
+            novec_ll: Ok(p),
+            preload: None,
+        }
     }
 
     /// A cell of `samples` wall-clock times whose runs reported `stderr`.
@@ -834,6 +959,23 @@ mod tests {
         assert!(html.contains("<title>interp: 4.09x native</title>"), "{html}");
         assert!(!html.contains("lli-22 (run)"), "engines without run_ms get no bar: {html}");
         assert!(html.contains("<th>interp run ms</th>"));
+    }
+
+    #[test]
+    fn skipped_lli_interp_is_shown_as_skipped() {
+        let mut cfg = BenchConfig::new(Path::new("/nonexistent"), Vec::new());
+        cfg.runs = 1;
+        let configs = [Config::Native, Config::LliInterp];
+        let cells = vec![vec![
+            cell(&[10.0], &["jitty-stat: run_ms=4.0\n"]),
+            Cell { problem: Some(REAL_PROGRAMS_NO_LLI_INTERP.into()), ..Cell::default() },
+        ]];
+        let programs = [program("sqlite")];
+        let (head, body) = rows(&cfg, &configs, &programs, &cells);
+        assert_eq!(head, ["program", "native ms", "native run ms", "lli-interp ms", "vs native"]);
+        assert_eq!(body[0], ["sqlite", "10.0", "4.0", "skipped", "-"]);
+        let text = text_table(&cfg, &configs, &programs, &cells);
+        assert!(text.contains("note: sqlite / lli-interp: skipped: lli-22's interpreter cannot run"), "{text}");
     }
 
     /// The probe makes a native build report its run time, and builds

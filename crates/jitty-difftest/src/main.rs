@@ -55,6 +55,8 @@ bench:
   --jit                add lli ORC JIT time, llc -O2 compile time, engine compile time
   --csmith-seeds LIST  csmith programs to include (default 1,11,19; `none`)
   --html PATH          report path (default target/bench-report/engine.html)
+  --no-real            leave out the real programs (Lua fib, SQLite workload)
+  --src DIR, --no-fetch  as for programs (the real programs' sources)
   run time of main (`run ms`) is shown for engines that print
   `jitty-stat: run_ms=X` on stderr, e.g. `jitty exec --stats`
 
@@ -89,6 +91,7 @@ struct Args {
     known: Option<PathBuf>,
     src: Option<PathBuf>,
     no_fetch: bool,
+    no_real: bool,
 }
 
 fn parse_args(argv: &[String]) -> Result<Args> {
@@ -132,6 +135,7 @@ fn parse_args(argv: &[String]) -> Result<Args> {
             "--known" => a.known = Some(PathBuf::from(value()?)),
             "--src" => a.src = Some(PathBuf::from(value()?)),
             "--no-fetch" => a.no_fetch = true,
+            "--no-real" => a.no_real = true,
             other => return Err(err!("unknown option {other:?} (see `jitty-difftest help`)")),
         }
     }
@@ -291,6 +295,11 @@ fn real_main(argv: &[String]) -> Result<bool> {
                 cfg.html = h.clone();
             }
             cfg.filter = a.filter.clone();
+            cfg.real_programs = !a.no_real;
+            cfg.fetch = !a.no_fetch;
+            if let Some(s) = &a.src {
+                cfg.corpus_src = s.clone();
+            }
             run_bench(&cfg, &tools)?;
             println!("bench time: {:.1} s", start.elapsed().as_secs_f64());
             true

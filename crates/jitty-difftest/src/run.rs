@@ -89,8 +89,20 @@ pub fn truncate(s: &str, max: usize) -> String {
 
 /// Runs `program args` with stdin from `/dev/null`, killing it after `timeout`.
 pub fn run(program: &str, args: &[String], timeout: Duration, cwd: Option<&Path>) -> Output {
+    run_env(program, args, &[], timeout, cwd)
+}
+
+/// [`run`] with the variables `env` added to the inherited environment.
+pub fn run_env(
+    program: &str,
+    args: &[String],
+    env: &[(String, String)],
+    timeout: Duration,
+    cwd: Option<&Path>,
+) -> Output {
     let mut cmd = Command::new(program);
     cmd.args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.envs(env.iter().map(|(k, v)| (k, v)));
     if let Some(dir) = cwd {
         cmd.current_dir(dir);
     }
@@ -204,6 +216,16 @@ mod tests {
         assert!(out.elapsed < Duration::from_secs(4));
         let out = run("/nonexistent/engine", &[], Duration::from_secs(1), None);
         assert_eq!(out.status, Status::SpawnFailed);
+    }
+
+    #[test]
+    fn adds_environment_variables() {
+        let env = [("JITTY_RUN_ENV_TEST".to_string(), "a b".to_string())];
+        let script = "printf '%s' \"${JITTY_RUN_ENV_TEST-unset}\"".to_string();
+        let out = run_env("sh", &["-c".into(), script.clone()], &env, Duration::from_secs(10), None);
+        assert_eq!(out.stdout, b"a b");
+        let out = run("sh", &["-c".into(), script], Duration::from_secs(10), None);
+        assert_eq!(out.stdout, b"unset");
     }
 
     #[test]

@@ -50,6 +50,26 @@ fn bench_sources_declare_arguments() {
     assert!(n >= 5, "only {n} bench programs");
 }
 
+/// Every real program of the bench names a program of the corpus and a
+/// file that declares its arguments.
+#[test]
+fn real_bench_programs_declare_arguments() {
+    let root = workspace_root();
+    let own = ["zlib", "bzip2", "sqlite", "lua", "lua-switch"];
+    for (name, program, file) in jitty_difftest::bench::REAL_PROGRAMS {
+        assert!(own.contains(&program), "{name}: {program} is not a corpus program");
+        let text = std::fs::read_to_string(root.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let a = parse_bench_args(&text);
+        assert!(a.full.len() == 1 && a.quick.len() == 1, "{file}: needs `jitty-bench: full=N quick=N`");
+    }
+    let src = root.join("target/corpus-src");
+    if src.join("lua-src-551.1.0/.done").exists() {
+        let names: Vec<String> =
+            jitty_difftest::programs::catalogue(&root, &src).unwrap().into_iter().map(|p| p.name).collect();
+        assert_eq!(names, own, "the list above follows the catalogue");
+    }
+}
+
 #[test]
 fn program_known_failures_parse_and_name_programs_of_the_catalogue() {
     let root = workspace_root();
