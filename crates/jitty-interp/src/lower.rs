@@ -742,6 +742,9 @@ pub struct CallSite {
     pub dest_n: u32,
     /// FFI interface for native calls (`Err` if the signature is unsupported).
     pub sig: Result<FfiSig, String>,
+    /// No argument is `byval`: an IR callee that is not variadic runs in
+    /// the caller's dispatch loop, its arguments copied slot to slot.
+    pub no_byval: bool,
 }
 
 /// An intrinsic call.
@@ -2087,6 +2090,7 @@ impl<'a> Cx<'a> {
         let ret_attrs = ParamAttrs::default();
         let fixed = varargs.then_some(params.len());
         let mk_sig = |cx: &Self| FfiSig::new(cx.m, sig_ret, &ret_attrs, &ffi_args, fixed);
+        let no_byval = arg_slots.iter().all(|a| a.byval.is_none());
         match direct {
             Some(fid) if !m.func(fid).is_declaration() => {
                 // The entry stub and a call interface, to call the function's
@@ -2105,6 +2109,7 @@ impl<'a> Cx<'a> {
                     dest: d,
                     dest_n,
                     sig,
+                    no_byval,
                 });
                 self.emit(Op::Call { site });
             }
@@ -2121,14 +2126,32 @@ impl<'a> Cx<'a> {
                     return;
                 }
                 let site = self.out.calls.len() as u32;
-                self.out.calls.push(CallSite { target: None, addr, callee: 0, args: arg_slots, dest: d, dest_n, sig });
+                self.out.calls.push(CallSite {
+                    target: None,
+                    addr,
+                    callee: 0,
+                    args: arg_slots,
+                    dest: d,
+                    dest_n,
+                    sig,
+                    no_byval,
+                });
                 self.emit(Op::CallNative { site });
             }
             None => {
                 let sig = mk_sig(self);
                 let site = self.out.calls.len() as u32;
                 let callee = self.slot(callee);
-                self.out.calls.push(CallSite { target: None, addr: 0, callee, args: arg_slots, dest: d, dest_n, sig });
+                self.out.calls.push(CallSite {
+                    target: None,
+                    addr: 0,
+                    callee,
+                    args: arg_slots,
+                    dest: d,
+                    dest_n,
+                    sig,
+                    no_byval,
+                });
                 self.emit(Op::CallInd { site });
             }
         }
