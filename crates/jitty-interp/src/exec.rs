@@ -1105,6 +1105,81 @@ impl Inner {
                             // SAFETY: as for MemCpy.
                             unsafe { std::ptr::write_bytes(r.get(d) as *mut u8, r.get(v) as u8, r.get(n) as usize) }
                         }
+                        Op::VIBin { op, bits, len, d, a, b } => {
+                            let n = usize::from(len);
+                            if n <= 16 {
+                                // The result goes to a buffer first: `d` may be `a` or `b`.
+                                let mut out = [0u64; 16];
+                                // SAFETY: the window holds `len` slots at `a` and at
+                                // `b` (lowering); nothing writes them while these
+                                // shared slices live.
+                                let (x, y) = unsafe {
+                                    (std::slice::from_raw_parts(r.ptr(a), n), std::slice::from_raw_parts(r.ptr(b), n))
+                                };
+                                tryb!(
+                                    sem::int_bin64_lanes(op, x, y, &mut out[..n], u32::from(bits)).map_err(|t| fail(
+                                        t,
+                                        pc - 1,
+                                        ""
+                                    ))
+                                );
+                                // SAFETY: the window holds `len` slots at `d`; `out` is a local.
+                                unsafe { copy_slots(out.as_ptr(), r.ptr(d), n) };
+                            } else {
+                                for l in 0..u32::from(len) {
+                                    let v = tryb!(
+                                        sem::int_bin64(op, r.get(a + l), r.get(b + l), u32::from(bits))
+                                            .map_err(|t| fail(t, pc - 1, ""))
+                                    );
+                                    r.set(d + l, v);
+                                }
+                            }
+                        }
+                        Op::VSext { from, to, len, d, s } => {
+                            for l in 0..u32::from(len) {
+                                r.set(d + l, (sext64(r.get(s + l), u32::from(from)) as u64) & mask64(u32::from(to)));
+                            }
+                        }
+                        Op::VTrunc { bits, len, d, s } => {
+                            for l in 0..u32::from(len) {
+                                r.set(d + l, r.get(s + l) & mask64(u32::from(bits)));
+                            }
+                        }
+                        Op::VLd { w, len, d, a } => {
+                            let p = r.get(a);
+                            let len = u64::from(len);
+                            match w {
+                                1 => (0..len).for_each(|l| r.set(d + l as u32, u64::from(ld::<u8>(p + l)))),
+                                2 => (0..len).for_each(|l| r.set(d + l as u32, u64::from(ld::<u16>(p + 2 * l)))),
+                                4 => (0..len).for_each(|l| r.set(d + l as u32, u64::from(ld::<u32>(p + 4 * l)))),
+                                _ => (0..len).for_each(|l| r.set(d + l as u32, ld::<u64>(p + 8 * l))),
+                            }
+                        }
+                        Op::VSt { w, len, v, a } => {
+                            let p = r.get(a);
+                            let len = u64::from(len);
+                            match w {
+                                1 => (0..len).for_each(|l| st::<u8>(p + l, r.get(v + l as u32) as u8)),
+                                2 => (0..len).for_each(|l| st::<u16>(p + 2 * l, r.get(v + l as u32) as u16)),
+                                4 => (0..len).for_each(|l| st::<u32>(p + 4 * l, r.get(v + l as u32) as u32)),
+                                _ => (0..len).for_each(|l| st::<u64>(p + 8 * l, r.get(v + l as u32))),
+                            }
+                        }
+                        Op::InsElt { len, d, v, e, i } => {
+                            let (idx, x) = (r.get(i), r.get(e));
+                            if d != v {
+                                // SAFETY: both windows hold `len` slots; distinct
+                                // values of a frame never share slots partly.
+                                unsafe { copy_slots(r.ptr(v), r.ptr(d), len as usize) };
+                            }
+                            if idx < u64::from(len) {
+                                r.set(d + idx as u32, x);
+                            }
+                        }
+                        Op::ExtElt { len, d, v, i } => {
+                            let idx = r.get(i);
+                            r.set(d, if idx < u64::from(len) { r.get(v + idx as u32) } else { 0 });
+                        }
                         Op::Intr { info } => {
                             tryb!(intrinsic(ts, f, r, info).map_err(|t| fail(t, pc - 1, "")));
                         }

@@ -640,6 +640,59 @@ pub enum Op {
         v: u32,
         n: u32,
     },
+    /// Integer vector operation, lanes of at most 64 bits (one slot each).
+    VIBin {
+        op: BinOp,
+        bits: u8,
+        len: u8,
+        d: u32,
+        a: u32,
+        b: u32,
+    },
+    /// `sext` of an integer vector, lanes of at most 64 bits.
+    VSext {
+        from: u8,
+        to: u8,
+        len: u8,
+        d: u32,
+        s: u32,
+    },
+    /// `trunc` of an integer vector, lanes of at most 64 bits.
+    VTrunc {
+        bits: u8,
+        len: u8,
+        d: u32,
+        s: u32,
+    },
+    /// Load of a vector of one-slot lanes `w` (1, 2, 4 or 8) bytes apart.
+    VLd {
+        w: u8,
+        len: u8,
+        d: u32,
+        a: u32,
+    },
+    /// Store of a vector of one-slot lanes `w` (1, 2, 4 or 8) bytes apart.
+    VSt {
+        w: u8,
+        len: u8,
+        v: u32,
+        a: u32,
+    },
+    /// `insertelement` into a vector of one-slot lanes.
+    InsElt {
+        len: u32,
+        d: u32,
+        v: u32,
+        e: u32,
+        i: u32,
+    },
+    /// `extractelement` from a vector of one-slot lanes.
+    ExtElt {
+        len: u32,
+        d: u32,
+        v: u32,
+        i: u32,
+    },
     /// Other intrinsics; `info` indexes [`Lowered::intrs`].
     Intr {
         info: u32,
@@ -1060,6 +1113,18 @@ pub fn lower_in_image(image: &Image, id: FuncId) -> Lowered {
 }
 
 const LABEL_BIT: u32 = 1 << 31;
+
+/// A vector whose lanes take one slot each and lie 1, 2, 4 or 8 bytes
+/// apart in memory, at most 255 of them: `(lane bytes, lanes)`, the
+/// operands of [`Op::VLd`] and [`Op::VSt`].
+fn packed_lanes(r: &Repr) -> Option<(u8, u8)> {
+    match *r {
+        Repr::V { elem, len, stride: w @ (1 | 2 | 4 | 8) } if elem.slots() == 1 && len <= 255 => {
+            Some((w as u8, len as u8))
+        }
+        _ => None,
+    }
+}
 
 struct Cx<'a> {
     m: &'a Module,
@@ -1593,6 +1658,10 @@ impl<'a> Cx<'a> {
                     (_, 2) => self.emit(Op::Ld16 { d, a }),
                     (_, 4) => self.emit(Op::Ld32 { d, a }),
                     (_, 8) => self.emit(Op::Ld64 { d, a }),
+                    _ if packed_lanes(&r).is_some() => {
+                        let (w, len) = packed_lanes(&r).unwrap_or_default();
+                        self.emit(Op::VLd { w, len, d, a })
+                    }
                     _ if r == Repr::None => self.trap(Trap::Unsupported, "load of this type"),
                     _ => {
                         let r = self.add_repr(r);
@@ -1624,6 +1693,10 @@ impl<'a> Cx<'a> {
                     (_, 2) => self.emit(Op::St16 { v, a }),
                     (_, 4) => self.emit(Op::St32 { v, a }),
                     (_, 8) => self.emit(Op::St64 { v, a }),
+                    _ if packed_lanes(&r).is_some() => {
+                        let (w, len) = packed_lanes(&r).unwrap_or_default();
+                        self.emit(Op::VSt { w, len, v, a })
+                    }
                     _ if r == Repr::None => self.trap(Trap::Unsupported, "store of this type"),
                     _ => {
                         let r = self.add_repr(r);
@@ -1668,6 +1741,7 @@ impl<'a> Cx<'a> {
             InstKind::ExtractElement { vec, idx } => {
                 let (v, i) = (self.slot(*vec), self.slot(*idx));
                 match self.repr(self.ty_of(*vec)) {
+                    Repr::V { elem, len, .. } if elem.slots() == 1 => self.emit(Op::ExtElt { len, d, v, i }),
                     Repr::V { elem, len, .. } => self.slow(Slow::ExtractElt { elem_n: elem.slots(), len, d, v, i }),
                     _ => self.trap(Trap::Unsupported, "extractelement"),
                 }
@@ -1675,6 +1749,7 @@ impl<'a> Cx<'a> {
             InstKind::InsertElement { vec, elt, idx } => {
                 let (v, e, i) = (self.slot(*vec), self.slot(*elt), self.slot(*idx));
                 match self.repr(data.ty) {
+                    Repr::V { elem, len, .. } if elem.slots() == 1 => self.emit(Op::InsElt { len, d, v, e, i }),
                     Repr::V { elem, len, .. } => {
                         let n = elem.slots() * len;
                         self.slow(Slow::InsertElt { elem_n: elem.slots(), len, n, d, v, e, i })
@@ -1865,6 +1940,9 @@ impl<'a> Cx<'a> {
                 };
                 self.emit(o);
             }
+            Repr::V { elem: Scalar::I(bits), len, .. } if bits <= 64 && len <= 255 => {
+                self.emit(Op::VIBin { op, bits: bits as u8, len: len as u8, d, a, b })
+            }
             Repr::V { elem, len, .. } => self.slow(Slow::VBin { op, elem, len, d, a, b }),
             Repr::W(bits) => self.slow(Slow::WBin { op, bits, d, a, b }),
             _ => self.trap(Trap::Unsupported, "binary operator on this type"),
@@ -1949,7 +2027,16 @@ impl<'a> Cx<'a> {
             (Repr::V { elem: fe, len, .. }, Repr::V { elem: te, len: tl, .. })
                 if len == tl && op != CastOp::BitCast =>
             {
-                self.slow(Slow::VCast { op, from: *fe, to: *te, len: *len, d, s })
+                match (op, *fe, *te) {
+                    (CastOp::ZExt, Scalar::I(fb), Scalar::I(tb)) if fb <= tb && tb <= 64 => self.mov(d, s, *len),
+                    (CastOp::SExt, Scalar::I(fb), Scalar::I(tb)) if fb <= tb && tb <= 64 && *len <= 255 => {
+                        self.emit(Op::VSext { from: fb as u8, to: tb as u8, len: *len as u8, d, s })
+                    }
+                    (CastOp::Trunc, Scalar::I(fb), Scalar::I(tb)) if tb <= fb && fb <= 64 && *len <= 255 => {
+                        self.emit(Op::VTrunc { bits: tb as u8, len: *len as u8, d, s })
+                    }
+                    _ => self.slow(Slow::VCast { op, from: *fe, to: *te, len: *len, d, s }),
+                }
             }
             (Repr::None, _) | (_, Repr::None) => self.trap(Trap::Unsupported, "cast of this type"),
             _ if matches!(op, CastOp::BitCast) => {
