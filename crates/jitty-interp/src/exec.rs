@@ -791,10 +791,18 @@ impl Inner {
                         Op::Switch { v, table, cost } => {
                             charge!(cost);
                             let sw = &f.switches[table as usize];
-                            let x = if sw.wide { r.get128(v) } else { u128::from(r.get(v)) };
-                            pc = match sw.cases.binary_search_by_key(&x, |c| c.0) {
-                                Ok(i) => sw.cases[i].1 as usize,
-                                Err(_) => sw.default as usize,
+                            pc = if !sw.dense.is_empty() {
+                                let k = r.get(v).wrapping_sub(sw.min);
+                                match sw.dense.get(k as usize) {
+                                    Some(&t) => t as usize,
+                                    _ => sw.default as usize,
+                                }
+                            } else {
+                                let x = if sw.wide { r.get128(v) } else { u128::from(r.get(v)) };
+                                match sw.cases.binary_search_by_key(&x, |c| c.0) {
+                                    Ok(i) => sw.cases[i].1 as usize,
+                                    Err(_) => sw.default as usize,
+                                }
                             };
                         }
                         Op::Ret { s, n, cost } => {

@@ -753,6 +753,35 @@ pub struct SwitchTable {
     pub default: u32,
     /// The condition takes two slots.
     pub wide: bool,
+    /// Dense cases (not `wide`): the target of value `min + k` is
+    /// `dense[k]` (the default for values without a case); empty when the
+    /// cases are too sparse, and the sorted `cases` are searched instead.
+    pub dense: Vec<u32>,
+    /// The smallest case value, when `dense` is not empty.
+    pub min: u64,
+}
+
+impl SwitchTable {
+    /// Fills `dense` when the cases span at most 4096 values and at most
+    /// four times their number (Lua's `indirectbr` dispatch: 83 block
+    /// addresses `base + i`).
+    fn make_dense(&mut self) {
+        let (Some(first), Some(last)) = (self.cases.first(), self.cases.last()) else { return };
+        if self.wide || last.0 > u128::from(u64::MAX) {
+            return;
+        }
+        let span = last.0 - first.0 + 1;
+        if span > 4096 || span > 4 * self.cases.len() as u128 {
+            return;
+        }
+        let min = first.0 as u64;
+        let mut dense = vec![self.default; span as usize];
+        for &(v, t) in &self.cases {
+            dense[(v as u64 - min) as usize] = t;
+        }
+        self.dense = dense;
+        self.min = min;
+    }
 }
 
 /// A GEP with several variable indices.
@@ -1360,6 +1389,7 @@ impl<'a> Cx<'a> {
             for c in &mut sw.cases {
                 c.1 = resolve(c.1, &bp, &sp);
             }
+            sw.make_dense();
         }
         self.out.nslots = self.next.max(4);
     }
@@ -1853,7 +1883,7 @@ impl<'a> Cx<'a> {
                 }
                 cs.sort_by_key(|c| c.0);
                 let table = self.out.switches.len() as u32;
-                self.out.switches.push(SwitchTable { cases: cs, default: def, wide });
+                self.out.switches.push(SwitchTable { cases: cs, default: def, wide, dense: Vec::new(), min: 0 });
                 self.emit(Op::Switch { v, table, cost });
             }
             InstKind::IndirectBr { addr, dests } => {
@@ -1873,7 +1903,7 @@ impl<'a> Cx<'a> {
                 let table = self.out.switches.len() as u32;
                 // The default is the trap right after the switch.
                 let def = self.out.ops.len() as u32 + 1;
-                self.out.switches.push(SwitchTable { cases: cs, default: def, wide: false });
+                self.out.switches.push(SwitchTable { cases: cs, default: def, wide: false, dense: Vec::new(), min: 0 });
                 self.emit(Op::Switch { v, table, cost });
                 self.trap(Trap::Unreachable, "indirectbr to an address that is none of its destinations");
             }
