@@ -6,7 +6,7 @@
 //! are reserved once per thread with `mmap`, so executing an instruction never
 //! touches the heap.
 
-use crate::lower::{Lowered, Op, Slow, lower_in_image};
+use crate::lower::{CallSite, Lowered, Op, Slow, lower_in_image};
 use crate::{InterpEntries, InterpError, Trap};
 use jitty_ir::{FuncId, Intrinsic, Module, RmwOp};
 use jitty_rt::Image;
@@ -170,6 +170,36 @@ impl Regs {
 }
 
 type R<T> = Result<T, Box<Fail>>;
+
+/// The caller's state of a call that runs in the caller's own dispatch
+/// loop (`Inner::run_loop`), kept on the register stack just below the
+/// callee's window.
+#[repr(C)]
+struct InlineFrame {
+    f: *const Lowered,
+    r: *mut u64,
+    pc: usize,
+    jmp_frame: u64,
+    alloca: u64,
+    /// `regs_top` before the call (where this header starts).
+    top: usize,
+    cs: *const CallSite,
+}
+
+/// Slots taken by an [`InlineFrame`].
+const HDR: usize = std::mem::size_of::<InlineFrame>() / 8;
+
+impl InlineFrame {
+    /// The header of the frame whose window is `r`.
+    ///
+    /// # Safety
+    /// `r` must be the window of a frame pushed by `run_loop`'s `inline_call!`.
+    #[inline(always)]
+    unsafe fn read(r: Regs) -> InlineFrame {
+        // SAFETY: per the caller, `HDR` slots below `r` hold the header.
+        unsafe { (r.0.sub(HDR) as *const InlineFrame).read() }
+    }
+}
 
 /// An error on its way up, before it is given its location.
 struct Fail {
@@ -596,15 +626,86 @@ impl Inner {
     }
 
     #[inline(never)]
-    fn run_loop(&self, ts: &ThreadState, f: &Lowered, r: Regs) -> R<u32> {
-        let ops = &f.ops[..];
+    fn run_loop(&self, ts: &ThreadState, f0: &Lowered, r0: Regs) -> R<u32> {
+        // The running frame: its code, registers, next op and the serial it
+        // got when it called setjmp (0: never). A direct or indirect call to
+        // an IR function runs in this same loop (`inline_call!`): the
+        // caller's state goes into an `InlineFrame` header below the
+        // callee's window on the register stack, and `nested` counts those
+        // frames above the one this loop was entered with.
+        let mut f: &Lowered = f0;
+        let mut ops = &f.ops[..];
+        let mut r = r0;
         let mut pc: usize = 0;
         let mut fuel = ts.fuel.get();
-        // This frame's serial once it has called setjmp (0: never).
         let mut jmp_frame: u64 = 0;
-        // The result of a call: a longjmp to this frame resumes after its
-        // setjmp; any other error goes up.
-        macro_rules! call_result {
+        let mut nested: u32 = 0;
+        // Returns to the caller of an inline frame.
+        macro_rules! pop {
+            ($h:expr) => {{
+                let h: InlineFrame = $h;
+                ts.regs_top.set(h.top);
+                ts.alloca_top.set(h.alloca);
+                // SAFETY: the caller's code: a `Lowered` owned by `self`
+                // (or the caller's), which outlives this loop.
+                f = unsafe { &*h.f };
+                ops = &f.ops[..];
+                r = Regs(h.r);
+                pc = h.pc;
+                jmp_frame = h.jmp_frame;
+                nested -= 1;
+            }};
+        }
+        loop {
+            let err: Box<Fail> = 'body: {
+                macro_rules! tryb {
+                    ($res:expr) => {
+                        match $res {
+                            Ok(v) => v,
+                            Err(e) => break 'body e,
+                        }
+                    };
+                }
+                // A call of IR function `$fid` (not variadic, no `byval` argument)
+                // run in this loop: the caller's state goes into a header on the
+                // register stack, the callee's window follows it, with its
+                // constants and the arguments written straight into its parameter
+                // slots.
+                macro_rules! inline_call {
+                    ($callee:expr, $cs:expr) => {{
+                        let cs: &CallSite = $cs;
+                        let callee: &Lowered = $callee;
+                        let top = ts.regs_top.get();
+                        let n = callee.nslots as usize;
+                        if top + HDR + n > ts.regs_len {
+                            break 'body fail(Trap::StackOverflow, pc - 1, "register stack exhausted");
+                        }
+                        // SAFETY: `top + HDR + n <= regs_len`: inside the mapped
+                        // register stack, above every live window.
+                        let hp = unsafe { ts.regs_base.add(top) };
+                        // SAFETY: as above.
+                        let cr = Regs(unsafe { hp.add(HDR) });
+                        // SAFETY: the constant image fits the window (consts.len() <= nslots).
+                        unsafe { copy_slots(callee.consts.as_ptr(), cr.0, callee.consts.len()) };
+                        for (a, &(ps, pn)) in cs.args.iter().zip(&callee.params) {
+                            // SAFETY: both windows hold these slots (lowering).
+                            unsafe { copy_slots(r.ptr(a.slot), cr.ptr(ps), pn.min(a.n) as usize) };
+                        }
+                        let h = InlineFrame { f, r: r.0, pc, jmp_frame, alloca: ts.alloca_top.get(), top, cs };
+                        // SAFETY: `HDR` slots at `hp`, 8-aligned, reserved above.
+                        unsafe { (hp as *mut InlineFrame).write(h) };
+                        ts.regs_top.set(top + HDR + n);
+                        f = callee;
+                        ops = &f.ops[..];
+                        r = cr;
+                        pc = 0;
+                        jmp_frame = 0;
+                        nested += 1;
+                    }};
+                }
+                // The result of a call: a longjmp to this frame resumes after its
+                // setjmp; any other error goes up.
+                macro_rules! call_result {
             ($res:expr) => {
                 match $res {
                     Ok(()) => {}
@@ -612,342 +713,517 @@ impl Inner {
                         Some(j) if jmp_frame != 0 && j.frame == jmp_frame => {
                             let (resume, dest) = (j.resume as usize, j.dest as u32);
                             if !matches!(ops.get(resume.wrapping_sub(1)), Some(Op::SetJmp { d, .. }) if *d == dest) {
-                                return Err(fail(Trap::BadCall, pc - 1, "longjmp with a corrupted jmp_buf"));
+                                break 'body fail(Trap::BadCall, pc - 1, "longjmp with a corrupted jmp_buf");
                             }
                             r.set(dest, u64::from(j.value as u32));
                             pc = resume;
                         }
-                        Some(_) => return Err(e),
-                        None => return Err(self.wrap(f, pc - 1, e)),
+                        Some(_) => break 'body e,
+                        None => break 'body self.wrap(f, pc - 1, e),
                     },
                 }
             };
         }
-        macro_rules! charge {
-            ($cost:expr) => {{
-                let c = u64::from($cost);
-                if fuel < c {
-                    ts.fuel.set(0);
-                    return Err(fail(Trap::OutOfFuel, pc - 1, ""));
-                }
-                fuel -= c;
-            }};
-        }
-        macro_rules! br {
-            ($cost:expr, $cond:expr, $t:expr, $f:expr) => {{
-                charge!($cost);
-                pc = if $cond { $t as usize } else { $f as usize };
-            }};
-        }
-        // Effective address of a fused GEP.
-        macro_rules! ea {
-            ($b:expr, $i:expr, $scale:expr, $off:expr) => {
-                r.get($b).wrapping_add(
-                    (r.get($i) as i64).wrapping_mul(i64::from($scale)).wrapping_add(i64::from($off)) as u64
-                )
-            };
-        }
-        loop {
-            // SAFETY: every block ends in a terminator, so `pc` never runs
-            // past the last op; branch targets are op indices from lowering.
-            let op = unsafe { *ops.get_unchecked(pc) };
-            pc += 1;
-            match op {
-                Op::Br { t, cost } => {
-                    charge!(cost);
-                    pc = t as usize;
-                }
-                Op::MovBr { d, s, t } => {
-                    r.set(d, r.get(s));
-                    pc = t as usize;
-                }
-                Op::BrEq { a, b, t, f: fl, cost } => br!(cost, r.get(a) == r.get(b), t, fl),
-                Op::BrNe { a, b, t, f: fl, cost } => br!(cost, r.get(a) != r.get(b), t, fl),
-                Op::BrUlt { a, b, t, f: fl, cost } => br!(cost, r.get(a) < r.get(b), t, fl),
-                Op::BrUle { a, b, t, f: fl, cost } => br!(cost, r.get(a) <= r.get(b), t, fl),
-                Op::BrUgt { a, b, t, f: fl, cost } => br!(cost, r.get(a) > r.get(b), t, fl),
-                Op::BrUge { a, b, t, f: fl, cost } => br!(cost, r.get(a) >= r.get(b), t, fl),
-                Op::BrSlt32 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i32) < (r.get(b) as i32), t, fl),
-                Op::BrSle32 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i32) <= (r.get(b) as i32), t, fl),
-                Op::BrSgt32 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i32) > (r.get(b) as i32), t, fl),
-                Op::BrSge32 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i32) >= (r.get(b) as i32), t, fl),
-                Op::BrSlt64 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i64) < (r.get(b) as i64), t, fl),
-                Op::BrSle64 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i64) <= (r.get(b) as i64), t, fl),
-                Op::BrSgt64 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i64) > (r.get(b) as i64), t, fl),
-                Op::BrSge64 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i64) >= (r.get(b) as i64), t, fl),
-                Op::CondBr { c, t, f: fl, cost } => {
-                    charge!(cost);
-                    pc = if r.get(c) & 1 != 0 { t as usize } else { fl as usize };
-                }
-                Op::Switch { v, table, cost } => {
-                    charge!(cost);
-                    let sw = &f.switches[table as usize];
-                    let x = if sw.wide { r.get128(v) } else { u128::from(r.get(v)) };
-                    pc = match sw.cases.binary_search_by_key(&x, |c| c.0) {
-                        Ok(i) => sw.cases[i].1 as usize,
-                        Err(_) => sw.default as usize,
-                    };
-                }
-                Op::Ret { s, n, cost } => {
-                    charge!(cost);
-                    ts.fuel.set(fuel);
-                    if n == 1 {
-                        r.set(0, r.get(s));
-                    } else {
-                        r.copy(0, s, n);
-                    }
-                    return Ok(n);
-                }
-                Op::RetVoid { cost } => {
-                    charge!(cost);
-                    ts.fuel.set(fuel);
-                    return Ok(0);
-                }
-                Op::Trap { kind, .. } => {
-                    ts.fuel.set(fuel);
-                    return Err(fail(kind, pc - 1, ""));
-                }
-                Op::Mov { d, s } => r.set(d, r.get(s)),
-                Op::MovN { d, s, n } => r.copy(d, s, n),
-                Op::Zext128 { d, s } => {
-                    r.set(d, r.get(s));
-                    r.set(d + 1, 0);
-                }
-                Op::Add32 { d, a, b } => r.set(d, u64::from((r.get(a) as u32).wrapping_add(r.get(b) as u32))),
-                Op::Sub32 { d, a, b } => r.set(d, u64::from((r.get(a) as u32).wrapping_sub(r.get(b) as u32))),
-                Op::Mul32 { d, a, b } => r.set(d, u64::from((r.get(a) as u32).wrapping_mul(r.get(b) as u32))),
-                Op::Add64 { d, a, b } => r.set(d, r.get(a).wrapping_add(r.get(b))),
-                Op::Sub64 { d, a, b } => r.set(d, r.get(a).wrapping_sub(r.get(b))),
-                Op::Mul64 { d, a, b } => r.set(d, r.get(a).wrapping_mul(r.get(b))),
-                Op::And { d, a, b } => r.set(d, r.get(a) & r.get(b)),
-                Op::Or { d, a, b } => r.set(d, r.get(a) | r.get(b)),
-                Op::Xor { d, a, b } => r.set(d, r.get(a) ^ r.get(b)),
-                Op::Shl32 { d, a, b } => {
-                    let s = r.get(b);
-                    r.set(d, if s >= 32 { 0 } else { u64::from((r.get(a) as u32) << s) });
-                }
-                Op::Shl64 { d, a, b } => {
-                    let s = r.get(b);
-                    r.set(d, if s >= 64 { 0 } else { r.get(a) << s });
-                }
-                Op::LShr32 { d, a, b } => {
-                    let s = r.get(b);
-                    r.set(d, if s >= 32 { 0 } else { r.get(a) >> s });
-                }
-                Op::LShr64 { d, a, b } => {
-                    let s = r.get(b);
-                    r.set(d, if s >= 64 { 0 } else { r.get(a) >> s });
-                }
-                Op::AShr32 { d, a, b } => {
-                    let s = r.get(b);
-                    r.set(d, if s >= 32 { 0 } else { u64::from(((r.get(a) as i32) >> s) as u32) });
-                }
-                Op::AShr64 { d, a, b } => {
-                    let s = r.get(b);
-                    r.set(d, if s >= 64 { 0 } else { ((r.get(a) as i64) >> s) as u64 });
-                }
-                Op::IBin { op, bits, d, a, b } => {
-                    let v = sem::int_bin64(op, r.get(a), r.get(b), u32::from(bits)).map_err(|t| fail(t, pc - 1, ""))?;
-                    r.set(d, v);
-                }
-                Op::IBin128 { op, bits, d, a, b } => {
-                    let v =
-                        sem::int_bin(op, r.get128(a), r.get128(b), u32::from(bits)).map_err(|t| fail(t, pc - 1, ""))?;
-                    r.set128(d, v);
-                }
-                Op::Eq { d, a, b } => r.set(d, u64::from(r.get(a) == r.get(b))),
-                Op::Ne { d, a, b } => r.set(d, u64::from(r.get(a) != r.get(b))),
-                Op::Ult { d, a, b } => r.set(d, u64::from(r.get(a) < r.get(b))),
-                Op::Ule { d, a, b } => r.set(d, u64::from(r.get(a) <= r.get(b))),
-                Op::Ugt { d, a, b } => r.set(d, u64::from(r.get(a) > r.get(b))),
-                Op::Uge { d, a, b } => r.set(d, u64::from(r.get(a) >= r.get(b))),
-                Op::Slt32 { d, a, b } => r.set(d, u64::from((r.get(a) as i32) < (r.get(b) as i32))),
-                Op::Sle32 { d, a, b } => r.set(d, u64::from((r.get(a) as i32) <= (r.get(b) as i32))),
-                Op::Sgt32 { d, a, b } => r.set(d, u64::from((r.get(a) as i32) > (r.get(b) as i32))),
-                Op::Sge32 { d, a, b } => r.set(d, u64::from((r.get(a) as i32) >= (r.get(b) as i32))),
-                Op::Slt64 { d, a, b } => r.set(d, u64::from((r.get(a) as i64) < (r.get(b) as i64))),
-                Op::Sle64 { d, a, b } => r.set(d, u64::from((r.get(a) as i64) <= (r.get(b) as i64))),
-                Op::Sgt64 { d, a, b } => r.set(d, u64::from((r.get(a) as i64) > (r.get(b) as i64))),
-                Op::Sge64 { d, a, b } => r.set(d, u64::from((r.get(a) as i64) >= (r.get(b) as i64))),
-                Op::ICmp { pred, bits, d, a, b } => {
-                    let bits = u32::from(bits);
-                    let (x, y) = if bits > 64 {
-                        (r.get128(a), r.get128(b))
-                    } else {
-                        (u128::from(r.get(a)), u128::from(r.get(b)))
-                    };
-                    r.set(d, u64::from(sem::icmp(pred, x, y, bits)));
-                }
-                Op::Trunc { bits, d, s } => r.set(d, r.get(s) & mask64(u32::from(bits))),
-                Op::Sext { from, to, d, s } => {
-                    r.set(d, (sext64(r.get(s), u32::from(from)) as u64) & mask64(u32::from(to)))
-                }
-                Op::Cast { d, s, info } => {
-                    let c = &f.casts[info as usize];
-                    let v = if c.from.slots() == 2 { r.get128(s) } else { u128::from(r.get(s)) };
-                    let out = sem::cast_scalar(c.op, v, c.from, c.to);
-                    if c.to.slots() == 2 {
-                        r.set128(d, out);
-                    } else {
-                        r.set(d, out as u64);
-                    }
-                }
-                Op::FAdd64 { d, a, b } => r.set(d, (r.f64(a) + r.f64(b)).to_bits()),
-                Op::FSub64 { d, a, b } => r.set(d, (r.f64(a) - r.f64(b)).to_bits()),
-                Op::FMul64 { d, a, b } => r.set(d, (r.f64(a) * r.f64(b)).to_bits()),
-                Op::FDiv64 { d, a, b } => r.set(d, (r.f64(a) / r.f64(b)).to_bits()),
-                Op::FAdd32 { d, a, b } => r.set(d, u64::from((r.f32(a) + r.f32(b)).to_bits())),
-                Op::FSub32 { d, a, b } => r.set(d, u64::from((r.f32(a) - r.f32(b)).to_bits())),
-                Op::FMul32 { d, a, b } => r.set(d, u64::from((r.f32(a) * r.f32(b)).to_bits())),
-                Op::FDiv32 { d, a, b } => r.set(d, u64::from((r.f32(a) / r.f32(b)).to_bits())),
-                Op::FBin { op, k, d, a, b } => {
-                    let v = if k == Fk::F32 {
-                        u64::from(sem::float_bin32(op, r.f32(a), r.f32(b)).to_bits())
-                    } else {
-                        f_put(sem::float_bin(op, f_get(r.get(a), k), f_get(r.get(b), k)), k)
-                    };
-                    r.set(d, v);
-                }
-                Op::FNeg { k, d, s } => {
-                    let sign = match k {
-                        Fk::F32 => 1u64 << 31,
-                        Fk::F64 | Fk::F80 => 1u64 << 63,
-                        Fk::Half | Fk::BF16 => 1u64 << 15,
-                    };
-                    r.set(d, r.get(s) ^ sign);
-                }
-                Op::FMulAdd64 { d, a, b, c } => r.set(d, (r.f64(a) * r.f64(b) + r.f64(c)).to_bits()),
-                Op::FCmp { pred, k, d, a, b } => {
-                    r.set(d, u64::from(sem::fcmp(pred, f_get(r.get(a), k), f_get(r.get(b), k))))
-                }
-                Op::Select { d, c, t, f: fl } => r.set(d, if r.get(c) & 1 != 0 { r.get(t) } else { r.get(fl) }),
-                Op::SelectN { d, c, t, f: fl, n } => r.copy(d, if r.get(c) & 1 != 0 { t } else { fl }, n),
-                Op::Ld8 { d, a } => r.set(d, u64::from(ld::<u8>(r.get(a)))),
-                Op::Ld16 { d, a } => r.set(d, u64::from(ld::<u16>(r.get(a)))),
-                Op::Ld32 { d, a } => r.set(d, u64::from(ld::<u32>(r.get(a)))),
-                Op::Ld64 { d, a } => r.set(d, ld::<u64>(r.get(a))),
-                Op::LdR { d, a, r: ri } => {
-                    // SAFETY: as above; the destination has the repr's slots.
-                    unsafe { mem::load_repr(&f.reprs[ri as usize], r.get(a), r.ptr(d)) }
-                }
-                Op::Ld8X { d, b, i, scale, off } => r.set(d, u64::from(ld::<u8>(ea!(b, i, scale, off)))),
-                Op::Ld16X { d, b, i, scale, off } => r.set(d, u64::from(ld::<u16>(ea!(b, i, scale, off)))),
-                Op::Ld32X { d, b, i, scale, off } => r.set(d, u64::from(ld::<u32>(ea!(b, i, scale, off)))),
-                Op::Ld64X { d, b, i, scale, off } => r.set(d, ld::<u64>(ea!(b, i, scale, off))),
-                Op::Ld8O { d, a, off } => r.set(d, u64::from(ld::<u8>(r.get(a).wrapping_add(off as u64)))),
-                Op::Ld16O { d, a, off } => r.set(d, u64::from(ld::<u16>(r.get(a).wrapping_add(off as u64)))),
-                Op::Ld32O { d, a, off } => r.set(d, u64::from(ld::<u32>(r.get(a).wrapping_add(off as u64)))),
-                Op::Ld64O { d, a, off } => r.set(d, ld::<u64>(r.get(a).wrapping_add(off as u64))),
-                Op::St8X { v, b, i, scale, off } => st::<u8>(ea!(b, i, scale, off), r.get(v) as u8),
-                Op::St16X { v, b, i, scale, off } => st::<u16>(ea!(b, i, scale, off), r.get(v) as u16),
-                Op::St32X { v, b, i, scale, off } => st::<u32>(ea!(b, i, scale, off), r.get(v) as u32),
-                Op::St64X { v, b, i, scale, off } => st::<u64>(ea!(b, i, scale, off), r.get(v)),
-                Op::St8O { v, a, off } => st::<u8>(r.get(a).wrapping_add(off as u64), r.get(v) as u8),
-                Op::St16O { v, a, off } => st::<u16>(r.get(a).wrapping_add(off as u64), r.get(v) as u16),
-                Op::St32O { v, a, off } => st::<u32>(r.get(a).wrapping_add(off as u64), r.get(v) as u32),
-                Op::St64O { v, a, off } => st::<u64>(r.get(a).wrapping_add(off as u64), r.get(v)),
-                Op::St8 { v, a } => st::<u8>(r.get(a), r.get(v) as u8),
-                Op::St16 { v, a } => st::<u16>(r.get(a), r.get(v) as u16),
-                Op::St32 { v, a } => st::<u32>(r.get(a), r.get(v) as u32),
-                Op::St64 { v, a } => st::<u64>(r.get(a), r.get(v)),
-                Op::StR { v, a, r: ri } => {
-                    // SAFETY: as above; the source has the repr's slots.
-                    unsafe { mem::store_repr(&f.reprs[ri as usize], r.get(a), r.ptr(v)) }
-                }
-                Op::Fence => std::sync::atomic::fence(AO::SeqCst),
-                Op::GepC { d, b, off } => r.set(d, r.get(b).wrapping_add(off as u64)),
-                Op::Gep1 { d, b, i, scale, off } => r.set(
-                    d,
-                    r.get(b).wrapping_add(
-                        (r.get(i) as i64).wrapping_mul(i64::from(scale)).wrapping_add(i64::from(off)) as u64,
-                    ),
-                ),
-                Op::GepN { d, b, info } => {
-                    let g = &f.geps[info as usize];
-                    let mut x = r.get(b).wrapping_add(g.off as u64);
-                    for &(s, scale, bits) in &g.terms {
-                        let idx = if bits > 64 { r.get(s) as i64 } else { sext64(r.get(s), bits) };
-                        x = x.wrapping_add(idx.wrapping_mul(scale) as u64);
-                    }
-                    r.set(d, x);
-                }
-                Op::Alloca { d, size, align } => {
-                    let p = ts
-                        .alloca(u64::from(size), u64::from(align))
-                        .ok_or_else(|| fail(Trap::StackOverflow, pc - 1, "alloca stack exhausted"))?;
-                    r.set(d, p);
-                }
-                Op::AllocaDyn { d, count, info } => {
-                    let (size, align, w) = f.allocas[info as usize];
-                    let n = r.get(count) & mask64(w.min(64));
-                    let p = size
-                        .checked_mul(n)
-                        .and_then(|t| ts.alloca(t, u64::from(align)))
-                        .ok_or_else(|| fail(Trap::StackOverflow, pc - 1, "alloca stack exhausted"))?;
-                    r.set(d, p);
-                }
-                Op::Call { site } => {
-                    ts.fuel.set(fuel);
-                    let cs = &f.calls[site as usize];
-                    // Code plugged into the callee (the JIT's) runs natively.
-                    if cs.sig.is_ok() && cs.target.is_some_and(|t| self.image.plugged(t).is_some()) {
-                        call_result!(self.call_native(f, r, site, cs.addr));
-                    } else {
-                        call_result!(self.call_ir(ts, f, r, site, None));
-                    }
-                    fuel = ts.fuel.get();
-                }
-                Op::CallNative { site } => {
-                    let cs = &f.calls[site as usize];
-                    ts.fuel.set(fuel);
-                    call_result!(self.call_native(f, r, site, cs.addr));
-                    fuel = ts.fuel.get();
-                }
-                Op::SetJmp { d, buf, save } => {
-                    if jmp_frame == 0 {
-                        jmp_frame = JMP_SERIAL.fetch_add(1, AO::Relaxed) + 1;
-                    }
-                    let save_mask = match save {
-                        crate::lower::SAVE_NEVER => false,
-                        crate::lower::SAVE_ALWAYS => true,
-                        s => r.get(s) as u32 != 0,
-                    };
-                    let rec =
-                        JumpRecord { magic: sjlj::MAGIC, frame: jmp_frame, resume: pc as u64, dest: u64::from(d) };
-                    // SAFETY: `buf` is the program's jmp_buf, as natively.
-                    unsafe { sjlj::set(r.get(buf) as *mut u8, rec, save_mask) };
-                    r.set(d, 0);
-                }
-                Op::CallInd { site } => {
-                    let cs = &f.calls[site as usize];
-                    let addr = r.get(cs.callee);
-                    ts.fuel.set(fuel);
-                    if addr == 0 {
-                        return Err(fail(Trap::NullCall, pc - 1, ""));
-                    }
-                    call_result!(match self.image.func_at(addr) {
-                        Some(fid) if cs.sig.is_err() || self.image.plugged(fid).is_none() => {
-                            self.call_ir(ts, f, r, site, Some(fid))
+                macro_rules! charge {
+                    ($cost:expr) => {{
+                        let c = u64::from($cost);
+                        if fuel < c {
+                            ts.fuel.set(0);
+                            break 'body fail(Trap::OutOfFuel, pc - 1, "");
                         }
-                        // Native code, or code plugged into an IR function.
-                        _ => self.call_native(f, r, site, addr),
-                    });
-                    fuel = ts.fuel.get();
+                        fuel -= c;
+                    }};
                 }
-                // SAFETY (memory intrinsics): addresses and lengths are the
-                // IR program's, as natively.
-                Op::MemCpy { d, s, n } | Op::MemMove { d, s, n } => {
-                    // SAFETY: addresses and length are the IR program's, as natively.
-                    unsafe { std::ptr::copy(r.get(s) as *const u8, r.get(d) as *mut u8, r.get(n) as usize) }
+                macro_rules! br {
+                    ($cost:expr, $cond:expr, $t:expr, $f:expr) => {{
+                        charge!($cost);
+                        pc = if $cond { $t as usize } else { $f as usize };
+                    }};
                 }
-                Op::MemSet { d, v, n } => {
-                    // SAFETY: as for MemCpy.
-                    unsafe { std::ptr::write_bytes(r.get(d) as *mut u8, r.get(v) as u8, r.get(n) as usize) }
+                // Effective address of a fused GEP.
+                macro_rules! ea {
+                    ($b:expr, $i:expr, $scale:expr, $off:expr) => {
+                        r.get($b).wrapping_add(
+                            (r.get($i) as i64).wrapping_mul(i64::from($scale)).wrapping_add(i64::from($off)) as u64,
+                        )
+                    };
                 }
-                Op::Intr { info } => {
-                    intrinsic(ts, f, r, info).map_err(|t| fail(t, pc - 1, ""))?;
+                loop {
+                    // SAFETY: every block ends in a terminator, so `pc` never runs
+                    // past the last op; branch targets are op indices from lowering.
+                    let op = unsafe { ops.get_unchecked(pc) };
+                    pc += 1;
+                    match *op {
+                        Op::Br { t, cost } => {
+                            charge!(cost);
+                            pc = t as usize;
+                        }
+                        Op::MovBr { d, s, t } => {
+                            r.set(d, r.get(s));
+                            pc = t as usize;
+                        }
+                        Op::BrEq { a, b, t, f: fl, cost } => br!(cost, r.get(a) == r.get(b), t, fl),
+                        Op::BrNe { a, b, t, f: fl, cost } => br!(cost, r.get(a) != r.get(b), t, fl),
+                        Op::BrUlt { a, b, t, f: fl, cost } => br!(cost, r.get(a) < r.get(b), t, fl),
+                        Op::BrUle { a, b, t, f: fl, cost } => br!(cost, r.get(a) <= r.get(b), t, fl),
+                        Op::BrUgt { a, b, t, f: fl, cost } => br!(cost, r.get(a) > r.get(b), t, fl),
+                        Op::BrUge { a, b, t, f: fl, cost } => br!(cost, r.get(a) >= r.get(b), t, fl),
+                        Op::BrSlt32 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i32) < (r.get(b) as i32), t, fl),
+                        Op::BrSle32 { a, b, t, f: fl, cost } => {
+                            br!(cost, (r.get(a) as i32) <= (r.get(b) as i32), t, fl)
+                        }
+                        Op::BrSgt32 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i32) > (r.get(b) as i32), t, fl),
+                        Op::BrSge32 { a, b, t, f: fl, cost } => {
+                            br!(cost, (r.get(a) as i32) >= (r.get(b) as i32), t, fl)
+                        }
+                        Op::BrSlt64 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i64) < (r.get(b) as i64), t, fl),
+                        Op::BrSle64 { a, b, t, f: fl, cost } => {
+                            br!(cost, (r.get(a) as i64) <= (r.get(b) as i64), t, fl)
+                        }
+                        Op::BrSgt64 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i64) > (r.get(b) as i64), t, fl),
+                        Op::BrSge64 { a, b, t, f: fl, cost } => {
+                            br!(cost, (r.get(a) as i64) >= (r.get(b) as i64), t, fl)
+                        }
+                        Op::CondBr { c, t, f: fl, cost } => {
+                            charge!(cost);
+                            pc = if r.get(c) & 1 != 0 { t as usize } else { fl as usize };
+                        }
+                        Op::Switch { v, table, cost } => {
+                            charge!(cost);
+                            let sw = &f.switches[table as usize];
+                            pc = if !sw.dense.is_empty() {
+                                let k = r.get(v).wrapping_sub(sw.min);
+                                match sw.dense.get(k as usize) {
+                                    Some(&t) => t as usize,
+                                    _ => sw.default as usize,
+                                }
+                            } else {
+                                let x = if sw.wide { r.get128(v) } else { u128::from(r.get(v)) };
+                                match sw.cases.binary_search_by_key(&x, |c| c.0) {
+                                    Ok(i) => sw.cases[i].1 as usize,
+                                    Err(_) => sw.default as usize,
+                                }
+                            };
+                        }
+                        Op::Ret { s, n, cost } => {
+                            charge!(cost);
+                            if nested == 0 {
+                                ts.fuel.set(fuel);
+                                if n == 1 {
+                                    r.set(0, r.get(s));
+                                } else {
+                                    r.copy(0, s, n);
+                                }
+                                return Ok(n);
+                            }
+                            // SAFETY: `nested > 0`: `inline_call!` pushed this frame.
+                            let h = unsafe { InlineFrame::read(r) };
+                            // SAFETY: the call site lives in the caller's `Lowered`.
+                            let cs = unsafe { &*h.cs };
+                            let k = n.min(cs.dest_n);
+                            if k == 1 {
+                                Regs(h.r).set(cs.dest, r.get(s));
+                            } else {
+                                // SAFETY: the callee's window holds `n >= k` slots at
+                                // `s`, the caller's `dest_n >= k` at `dest`; the
+                                // windows are disjoint.
+                                unsafe { copy_slots(r.ptr(s), Regs(h.r).ptr(cs.dest), k as usize) };
+                            }
+                            pop!(h);
+                        }
+                        Op::RetVoid { cost } => {
+                            charge!(cost);
+                            if nested == 0 {
+                                ts.fuel.set(fuel);
+                                return Ok(0);
+                            }
+                            // SAFETY: as for `Ret`.
+                            pop!(unsafe { InlineFrame::read(r) });
+                        }
+                        Op::Trap { kind, .. } => {
+                            ts.fuel.set(fuel);
+                            break 'body fail(kind, pc - 1, "");
+                        }
+                        Op::Mov { d, s } => r.set(d, r.get(s)),
+                        Op::MovN { d, s, n } => r.copy(d, s, n),
+                        Op::Zext128 { d, s } => {
+                            r.set(d, r.get(s));
+                            r.set(d + 1, 0);
+                        }
+                        Op::Add32 { d, a, b } => r.set(d, u64::from((r.get(a) as u32).wrapping_add(r.get(b) as u32))),
+                        Op::Sub32 { d, a, b } => r.set(d, u64::from((r.get(a) as u32).wrapping_sub(r.get(b) as u32))),
+                        Op::Mul32 { d, a, b } => r.set(d, u64::from((r.get(a) as u32).wrapping_mul(r.get(b) as u32))),
+                        Op::Add64 { d, a, b } => r.set(d, r.get(a).wrapping_add(r.get(b))),
+                        Op::Sub64 { d, a, b } => r.set(d, r.get(a).wrapping_sub(r.get(b))),
+                        Op::Mul64 { d, a, b } => r.set(d, r.get(a).wrapping_mul(r.get(b))),
+                        Op::And { d, a, b } => r.set(d, r.get(a) & r.get(b)),
+                        Op::Or { d, a, b } => r.set(d, r.get(a) | r.get(b)),
+                        Op::Xor { d, a, b } => r.set(d, r.get(a) ^ r.get(b)),
+                        Op::Shl32 { d, a, b } => {
+                            let s = r.get(b);
+                            r.set(d, if s >= 32 { 0 } else { u64::from((r.get(a) as u32) << s) });
+                        }
+                        Op::Shl64 { d, a, b } => {
+                            let s = r.get(b);
+                            r.set(d, if s >= 64 { 0 } else { r.get(a) << s });
+                        }
+                        Op::LShr32 { d, a, b } => {
+                            let s = r.get(b);
+                            r.set(d, if s >= 32 { 0 } else { r.get(a) >> s });
+                        }
+                        Op::LShr64 { d, a, b } => {
+                            let s = r.get(b);
+                            r.set(d, if s >= 64 { 0 } else { r.get(a) >> s });
+                        }
+                        Op::AShr32 { d, a, b } => {
+                            let s = r.get(b);
+                            r.set(d, if s >= 32 { 0 } else { u64::from(((r.get(a) as i32) >> s) as u32) });
+                        }
+                        Op::AShr64 { d, a, b } => {
+                            let s = r.get(b);
+                            r.set(d, if s >= 64 { 0 } else { ((r.get(a) as i64) >> s) as u64 });
+                        }
+                        Op::IBin { op, bits, d, a, b } => {
+                            let v = tryb!(sem::int_bin64(op, r.get(a), r.get(b), u32::from(bits)).map_err(|t| fail(
+                                t,
+                                pc - 1,
+                                ""
+                            )));
+                            r.set(d, v);
+                        }
+                        Op::IBin128 { op, bits, d, a, b } => {
+                            let v =
+                                tryb!(sem::int_bin(op, r.get128(a), r.get128(b), u32::from(bits)).map_err(|t| fail(
+                                    t,
+                                    pc - 1,
+                                    ""
+                                )));
+                            r.set128(d, v);
+                        }
+                        Op::Eq { d, a, b } => r.set(d, u64::from(r.get(a) == r.get(b))),
+                        Op::Ne { d, a, b } => r.set(d, u64::from(r.get(a) != r.get(b))),
+                        Op::Ult { d, a, b } => r.set(d, u64::from(r.get(a) < r.get(b))),
+                        Op::Ule { d, a, b } => r.set(d, u64::from(r.get(a) <= r.get(b))),
+                        Op::Ugt { d, a, b } => r.set(d, u64::from(r.get(a) > r.get(b))),
+                        Op::Uge { d, a, b } => r.set(d, u64::from(r.get(a) >= r.get(b))),
+                        Op::Slt32 { d, a, b } => r.set(d, u64::from((r.get(a) as i32) < (r.get(b) as i32))),
+                        Op::Sle32 { d, a, b } => r.set(d, u64::from((r.get(a) as i32) <= (r.get(b) as i32))),
+                        Op::Sgt32 { d, a, b } => r.set(d, u64::from((r.get(a) as i32) > (r.get(b) as i32))),
+                        Op::Sge32 { d, a, b } => r.set(d, u64::from((r.get(a) as i32) >= (r.get(b) as i32))),
+                        Op::Slt64 { d, a, b } => r.set(d, u64::from((r.get(a) as i64) < (r.get(b) as i64))),
+                        Op::Sle64 { d, a, b } => r.set(d, u64::from((r.get(a) as i64) <= (r.get(b) as i64))),
+                        Op::Sgt64 { d, a, b } => r.set(d, u64::from((r.get(a) as i64) > (r.get(b) as i64))),
+                        Op::Sge64 { d, a, b } => r.set(d, u64::from((r.get(a) as i64) >= (r.get(b) as i64))),
+                        Op::ICmp { pred, bits, d, a, b } => {
+                            let bits = u32::from(bits);
+                            let (x, y) = if bits > 64 {
+                                (r.get128(a), r.get128(b))
+                            } else {
+                                (u128::from(r.get(a)), u128::from(r.get(b)))
+                            };
+                            r.set(d, u64::from(sem::icmp(pred, x, y, bits)));
+                        }
+                        Op::Trunc { bits, d, s } => r.set(d, r.get(s) & mask64(u32::from(bits))),
+                        Op::Sext { from, to, d, s } => {
+                            r.set(d, (sext64(r.get(s), u32::from(from)) as u64) & mask64(u32::from(to)))
+                        }
+                        Op::Cast { d, s, info } => {
+                            let c = &f.casts[info as usize];
+                            let v = if c.from.slots() == 2 { r.get128(s) } else { u128::from(r.get(s)) };
+                            let out = sem::cast_scalar(c.op, v, c.from, c.to);
+                            if c.to.slots() == 2 {
+                                r.set128(d, out);
+                            } else {
+                                r.set(d, out as u64);
+                            }
+                        }
+                        Op::FAdd64 { d, a, b } => r.set(d, (r.f64(a) + r.f64(b)).to_bits()),
+                        Op::FSub64 { d, a, b } => r.set(d, (r.f64(a) - r.f64(b)).to_bits()),
+                        Op::FMul64 { d, a, b } => r.set(d, (r.f64(a) * r.f64(b)).to_bits()),
+                        Op::FDiv64 { d, a, b } => r.set(d, (r.f64(a) / r.f64(b)).to_bits()),
+                        Op::FAdd32 { d, a, b } => r.set(d, u64::from((r.f32(a) + r.f32(b)).to_bits())),
+                        Op::FSub32 { d, a, b } => r.set(d, u64::from((r.f32(a) - r.f32(b)).to_bits())),
+                        Op::FMul32 { d, a, b } => r.set(d, u64::from((r.f32(a) * r.f32(b)).to_bits())),
+                        Op::FDiv32 { d, a, b } => r.set(d, u64::from((r.f32(a) / r.f32(b)).to_bits())),
+                        Op::FBin { op, k, d, a, b } => {
+                            let v = if k == Fk::F32 {
+                                u64::from(sem::float_bin32(op, r.f32(a), r.f32(b)).to_bits())
+                            } else {
+                                f_put(sem::float_bin(op, f_get(r.get(a), k), f_get(r.get(b), k)), k)
+                            };
+                            r.set(d, v);
+                        }
+                        Op::FNeg { k, d, s } => {
+                            let sign = match k {
+                                Fk::F32 => 1u64 << 31,
+                                Fk::F64 | Fk::F80 => 1u64 << 63,
+                                Fk::Half | Fk::BF16 => 1u64 << 15,
+                            };
+                            r.set(d, r.get(s) ^ sign);
+                        }
+                        Op::FMulAdd64 { d, a, b, c } => r.set(d, (r.f64(a) * r.f64(b) + r.f64(c)).to_bits()),
+                        Op::FCmp { pred, k, d, a, b } => {
+                            r.set(d, u64::from(sem::fcmp(pred, f_get(r.get(a), k), f_get(r.get(b), k))))
+                        }
+                        Op::Select { d, c, t, f: fl } => r.set(d, if r.get(c) & 1 != 0 { r.get(t) } else { r.get(fl) }),
+                        Op::SelectN { d, c, t, f: fl, n } => r.copy(d, if r.get(c) & 1 != 0 { t } else { fl }, n),
+                        Op::Ld8 { d, a } => r.set(d, u64::from(ld::<u8>(r.get(a)))),
+                        Op::Ld16 { d, a } => r.set(d, u64::from(ld::<u16>(r.get(a)))),
+                        Op::Ld32 { d, a } => r.set(d, u64::from(ld::<u32>(r.get(a)))),
+                        Op::Ld64 { d, a } => r.set(d, ld::<u64>(r.get(a))),
+                        Op::LdR { d, a, r: ri } => {
+                            // SAFETY: as above; the destination has the repr's slots.
+                            unsafe { mem::load_repr(&f.reprs[ri as usize], r.get(a), r.ptr(d)) }
+                        }
+                        Op::Ld8X { d, b, i, scale, off } => r.set(d, u64::from(ld::<u8>(ea!(b, i, scale, off)))),
+                        Op::Ld16X { d, b, i, scale, off } => r.set(d, u64::from(ld::<u16>(ea!(b, i, scale, off)))),
+                        Op::Ld32X { d, b, i, scale, off } => r.set(d, u64::from(ld::<u32>(ea!(b, i, scale, off)))),
+                        Op::Ld64X { d, b, i, scale, off } => r.set(d, ld::<u64>(ea!(b, i, scale, off))),
+                        Op::Ld8O { d, a, off } => r.set(d, u64::from(ld::<u8>(r.get(a).wrapping_add(off as u64)))),
+                        Op::Ld16O { d, a, off } => r.set(d, u64::from(ld::<u16>(r.get(a).wrapping_add(off as u64)))),
+                        Op::Ld32O { d, a, off } => r.set(d, u64::from(ld::<u32>(r.get(a).wrapping_add(off as u64)))),
+                        Op::Ld64O { d, a, off } => r.set(d, ld::<u64>(r.get(a).wrapping_add(off as u64))),
+                        Op::St8X { v, b, i, scale, off } => st::<u8>(ea!(b, i, scale, off), r.get(v) as u8),
+                        Op::St16X { v, b, i, scale, off } => st::<u16>(ea!(b, i, scale, off), r.get(v) as u16),
+                        Op::St32X { v, b, i, scale, off } => st::<u32>(ea!(b, i, scale, off), r.get(v) as u32),
+                        Op::St64X { v, b, i, scale, off } => st::<u64>(ea!(b, i, scale, off), r.get(v)),
+                        Op::St8O { v, a, off } => st::<u8>(r.get(a).wrapping_add(off as u64), r.get(v) as u8),
+                        Op::St16O { v, a, off } => st::<u16>(r.get(a).wrapping_add(off as u64), r.get(v) as u16),
+                        Op::St32O { v, a, off } => st::<u32>(r.get(a).wrapping_add(off as u64), r.get(v) as u32),
+                        Op::St64O { v, a, off } => st::<u64>(r.get(a).wrapping_add(off as u64), r.get(v)),
+                        Op::St8 { v, a } => st::<u8>(r.get(a), r.get(v) as u8),
+                        Op::St16 { v, a } => st::<u16>(r.get(a), r.get(v) as u16),
+                        Op::St32 { v, a } => st::<u32>(r.get(a), r.get(v) as u32),
+                        Op::St64 { v, a } => st::<u64>(r.get(a), r.get(v)),
+                        Op::StR { v, a, r: ri } => {
+                            // SAFETY: as above; the source has the repr's slots.
+                            unsafe { mem::store_repr(&f.reprs[ri as usize], r.get(a), r.ptr(v)) }
+                        }
+                        Op::Fence => std::sync::atomic::fence(AO::SeqCst),
+                        Op::GepC { d, b, off } => r.set(d, r.get(b).wrapping_add(off as u64)),
+                        Op::Gep1 { d, b, i, scale, off } => r.set(
+                            d,
+                            r.get(b).wrapping_add(
+                                (r.get(i) as i64).wrapping_mul(i64::from(scale)).wrapping_add(i64::from(off)) as u64,
+                            ),
+                        ),
+                        Op::GepN { d, b, info } => {
+                            let g = &f.geps[info as usize];
+                            let mut x = r.get(b).wrapping_add(g.off as u64);
+                            for &(s, scale, bits) in &g.terms {
+                                let idx = if bits > 64 { r.get(s) as i64 } else { sext64(r.get(s), bits) };
+                                x = x.wrapping_add(idx.wrapping_mul(scale) as u64);
+                            }
+                            r.set(d, x);
+                        }
+                        Op::Alloca { d, size, align } => {
+                            let p = tryb!(ts.alloca(u64::from(size), u64::from(align)).ok_or_else(|| fail(
+                                Trap::StackOverflow,
+                                pc - 1,
+                                "alloca stack exhausted"
+                            )));
+                            r.set(d, p);
+                        }
+                        Op::AllocaDyn { d, count, info } => {
+                            let (size, align, w) = f.allocas[info as usize];
+                            let n = r.get(count) & mask64(w.min(64));
+                            let p =
+                                tryb!(
+                                    size.checked_mul(n)
+                                        .and_then(|t| ts.alloca(t, u64::from(align)))
+                                        .ok_or_else(|| fail(Trap::StackOverflow, pc - 1, "alloca stack exhausted"))
+                                );
+                            r.set(d, p);
+                        }
+                        Op::Call { site } => {
+                            let cs = &f.calls[site as usize];
+                            let target = cs.target.unwrap_or(FuncId(0));
+                            // Code plugged into the callee (the JIT's) runs natively.
+                            if cs.sig.is_ok() && self.image.plugged(target).is_some() {
+                                ts.fuel.set(fuel);
+                                call_result!(self.call_native(f, r, site, cs.addr));
+                                fuel = ts.fuel.get();
+                            } else {
+                                let callee = self.code(target);
+                                if cs.no_byval && !callee.varargs {
+                                    inline_call!(callee, cs);
+                                } else {
+                                    ts.fuel.set(fuel);
+                                    call_result!(self.call_ir(ts, f, r, site, None));
+                                    fuel = ts.fuel.get();
+                                }
+                            }
+                        }
+                        Op::CallNative { site } => {
+                            let cs = &f.calls[site as usize];
+                            ts.fuel.set(fuel);
+                            call_result!(self.call_native(f, r, site, cs.addr));
+                            fuel = ts.fuel.get();
+                        }
+                        Op::SetJmp { d, buf, save } => {
+                            if jmp_frame == 0 {
+                                jmp_frame = JMP_SERIAL.fetch_add(1, AO::Relaxed) + 1;
+                            }
+                            let save_mask = match save {
+                                crate::lower::SAVE_NEVER => false,
+                                crate::lower::SAVE_ALWAYS => true,
+                                s => r.get(s) as u32 != 0,
+                            };
+                            let rec = JumpRecord {
+                                magic: sjlj::MAGIC,
+                                frame: jmp_frame,
+                                resume: pc as u64,
+                                dest: u64::from(d),
+                            };
+                            // SAFETY: `buf` is the program's jmp_buf, as natively.
+                            unsafe { sjlj::set(r.get(buf) as *mut u8, rec, save_mask) };
+                            r.set(d, 0);
+                        }
+                        Op::CallInd { site } => {
+                            let cs = &f.calls[site as usize];
+                            let addr = r.get(cs.callee);
+                            ts.fuel.set(fuel);
+                            if addr == 0 {
+                                break 'body fail(Trap::NullCall, pc - 1, "");
+                            }
+                            match self.image.func_at(addr) {
+                                Some(fid) if cs.sig.is_err() || self.image.plugged(fid).is_none() => {
+                                    let callee = self.code(fid);
+                                    if cs.no_byval && !callee.varargs {
+                                        inline_call!(callee, cs);
+                                    } else {
+                                        call_result!(self.call_ir(ts, f, r, site, Some(fid)));
+                                        fuel = ts.fuel.get();
+                                    }
+                                }
+                                // Native code, or code plugged into an IR function.
+                                _ => {
+                                    call_result!(self.call_native(f, r, site, addr));
+                                    fuel = ts.fuel.get();
+                                }
+                            }
+                        }
+                        // SAFETY (memory intrinsics): addresses and lengths are the
+                        // IR program's, as natively.
+                        Op::MemCpy { d, s, n } | Op::MemMove { d, s, n } => {
+                            // SAFETY: addresses and length are the IR program's, as natively.
+                            unsafe { std::ptr::copy(r.get(s) as *const u8, r.get(d) as *mut u8, r.get(n) as usize) }
+                        }
+                        Op::MemSet { d, v, n } => {
+                            // SAFETY: as for MemCpy.
+                            unsafe { std::ptr::write_bytes(r.get(d) as *mut u8, r.get(v) as u8, r.get(n) as usize) }
+                        }
+                        Op::VIBin { op, bits, len, d, a, b } => {
+                            let n = usize::from(len);
+                            if n <= 16 {
+                                // The result goes to a buffer first: `d` may be `a` or `b`.
+                                let mut out = [0u64; 16];
+                                // SAFETY: the window holds `len` slots at `a` and at
+                                // `b` (lowering); nothing writes them while these
+                                // shared slices live.
+                                let (x, y) = unsafe {
+                                    (std::slice::from_raw_parts(r.ptr(a), n), std::slice::from_raw_parts(r.ptr(b), n))
+                                };
+                                tryb!(
+                                    sem::int_bin64_lanes(op, x, y, &mut out[..n], u32::from(bits)).map_err(|t| fail(
+                                        t,
+                                        pc - 1,
+                                        ""
+                                    ))
+                                );
+                                // SAFETY: the window holds `len` slots at `d`; `out` is a local.
+                                unsafe { copy_slots(out.as_ptr(), r.ptr(d), n) };
+                            } else {
+                                for l in 0..u32::from(len) {
+                                    let v = tryb!(
+                                        sem::int_bin64(op, r.get(a + l), r.get(b + l), u32::from(bits))
+                                            .map_err(|t| fail(t, pc - 1, ""))
+                                    );
+                                    r.set(d + l, v);
+                                }
+                            }
+                        }
+                        Op::VSext { from, to, len, d, s } => {
+                            for l in 0..u32::from(len) {
+                                r.set(d + l, (sext64(r.get(s + l), u32::from(from)) as u64) & mask64(u32::from(to)));
+                            }
+                        }
+                        Op::VTrunc { bits, len, d, s } => {
+                            for l in 0..u32::from(len) {
+                                r.set(d + l, r.get(s + l) & mask64(u32::from(bits)));
+                            }
+                        }
+                        Op::VLd { w, len, d, a } => {
+                            let p = r.get(a);
+                            let len = u64::from(len);
+                            match w {
+                                1 => (0..len).for_each(|l| r.set(d + l as u32, u64::from(ld::<u8>(p + l)))),
+                                2 => (0..len).for_each(|l| r.set(d + l as u32, u64::from(ld::<u16>(p + 2 * l)))),
+                                4 => (0..len).for_each(|l| r.set(d + l as u32, u64::from(ld::<u32>(p + 4 * l)))),
+                                _ => (0..len).for_each(|l| r.set(d + l as u32, ld::<u64>(p + 8 * l))),
+                            }
+                        }
+                        Op::VSt { w, len, v, a } => {
+                            let p = r.get(a);
+                            let len = u64::from(len);
+                            match w {
+                                1 => (0..len).for_each(|l| st::<u8>(p + l, r.get(v + l as u32) as u8)),
+                                2 => (0..len).for_each(|l| st::<u16>(p + 2 * l, r.get(v + l as u32) as u16)),
+                                4 => (0..len).for_each(|l| st::<u32>(p + 4 * l, r.get(v + l as u32) as u32)),
+                                _ => (0..len).for_each(|l| st::<u64>(p + 8 * l, r.get(v + l as u32))),
+                            }
+                        }
+                        Op::InsElt { len, d, v, e, i } => {
+                            let (idx, x) = (r.get(i), r.get(e));
+                            if d != v {
+                                // SAFETY: both windows hold `len` slots; distinct
+                                // values of a frame never share slots partly.
+                                unsafe { copy_slots(r.ptr(v), r.ptr(d), len as usize) };
+                            }
+                            if idx < u64::from(len) {
+                                r.set(d + idx as u32, x);
+                            }
+                        }
+                        Op::ExtElt { len, d, v, i } => {
+                            let idx = r.get(i);
+                            r.set(d, if idx < u64::from(len) { r.get(v + idx as u32) } else { 0 });
+                        }
+                        Op::Intr { info } => {
+                            tryb!(intrinsic(ts, f, r, info).map_err(|t| fail(t, pc - 1, "")));
+                        }
+                        Op::Slow { info } => tryb!(slow(ts, f, r, info).map_err(|t| fail(t, pc - 1, ""))),
+                    }
                 }
-                Op::Slow { info } => slow(ts, f, r, info).map_err(|t| fail(t, pc - 1, ""))?,
+            };
+            // Unwinding: `err` happened in frame `f` at `pc`. Each inline frame
+            // is popped as `call_ir` returns an error: located in its function,
+            // then handled by its caller as the result of the call (a `longjmp`
+            // to the caller resumes it after its setjmp).
+            let mut e = err;
+            loop {
+                if nested == 0 {
+                    return Err(e);
+                }
+                if e.located.is_none() && e.pc != usize::MAX && e.jump.is_none() {
+                    let l = self.locate(f, e);
+                    e = Box::new(Fail { trap: l.trap(), pc: 0, detail: String::new(), located: Some(l), jump: None });
+                }
+                // SAFETY: `nested > 0`: `inline_call!` pushed this frame.
+                pop!(unsafe { InlineFrame::read(r) });
+                match e.jump {
+                    Some(j) if jmp_frame != 0 && j.frame == jmp_frame => {
+                        let (resume, dest) = (j.resume as usize, j.dest as u32);
+                        if !matches!(ops.get(resume.wrapping_sub(1)), Some(Op::SetJmp { d, .. }) if *d == dest) {
+                            e = fail(Trap::BadCall, pc - 1, "longjmp with a corrupted jmp_buf");
+                            continue;
+                        }
+                        r.set(dest, u64::from(j.value as u32));
+                        pc = resume;
+                        break;
+                    }
+                    Some(_) => {}
+                    None => e = self.wrap(f, pc - 1, e),
+                }
             }
         }
     }

@@ -13,7 +13,12 @@
 //!   edge moves, GEPs folded to `base + Σ idx·scale + offset`.
 //! * [`Interpreter`] executes that code with a `match` loop; frames and
 //!   `alloca`s live on per-thread stacks, so executing an instruction never
-//!   allocates on the heap.
+//!   allocates on the heap. A call of an interpreted function runs in the
+//!   caller's loop: the caller's state goes into a header on the register
+//!   stack below the callee's window and `ret` pops it, so IR calls cost no
+//!   Rust recursion. Vectors of one-slot lanes have dedicated ops for the
+//!   common integer arithmetic, casts, packed loads and stores and element
+//!   access.
 //!
 //! The rules it executes are `jitty-sem`'s, where the semantic choices where
 //! LLVM leaves room (poison, approximations) are listed. [`Interpreter::run_main`] runs `@llvm.global_ctors` before and

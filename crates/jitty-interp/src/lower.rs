@@ -640,6 +640,59 @@ pub enum Op {
         v: u32,
         n: u32,
     },
+    /// Integer vector operation, lanes of at most 64 bits (one slot each).
+    VIBin {
+        op: BinOp,
+        bits: u8,
+        len: u8,
+        d: u32,
+        a: u32,
+        b: u32,
+    },
+    /// `sext` of an integer vector, lanes of at most 64 bits.
+    VSext {
+        from: u8,
+        to: u8,
+        len: u8,
+        d: u32,
+        s: u32,
+    },
+    /// `trunc` of an integer vector, lanes of at most 64 bits.
+    VTrunc {
+        bits: u8,
+        len: u8,
+        d: u32,
+        s: u32,
+    },
+    /// Load of a vector of one-slot lanes `w` (1, 2, 4 or 8) bytes apart.
+    VLd {
+        w: u8,
+        len: u8,
+        d: u32,
+        a: u32,
+    },
+    /// Store of a vector of one-slot lanes `w` (1, 2, 4 or 8) bytes apart.
+    VSt {
+        w: u8,
+        len: u8,
+        v: u32,
+        a: u32,
+    },
+    /// `insertelement` into a vector of one-slot lanes.
+    InsElt {
+        len: u32,
+        d: u32,
+        v: u32,
+        e: u32,
+        i: u32,
+    },
+    /// `extractelement` from a vector of one-slot lanes.
+    ExtElt {
+        len: u32,
+        d: u32,
+        v: u32,
+        i: u32,
+    },
     /// Other intrinsics; `info` indexes [`Lowered::intrs`].
     Intr {
         info: u32,
@@ -700,6 +753,35 @@ pub struct SwitchTable {
     pub default: u32,
     /// The condition takes two slots.
     pub wide: bool,
+    /// Dense cases (not `wide`): the target of value `min + k` is
+    /// `dense[k]` (the default for values without a case); empty when the
+    /// cases are too sparse, and the sorted `cases` are searched instead.
+    pub dense: Vec<u32>,
+    /// The smallest case value, when `dense` is not empty.
+    pub min: u64,
+}
+
+impl SwitchTable {
+    /// Fills `dense` when the cases span at most 4096 values and at most
+    /// four times their number (Lua's `indirectbr` dispatch: 83 block
+    /// addresses `base + i`).
+    fn make_dense(&mut self) {
+        let (Some(first), Some(last)) = (self.cases.first(), self.cases.last()) else { return };
+        if self.wide || last.0 > u128::from(u64::MAX) {
+            return;
+        }
+        let span = last.0 - first.0 + 1;
+        if span > 4096 || span > 4 * self.cases.len() as u128 {
+            return;
+        }
+        let min = first.0 as u64;
+        let mut dense = vec![self.default; span as usize];
+        for &(v, t) in &self.cases {
+            dense[(v as u64 - min) as usize] = t;
+        }
+        self.dense = dense;
+        self.min = min;
+    }
 }
 
 /// A GEP with several variable indices.
@@ -742,6 +824,9 @@ pub struct CallSite {
     pub dest_n: u32,
     /// FFI interface for native calls (`Err` if the signature is unsupported).
     pub sig: Result<FfiSig, String>,
+    /// No argument is `byval`: an IR callee that is not variadic runs in
+    /// the caller's dispatch loop, its arguments copied slot to slot.
+    pub no_byval: bool,
 }
 
 /// An intrinsic call.
@@ -1058,6 +1143,18 @@ pub fn lower_in_image(image: &Image, id: FuncId) -> Lowered {
 
 const LABEL_BIT: u32 = 1 << 31;
 
+/// A vector whose lanes take one slot each and lie 1, 2, 4 or 8 bytes
+/// apart in memory, at most 255 of them: `(lane bytes, lanes)`, the
+/// operands of [`Op::VLd`] and [`Op::VSt`].
+fn packed_lanes(r: &Repr) -> Option<(u8, u8)> {
+    match *r {
+        Repr::V { elem, len, stride: w @ (1 | 2 | 4 | 8) } if elem.slots() == 1 && len <= 255 => {
+            Some((w as u8, len as u8))
+        }
+        _ => None,
+    }
+}
+
 struct Cx<'a> {
     m: &'a Module,
     f: &'a Function,
@@ -1292,6 +1389,7 @@ impl<'a> Cx<'a> {
             for c in &mut sw.cases {
                 c.1 = resolve(c.1, &bp, &sp);
             }
+            sw.make_dense();
         }
         self.out.nslots = self.next.max(4);
     }
@@ -1590,6 +1688,10 @@ impl<'a> Cx<'a> {
                     (_, 2) => self.emit(Op::Ld16 { d, a }),
                     (_, 4) => self.emit(Op::Ld32 { d, a }),
                     (_, 8) => self.emit(Op::Ld64 { d, a }),
+                    _ if packed_lanes(&r).is_some() => {
+                        let (w, len) = packed_lanes(&r).unwrap_or_default();
+                        self.emit(Op::VLd { w, len, d, a })
+                    }
                     _ if r == Repr::None => self.trap(Trap::Unsupported, "load of this type"),
                     _ => {
                         let r = self.add_repr(r);
@@ -1621,6 +1723,10 @@ impl<'a> Cx<'a> {
                     (_, 2) => self.emit(Op::St16 { v, a }),
                     (_, 4) => self.emit(Op::St32 { v, a }),
                     (_, 8) => self.emit(Op::St64 { v, a }),
+                    _ if packed_lanes(&r).is_some() => {
+                        let (w, len) = packed_lanes(&r).unwrap_or_default();
+                        self.emit(Op::VSt { w, len, v, a })
+                    }
                     _ if r == Repr::None => self.trap(Trap::Unsupported, "store of this type"),
                     _ => {
                         let r = self.add_repr(r);
@@ -1665,6 +1771,7 @@ impl<'a> Cx<'a> {
             InstKind::ExtractElement { vec, idx } => {
                 let (v, i) = (self.slot(*vec), self.slot(*idx));
                 match self.repr(self.ty_of(*vec)) {
+                    Repr::V { elem, len, .. } if elem.slots() == 1 => self.emit(Op::ExtElt { len, d, v, i }),
                     Repr::V { elem, len, .. } => self.slow(Slow::ExtractElt { elem_n: elem.slots(), len, d, v, i }),
                     _ => self.trap(Trap::Unsupported, "extractelement"),
                 }
@@ -1672,6 +1779,7 @@ impl<'a> Cx<'a> {
             InstKind::InsertElement { vec, elt, idx } => {
                 let (v, e, i) = (self.slot(*vec), self.slot(*elt), self.slot(*idx));
                 match self.repr(data.ty) {
+                    Repr::V { elem, len, .. } if elem.slots() == 1 => self.emit(Op::InsElt { len, d, v, e, i }),
                     Repr::V { elem, len, .. } => {
                         let n = elem.slots() * len;
                         self.slow(Slow::InsertElt { elem_n: elem.slots(), len, n, d, v, e, i })
@@ -1775,7 +1883,7 @@ impl<'a> Cx<'a> {
                 }
                 cs.sort_by_key(|c| c.0);
                 let table = self.out.switches.len() as u32;
-                self.out.switches.push(SwitchTable { cases: cs, default: def, wide });
+                self.out.switches.push(SwitchTable { cases: cs, default: def, wide, dense: Vec::new(), min: 0 });
                 self.emit(Op::Switch { v, table, cost });
             }
             InstKind::IndirectBr { addr, dests } => {
@@ -1795,7 +1903,7 @@ impl<'a> Cx<'a> {
                 let table = self.out.switches.len() as u32;
                 // The default is the trap right after the switch.
                 let def = self.out.ops.len() as u32 + 1;
-                self.out.switches.push(SwitchTable { cases: cs, default: def, wide: false });
+                self.out.switches.push(SwitchTable { cases: cs, default: def, wide: false, dense: Vec::new(), min: 0 });
                 self.emit(Op::Switch { v, table, cost });
                 self.trap(Trap::Unreachable, "indirectbr to an address that is none of its destinations");
             }
@@ -1861,6 +1969,9 @@ impl<'a> Cx<'a> {
                     _ => Op::FBin { op, k, d, a, b },
                 };
                 self.emit(o);
+            }
+            Repr::V { elem: Scalar::I(bits), len, .. } if bits <= 64 && len <= 255 => {
+                self.emit(Op::VIBin { op, bits: bits as u8, len: len as u8, d, a, b })
             }
             Repr::V { elem, len, .. } => self.slow(Slow::VBin { op, elem, len, d, a, b }),
             Repr::W(bits) => self.slow(Slow::WBin { op, bits, d, a, b }),
@@ -1946,7 +2057,16 @@ impl<'a> Cx<'a> {
             (Repr::V { elem: fe, len, .. }, Repr::V { elem: te, len: tl, .. })
                 if len == tl && op != CastOp::BitCast =>
             {
-                self.slow(Slow::VCast { op, from: *fe, to: *te, len: *len, d, s })
+                match (op, *fe, *te) {
+                    (CastOp::ZExt, Scalar::I(fb), Scalar::I(tb)) if fb <= tb && tb <= 64 => self.mov(d, s, *len),
+                    (CastOp::SExt, Scalar::I(fb), Scalar::I(tb)) if fb <= tb && tb <= 64 && *len <= 255 => {
+                        self.emit(Op::VSext { from: fb as u8, to: tb as u8, len: *len as u8, d, s })
+                    }
+                    (CastOp::Trunc, Scalar::I(fb), Scalar::I(tb)) if tb <= fb && fb <= 64 && *len <= 255 => {
+                        self.emit(Op::VTrunc { bits: tb as u8, len: *len as u8, d, s })
+                    }
+                    _ => self.slow(Slow::VCast { op, from: *fe, to: *te, len: *len, d, s }),
+                }
             }
             (Repr::None, _) | (_, Repr::None) => self.trap(Trap::Unsupported, "cast of this type"),
             _ if matches!(op, CastOp::BitCast) => {
@@ -2087,6 +2207,7 @@ impl<'a> Cx<'a> {
         let ret_attrs = ParamAttrs::default();
         let fixed = varargs.then_some(params.len());
         let mk_sig = |cx: &Self| FfiSig::new(cx.m, sig_ret, &ret_attrs, &ffi_args, fixed);
+        let no_byval = arg_slots.iter().all(|a| a.byval.is_none());
         match direct {
             Some(fid) if !m.func(fid).is_declaration() => {
                 // The entry stub and a call interface, to call the function's
@@ -2105,6 +2226,7 @@ impl<'a> Cx<'a> {
                     dest: d,
                     dest_n,
                     sig,
+                    no_byval,
                 });
                 self.emit(Op::Call { site });
             }
@@ -2121,14 +2243,32 @@ impl<'a> Cx<'a> {
                     return;
                 }
                 let site = self.out.calls.len() as u32;
-                self.out.calls.push(CallSite { target: None, addr, callee: 0, args: arg_slots, dest: d, dest_n, sig });
+                self.out.calls.push(CallSite {
+                    target: None,
+                    addr,
+                    callee: 0,
+                    args: arg_slots,
+                    dest: d,
+                    dest_n,
+                    sig,
+                    no_byval,
+                });
                 self.emit(Op::CallNative { site });
             }
             None => {
                 let sig = mk_sig(self);
                 let site = self.out.calls.len() as u32;
                 let callee = self.slot(callee);
-                self.out.calls.push(CallSite { target: None, addr: 0, callee, args: arg_slots, dest: d, dest_n, sig });
+                self.out.calls.push(CallSite {
+                    target: None,
+                    addr: 0,
+                    callee,
+                    args: arg_slots,
+                    dest: d,
+                    dest_n,
+                    sig,
+                    no_byval,
+                });
                 self.emit(Op::CallInd { site });
             }
         }

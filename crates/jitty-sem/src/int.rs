@@ -40,7 +40,7 @@ pub fn sext64(v: u64, bits: u32) -> i64 {
 macro_rules! int_bin_in {
     ($(#[$doc:meta])* $name:ident, $u:ty, $i:ty, $mask:ident, $sext:ident) => {
         $(#[$doc])*
-        #[inline]
+        #[inline(always)]
         pub fn $name(op: BinOp, a: $u, b: $u, bits: u32) -> Result<$u, Trap> {
             let r = match op {
                 BinOp::Add => a.wrapping_add(b),
@@ -80,6 +80,33 @@ int_bin_in!(
     /// [`int_bin`] for widths 1..=64 on one slot.
     int_bin64, u64, i64, mask64, sext64
 );
+
+/// [`int_bin64`] on every lane of a vector (one `u64` per lane, `out[i] =
+/// a[i] op b[i]`), with the operator decoded once per vector rather than
+/// once per lane. Lanes past the shortest slice are left alone.
+pub fn int_bin64_lanes(op: BinOp, a: &[u64], b: &[u64], out: &mut [u64], bits: u32) -> Result<(), Trap> {
+    #[inline(always)]
+    fn each(op: BinOp, a: &[u64], b: &[u64], out: &mut [u64], bits: u32) -> Result<(), Trap> {
+        for ((o, &x), &y) in out.iter_mut().zip(a).zip(b) {
+            *o = int_bin64(op, x, y, bits)?;
+        }
+        Ok(())
+    }
+    // One loop per operator: with `op` constant, `int_bin64` folds to the
+    // operator's own rule in each.
+    match op {
+        BinOp::Add => each(BinOp::Add, a, b, out, bits),
+        BinOp::Sub => each(BinOp::Sub, a, b, out, bits),
+        BinOp::Mul => each(BinOp::Mul, a, b, out, bits),
+        BinOp::And => each(BinOp::And, a, b, out, bits),
+        BinOp::Or => each(BinOp::Or, a, b, out, bits),
+        BinOp::Xor => each(BinOp::Xor, a, b, out, bits),
+        BinOp::Shl => each(BinOp::Shl, a, b, out, bits),
+        BinOp::LShr => each(BinOp::LShr, a, b, out, bits),
+        BinOp::AShr => each(BinOp::AShr, a, b, out, bits),
+        _ => each(op, a, b, out, bits),
+    }
+}
 
 /// Integer comparison at width `bits` on normalized operands.
 pub fn icmp(pred: IntPred, a: u128, b: u128, bits: u32) -> bool {
