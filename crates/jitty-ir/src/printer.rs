@@ -332,6 +332,21 @@ fn write_const(out: &mut String, m: &Module, c: ConstId) {
                 out.push_str(close.trim_start());
                 return;
             }
+            // A vector of one integer or float repeated prints as `splat`, as
+            // LLVM prints it; lanes one by one, a 20-byte `<65536 x i32> splat
+            // (i32 1)` would print as half a megabyte.
+            if open == "<"
+                && elems.iter().all(|&e| e == elems[0])
+                && matches!(
+                    m.constant(elems[0]),
+                    ConstData::Int { .. } | ConstData::WideInt { .. } | ConstData::Float { .. }
+                )
+            {
+                out.push_str("splat (");
+                write_typed_const(out, m, elems[0]);
+                out.push(')');
+                return;
+            }
             out.push_str(open);
             for (i, &e) in elems.iter().enumerate() {
                 if i > 0 {

@@ -115,3 +115,69 @@ fn nesting_is_bounded() {
     let m = jitty_llvm::parse_module(&ok, "t.ll").expect("200 levels parse");
     assert!(jitty_ir::print_module(&m).contains("[1 x [1 x"));
 }
+
+fn global_ty(m: &jitty_ir::Module, name: &str) -> jitty_ir::Ty {
+    match m.symbol(name) {
+        Some(jitty_ir::Symbol::Global(g)) => m.global(g).value_ty,
+        other => panic!("@{name} is {other:?}"),
+    }
+}
+
+#[test]
+fn recursive_named_types_are_rejected() {
+    // Found with hand-written inputs while the fuzzer ran: these were accepted and verified, and any
+    // size or alignment query on them recursed until the stack overflowed.
+    check(
+        "%T = type { %T }\n@g = external global %T",
+        expect!["t.ll:1:1: type `%T` is recursive: it contains itself, not through a `ptr`"],
+    );
+    check(
+        "%T = type { ptr, [2 x %U] }\n%U = type { i8, %T }\n@g = global %T zeroinitializer",
+        expect!["t.ll:1:1: type `%T` is recursive: it contains itself, not through a `ptr`"],
+    );
+    check(
+        "define void @f() {\n  %a = alloca %T\n  ret void\n}\n%T = type { ptr, %T }",
+        expect!["t.ll:5:1: type `%T` is recursive: it contains itself, not through a `ptr`"],
+    );
+    // A cycle through `ptr` is how LLVM spells a linked list: fine.
+    let m = jitty_llvm::parse_module(
+        "%L = type { ptr, %M }\n%M = type { i64, ptr }\n@g = global %L zeroinitializer",
+        "t.ll",
+    )
+    .expect("cycles through ptr are fine");
+    assert_eq!(m.layout.alloc_size(&m.types, global_ty(&m, "g")), 24);
+}
+
+#[test]
+fn named_type_chains_are_bounded() {
+    // Each definition is shallow, but a chain of named types nests as deep as
+    // it is long: every layout query recursed once per link.
+    let chain = |n: usize| {
+        let mut s: String = (0..n).map(|i| format!("%t{i} = type {{ i8, %t{} }}\n", i + 1)).collect();
+        s.push_str(&format!("%t{n} = type {{ i64 }}\n@g = global %t0 zeroinitializer\n"));
+        s
+    };
+    check(
+        &chain(5000),
+        expect!["t.ll:4746:1: type `%t4745` nests deeper than 256 levels (counting the named types it contains)"],
+    );
+    let m = jitty_llvm::parse_module(&chain(200), "t.ll").expect("200 links are fine");
+    assert_eq!(m.layout.alloc_size(&m.types, global_ty(&m, "g")), 8 * 201);
+}
+
+#[test]
+fn bad_datalayout_alignments_are_rejected() {
+    // An alignment of 0 made every size computation divide by zero.
+    check(
+        "target datalayout = \"e-p:64:0\"",
+        expect!["t.ll:1:21: bad datalayout component `p:64:0`: alignment not a power of two up to 2^32 bytes"],
+    );
+    check(
+        "target datalayout = \"e-i64:24\"",
+        expect!["t.ll:1:21: bad datalayout component `i64:24`: alignment not a power of two up to 2^32 bytes"],
+    );
+    check(
+        "target datalayout = \"e-p:18446744073709551608:64\"",
+        expect!["t.ll:1:21: bad datalayout component `p:18446744073709551608:64`: pointer size out of range"],
+    );
+}

@@ -2,9 +2,19 @@
 //! `{ i64, ptr }`, `<{ i8 }>`, `%Named`, function types `i32 (ptr, ...)`.
 
 use super::Parser;
-use crate::Result;
 use crate::lexer::Kind;
-use jitty_ir::{FloatKind, Ty, TypeData};
+use crate::{MAX_DEPTH, Result};
+use jitty_ir::{FloatKind, Ty, TypeData, TypeStore};
+use std::collections::{HashMap, HashSet};
+
+/// The types a value of `ty` holds by value: array and vector elements,
+/// struct fields (a named struct's body). `ptr` holds nothing.
+fn contained(types: &TypeStore, ty: Ty) -> Vec<Ty> {
+    match types.get(ty) {
+        TypeData::Array { elem, .. } | TypeData::Vector { elem, .. } => vec![*elem],
+        _ => types.struct_fields(ty).map(|(f, _)| f.to_vec()).unwrap_or_default(),
+    }
+}
 
 /// True when `word` is a type keyword (`i32`, `ptr`, `double`, ...).
 pub(crate) fn is_type_keyword(word: &str) -> bool {
@@ -195,5 +205,73 @@ impl Parser<'_> {
     /// Renders a type for error messages.
     pub fn type_name(&self, ty: Ty) -> String {
         jitty_ir::printer::type_to_string(&self.m.types, ty)
+    }
+}
+
+impl Parser<'_> {
+    /// Checks the named struct types once all are defined, as LLVM does: a
+    /// struct must not contain itself by value (through fields, arrays and
+    /// vectors; only `ptr` may close a cycle), and the containment depth of a
+    /// type, counted through the bodies of the named types it holds, is at
+    /// most [`MAX_DEPTH`]. Syntax alone bounds only the nesting written in one
+    /// definition; without this check a chain or cycle of named types would
+    /// make every size, alignment or field-offset query recurse without end
+    /// or overflow the stack. `defs` maps each named type to the offset of
+    /// its definition, where the error is reported.
+    pub(super) fn check_named_types(&self, defs: &HashMap<Ty, usize>) -> Result<()> {
+        let types = &self.m.types;
+        let name = |ty: Ty| match types.get(ty) {
+            TypeData::Named(n) => format!("%{n}"),
+            _ => jitty_ir::printer::type_to_string(types, ty),
+        };
+        let mut roots: Vec<(usize, Ty)> = defs.iter().map(|(&ty, &pos)| (pos, ty)).collect();
+        roots.sort_unstable();
+        // Finished types and their depth (a scalar is 1 level deep).
+        let mut depth: HashMap<Ty, u32> = HashMap::new();
+        let mut on_path: HashSet<Ty> = HashSet::new();
+        for (root_pos, root) in roots {
+            if depth.contains_key(&root) {
+                continue;
+            }
+            // Depth-first, without recursion: (type, its children, next child, deepest child so far).
+            let mut stack = vec![(root, contained(types, root), 0usize, 0u32)];
+            on_path.insert(root);
+            while let Some((ty, children, next, deepest)) = stack.last_mut() {
+                if let Some(&child) = children.get(*next) {
+                    *next += 1;
+                    if let Some(&d) = depth.get(&child) {
+                        *deepest = (*deepest).max(d);
+                    } else if on_path.contains(&child) {
+                        let pos = defs.get(&child).copied().unwrap_or(root_pos);
+                        return Err(self.err_at(
+                            pos,
+                            format!("type `{}` is recursive: it contains itself, not through a `ptr`", name(child)),
+                        ));
+                    } else {
+                        on_path.insert(child);
+                        stack.push((child, contained(types, child), 0, 0));
+                    }
+                    continue;
+                }
+                let (ty, d) = (*ty, *deepest + 1);
+                if d > MAX_DEPTH {
+                    let pos = defs.get(&ty).copied().unwrap_or(root_pos);
+                    return Err(self.err_at(
+                        pos,
+                        format!(
+                            "type `{}` nests deeper than {MAX_DEPTH} levels (counting the named types it contains)",
+                            name(ty)
+                        ),
+                    ));
+                }
+                depth.insert(ty, d);
+                on_path.remove(&ty);
+                stack.pop();
+                if let Some((_, _, _, parent_deepest)) = stack.last_mut() {
+                    *parent_deepest = (*parent_deepest).max(d);
+                }
+            }
+        }
+        Ok(())
     }
 }
