@@ -181,3 +181,21 @@ fn bad_datalayout_alignments_are_rejected() {
         expect!["t.ll:1:21: bad datalayout component `p:18446744073709551608:64`: pointer size out of range"],
     );
 }
+
+#[test]
+fn splats_cannot_expand_without_bound() {
+    // Found with hand-written inputs while the fuzzer ran: 100 lines of
+    // `<65536 x i32> splat (i32 N)` (4 KB) expanded to 6.5 million lanes and
+    // took 4 s in the fuzz target; 64 KB of them timed out.
+    let bomb: String = (0..100).map(|i| format!("@g{i} = global <65536 x i32> splat (i32 {i})\n")).collect();
+    check(
+        &bomb,
+        expect![
+            "t.ll:6:28: the module's splat constants expand to more than 339456 lanes (2^16 + 64 per byte of input)"
+        ],
+    );
+    // One wide splat, and many narrow ones, are fine.
+    jitty_llvm::parse_module("@g = global <65536 x i32> splat (i32 7)", "t.ll").expect("one wide splat");
+    let narrow: String = (0..1000).map(|i| format!("@g{i} = global <8 x i32> splat (i32 {i})\n")).collect();
+    jitty_llvm::parse_module(&narrow, "t.ll").expect("narrow splats");
+}

@@ -438,6 +438,16 @@ impl Parser<'_> {
                 if len > 1 << 16 {
                     return Err(self.err_at(pos, "splat of more than 65536 lanes"));
                 }
+                self.splat_lanes += u64::from(len);
+                if self.splat_lanes > self.splat_budget() {
+                    return Err(self.err_at(
+                        pos,
+                        format!(
+                            "the module's splat constants expand to more than {} lanes (2^16 + 64 per byte of input)",
+                            self.splat_budget()
+                        ),
+                    ));
+                }
                 self.expect_punct(b'(')?;
                 let c = self.parse_typed_const()?;
                 if self.m.constant(c).ty() != elem {
@@ -547,6 +557,15 @@ impl Parser<'_> {
             }
         };
         Ok(self.m.intern_const(data))
+    }
+
+    /// How many lanes all `splat` constants of the module may expand to:
+    /// 2^16 plus 64 per byte of input. Every other constant is at most as
+    /// long as its text, but a 25-byte `<65536 x i32> splat (i32 1)` holds
+    /// 65536 elements; without a budget, 64 KB of splats took a minute and
+    /// gigabytes to parse and print. Real splats are a few lanes each.
+    fn splat_budget(&self) -> u64 {
+        (1 << 16) + 64 * self.src.len() as u64
     }
 
     /// Converts a constant `<N x i32>` mask into lane indices (-1 = poison).

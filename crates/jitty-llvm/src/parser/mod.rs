@@ -63,6 +63,9 @@ pub(crate) struct Parser<'a> {
     func_groups: Vec<(FuncId, Vec<u32>)>,
     /// Symbols that are `ifunc`s (unsupported).
     ifuncs: HashSet<String>,
+    /// Lanes that `splat` constants have expanded to so far (see
+    /// [`Parser::splat_budget`]).
+    pub splat_lanes: u64,
     pub t: CommonTypes,
 }
 
@@ -98,6 +101,7 @@ impl<'a> Parser<'a> {
             cold_groups: HashSet::new(),
             func_groups: Vec::new(),
             ifuncs: HashSet::new(),
+            splat_lanes: 0,
             t,
         }
     }
