@@ -310,8 +310,9 @@ fn write_const(out: &mut String, m: &Module, c: ConstId) {
                 let _ = write!(out, "{}", sign_extend(*bits, width));
             }
         }
-        // LLVM reads an unsigned decimal that fits the width as the same bits.
-        ConstData::WideInt { words, .. } => out.push_str(&crate::constant::wide_to_decimal(words)),
+        ConstData::WideInt { ty, words } => {
+            out.push_str(&crate::constant::wide_to_literal(words, m.types.int_bits(*ty).unwrap_or(0)))
+        }
         ConstData::Float { ty, bits } => write_float(out, m.types.float_kind(*ty).unwrap_or(FloatKind::Double), *bits),
         ConstData::Null(_) => out.push_str("null"),
         ConstData::Zero(_) => out.push_str("zeroinitializer"),

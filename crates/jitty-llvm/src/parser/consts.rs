@@ -191,12 +191,10 @@ impl Parser<'_> {
         let text = self.text(self.tok);
         let bits = match self.tok.kind {
             Kind::Int => parse_decimal(text),
-            Kind::HexInt => {
-                let neg = text.starts_with('s');
-                let v = u128::from_str_radix(&text[3..], 16).ok();
-                // `s0x` is a signed hex literal of exactly `width` bits.
-                v.map(|v| if neg { truncate_bits(v, width) } else { v })
-            }
+            // `u0x`/`s0x`: unsigned or two's complement of 4 bits per digit,
+            // extended or truncated to the width (`i32 s0xF` is -1, as in LLVM).
+            Kind::HexInt => jitty_ir::constant::wide_from_hex(&text[3..], 128, text.starts_with('s'))
+                .map(|w| u128::from(w[0]) | (u128::from(w[1]) << 64)),
             Kind::Ident if text == "true" => Some(1),
             Kind::Ident if text == "false" => Some(0),
             _ => return Err(self.expected("an integer constant")),
@@ -277,10 +275,14 @@ impl Parser<'_> {
         let tyd = self.m.types.get(ty).clone();
         let data = match self.tok.kind {
             Kind::Int | Kind::HexInt | Kind::Float | Kind::HexFloat => match tyd {
-                TypeData::Int(w) if w > 128 && self.tok.kind == Kind::Int => {
+                TypeData::Int(w) if w > 128 && matches!(self.tok.kind, Kind::Int | Kind::HexInt) => {
                     let text = self.text(self.tok);
-                    let words = jitty_ir::constant::wide_from_decimal(text, w)
-                        .ok_or_else(|| self.err_at(self.tok.start, format!("invalid integer constant `{text}`")))?;
+                    let words = if self.tok.kind == Kind::HexInt {
+                        jitty_ir::constant::wide_from_hex(&text[3..], w, text.starts_with('s'))
+                    } else {
+                        jitty_ir::constant::wide_from_decimal(text, w)
+                    }
+                    .ok_or_else(|| self.err_at(self.tok.start, format!("invalid integer constant `{text}`")))?;
                     self.bump();
                     ConstData::WideInt { ty, words }
                 }
