@@ -225,3 +225,23 @@ fn hex_and_wide_integer_literals_read_as_llvm_reads_them() {
     let huge = format!("@g = global i8388608 -{}\n@h = global i8388608 {}\n", "9".repeat(20000), "7".repeat(20000));
     assert_eq!(jitty_llvm::check_roundtrip(&huge, "t.ll"), Ok(jitty_llvm::RoundTrip::Stable));
 }
+
+#[test]
+fn wide_constants_cannot_expand_without_bound() {
+    // Found with hand-written inputs while the fuzzer ran: 44 KB of distinct
+    // `i8388608 N` literals (1 MB each) took 9.5 GB and over a minute.
+    let n = 3000;
+    let lits: Vec<String> = (0..n).map(|i| format!("i8388608 {i}")).collect();
+    let bomb = format!("@g = global [{n} x i8388608] [{}]\n", lits.join(", "));
+    check(
+        &bomb,
+        expect![
+            "t.ll:1:408: the module's integer constants wider than 128 bits take more than 3859520 words (2^20 + 64 per byte of input)"
+        ],
+    );
+    // A few of the widest, and many i136 (clang's bitfield groups), are fine.
+    let few: String = (0..4).map(|i| format!("@g{i} = global i8388608 {i}\n")).collect();
+    jitty_llvm::parse_module(&few, "t.ll").expect("a few wide literals");
+    let many: String = (0..3000).map(|i| format!("@g{i} = global i136 {i}\n")).collect();
+    jitty_llvm::parse_module(&many, "t.ll").expect("many narrow wide literals");
+}

@@ -277,6 +277,16 @@ impl Parser<'_> {
             Kind::Int | Kind::HexInt | Kind::Float | Kind::HexFloat => match tyd {
                 TypeData::Int(w) if w > 128 && matches!(self.tok.kind, Kind::Int | Kind::HexInt) => {
                     let text = self.text(self.tok);
+                    self.wide_words += u64::from(w.div_ceil(64));
+                    if self.wide_words > self.wide_budget() {
+                        return Err(self.err_at(
+                            pos,
+                            format!(
+                                "the module's integer constants wider than 128 bits take more than {} words (2^20 + 64 per byte of input)",
+                                self.wide_budget()
+                            ),
+                        ));
+                    }
                     let words = if self.tok.kind == Kind::HexInt {
                         jitty_ir::constant::wide_from_hex(&text[3..], w, text.starts_with('s'))
                     } else {
@@ -568,6 +578,15 @@ impl Parser<'_> {
     /// gigabytes to parse and print. Real splats are a few lanes each.
     fn splat_budget(&self) -> u64 {
         (1 << 16) + 64 * self.src.len() as u64
+    }
+
+    /// How many 64-bit words all integer literals wider than 128 bits may
+    /// take: 2^20 (8 MB) plus 64 per byte of input. Each literal holds every
+    /// word of its width, so 44 KB of `i8388608 N` literals took 9.5 GB and
+    /// over a minute before this budget. Real wide constants (clang's
+    /// bitfield groups) are a few words each.
+    fn wide_budget(&self) -> u64 {
+        (1 << 20) + 64 * self.src.len() as u64
     }
 
     /// Converts a constant `<N x i32>` mask into lane indices (-1 = poison).

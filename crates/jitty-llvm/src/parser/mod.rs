@@ -66,6 +66,9 @@ pub(crate) struct Parser<'a> {
     /// Lanes that `splat` constants have expanded to so far (see
     /// [`Parser::splat_budget`]).
     pub splat_lanes: u64,
+    /// Words that integer literals wider than 128 bits have taken so far
+    /// (see [`Parser::wide_budget`]).
+    pub wide_words: u64,
     pub t: CommonTypes,
 }
 
@@ -102,6 +105,7 @@ impl<'a> Parser<'a> {
             func_groups: Vec::new(),
             ifuncs: HashSet::new(),
             splat_lanes: 0,
+            wide_words: 0,
             t,
         }
     }
