@@ -173,14 +173,54 @@ impl DataLayout {
     /// Bytes `ty` occupies in memory including tail padding (LLVM's alloc
     /// size): the stride of an array of `ty`.
     pub fn alloc_size(&self, types: &TypeStore, ty: Ty) -> u64 {
+        self.size_align(types, ty).0
+    }
+
+    /// `(alloc size, ABI alignment)` of `ty` in one walk of its type tree, so
+    /// the work is the number of nodes of the tree (an array's element type
+    /// counts once). Asking a struct's fields for their size and alignment
+    /// separately walked shared subtrees over and over: a chain of named
+    /// types `%tN = type { %tN-1, %tN-1 }` made that exponential.
+    fn size_align(&self, types: &TypeStore, ty: Ty) -> (u64, u64) {
         match types.get(ty) {
             TypeData::Int(_) | TypeData::Float(_) | TypeData::Ptr { .. } | TypeData::Vector { .. } => {
-                align_up(self.store_size(types, ty), self.abi_align(types, ty))
+                let align = self.abi_align(types, ty);
+                (align_up(self.store_size(types, ty), align), align)
             }
-            TypeData::Array { elem, len } => self.alloc_size(types, *elem).saturating_mul(*len),
-            TypeData::Struct { .. } | TypeData::Named(_) => self.struct_layout(types, ty).map_or(0, |l| l.size),
-            _ => 0,
+            TypeData::Array { elem, len } => {
+                let (size, align) = self.size_align(types, *elem);
+                (size.saturating_mul(*len), align)
+            }
+            TypeData::Struct { .. } | TypeData::Named(_) => match types.struct_fields(ty) {
+                Some((fields, packed)) => self.fields_layout(types, fields, packed, None),
+                None => (0, 1),
+            },
+            _ => (0, 1),
         }
+    }
+
+    /// Size and alignment of a struct with `fields`; pushes each field's
+    /// offset to `offsets` when given.
+    fn fields_layout(
+        &self,
+        types: &TypeStore,
+        fields: &[Ty],
+        packed: bool,
+        mut offsets: Option<&mut Vec<u64>>,
+    ) -> (u64, u64) {
+        let mut offset = 0u64;
+        let mut align = 1u64;
+        for &field in fields {
+            let (field_size, natural_align) = self.size_align(types, field);
+            let field_align = if packed { 1 } else { natural_align };
+            offset = align_up(offset, field_align);
+            if let Some(o) = offsets.as_deref_mut() {
+                o.push(offset);
+            }
+            offset = offset.saturating_add(field_size);
+            align = align.max(field_align);
+        }
+        (align_up(offset, align), align)
     }
 
     /// Byte offsets of each field, plus total size and alignment, of a struct
@@ -188,16 +228,8 @@ impl DataLayout {
     pub fn struct_layout(&self, types: &TypeStore, ty: Ty) -> Option<StructLayout> {
         let (fields, packed) = types.struct_fields(ty)?;
         let mut offsets = Vec::with_capacity(fields.len());
-        let mut offset = 0u64;
-        let mut align = 1u64;
-        for &field in fields {
-            let field_align = if packed { 1 } else { self.abi_align(types, field) };
-            offset = align_up(offset, field_align);
-            offsets.push(offset);
-            offset = offset.saturating_add(self.alloc_size(types, field));
-            align = align.max(field_align);
-        }
-        Some(StructLayout { offsets, size: align_up(offset, align), align })
+        let (size, align) = self.fields_layout(types, fields, packed, Some(&mut offsets));
+        Some(StructLayout { offsets, size, align })
     }
 }
 

@@ -245,3 +245,33 @@ fn wide_constants_cannot_expand_without_bound() {
     let many: String = (0..3000).map(|i| format!("@g{i} = global i136 {i}\n")).collect();
     jitty_llvm::parse_module(&many, "t.ll").expect("many narrow wide literals");
 }
+
+#[test]
+fn type_trees_are_bounded() {
+    // Found with hand-written inputs while the fuzzer ran: 1 KB of
+    // `%tN = type { %tN-1, %tN-1 }` made every size query take 2^N steps
+    // (the fuzz target and an `alloca` hung). Layouts now walk a tree once,
+    // and the tree has at most MAX_TYPE_NODES nodes.
+    let doubling = |n: usize| {
+        let mut s = String::from("%t0 = type { i64 }\n");
+        s.extend((1..=n).map(|i| format!("%t{i} = type {{ %t{}, %t{} }}\n", i - 1, i - 1)));
+        s
+    };
+    check(
+        &doubling(40),
+        expect![
+            "t.ll:16:1: type `%t15` has more than 65536 nested fields and elements (counting the named types it contains)"
+        ],
+    );
+    let m = jitty_llvm::parse_module(&format!("{}@g = global %t14 zeroinitializer", doubling(14)), "t.ll")
+        .expect("%t14 has 49151 nodes");
+    assert_eq!(m.layout.alloc_size(&m.types, global_ty(&m, "g")), 8 << 14);
+    // A literal type is bounded too, and reported where a named type it holds is defined.
+    let wide = format!("{}@g = external global {{ {} }}", doubling(13), ["%t13"; 5].join(", "));
+    check(
+        &wide,
+        expect![
+            "t.ll:14:1: type `{ %t13, %t13, %t13, %t13, %t13 }` has more than 65536 nested fields and elements (counting the named types it contains)"
+        ],
+    );
+}

@@ -208,16 +208,25 @@ impl Parser<'_> {
     }
 }
 
+/// Most nodes the type tree of one type may have (a struct's fields and an
+/// array's element type each count once, named bodies unfolded). Every size
+/// or alignment query walks the tree, so this bounds the cost of each.
+/// Real types stay far below it.
+pub const MAX_TYPE_NODES: u64 = 1 << 16;
+
 impl Parser<'_> {
-    /// Checks the named struct types once all are defined, as LLVM does: a
+    /// Checks the types once every named struct is defined, as LLVM does: a
     /// struct must not contain itself by value (through fields, arrays and
-    /// vectors; only `ptr` may close a cycle), and the containment depth of a
-    /// type, counted through the bodies of the named types it holds, is at
-    /// most [`MAX_DEPTH`]. Syntax alone bounds only the nesting written in one
-    /// definition; without this check a chain or cycle of named types would
-    /// make every size, alignment or field-offset query recurse without end
-    /// or overflow the stack. `defs` maps each named type to the offset of
-    /// its definition, where the error is reported.
+    /// vectors; only `ptr` may close a cycle). Also, for every type, its
+    /// containment depth, counted through the bodies of the named types it
+    /// holds, is at most [`MAX_DEPTH`], and its type tree has at most
+    /// [`MAX_TYPE_NODES`] nodes. Syntax alone bounds only what one
+    /// definition writes. Without this check, a cycle, a chain or a doubling
+    /// chain (`%tN = type { %tN-1, %tN-1 }`) of named types made every size,
+    /// alignment or field-offset query recurse without end, overflow the
+    /// stack, or take exponential time. `defs` maps each named type to the
+    /// offset of its definition, where errors are reported; a literal type
+    /// is reported where a named type it holds is defined.
     pub(super) fn check_named_types(&self, defs: &HashMap<Ty, usize>) -> Result<()> {
         let types = &self.m.types;
         let name = |ty: Ty| match types.get(ty) {
@@ -226,49 +235,80 @@ impl Parser<'_> {
         };
         let mut roots: Vec<(usize, Ty)> = defs.iter().map(|(&ty, &pos)| (pos, ty)).collect();
         roots.sort_unstable();
-        // Finished types and their depth (a scalar is 1 level deep).
-        let mut depth: HashMap<Ty, u32> = HashMap::new();
+        // Then every other type, in interning order.
+        roots.extend((0..types.len()).map(Ty::new).filter(|t| !defs.contains_key(t)).map(|t| (usize::MAX, t)));
+        // Finished types: (depth, tree nodes, where to report). A scalar is 1 deep, 1 node.
+        let mut done: HashMap<Ty, (u32, u64, Option<usize>)> = HashMap::new();
         let mut on_path: HashSet<Ty> = HashSet::new();
-        for (root_pos, root) in roots {
-            if depth.contains_key(&root) {
+        struct Frame {
+            ty: Ty,
+            children: Vec<Ty>,
+            next: usize,
+            deepest: u32,
+            nodes: u64,
+            at: Option<usize>,
+        }
+        let frame = |ty: Ty| Frame {
+            ty,
+            children: contained(types, ty),
+            next: 0,
+            deepest: 0,
+            nodes: 1,
+            at: defs.get(&ty).copied(),
+        };
+        for (_, root) in roots {
+            if done.contains_key(&root) {
                 continue;
             }
-            // Depth-first, without recursion: (type, its children, next child, deepest child so far).
-            let mut stack = vec![(root, contained(types, root), 0usize, 0u32)];
+            // Depth-first, without recursion.
+            let mut stack = vec![frame(root)];
             on_path.insert(root);
-            while let Some((ty, children, next, deepest)) = stack.last_mut() {
-                if let Some(&child) = children.get(*next) {
-                    *next += 1;
-                    if let Some(&d) = depth.get(&child) {
-                        *deepest = (*deepest).max(d);
+            while let Some(top) = stack.last_mut() {
+                if let Some(&child) = top.children.get(top.next) {
+                    top.next += 1;
+                    if let Some(&(d, n, at)) = done.get(&child) {
+                        top.deepest = top.deepest.max(d);
+                        top.nodes = top.nodes.saturating_add(n);
+                        top.at = top.at.or(at);
                     } else if on_path.contains(&child) {
-                        let pos = defs.get(&child).copied().unwrap_or(root_pos);
+                        let pos = defs.get(&child).copied().unwrap_or(0);
                         return Err(self.err_at(
                             pos,
                             format!("type `{}` is recursive: it contains itself, not through a `ptr`", name(child)),
                         ));
                     } else {
                         on_path.insert(child);
-                        stack.push((child, contained(types, child), 0, 0));
+                        stack.push(frame(child));
                     }
                     continue;
                 }
-                let (ty, d) = (*ty, *deepest + 1);
+                let Frame { ty, deepest, nodes, at, .. } = *stack.last().expect("non-empty");
+                let d = deepest + 1;
                 if d > MAX_DEPTH {
-                    let pos = defs.get(&ty).copied().unwrap_or(root_pos);
                     return Err(self.err_at(
-                        pos,
+                        at.unwrap_or(0),
                         format!(
                             "type `{}` nests deeper than {MAX_DEPTH} levels (counting the named types it contains)",
                             name(ty)
                         ),
                     ));
                 }
-                depth.insert(ty, d);
+                if nodes > MAX_TYPE_NODES {
+                    return Err(self.err_at(
+                        at.unwrap_or(0),
+                        format!(
+                            "type `{}` has more than {MAX_TYPE_NODES} nested fields and elements (counting the named types it contains)",
+                            name(ty)
+                        ),
+                    ));
+                }
+                done.insert(ty, (d, nodes, at));
                 on_path.remove(&ty);
                 stack.pop();
-                if let Some((_, _, _, parent_deepest)) = stack.last_mut() {
-                    *parent_deepest = (*parent_deepest).max(d);
+                if let Some(parent) = stack.last_mut() {
+                    parent.deepest = parent.deepest.max(d);
+                    parent.nodes = parent.nodes.saturating_add(nodes);
+                    parent.at = parent.at.or(at);
                 }
             }
         }
