@@ -6,7 +6,8 @@
 #
 #   scripts/fuzz-reader.sh [SECONDS] [--cmin]
 #
-# SECONDS (default 600) is the wall time of the run. The run starts from the
+# SECONDS (default 600) is the wall time of the run (0: no run, e.g. to
+# minimize only). The run starts from the
 # committed corpus (fuzz/corpus/parse) plus fresh seeds: every .ll file of the
 # repository and clang-22 -O0/-O2 output of tests/bench/*.c and the reader's
 # C inputs. It writes new inputs to $WORK/corpus, crashes to $WORK/artifacts,
@@ -54,24 +55,36 @@ echo "fuzz-reader: building the parse target (coverage instrumentation, debug as
 (cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz build -s none -a --target-dir "$target/fuzz" parse)
 bin="$target/fuzz/x86_64-unknown-linux-gnu/release/parse"
 
-echo "fuzz-reader: running for $secs s, log in $work/fuzz.log"
-nice -n 10 "$bin" "$work/corpus" "$corpus" "$work/seeds" \
-    -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
-    -dict="$root/fuzz/parse.dict" -max_len=$max_len -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="$work/artifacts/" -print_final_stats=1 -max_total_time="$secs" \
-    >"$work/fuzz.log" 2>&1 || true
-grep -E '^#[0-9]+' "$work/fuzz.log" | sed -n '1p;$p'
+if [ "$secs" -gt 0 ]; then
+    echo "fuzz-reader: running for $secs s, log in $work/fuzz.log"
+    nice -n 10 "$bin" "$work/corpus" "$corpus" "$work/seeds" \
+        -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+        -dict="$root/fuzz/parse.dict" -max_len=$max_len -timeout=10 -rss_limit_mb=2048 \
+        -artifact_prefix="$work/artifacts/" -print_final_stats=1 -max_total_time="$secs" \
+        >"$work/fuzz.log" 2>&1 || true
+    grep -E '^#[0-9]+' "$work/fuzz.log" | sed -n '1p;$p'
+fi
 n_art=$(find "$work/artifacts" -type f | wc -l)
 echo "fuzz-reader: $n_art artifact(s) in $work/artifacts"
 
 if [ "$cmin" = 1 ]; then
+    # What `cargo fuzz cmin` does (libFuzzer's merge into a fresh directory
+    # keeps the inputs that together reach every feature), in size tiers so
+    # that small inputs win and the committed corpus stays small: inputs
+    # under 2 KiB first, then those that add features under 8 KiB, then
+    # under 24 KiB; larger inputs are not committed.
     echo "fuzz-reader: minimizing into $corpus"
-    # What `cargo fuzz cmin` does: libFuzzer's merge into a fresh directory
-    # keeps the smallest inputs that together reach every feature.
-    mkdir -p "$corpus"
-    rm -rf "$work/cmin" && mkdir -p "$work/cmin"
-    "$bin" -merge=1 -max_len=$max_len -timeout=10 -rss_limit_mb=2048 "$work/cmin" "$corpus" "$work/corpus" "$work/seeds" >"$work/cmin.log" 2>&1
-    rm -rf "$corpus" && mv "$work/cmin" "$corpus"
-    echo "fuzz-reader: $(find "$corpus" -type f | wc -l) files, $(du -sh "$corpus" | cut -f1)"
+    rm -rf "$work/cmin" "$work/tiers" && mkdir -p "$work/cmin" "$work/tiers"/{0,1,2}
+    for dir in "$corpus" "$work/corpus" "$work/seeds"; do
+        [ -d "$dir" ] || continue
+        find "$dir" -type f -size -2048c -exec cp -t "$work/tiers/0" {} +
+        find "$dir" -type f -size +2047c -size -8192c -exec cp -t "$work/tiers/1" {} +
+        find "$dir" -type f -size +8191c -size -24576c -exec cp -t "$work/tiers/2" {} +
+    done
+    for t in 0 1 2; do
+        "$bin" -merge=1 -max_len=$max_len -timeout=10 -rss_limit_mb=2048 "$work/cmin" "$work/tiers/$t" >>"$work/cmin.log" 2>&1
+    done
+    rm -rf "$corpus" && mkdir -p "$(dirname "$corpus")" && mv "$work/cmin" "$corpus"
+    echo "fuzz-reader: $(find "$corpus" -type f | wc -l) files, $(du -sb "$corpus" | cut -f1) bytes"
 fi
 [ "$n_art" = 0 ]
