@@ -72,14 +72,14 @@ if [ "$cmin" = 1 ]; then
     # keeps the inputs that together reach every feature), in size tiers so
     # that small inputs win and the committed corpus stays small: inputs
     # under 2 KiB first, then those that add features under 8 KiB, then
-    # under 24 KiB; larger inputs are not committed.
+    # under 16 KiB; larger inputs are not committed (about 4 MB in all).
     echo "fuzz-reader: minimizing into $corpus"
     rm -rf "$work/cmin" "$work/tiers" && mkdir -p "$work/cmin" "$work/tiers"/{0,1,2}
     for dir in "$corpus" "$work/corpus" "$work/seeds"; do
         [ -d "$dir" ] || continue
         find "$dir" -type f -size -2048c -exec cp -t "$work/tiers/0" {} +
         find "$dir" -type f -size +2047c -size -8192c -exec cp -t "$work/tiers/1" {} +
-        find "$dir" -type f -size +8191c -size -24576c -exec cp -t "$work/tiers/2" {} +
+        find "$dir" -type f -size +8191c -size -16384c -exec cp -t "$work/tiers/2" {} +
     done
     for t in 0 1 2; do
         "$bin" -merge=1 -max_len=$max_len -timeout=10 -rss_limit_mb=2048 "$work/cmin" "$work/tiers/$t" >>"$work/cmin.log" 2>&1
