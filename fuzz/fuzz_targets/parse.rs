@@ -1,6 +1,9 @@
-//! Fuzz target: the `.ll` reader must return `Ok` or `Err` on any input, and a
-//! module it accepts must verify or be rejected by the verifier without panics,
-//! and print without panics.
+//! Fuzz target of the `.ll` reader: on any input the reader returns `Ok` or
+//! `Err`, the verifier accepts or rejects what it returns, and an accepted
+//! module survives the printer round trip (`jitty_llvm::check_roundtrip`:
+//! print, re-parse, same structure, verifies, prints the same text). A panic,
+//! abort, stack overflow, timeout or OOM is a finding, and so is a broken
+//! round trip.
 
 #![no_main]
 
@@ -8,9 +11,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(src) = std::str::from_utf8(data) else { return };
-    if let Ok((m, _)) = jitty_llvm::parse_module_with_report(src, "fuzz.ll")
-        && jitty_ir::verify_module(&m).is_ok()
-    {
-        let _ = jitty_ir::print_module(&m);
+    if let Err(e) = jitty_llvm::check_roundtrip(src, "fuzz.ll") {
+        panic!("{e}");
     }
 });

@@ -153,6 +153,10 @@ pub fn sign_extend(bits: u128, width: u32) -> i128 {
 /// Parses a decimal integer (optionally negative) into the two's-complement
 /// words of a `width`-bit integer, wrapping like LLVM's reader; `None` if
 /// `text` is not a decimal integer.
+///
+/// Works 19 digits at a time and only on the words the value has reached,
+/// so a long literal costs O(digits²/19²) word operations whatever the
+/// width (a 60000-digit literal of `i8388608` used to take over a minute).
 pub fn wide_from_decimal(text: &str, width: u32) -> Option<Vec<u64>> {
     let (neg, digits) = match text.strip_prefix('-') {
         Some(d) => (true, d),
@@ -162,26 +166,104 @@ pub fn wide_from_decimal(text: &str, width: u32) -> Option<Vec<u64>> {
         return None;
     }
     let mut words = vec![0u64; width.div_ceil(64) as usize];
-    for c in digits.bytes() {
-        // words = words * 10 + digit, wrapping at the word count.
-        let mut carry = u128::from(c - b'0');
-        for w in words.iter_mut() {
-            let v = u128::from(*w) * 10 + carry;
+    // Words [used..] are zero.
+    let mut used = 0usize;
+    for chunk in digits.as_bytes().chunks(19) {
+        let scale = 10u128.pow(chunk.len() as u32);
+        let mut carry = chunk.iter().fold(0u128, |acc, &c| acc * 10 + u128::from(c - b'0'));
+        // words = words * 10^len + chunk, wrapping at the word count.
+        for w in words.iter_mut().take(used + 1) {
+            let v = u128::from(*w) * scale + carry;
             *w = v as u64;
             carry = v >> 64;
         }
+        used = (used + 1).min(words.len());
+        while used > 0 && words[used - 1] == 0 {
+            used -= 1;
+        }
     }
     if neg {
-        // Two's complement: invert and add one.
-        let mut carry = 1u128;
-        for w in words.iter_mut() {
-            let v = u128::from(!*w) + carry;
-            *w = v as u64;
-            carry = v >> 64;
+        negate_wide(&mut words);
+    }
+    mask_wide(&mut words, width);
+    Some(words)
+}
+
+/// Parses the hex digits of a `u0x`/`s0x` literal into the words of a
+/// `width`-bit integer, as LLVM's reader does: the digits are a number of
+/// 4 × `digits.len()` bits, unsigned (`u0x`) or two's complement (`s0x`,
+/// `signed`), extended or truncated to `width`. `None` if not hex.
+pub fn wide_from_hex(digits: &str, width: u32, signed: bool) -> Option<Vec<u64>> {
+    if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let mut words = vec![0u64; width.div_ceil(64) as usize];
+    // From the least significant end, 16 digits per word.
+    for (w, chunk) in words.iter_mut().zip(digits.as_bytes().rchunks(16)) {
+        let text = std::str::from_utf8(chunk).ok()?;
+        *w = u64::from_str_radix(text, 16).ok()?;
+    }
+    let bits = 4 * digits.len() as u64;
+    let negative = digits.as_bytes()[0].to_ascii_uppercase() >= b'8';
+    if signed && negative && bits < u64::from(width) {
+        // Sign-extend: every bit from `bits` up is set.
+        for (i, w) in words.iter_mut().enumerate() {
+            let lo = 64 * i as u64;
+            if lo >= bits {
+                *w = u64::MAX;
+            } else if lo + 64 > bits {
+                *w |= u64::MAX << (bits - lo);
+            }
         }
     }
     mask_wide(&mut words, width);
     Some(words)
+}
+
+/// Two's-complement negation of `words` in place (wrapping at the word count).
+pub fn negate_wide(words: &mut [u64]) {
+    let mut carry = 1u128;
+    for w in words.iter_mut() {
+        let v = u128::from(!*w) + carry;
+        *w = v as u64;
+        carry = v >> 64;
+    }
+}
+
+/// How a `width`-bit integer constant held in `words` is spelled in `.ll`
+/// text: signed decimal, as LLVM prints it, while the magnitude has at most
+/// 4096 bits; beyond that `u0x`/`s0x` hex, because decimal conversion is
+/// quadratic (an `i8388608` needs 17 billion word divisions), and hex is
+/// linear.
+pub fn wide_to_literal(words: &[u64], width: u32) -> String {
+    let negative = width > 0 && {
+        let top = (width - 1) as usize;
+        words.get(top / 64).is_some_and(|w| (w >> (top % 64)) & 1 == 1)
+    };
+    let mut magnitude = words.to_vec();
+    if negative {
+        negate_wide(&mut magnitude);
+        mask_wide(&mut magnitude, width);
+    }
+    let significant = magnitude.iter().rposition(|&w| w != 0).map_or(0, |i| i + 1);
+    if significant <= 64 {
+        let digits = wide_to_decimal(&magnitude[..significant]);
+        return if negative { format!("-{digits}") } else { digits };
+    }
+    // Hex of the low words that hold the value: `u0x` without leading
+    // zeros, or `s0x` up to one word above the complement's top word, so the
+    // first digit is F and the literal sign-extends to the value.
+    let (prefix, len) = if negative {
+        let complement_top = words.iter().rposition(|&w| w != u64::MAX).unwrap_or(0);
+        ("s0x", (complement_top + 2).min(words.len()))
+    } else {
+        ("u0x", words.iter().rposition(|&w| w != 0).map_or(1, |i| i + 1))
+    };
+    let mut out = String::from(prefix);
+    for w in words[..len].iter().rev() {
+        out.push_str(&format!("{w:016X}"));
+    }
+    out
 }
 
 /// Clears the bits of `words` above `width`.
@@ -240,5 +322,55 @@ mod tests {
         assert_eq!(wide_to_decimal(&[0, 1]), "18446744073709551616");
         assert_eq!(wide_from_decimal("-1", 136).unwrap(), vec![u64::MAX, u64::MAX, 0xff]);
         assert_eq!(wide_from_decimal("12x", 136), None);
+    }
+
+    #[test]
+    fn wide_literals_are_signed_decimal_or_hex() {
+        let w = 136;
+        for text in
+            ["0", "1", "-1", "-21778071472798856859830139663659539890177", "43556142965880123323311949751266331066367"]
+        {
+            let words = wide_from_decimal(text, w).unwrap();
+            let lit = wide_to_literal(&words, w);
+            assert_eq!(wide_from_decimal(&lit, w).unwrap(), words, "{text} printed as {lit}");
+        }
+        assert_eq!(wide_to_literal(&wide_from_decimal("-1", w).unwrap(), w), "-1");
+        // The largest i136 is positive; one more wraps to the smallest.
+        let max = "43556142965880123323311949751266331066367";
+        assert_eq!(wide_to_literal(&wide_from_decimal(max, w).unwrap(), w), max);
+        assert_eq!(
+            wide_to_literal(&wide_from_decimal("43556142965880123323311949751266331066368", w).unwrap(), w),
+            "-43556142965880123323311949751266331066368"
+        );
+        // Beyond 4096 bits of magnitude: hex, which reads back to the same words.
+        let mut big = vec![0u64; 100];
+        big[80] = 0xABC;
+        big[3] = 7;
+        let lit = wide_to_literal(&big, 6400);
+        assert!(lit.starts_with("u0x0000000000000ABC0000"), "{lit}");
+        assert_eq!(wide_from_hex(&lit[3..], 6400, false).unwrap(), big);
+        negate_wide(&mut big);
+        let lit = wide_to_literal(&big, 6400);
+        assert!(lit.starts_with("s0xFFFFFFFFFFFFFFFF"), "{lit}");
+        assert!(lit.len() < 3 + 16 * 83, "{}", lit.len());
+        assert_eq!(wide_from_hex(&lit[3..], 6400, true).unwrap(), big);
+        // LLVM's reading of hex literals (checked with llvm-as-22 | llvm-dis-22):
+        // `i200 s0xF0` is -16, `u0xF0` is 240, `i8 s0x1FF` is -1.
+        assert_eq!(wide_from_hex("F0", 200, true).unwrap(), wide_from_decimal("-16", 200).unwrap());
+        assert_eq!(wide_from_hex("F0", 200, false).unwrap(), wide_from_decimal("240", 200).unwrap());
+        assert_eq!(wide_from_hex("1FF", 8, true).unwrap(), vec![0xFF]);
+        // Long decimal literals wrap like the digit-by-digit definition.
+        let digits = "9".repeat(500);
+        let mut slow = vec![0u64; 3];
+        for c in digits.bytes() {
+            let mut carry = u128::from(c - b'0');
+            for x in slow.iter_mut() {
+                let v = u128::from(*x) * 10 + carry;
+                *x = v as u64;
+                carry = v >> 64;
+            }
+        }
+        mask_wide(&mut slow, 136);
+        assert_eq!(wide_from_decimal(&digits, 136).unwrap(), slow);
     }
 }

@@ -310,8 +310,9 @@ fn write_const(out: &mut String, m: &Module, c: ConstId) {
                 let _ = write!(out, "{}", sign_extend(*bits, width));
             }
         }
-        // LLVM reads an unsigned decimal that fits the width as the same bits.
-        ConstData::WideInt { words, .. } => out.push_str(&crate::constant::wide_to_decimal(words)),
+        ConstData::WideInt { ty, words } => {
+            out.push_str(&crate::constant::wide_to_literal(words, m.types.int_bits(*ty).unwrap_or(0)))
+        }
         ConstData::Float { ty, bits } => write_float(out, m.types.float_kind(*ty).unwrap_or(FloatKind::Double), *bits),
         ConstData::Null(_) => out.push_str("null"),
         ConstData::Zero(_) => out.push_str("zeroinitializer"),
@@ -330,6 +331,21 @@ fn write_const(out: &mut String, m: &Module, c: ConstId) {
             if elems.is_empty() {
                 out.push_str(open.trim_end());
                 out.push_str(close.trim_start());
+                return;
+            }
+            // A vector of one integer or float repeated prints as `splat`, as
+            // LLVM prints it; lanes one by one, a 20-byte `<65536 x i32> splat
+            // (i32 1)` would print as half a megabyte.
+            if open == "<"
+                && elems.iter().all(|&e| e == elems[0])
+                && matches!(
+                    m.constant(elems[0]),
+                    ConstData::Int { .. } | ConstData::WideInt { .. } | ConstData::Float { .. }
+                )
+            {
+                out.push_str("splat (");
+                write_typed_const(out, m, elems[0]);
+                out.push(')');
                 return;
             }
             out.push_str(open);

@@ -16,7 +16,7 @@ pub mod equiv;
 mod lexer;
 mod parser;
 
-pub use equiv::modules_equivalent;
+pub use equiv::{RoundTrip, check_roundtrip, modules_equivalent};
 
 /// Maximum nesting depth of types, constants and skipped metadata.
 pub const MAX_DEPTH: u32 = 256;

@@ -191,12 +191,10 @@ impl Parser<'_> {
         let text = self.text(self.tok);
         let bits = match self.tok.kind {
             Kind::Int => parse_decimal(text),
-            Kind::HexInt => {
-                let neg = text.starts_with('s');
-                let v = u128::from_str_radix(&text[3..], 16).ok();
-                // `s0x` is a signed hex literal of exactly `width` bits.
-                v.map(|v| if neg { truncate_bits(v, width) } else { v })
-            }
+            // `u0x`/`s0x`: unsigned or two's complement of 4 bits per digit,
+            // extended or truncated to the width (`i32 s0xF` is -1, as in LLVM).
+            Kind::HexInt => jitty_ir::constant::wide_from_hex(&text[3..], 128, text.starts_with('s'))
+                .map(|w| u128::from(w[0]) | (u128::from(w[1]) << 64)),
             Kind::Ident if text == "true" => Some(1),
             Kind::Ident if text == "false" => Some(0),
             _ => return Err(self.expected("an integer constant")),
@@ -277,10 +275,24 @@ impl Parser<'_> {
         let tyd = self.m.types.get(ty).clone();
         let data = match self.tok.kind {
             Kind::Int | Kind::HexInt | Kind::Float | Kind::HexFloat => match tyd {
-                TypeData::Int(w) if w > 128 && self.tok.kind == Kind::Int => {
+                TypeData::Int(w) if w > 128 && matches!(self.tok.kind, Kind::Int | Kind::HexInt) => {
                     let text = self.text(self.tok);
-                    let words = jitty_ir::constant::wide_from_decimal(text, w)
-                        .ok_or_else(|| self.err_at(self.tok.start, format!("invalid integer constant `{text}`")))?;
+                    self.wide_words += u64::from(w.div_ceil(64));
+                    if self.wide_words > self.wide_budget() {
+                        return Err(self.err_at(
+                            pos,
+                            format!(
+                                "the module's integer constants wider than 128 bits take more than {} words (2^20 + 64 per byte of input)",
+                                self.wide_budget()
+                            ),
+                        ));
+                    }
+                    let words = if self.tok.kind == Kind::HexInt {
+                        jitty_ir::constant::wide_from_hex(&text[3..], w, text.starts_with('s'))
+                    } else {
+                        jitty_ir::constant::wide_from_decimal(text, w)
+                    }
+                    .ok_or_else(|| self.err_at(self.tok.start, format!("invalid integer constant `{text}`")))?;
                     self.bump();
                     ConstData::WideInt { ty, words }
                 }
@@ -438,6 +450,16 @@ impl Parser<'_> {
                 if len > 1 << 16 {
                     return Err(self.err_at(pos, "splat of more than 65536 lanes"));
                 }
+                self.splat_lanes += u64::from(len);
+                if self.splat_lanes > self.splat_budget() {
+                    return Err(self.err_at(
+                        pos,
+                        format!(
+                            "the module's splat constants expand to more than {} lanes (2^16 + 64 per byte of input)",
+                            self.splat_budget()
+                        ),
+                    ));
+                }
                 self.expect_punct(b'(')?;
                 let c = self.parse_typed_const()?;
                 if self.m.constant(c).ty() != elem {
@@ -547,6 +569,24 @@ impl Parser<'_> {
             }
         };
         Ok(self.m.intern_const(data))
+    }
+
+    /// How many lanes all `splat` constants of the module may expand to:
+    /// 2^16 plus 64 per byte of input. Every other constant is at most as
+    /// long as its text, but a 25-byte `<65536 x i32> splat (i32 1)` holds
+    /// 65536 elements; without a budget, 64 KB of splats took a minute and
+    /// gigabytes to parse and print. Real splats are a few lanes each.
+    fn splat_budget(&self) -> u64 {
+        (1 << 16) + 64 * self.src.len() as u64
+    }
+
+    /// How many 64-bit words all integer literals wider than 128 bits may
+    /// take: 2^20 (8 MB) plus 64 per byte of input. Each literal holds every
+    /// word of its width, so 44 KB of `i8388608 N` literals took 9.5 GB and
+    /// over a minute before this budget. Real wide constants (clang's
+    /// bitfield groups) are a few words each.
+    fn wide_budget(&self) -> u64 {
+        (1 << 20) + 64 * self.src.len() as u64
     }
 
     /// Converts a constant `<N x i32>` mask into lane indices (-1 = poison).

@@ -53,7 +53,8 @@ pub(crate) struct Parser<'a> {
     unsupported: Vec<(usize, String)>,
     /// First mention of each named struct type, for "undefined type" errors.
     named_first_use: HashMap<Ty, usize>,
-    named_defined: HashSet<Ty>,
+    /// Where each named struct type is defined (`%T = type ...`).
+    named_defined: HashMap<Ty, usize>,
     /// Attribute groups that contain `noreturn`, `noinline`, `cold`.
     noreturn_groups: HashSet<u32>,
     noinline_groups: HashSet<u32>,
@@ -62,6 +63,12 @@ pub(crate) struct Parser<'a> {
     func_groups: Vec<(FuncId, Vec<u32>)>,
     /// Symbols that are `ifunc`s (unsupported).
     ifuncs: HashSet<String>,
+    /// Lanes that `splat` constants have expanded to so far (see
+    /// [`Parser::splat_budget`]).
+    pub splat_lanes: u64,
+    /// Words that integer literals wider than 128 bits have taken so far
+    /// (see [`Parser::wide_budget`]).
+    pub wide_words: u64,
     pub t: CommonTypes,
 }
 
@@ -91,12 +98,14 @@ impl<'a> Parser<'a> {
             depth: 0,
             unsupported: Vec::new(),
             named_first_use: HashMap::new(),
-            named_defined: HashSet::new(),
+            named_defined: HashMap::new(),
             noreturn_groups: HashSet::new(),
             noinline_groups: HashSet::new(),
             cold_groups: HashSet::new(),
             func_groups: Vec::new(),
             ifuncs: HashSet::new(),
+            splat_lanes: 0,
+            wide_words: 0,
             t,
         }
     }
@@ -404,7 +413,7 @@ impl<'a> Parser<'a> {
 
     fn finish(mut self) -> Result<(Module, Vec<Unsupported>)> {
         for &ty in self.m.types.named_types() {
-            if !self.named_defined.contains(&ty) {
+            if !self.named_defined.contains_key(&ty) {
                 let pos = self.named_first_use.get(&ty).copied().unwrap_or(0);
                 let name = match self.m.types.get(ty) {
                     TypeData::Named(n) => n.clone(),
@@ -413,6 +422,7 @@ impl<'a> Parser<'a> {
                 return Err(self.err_at(pos, format!("use of undefined type `%{name}`")));
             }
         }
+        self.check_named_types(&self.named_defined)?;
         for (func, groups) in std::mem::take(&mut self.func_groups) {
             let f = self.m.func_mut(func);
             f.noreturn |= groups.iter().any(|g| self.noreturn_groups.contains(g));
@@ -597,7 +607,7 @@ impl<'a> Parser<'a> {
         self.expect_ident("type")?;
         let ty = self.m.types.intern(TypeData::Named(name.clone()));
         self.named_first_use.entry(ty).or_insert(name_tok.start);
-        if !self.named_defined.insert(ty) {
+        if self.named_defined.insert(ty, name_tok.start).is_some() {
             return Err(self.err_at(name_tok.start, format!("redefinition of type `%{name}`")));
         }
         if self.eat_ident("opaque") {

@@ -2,9 +2,19 @@
 //! `{ i64, ptr }`, `<{ i8 }>`, `%Named`, function types `i32 (ptr, ...)`.
 
 use super::Parser;
-use crate::Result;
 use crate::lexer::Kind;
-use jitty_ir::{FloatKind, Ty, TypeData};
+use crate::{MAX_DEPTH, Result};
+use jitty_ir::{FloatKind, Ty, TypeData, TypeStore};
+use std::collections::{HashMap, HashSet};
+
+/// The types a value of `ty` holds by value: array and vector elements,
+/// struct fields (a named struct's body). `ptr` holds nothing.
+fn contained(types: &TypeStore, ty: Ty) -> Vec<Ty> {
+    match types.get(ty) {
+        TypeData::Array { elem, .. } | TypeData::Vector { elem, .. } => vec![*elem],
+        _ => types.struct_fields(ty).map(|(f, _)| f.to_vec()).unwrap_or_default(),
+    }
+}
 
 /// True when `word` is a type keyword (`i32`, `ptr`, `double`, ...).
 pub(crate) fn is_type_keyword(word: &str) -> bool {
@@ -195,5 +205,113 @@ impl Parser<'_> {
     /// Renders a type for error messages.
     pub fn type_name(&self, ty: Ty) -> String {
         jitty_ir::printer::type_to_string(&self.m.types, ty)
+    }
+}
+
+/// Most nodes the type tree of one type may have (a struct's fields and an
+/// array's element type each count once, named bodies unfolded). Every size
+/// or alignment query walks the tree, so this bounds the cost of each.
+/// Real types stay far below it.
+pub const MAX_TYPE_NODES: u64 = 1 << 16;
+
+impl Parser<'_> {
+    /// Checks the types once every named struct is defined, as LLVM does: a
+    /// struct must not contain itself by value (through fields, arrays and
+    /// vectors; only `ptr` may close a cycle). Also, for every type, its
+    /// containment depth, counted through the bodies of the named types it
+    /// holds, is at most [`MAX_DEPTH`], and its type tree has at most
+    /// [`MAX_TYPE_NODES`] nodes. Syntax alone bounds only what one
+    /// definition writes. Without this check, a cycle, a chain or a doubling
+    /// chain (`%tN = type { %tN-1, %tN-1 }`) of named types made every size,
+    /// alignment or field-offset query recurse without end, overflow the
+    /// stack, or take exponential time. `defs` maps each named type to the
+    /// offset of its definition, where errors are reported; a literal type
+    /// is reported where a named type it holds is defined.
+    pub(super) fn check_named_types(&self, defs: &HashMap<Ty, usize>) -> Result<()> {
+        let types = &self.m.types;
+        let name = |ty: Ty| match types.get(ty) {
+            TypeData::Named(n) => format!("%{n}"),
+            _ => jitty_ir::printer::type_to_string(types, ty),
+        };
+        let mut roots: Vec<(usize, Ty)> = defs.iter().map(|(&ty, &pos)| (pos, ty)).collect();
+        roots.sort_unstable();
+        // Then every other type, in interning order.
+        roots.extend((0..types.len()).map(Ty::new).filter(|t| !defs.contains_key(t)).map(|t| (usize::MAX, t)));
+        // Finished types: (depth, tree nodes, where to report). A scalar is 1 deep, 1 node.
+        let mut done: HashMap<Ty, (u32, u64, Option<usize>)> = HashMap::new();
+        let mut on_path: HashSet<Ty> = HashSet::new();
+        struct Frame {
+            ty: Ty,
+            children: Vec<Ty>,
+            next: usize,
+            deepest: u32,
+            nodes: u64,
+            at: Option<usize>,
+        }
+        let frame = |ty: Ty| Frame {
+            ty,
+            children: contained(types, ty),
+            next: 0,
+            deepest: 0,
+            nodes: 1,
+            at: defs.get(&ty).copied(),
+        };
+        for (_, root) in roots {
+            if done.contains_key(&root) {
+                continue;
+            }
+            // Depth-first, without recursion.
+            let mut stack = vec![frame(root)];
+            on_path.insert(root);
+            while let Some(top) = stack.last_mut() {
+                if let Some(&child) = top.children.get(top.next) {
+                    top.next += 1;
+                    if let Some(&(d, n, at)) = done.get(&child) {
+                        top.deepest = top.deepest.max(d);
+                        top.nodes = top.nodes.saturating_add(n);
+                        top.at = top.at.or(at);
+                    } else if on_path.contains(&child) {
+                        let pos = defs.get(&child).copied().unwrap_or(0);
+                        return Err(self.err_at(
+                            pos,
+                            format!("type `{}` is recursive: it contains itself, not through a `ptr`", name(child)),
+                        ));
+                    } else {
+                        on_path.insert(child);
+                        stack.push(frame(child));
+                    }
+                    continue;
+                }
+                let Frame { ty, deepest, nodes, at, .. } = *stack.last().expect("non-empty");
+                let d = deepest + 1;
+                if d > MAX_DEPTH {
+                    return Err(self.err_at(
+                        at.unwrap_or(0),
+                        format!(
+                            "type `{}` nests deeper than {MAX_DEPTH} levels (counting the named types it contains)",
+                            name(ty)
+                        ),
+                    ));
+                }
+                if nodes > MAX_TYPE_NODES {
+                    return Err(self.err_at(
+                        at.unwrap_or(0),
+                        format!(
+                            "type `{}` has more than {MAX_TYPE_NODES} nested fields and elements (counting the named types it contains)",
+                            name(ty)
+                        ),
+                    ));
+                }
+                done.insert(ty, (d, nodes, at));
+                on_path.remove(&ty);
+                stack.pop();
+                if let Some(parent) = stack.last_mut() {
+                    parent.deepest = parent.deepest.max(d);
+                    parent.nodes = parent.nodes.saturating_add(nodes);
+                    parent.at = parent.at.or(at);
+                }
+            }
+        }
+        Ok(())
     }
 }

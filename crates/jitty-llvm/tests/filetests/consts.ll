@@ -38,7 +38,7 @@
 ; @t = global %T { i8 1, [3 x i16] [i16 1, i16 2, i16 -1], ptr @str }
 ; @p = global %P <{ i8 7, i64 8 }>
 ; @vec = global <4 x i32> <i32 1, i32 2, i32 3, i32 4>
-; @splat = global <2 x i64> <i64 9, i64 9>
+; @splat = global <2 x i64> splat (i64 9)
 ; @z = global [2 x %T] zeroinitializer
 ; @ce = global ptr getelementptr inbounds nuw (i8, ptr @str, i64 2)
 ; @ce2 = global i64 sub (i64 ptrtoint (ptr @t to i64), i64 ptrtoint (ptr @str to i64))
