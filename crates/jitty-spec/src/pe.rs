@@ -33,7 +33,8 @@ use jitty_ir::{
     Intrinsic, Module, Param, Ty, TypeData, Value,
 };
 use jitty_sem::int::{OverflowOp, SatOp, icmp, int_bin, mask128, saturating, sext128, with_overflow};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 /// A loop head reached again after a dynamic branch is widened after this
@@ -292,7 +293,7 @@ impl<'m> Evaluator<'m> {
             may_quiesce: may,
             inline_size,
             inline_bound,
-            liveness: Mutex::new(HashMap::new()),
+            liveness: Mutex::new(HashMap::default()),
             i8: find_int(module, 8),
             ptr: find_ptr(module),
         }
@@ -335,15 +336,15 @@ impl<'m> Evaluator<'m> {
             imp: Importer::new(m),
             out: Function::declaration(options.name.clone(), Ty(0), Vec::new()),
             cur: BlockId(0),
-            memo: HashMap::new(),
+            memo: HashMap::default(),
             work: Vec::new(),
-            variants: HashMap::new(),
-            last_key: HashMap::new(),
-            blocks_by_func: HashMap::new(),
-            locs: HashMap::new(),
-            slots: HashMap::new(),
+            variants: HashMap::default(),
+            last_key: HashMap::default(),
+            blocks_by_func: HashMap::default(),
+            locs: HashMap::default(),
+            slots: HashMap::default(),
             guards: Vec::new(),
-            seen_guards: HashSet::new(),
+            seen_guards: HashSet::default(),
             record: Record::default(),
             steps: 0,
         };
@@ -459,7 +460,7 @@ impl<'e, 'm> Pe<'e, 'm> {
             virts: BTreeMap::new(),
             quasi_ok: true,
             dyn_branches: 0,
-            history: Arc::new(HashMap::new()),
+            history: Arc::new(HashMap::default()),
         };
         let first = self.edge(st, BlockId(0))?;
         let void = self.imp.dst.types.void();
@@ -557,7 +558,7 @@ impl<'e, 'm> Pe<'e, 'm> {
             }
         }
         // Virtual objects no live value reaches are dead.
-        let mut reached: HashSet<VirtId> = HashSet::new();
+        let mut reached: HashSet<VirtId> = HashSet::default();
         let mut stack: Vec<VirtId> = Vec::new();
         fn visit(a: &Av, stack: &mut Vec<VirtId>) {
             match a {
