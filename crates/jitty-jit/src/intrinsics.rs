@@ -377,7 +377,11 @@ impl FnLower<'_, '_> {
             CopySign | MinNum | MaxNum | Minimum | Maximum | Pow | PowI => {
                 let s = self.elem_scalar(ret_ty)?;
                 let ft = s.cl();
-                let (a, b) = (self.lanes(args, 0)?, self.lanes(args, 1)?);
+                let (a, mut b) = (self.lanes(args, 0)?, self.lanes(args, 1)?);
+                if which == PowI && b.len() == 1 {
+                    // `powi(<N x T>, i32)`: one exponent for every lane.
+                    b = vec![b[0]; a.len()];
+                }
                 a.into_iter()
                     .zip(b)
                     .map(|(x, y)| match which {
