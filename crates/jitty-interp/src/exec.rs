@@ -1451,20 +1451,8 @@ fn intrinsic(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Tr
                     I::CopySign => p.copysign(q),
                     I::MinNum => p.min(q),
                     I::MaxNum => p.max(q),
-                    I::Minimum => {
-                        if p.is_nan() || q.is_nan() {
-                            f64::NAN
-                        } else {
-                            p.min(q)
-                        }
-                    }
-                    I::Maximum => {
-                        if p.is_nan() || q.is_nan() {
-                            f64::NAN
-                        } else {
-                            p.max(q)
-                        }
-                    }
+                    I::Minimum => sem::minimum(p, q),
+                    I::Maximum => sem::maximum(p, q),
                     _ => p.powf(q),
                 }
             };

@@ -164,6 +164,30 @@ pub fn f64_to_f80(v: f64) -> u128 {
     sign | (e80 << 64) | u128::from(m)
 }
 
+/// `llvm.minimum`: NaN if either operand is NaN, and `-0.0` is below
+/// `+0.0` (IEEE 754-2019 `minimum`; `f64::min` may return either zero).
+pub fn minimum(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else if a == b {
+        if a.is_sign_negative() { a } else { b }
+    } else {
+        a.min(b)
+    }
+}
+
+/// `llvm.maximum`: NaN if either operand is NaN, and `+0.0` is above
+/// `-0.0` (IEEE 754-2019 `maximum`).
+pub fn maximum(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else if a == b {
+        if a.is_sign_positive() { a } else { b }
+    } else {
+        a.max(b)
+    }
+}
+
 /// A register-format float slot as `f64`.
 #[inline]
 pub fn f_get(v: u64, k: Fk) -> f64 {
@@ -251,5 +275,21 @@ mod tests {
         }
         // 1.0 in x87 format: exponent 0x3fff, explicit integer bit.
         assert_eq!(f64_to_f80(1.0), (0x3fffu128 << 64) | (1u128 << 63));
+    }
+}
+
+#[cfg(test)]
+mod minmax_tests {
+    use super::{maximum, minimum};
+
+    #[test]
+    fn signed_zeros_are_ordered() {
+        for (a, b) in [(0.0, -0.0), (-0.0, 0.0)] {
+            assert_eq!(minimum(a, b).to_bits(), (-0.0f64).to_bits());
+            assert_eq!(maximum(a, b).to_bits(), 0.0f64.to_bits());
+        }
+        assert!(minimum(f64::NAN, 1.0).is_nan() && maximum(1.0, f64::NAN).is_nan());
+        assert_eq!(minimum(-2.0, 3.0), -2.0);
+        assert_eq!(maximum(-2.0, 3.0), 3.0);
     }
 }
