@@ -1637,36 +1637,11 @@ fn lane_op(which: Intrinsic, xs: &[u128; 3], arg: Scalar, out: Scalar) -> Result
             }
         }
         I::IsFpClass => {
-            let v = fx(0);
-            let test = xs[1] as u64;
-            let bit = if v.is_nan() {
-                // Treat every NaN as quiet.
-                1
-            } else if v.is_infinite() {
-                if v < 0.0 { 2 } else { 512 }
-            } else if v == 0.0 {
-                if v.is_sign_negative() { 32 } else { 64 }
-            } else if is_subnormal_in(arg, xs[0]) {
-                if v < 0.0 { 16 } else { 128 }
-            } else if v < 0.0 {
-                8
-            } else {
-                256
-            };
-            u128::from(test & bit != 0)
+            let Scalar::F(k) = arg else { return Err(Trap::Unsupported) };
+            u128::from(sem::fp_class(xs[0] as u64, k) & (xs[1] as u32) != 0)
         }
         _ => return Err(Trap::Unsupported),
     })
-}
-
-/// Whether the float lane `x` of type `arg` is subnormal in its own format
-/// (a `float` subnormal is a normal `double`).
-fn is_subnormal_in(arg: Scalar, x: u128) -> bool {
-    match arg {
-        Scalar::F(Fk::F32) => f32::from_bits(x as u32).is_subnormal(),
-        Scalar::F(k) => f_get(x as u64, k).is_subnormal(),
-        _ => false,
-    }
 }
 
 fn minmax(which: Intrinsic, p: u128, q: u128, bits: u32) -> u128 {
