@@ -54,6 +54,9 @@ pub struct GenConfig {
     pub loops: bool,
     /// Helper functions `@g*` called from `@f` (at most this many).
     pub helpers: usize,
+    /// Vector parameters and return values in helper signatures (the JIT
+    /// leaves such functions to the interpreter).
+    pub vector_signatures: bool,
 }
 
 impl Default for GenConfig {
@@ -65,6 +68,7 @@ impl Default for GenConfig {
             floats_and_vectors: true,
             loops: true,
             helpers: 3,
+            vector_signatures: true,
         }
     }
 }
@@ -1062,6 +1066,17 @@ impl Gen {
     }
 }
 
+/// A type for a signature: any type, or no vector without
+/// `vector_signatures`.
+fn sig_type(g: &mut Gen) -> T {
+    loop {
+        let t = g.any_type();
+        if g.cfg.vector_signatures || !matches!(t, T::V(..)) {
+            return t;
+        }
+    }
+}
+
 /// A helper's signature: a few parameters of random types, or (`many`) a
 /// dozen of mixed widths, floats and vectors, more than the registers hold.
 fn helper_sig(g: &mut Gen, name: String, many: bool) -> Sig {
@@ -1071,10 +1086,11 @@ fn helper_sig(g: &mut Gen, name: String, many: bool) -> Sig {
         let t = if g.rng.below(8) == 0 {
             T::I(0)
         } else if many && g.cfg.floats_and_vectors {
+            let n = if g.cfg.vector_signatures { 9 } else { 7 };
             [T::I(8), T::I(16), T::I(32), T::I(64), T::I(1), T::F32, T::F64, T::V(4, Elem::I(32)), T::V(2, Elem::F64)]
-                [g.rng.below(9)]
+                [g.rng.below(n)]
         } else {
-            g.any_type()
+            sig_type(g)
         };
         if t != T::I(0) {
             params.push(t);
@@ -1083,7 +1099,7 @@ fn helper_sig(g: &mut Gen, name: String, many: bool) -> Sig {
     // Every function has the buffer (`%buf`), at a random position.
     let at = g.rng.below(params.len() + 1);
     params.insert(at, T::I(0));
-    let ret = g.any_type();
+    let ret = sig_type(g);
     Sig { name, params, ret }
 }
 
