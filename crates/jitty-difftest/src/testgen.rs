@@ -965,7 +965,7 @@ impl Gen {
     /// Folds every value of `scope` into one `i64`.
     fn fold(&mut self, scope: &[Val]) -> String {
         let mut acc = "0".to_string();
-        for (v, t) in scope.to_vec() {
+        for (v, t) in scope.iter().cloned() {
             let mut parts = Vec::new();
             match t {
                 T::I(_) | T::F32 | T::F64 => parts.push((v, t)),
@@ -1008,14 +1008,14 @@ impl Gen {
     }
 
     /// Converts the `i64` `acc` to `t` (never a NaN for floats).
-    fn from_i64(&mut self, acc: &str, t: T) -> String {
+    fn i64_to_type(&mut self, acc: &str, t: T) -> String {
         let r = self.fresh();
         match t {
             T::I(64) => return acc.to_string(),
             T::I(w) => self.emit(&format!("{r} = trunc i64 {acc} to i{w}")),
             T::F32 | T::F64 => self.emit(&format!("{r} = sitofp i64 {acc} to {}", t.ir())),
             T::V(n, e) => {
-                let s = self.from_i64(acc, e.t());
+                let s = self.i64_to_type(acc, e.t());
                 let i = self.fresh();
                 self.emit(&format!("{i} = insertelement {} poison, {} {s}, i64 0", t.ir(), e.t().ir()));
                 let mask: Vec<String> = (0..n).map(|l| format!("i32 {}", if l % 2 == 0 { 0 } else { n })).collect();
@@ -1060,7 +1060,7 @@ impl Gen {
             }
         }
         let acc = self.fold(&scope);
-        let r = self.from_i64(&acc, sig.ret);
+        let r = self.i64_to_type(&acc, sig.ret);
         self.emit(&format!("ret {} {r}", sig.ret.ir()));
         self.out.push_str("}\n\n");
     }

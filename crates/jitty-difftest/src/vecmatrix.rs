@@ -414,7 +414,7 @@ fn random_lane(rng: &mut Rng, kind: Kind, elem: Elem) -> u64 {
         _ if elem.is_float() => {
             let r = rng.next_u64();
             let v = ((r >> 8) % 20_001) as f64 / 16.0 - 625.0;
-            if r % 5 == 0 { (v * 1.0e6).to_bits() } else { v.to_bits() }
+            if r.is_multiple_of(5) { (v * 1.0e6).to_bits() } else { v.to_bits() }
         }
         _ => rng.next_u64() >> rng.below(64),
     }
