@@ -7,6 +7,7 @@ use jitty_difftest::bench::{BenchConfig, run_bench};
 use jitty_difftest::corpus::{CorpusConfig, run_corpus};
 use jitty_difftest::csmith::{CsmithConfig, parse_seeds, run_csmith};
 use jitty_difftest::engine::EngineSpec;
+use jitty_difftest::fuzz::{FuzzConfig, run_fuzz};
 use jitty_difftest::programs::{ProgramsConfig, parse_known, run_programs};
 use jitty_difftest::tools::{Tools, workspace_root};
 use jitty_difftest::{Result, err};
@@ -15,10 +16,12 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 const USAGE: &str = "\
-usage: jitty-difftest <corpus|csmith|programs|bench|help> [options]
+usage: jitty-difftest <corpus|csmith|fuzz|programs|bench|help> [options]
 
   corpus   run tests/corpus/rust/NN_*.rs natively and on each engine, compare
   csmith   run csmith programs natively and on each engine, compare
+  fuzz     run random IR programs (testgen) natively (clang -O0 of the .ll),
+           on lli-22 and on each engine, compare
   programs build Lua, SQLite, zlib, bzip2 (scripts/fetch-corpus.sh) with
            clang, run them natively and on each engine, print the matrix
   bench    time engines against native, lli's interpreter (and JITs with --jit)
@@ -39,6 +42,14 @@ csmith:
   --native-timeout S   skip seeds whose native run exceeds S seconds (2)
   --csmith-arg ARG     extra csmith option (repeatable)
   --clang-arg ARG      extra clang option (repeatable)
+fuzz:
+  --seeds LIST         as for csmith (default $JITTY_FUZZ_SEEDS, else 1..=100)
+  --jitty PATH         engines interp and jit of this jitty binary (default
+                       when no --engine: $JITTY_BIN, else TARGET/release/jitty)
+  --no-lli             do not run lli-22 (it checks the generator)
+  --out DIR            failing programs are saved here as seedN.ll
+                       (default target/difftest-fuzz)
+  --timeout SECS       per run (20)
 programs:
   --opt LIST           opt levels (default 0,2)
   --jitty PATH         engines interp and jit of this jitty binary (default
@@ -92,6 +103,8 @@ struct Args {
     src: Option<PathBuf>,
     no_fetch: bool,
     no_real: bool,
+    no_lli: bool,
+    out: Option<PathBuf>,
 }
 
 fn parse_args(argv: &[String]) -> Result<Args> {
@@ -136,6 +149,8 @@ fn parse_args(argv: &[String]) -> Result<Args> {
             "--src" => a.src = Some(PathBuf::from(value()?)),
             "--no-fetch" => a.no_fetch = true,
             "--no-real" => a.no_real = true,
+            "--no-lli" => a.no_lli = true,
+            "--out" => a.out = Some(PathBuf::from(value()?)),
             other => return Err(err!("unknown option {other:?} (see `jitty-difftest help`)")),
         }
     }
@@ -159,6 +174,23 @@ fn default_jitty(root: &std::path::Path) -> PathBuf {
     }
     let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
     target.join("release/jitty")
+}
+
+/// The `--engine` specs; when there are none or `--jitty` is given, engines
+/// `interp` and `jit` of that jitty binary come first.
+fn jitty_engines(a: &Args, root: &std::path::Path) -> Result<Vec<EngineSpec>> {
+    let mut specs = engines(a, false)?;
+    if specs.is_empty() || a.jitty.is_some() {
+        let jitty = a.jitty.clone().unwrap_or_else(|| default_jitty(root));
+        let mut own = Vec::new();
+        for e in ["interp", "jit"] {
+            let quoted = jitty.to_string_lossy().replace('\'', "'\\''");
+            own.push(EngineSpec::parse(&format!("{e}='{quoted}' exec --engine {e}"))?);
+        }
+        own.extend(specs);
+        specs = own;
+    }
+    Ok(specs)
 }
 
 fn secs(s: f64) -> Duration {
@@ -230,18 +262,38 @@ fn real_main(argv: &[String]) -> Result<bool> {
             println!("{}", s.line_with_skips());
             s.failed == 0
         }
-        "programs" => {
-            let mut specs = engines(&a, false)?;
-            if specs.is_empty() || a.jitty.is_some() {
-                let jitty = a.jitty.clone().unwrap_or_else(|| default_jitty(&root));
-                let mut own = Vec::new();
-                for e in ["interp", "jit"] {
-                    let quoted = jitty.to_string_lossy().replace('\'', "'\\''");
-                    own.push(EngineSpec::parse(&format!("{e}='{quoted}' exec --engine {e}"))?);
-                }
-                own.extend(specs);
-                specs = own;
+        "fuzz" => {
+            let specs = jitty_engines(&a, &root)?;
+            let mut cfg = FuzzConfig::new(&root, specs);
+            let seeds = match &a.seeds {
+                Some(s) => Some(s.clone()),
+                None => std::env::var("JITTY_FUZZ_SEEDS").ok().filter(|s| !s.trim().is_empty()),
+            };
+            if let Some(s) = seeds {
+                cfg.seeds = parse_seeds(&s)?;
             }
+            if let Some(j) = a.jobs {
+                cfg.jobs = j.max(1);
+            }
+            if let Some(t) = a.timeout {
+                cfg.timeout = secs(t);
+            }
+            if let Some(o) = &a.out {
+                cfg.out_dir = o.clone();
+            }
+            cfg.lli = !a.no_lli;
+            cfg.verbose = a.verbose;
+            let s = run_fuzz(&cfg, &tools)?;
+            for f in &s.failures {
+                println!("failed: {f}");
+            }
+            let t = start.elapsed().as_secs_f64();
+            println!("fuzz time: {t:.1} s ({:.0} seeds/minute)", cfg.seeds.len() as f64 * 60.0 / t.max(0.001));
+            println!("{}", s.line_with_skips());
+            s.failed == 0
+        }
+        "programs" => {
+            let mut specs = jitty_engines(&a, &root)?;
             if a.lli {
                 specs.push(EngineSpec::parse(&format!("lli={}", Tools::from_env().lli))?);
             }

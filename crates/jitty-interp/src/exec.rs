@@ -1567,8 +1567,37 @@ fn intrinsic(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Tr
         | I::SMulWithOverflow
         | I::UMulWithOverflow => {
             let op = sem::OverflowOp::of(it.which).unwrap_or(sem::OverflowOp::UMul);
-            let (v, ov) = sem::with_overflow(op, x(0), x(1), bits);
-            set_pair(r, d, &it.ret_repr, v, ov, bits);
+            if let Repr::V { elem, len, .. } = it.arg_repr {
+                // `{ <N x iK>, <N x i1> }`: lane by lane into register
+                // images of both vectors, then stored into the pair's image.
+                let (Repr::A { size, .. }, Some((off, flag_repr))) = (&it.ret_repr, &it.flags) else {
+                    return Err(Trap::Unsupported);
+                };
+                let n = elem.slots();
+                let mut vals = vec![0u64; (len * n) as usize];
+                let mut flags = vec![0u64; len as usize];
+                for l in 0..len {
+                    let (p, q) = (get_scalar(r, a[0] + l * n, elem), get_scalar(r, a[1] + l * n, elem));
+                    let (v, ov) = sem::with_overflow(op, p, q, elem.int_bits());
+                    vals[(l * n) as usize] = v as u64;
+                    if n == 2 {
+                        vals[(l * n + 1) as usize] = (v >> 64) as u64;
+                    }
+                    flags[l as usize] = u64::from(ov);
+                }
+                let base = r.ptr(d) as u64;
+                // SAFETY: the destination window holds the pair's `size`-byte
+                // image; both fields lie inside it (offsets from the layout),
+                // and `vals`/`flags` hold the slots of each field's repr.
+                unsafe {
+                    std::ptr::write_bytes(base as *mut u8, 0, *size as usize);
+                    mem::store_repr(&it.arg_repr, base, vals.as_ptr());
+                    mem::store_repr(flag_repr, base + u64::from(*off), flags.as_ptr());
+                }
+            } else {
+                let (v, ov) = sem::with_overflow(op, x(0), x(1), bits);
+                set_pair(r, d, &it.ret_repr, v, ov, bits);
+            }
         }
         I::SAddSat | I::UAddSat | I::SSubSat | I::USubSat | I::SShlSat | I::UShlSat => {
             let op = sem::SatOp::of(it.which).unwrap_or(sem::SatOp::UAdd);
@@ -1608,20 +1637,7 @@ fn intrinsic(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Tr
                 set_scalar(r, d, Scalar::I(bits), do_abs(x(0), bits));
             }
         }
-        I::SCmp | I::UCmp => {
-            let (p, q) = (x(0), x(1));
-            let o = if it.which == I::SCmp { sext128(p, bits).cmp(&sext128(q, bits)) } else { p.cmp(&q) };
-            let rb = match it.ret_repr {
-                Repr::S(s) => s.int_bits(),
-                _ => 8,
-            };
-            let v: i128 = match o {
-                std::cmp::Ordering::Less => -1,
-                std::cmp::Ordering::Equal => 0,
-                std::cmp::Ordering::Greater => 1,
-            };
-            set_scalar(r, d, Scalar::I(rb), v as u128 & mask128(rb));
-        }
+        I::SCmp | I::UCmp => lanewise(r, it)?,
         I::CtPop | I::Ctlz | I::Cttz | I::BSwap | I::BitReverse => {
             let one = |v: u128, b: u32| -> u128 {
                 match it.which {
@@ -1642,18 +1658,7 @@ fn intrinsic(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Tr
                 set_scalar(r, d, Scalar::I(bits), one(x(0), bits));
             }
         }
-        I::Fshl | I::Fshr => {
-            let (hi, lo, s) = (x(0), x(1), x(2) % u128::from(bits));
-            let m = mask128(bits);
-            let v = if s == 0 {
-                if it.which == I::Fshl { hi } else { lo }
-            } else if it.which == I::Fshl {
-                ((hi << s) | (lo >> (u128::from(bits) - s))) & m
-            } else {
-                ((lo >> s) | (hi << (u128::from(bits) - s))) & m
-            };
-            set_scalar(r, d, Scalar::I(bits), v);
-        }
+        I::Fshl | I::Fshr => lanewise(r, it)?,
         I::StackSave => r.set(d, ts.alloca_top.get()),
         I::StackRestore => {
             let p = r.get(a[0]);
@@ -1722,20 +1727,8 @@ fn intrinsic(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Tr
                     I::CopySign => p.copysign(q),
                     I::MinNum => p.min(q),
                     I::MaxNum => p.max(q),
-                    I::Minimum => {
-                        if p.is_nan() || q.is_nan() {
-                            f64::NAN
-                        } else {
-                            p.min(q)
-                        }
-                    }
-                    I::Maximum => {
-                        if p.is_nan() || q.is_nan() {
-                            f64::NAN
-                        } else {
-                            p.max(q)
-                        }
-                    }
+                    I::Minimum => sem::minimum(p, q),
+                    I::Maximum => sem::maximum(p, q),
                     _ => p.powf(q),
                 }
             };
@@ -1750,15 +1743,19 @@ fn intrinsic(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Tr
                 r.set(d, f_put(two(fx(0), fx(1)), k));
             }
         }
-        I::PowI => {
-            let k = fk(arg_sc);
-            let e = r.get(a[1]) as i32;
-            r.set(d, f_put(fx(0).powi(e), k));
-        }
+        I::PowI => lanewise(r, it)?,
         I::Fma | I::FMulAdd => {
             let k = fk(arg_sc);
             if let Repr::V { elem: Scalar::F(ek), len, .. } = it.arg_repr {
                 for l in 0..len {
+                    if ek == Fk::F32 {
+                        // In `float`: an `f64` sum of the exact product would
+                        // round twice.
+                        let f = |i: usize| f32::from_bits(r.get(a[i] + l) as u32);
+                        let v = if it.which == I::FMulAdd { f(0) * f(1) + f(2) } else { f(0).mul_add(f(1), f(2)) };
+                        r.set(d + l, u64::from(v.to_bits()));
+                        continue;
+                    }
                     let (p, q, z) =
                         (f_get(r.get(a[0] + l), ek), f_get(r.get(a[1] + l), ek), f_get(r.get(a[2] + l), ek));
                     let v = if it.which == I::FMulAdd { p * q + z } else { p.mul_add(q, z) };
@@ -1777,51 +1774,7 @@ fn intrinsic(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Tr
                 r.set(d, f_put(fx(0).mul_add(fx(1), fx(2)), k));
             }
         }
-        I::LRint | I::LLRint | I::LRound | I::LLRound => {
-            let v = fx(0);
-            let v = if matches!(it.which, I::LRound | I::LLRound) { v.round() } else { v.round_ties_even() };
-            let rb = match it.ret_repr {
-                Repr::S(s) => s.int_bits(),
-                _ => 64,
-            };
-            r.set(d, (v as i64 as u64) & mask64(rb.min(64)));
-        }
-        I::FpToSiSat | I::FpToUiSat => {
-            let rb = match it.ret_repr {
-                Repr::S(s) => s.int_bits(),
-                _ => 64,
-            };
-            let v = fx(0);
-            let out = if it.which == I::FpToSiSat {
-                let lo = if rb >= 128 { i128::MIN } else { -(1i128 << (rb - 1)) };
-                let hi = if rb >= 128 { i128::MAX } else { (1i128 << (rb - 1)) - 1 };
-                if v.is_nan() { 0 } else { (v as i128).clamp(lo, hi) as u128 & mask128(rb) }
-            } else if v.is_nan() {
-                0
-            } else {
-                (v as u128).min(mask128(rb))
-            };
-            set_scalar(r, d, Scalar::I(rb), out);
-        }
-        I::IsFpClass => {
-            let v = fx(0);
-            let test = r.get(a[1]);
-            let bit = if v.is_nan() {
-                // Treat every NaN as quiet.
-                1
-            } else if v.is_infinite() {
-                if v < 0.0 { 2 } else { 512 }
-            } else if v == 0.0 {
-                if v.is_sign_negative() { 32 } else { 64 }
-            } else if v.is_subnormal() {
-                if v < 0.0 { 16 } else { 128 }
-            } else if v < 0.0 {
-                8
-            } else {
-                256
-            };
-            r.set(d, u64::from(test & bit != 0));
-        }
+        I::LRint | I::LLRint | I::LRound | I::LLRound | I::FpToSiSat | I::FpToUiSat | I::IsFpClass => lanewise(r, it)?,
         I::VectorReduceAdd
         | I::VectorReduceMul
         | I::VectorReduceAnd
@@ -1864,6 +1817,107 @@ fn intrinsic(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Tr
         _ => return Err(Trap::Unsupported),
     }
     Ok(())
+}
+
+/// The scalar of a scalar repr, or the element of a vector repr, and the
+/// lane count (1 for scalars).
+fn lanes_of(rep: &Repr) -> Option<(Scalar, u32)> {
+    match *rep {
+        Repr::S(s) => Some((s, 1)),
+        Repr::V { elem, len, .. } => Some((elem, len)),
+        _ => None,
+    }
+}
+
+/// Element-wise intrinsics on scalars and on vectors alike: each lane of
+/// the result is [`lane_op`] of the same lane of the operands. Operands
+/// that are scalars in the vector form (`powi`'s exponent, `is.fpclass`'s
+/// test mask) are the same for every lane.
+fn lanewise(r: Regs, it: &crate::lower::IntrSite) -> Result<(), Trap> {
+    let (Some((elem, len)), Some((out, out_len))) = (lanes_of(&it.arg_repr), lanes_of(&it.ret_repr)) else {
+        return Err(Trap::Unsupported);
+    };
+    if out_len != len {
+        return Err(Trap::Unsupported);
+    }
+    let n = elem.slots();
+    let shared = |i: usize| matches!(it.which, Intrinsic::PowI | Intrinsic::IsFpClass) && i == 1;
+    for l in 0..len {
+        let mut xs = [0u128; 3];
+        for (i, x) in xs.iter_mut().enumerate().take(it.args.len()) {
+            *x = if shared(i) { u128::from(r.get(it.args[i])) } else { get_scalar(r, it.args[i] + l * n, elem) };
+        }
+        set_scalar(r, it.d + l * out.slots(), out, lane_op(it.which, &xs, elem, out)?);
+    }
+    Ok(())
+}
+
+/// One lane of an element-wise intrinsic: operands `xs` of lane type
+/// `arg`, result of lane type `out`.
+fn lane_op(which: Intrinsic, xs: &[u128; 3], arg: Scalar, out: Scalar) -> Result<u128, Trap> {
+    use Intrinsic as I;
+    let bits = arg.int_bits();
+    let fx = |i: usize| -> f64 {
+        match arg {
+            Scalar::F(k) => f_get(xs[i] as u64, k),
+            _ => 0.0,
+        }
+    };
+    let rb = out.int_bits();
+    Ok(match which {
+        I::SCmp | I::UCmp => {
+            let (p, q) = (xs[0], xs[1]);
+            let o = if which == I::SCmp { sext128(p, bits).cmp(&sext128(q, bits)) } else { p.cmp(&q) };
+            let v: i128 = match o {
+                std::cmp::Ordering::Less => -1,
+                std::cmp::Ordering::Equal => 0,
+                std::cmp::Ordering::Greater => 1,
+            };
+            v as u128 & mask128(rb)
+        }
+        I::Fshl | I::Fshr => {
+            let (hi, lo, s) = (xs[0], xs[1], xs[2] % u128::from(bits));
+            let m = mask128(bits);
+            if s == 0 {
+                if which == I::Fshl { hi } else { lo }
+            } else if which == I::Fshl {
+                ((hi << s) | (lo >> (u128::from(bits) - s))) & m
+            } else {
+                ((lo >> s) | (hi << (u128::from(bits) - s))) & m
+            }
+        }
+        I::PowI => {
+            let Scalar::F(k) = arg else { return Err(Trap::Unsupported) };
+            let e = xs[1] as u32 as i32;
+            if k == Fk::F32 {
+                u128::from(f32::from_bits(xs[0] as u32).powi(e).to_bits())
+            } else {
+                u128::from(f_put(fx(0).powi(e), k))
+            }
+        }
+        I::LRint | I::LLRint | I::LRound | I::LLRound => {
+            let v = fx(0);
+            let v = if matches!(which, I::LRound | I::LLRound) { v.round() } else { v.round_ties_even() };
+            u128::from((v as i64 as u64) & mask64(rb.min(64)))
+        }
+        I::FpToSiSat | I::FpToUiSat => {
+            let v = fx(0);
+            if which == I::FpToSiSat {
+                let lo = if rb >= 128 { i128::MIN } else { -(1i128 << (rb - 1)) };
+                let hi = if rb >= 128 { i128::MAX } else { (1i128 << (rb - 1)) - 1 };
+                if v.is_nan() { 0 } else { (v as i128).clamp(lo, hi) as u128 & mask128(rb) }
+            } else if v.is_nan() {
+                0
+            } else {
+                (v as u128).min(mask128(rb))
+            }
+        }
+        I::IsFpClass => {
+            let Scalar::F(k) = arg else { return Err(Trap::Unsupported) };
+            u128::from(sem::fp_class(xs[0] as u64, k) & (xs[1] as u32) != 0)
+        }
+        _ => return Err(Trap::Unsupported),
+    })
 }
 
 fn minmax(which: Intrinsic, p: u128, q: u128, bits: u32) -> u128 {

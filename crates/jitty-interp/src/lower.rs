@@ -842,6 +842,9 @@ pub struct IntrSite {
     pub arg_repr: Repr,
     /// Representation of the result.
     pub ret_repr: Repr,
+    /// For a `{ T, <flags> }` result (`*.with.overflow`): the byte offset and
+    /// representation of the flags field in the result's image.
+    pub flags: Option<(u32, Repr)>,
 }
 
 /// Rarely executed or vector operations, interpreted by a slower path.
@@ -2309,7 +2312,11 @@ impl<'a> Cx<'a> {
                 let arg_repr = args.first().map(|a| self.repr(self.ty_of(*a))).unwrap_or(Repr::None);
                 let ret_repr = self.repr(ret_ty);
                 let info = self.out.intrs.len() as u32;
-                self.out.intrs.push(IntrSite { which, d, args: slots, arg_repr, ret_repr });
+                let flags = match ret_repr {
+                    Repr::A { .. } => self.agg_offset(ret_ty, &[1]).map(|(off, ty)| (off, self.repr(ty))),
+                    _ => None,
+                };
+                self.out.intrs.push(IntrSite { which, d, args: slots, arg_repr, ret_repr, flags });
                 self.emit(Op::Intr { info });
             }
         }

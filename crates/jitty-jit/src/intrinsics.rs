@@ -377,7 +377,11 @@ impl FnLower<'_, '_> {
             CopySign | MinNum | MaxNum | Minimum | Maximum | Pow | PowI => {
                 let s = self.elem_scalar(ret_ty)?;
                 let ft = s.cl();
-                let (a, b) = (self.lanes(args, 0)?, self.lanes(args, 1)?);
+                let (a, mut b) = (self.lanes(args, 0)?, self.lanes(args, 1)?);
+                if which == PowI && b.len() == 1 {
+                    // `powi(<N x T>, i32)`: one exponent for every lane.
+                    b = vec![b[0]; a.len()];
+                }
                 a.into_iter()
                     .zip(b)
                     .map(|(x, y)| match which {
@@ -512,7 +516,35 @@ impl FnLower<'_, '_> {
                 let rel = self.int_resize(rel, 32, 64, true);
                 vec![self.b.ins().iadd(p, rel)]
             }
-            IsFpClass => return Err(self.unsup("llvm.is.fpclass is not supported")),
+            IsFpClass => {
+                // Per lane: the class bit of the float's bit pattern (a
+                // helper applying `jitty_sem::fp_class`), tested against
+                // the constant mask.
+                let fs = self.elem_scalar(self.ty_of(args[0]))?;
+                let test =
+                    args.get(1).and_then(|t| self.const_int(*t)).ok_or_else(|| self.unsup("llvm.is.fpclass test"))?;
+                let (it, is_f32) = match fs {
+                    Scalar::F32 => (types::I32, 1),
+                    Scalar::F64 => (types::I64, 0),
+                    _ => return Err(self.unsup("llvm.is.fpclass on this float type")),
+                };
+                let a = self.lanes(args, 0)?;
+                a.into_iter()
+                    .map(|x| {
+                        let bits = self.b.ins().bitcast(it, cl::MemFlagsData::new(), x);
+                        let bits = if it == types::I32 { self.b.ins().uextend(types::I64, bits) } else { bits };
+                        let k = self.b.ins().iconst(types::I32, is_f32);
+                        let class = self.call_helper(
+                            runtime::jitty_jit_fp_class as *const () as usize,
+                            &[types::I64, types::I32],
+                            &[types::I32],
+                            &[bits, k],
+                        )[0];
+                        let hit = self.b.ins().band_imm_u(class, i64::from(test as u32 & 0x3ff));
+                        self.b.ins().icmp_imm_u(IntCC::NotEqual, hit, 0)
+                    })
+                    .collect()
+            }
             LifetimeStart | LifetimeEnd | DbgDeclare | DbgValue | DbgLabel | DbgAssign | NoAliasScopeDecl | Assume
             | SideEffect | DoNothing | InvariantEnd | Prefetch | SpinLoopHint => Vec::new(),
         })

@@ -247,6 +247,12 @@ libm1f! {
     mf_round: round;
 }
 
+/// `llvm.is.fpclass`'s class bit of a `float` (`is_f32` 1) or `double`
+/// bit pattern (the rule is `jitty_sem::fp_class`).
+pub(crate) extern "C" fn jitty_jit_fp_class(bits: u64, is_f32: u32) -> u32 {
+    jitty_sem::fp_class(bits, if is_f32 != 0 { Fk::F32 } else { Fk::F64 })
+}
+
 pub(crate) extern "C" fn m_pow(x: f64, y: f64) -> f64 {
     x.powf(y)
 }

@@ -164,6 +164,62 @@ pub fn f64_to_f80(v: f64) -> u128 {
     sign | (e80 << 64) | u128::from(m)
 }
 
+/// `llvm.is.fpclass`'s class bit of the register-format float `v` of kind
+/// `k`: 0x1 signaling NaN, 0x2 quiet NaN, 0x4 -inf, 0x8 -normal,
+/// 0x10 -subnormal, 0x20 -0, 0x40 +0, 0x80 +subnormal, 0x100 +normal,
+/// 0x200 +inf. Classified in the value's own format (a `float` subnormal
+/// is a normal `double`); `x86_fp80` is held as a `double`, `bfloat` is
+/// classified through `float`.
+pub fn fp_class(v: u64, k: Fk) -> u32 {
+    let (man, exp) = match k {
+        Fk::F32 => (23u32, 8u32),
+        Fk::F64 | Fk::F80 => (52, 11),
+        Fk::Half => (10, 5),
+        Fk::BF16 => return fp_class(u64::from(f32::to_bits(f_get(v, k) as f32)), Fk::F32),
+    };
+    let neg = (v >> (man + exp)) & 1 == 1;
+    let e = (v >> man) & ((1u64 << exp) - 1);
+    let m = v & ((1u64 << man) - 1);
+    let pick = |neg_bit: u32, pos_bit: u32| if neg { neg_bit } else { pos_bit };
+    if e == (1u64 << exp) - 1 {
+        if m == 0 {
+            pick(0x4, 0x200)
+        } else if (m >> (man - 1)) & 1 == 1 {
+            0x2
+        } else {
+            0x1
+        }
+    } else if e == 0 {
+        if m == 0 { pick(0x20, 0x40) } else { pick(0x10, 0x80) }
+    } else {
+        pick(0x8, 0x100)
+    }
+}
+
+/// `llvm.minimum`: NaN if either operand is NaN, and `-0.0` is below
+/// `+0.0` (IEEE 754-2019 `minimum`; `f64::min` may return either zero).
+pub fn minimum(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else if a == b {
+        if a.is_sign_negative() { a } else { b }
+    } else {
+        a.min(b)
+    }
+}
+
+/// `llvm.maximum`: NaN if either operand is NaN, and `+0.0` is above
+/// `-0.0` (IEEE 754-2019 `maximum`).
+pub fn maximum(a: f64, b: f64) -> f64 {
+    if a.is_nan() || b.is_nan() {
+        f64::NAN
+    } else if a == b {
+        if a.is_sign_positive() { a } else { b }
+    } else {
+        a.max(b)
+    }
+}
+
 /// A register-format float slot as `f64`.
 #[inline]
 pub fn f_get(v: u64, k: Fk) -> f64 {
@@ -251,5 +307,35 @@ mod tests {
         }
         // 1.0 in x87 format: exponent 0x3fff, explicit integer bit.
         assert_eq!(f64_to_f80(1.0), (0x3fffu128 << 64) | (1u128 << 63));
+    }
+}
+
+#[cfg(test)]
+mod minmax_tests {
+    use super::{Fk, fp_class, maximum, minimum};
+
+    #[test]
+    fn fp_classes() {
+        let d = |v: f64| fp_class(v.to_bits(), Fk::F64);
+        let f = |v: f32| fp_class(u64::from(v.to_bits()), Fk::F32);
+        assert_eq!(d(f64::NAN), 0x2);
+        assert_eq!(fp_class(0x7ff0_0000_0000_0001, Fk::F64), 0x1);
+        assert_eq!((d(f64::NEG_INFINITY), d(f64::INFINITY)), (0x4, 0x200));
+        assert_eq!((d(-1.0), d(1.0)), (0x8, 0x100));
+        assert_eq!((d(-5e-324), d(5e-324)), (0x10, 0x80));
+        assert_eq!((d(-0.0), d(0.0)), (0x20, 0x40));
+        assert_eq!((f(f32::from_bits(1)), f(-f32::MIN_POSITIVE)), (0x80, 0x8));
+        assert_eq!(fp_class(0x7fa0_0000, Fk::F32), 0x1);
+    }
+
+    #[test]
+    fn signed_zeros_are_ordered() {
+        for (a, b) in [(0.0, -0.0), (-0.0, 0.0)] {
+            assert_eq!(minimum(a, b).to_bits(), (-0.0f64).to_bits());
+            assert_eq!(maximum(a, b).to_bits(), 0.0f64.to_bits());
+        }
+        assert!(minimum(f64::NAN, 1.0).is_nan() && maximum(1.0, f64::NAN).is_nan());
+        assert_eq!(minimum(-2.0, 3.0), -2.0);
+        assert_eq!(maximum(-2.0, 3.0), 3.0);
     }
 }
