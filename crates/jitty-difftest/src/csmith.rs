@@ -8,7 +8,7 @@
 //! (its cases count as skipped). An engine timeout is a failure.
 
 use crate::cache::Cache;
-use crate::compare::{Verdict, compare};
+use crate::compare::Verdict;
 use crate::engine::EngineSpec;
 use crate::report::{Progress, Summary};
 use crate::run::{Status, run, run_tool};
@@ -225,16 +225,11 @@ pub fn run_csmith(cfg: &CsmithConfig, tools: &Tools) -> Result<Summary> {
             }
             for eng in &cfg.engines {
                 let name = format!("{unit} [{}]", eng.label);
-                let cmd = match eng.command(&built.ll, &[], libstd.as_deref()) {
-                    Ok(c) => c,
-                    Err(e) => {
-                        progress.error(&name, &e.to_string());
-                        continue;
-                    }
+                let Some((cmd, out, mut verdict)) =
+                    eng.run_against(&name, &built.ll, libstd.as_deref(), cfg.timeout, &native, &progress)
+                else {
+                    continue;
                 };
-                progress.note(&format!("{name}: {cmd}"));
-                let out = run(&cmd.program, &cmd.args, cfg.timeout, None);
-                let mut verdict = compare(&native, &out);
                 if let Verdict::Fail(why) = &mut verdict {
                     why.push(format!("reproduce: {cmd}"));
                     why.push(format!("source: {}", src.display()));

@@ -28,8 +28,12 @@
 //! `interp=target/release/jitty exec --engine interp`,
 //! `my-engine --run {ll} --args {args}`.
 
+use crate::compare::{Verdict, compare};
+use crate::report::Progress;
+use crate::run::{Output, run};
 use crate::{Result, err};
 use std::path::Path;
+use std::time::Duration;
 
 /// A parsed engine spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +116,32 @@ impl EngineSpec {
         }
         let program = out.remove(0);
         Ok(EngineCommand { program, args: out })
+    }
+
+    /// Runs `ll` (no program arguments) on this engine, reported under
+    /// `name`, and compares the run with the `native` oracle. `None` when
+    /// the command cannot be formed (reported as an error). The caller adds
+    /// its lines to a failure and reports the verdict.
+    pub fn run_against(
+        &self,
+        name: &str,
+        ll: &Path,
+        libstd: Option<&Path>,
+        timeout: Duration,
+        native: &Output,
+        progress: &Progress,
+    ) -> Option<(EngineCommand, Output, Verdict)> {
+        let cmd = match self.command(ll, &[], libstd) {
+            Ok(c) => c,
+            Err(e) => {
+                progress.error(name, &e.to_string());
+                return None;
+            }
+        };
+        progress.note(&format!("{name}: {cmd}"));
+        let out = run(&cmd.program, &cmd.args, timeout, None);
+        let verdict = compare(native, &out);
+        Some((cmd, out, verdict))
     }
 }
 

@@ -10,7 +10,7 @@
 //! `.ll` is kept as `DIR/seedN.ll` (default `target/difftest-fuzz/`), and
 //! the failure names the seed and the file.
 
-use crate::compare::{Verdict, compare};
+use crate::compare::Verdict;
 use crate::engine::EngineSpec;
 use crate::report::{Progress, Summary};
 use crate::run::{Status, run};
@@ -136,16 +136,11 @@ pub fn run_fuzz(cfg: &FuzzConfig, tools: &Tools) -> Result<Summary> {
         let mut failed = false;
         for eng in &engines {
             let name = format!("{unit} [{}]", eng.label);
-            let cmd = match eng.command(&ll, &[], libstd.as_deref()) {
-                Ok(c) => c,
-                Err(e) => {
-                    progress.error(&name, &e.to_string());
-                    continue;
-                }
+            let Some((cmd, out, mut verdict)) =
+                eng.run_against(&name, &ll, libstd.as_deref(), cfg.timeout, &native, &progress)
+            else {
+                continue;
             };
-            progress.note(&format!("{name}: {cmd}"));
-            let out = run(&cmd.program, &cmd.args, cfg.timeout, None);
-            let mut verdict = compare(&native, &out);
             if let Verdict::Fail(why) = &mut verdict {
                 failed = true;
                 let saved = cfg.out_dir.join(format!("seed{seed}.ll"));

@@ -296,6 +296,15 @@ impl std::fmt::Display for Stats {
     }
 }
 
+/// The plugged specializations, by guard-runtime id.
+#[derive(Default)]
+struct Plugged {
+    live: HashMap<SpecId, Specialized>,
+    /// Ids the runtime reclaimed before `plug` could record them (a guarded
+    /// write unplugged and drained the code right after its install).
+    reclaimed_early: std::collections::HashSet<SpecId>,
+}
+
 /// The process-wide driver.
 pub struct Specializer {
     ev: Evaluator<'static>,
@@ -306,7 +315,7 @@ pub struct Specializer {
     counters: Mutex<Counters>,
     /// What is plugged, by guard-runtime id (its unit is freed, or kept
     /// in `reusable`, once the runtime reclaims the code).
-    plugged: Mutex<HashMap<SpecId, Specialized>>,
+    plugged: Mutex<Plugged>,
     /// Unplugged, drained specializations kept for reuse, oldest first.
     reusable: Mutex<std::collections::VecDeque<Specialized>>,
     /// What is plugged into object slots (by slot address), so it can be
@@ -363,13 +372,20 @@ impl Specializer {
             by_addr,
             constants,
             counters: Mutex::new(Counters::default()),
-            plugged: Mutex::new(HashMap::new()),
+            plugged: Mutex::new(Plugged::default()),
             reusable: Mutex::new(std::collections::VecDeque::new()),
             object_plugs: Mutex::new(HashMap::new()),
         };
         runtime().on_reclaim(Box::new(|id, _code| {
             if let Ok(d) = Specializer::get() {
-                let s = d.plugged.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+                let s = {
+                    let mut p = d.plugged.lock().unwrap_or_else(|p| p.into_inner());
+                    let s = p.live.remove(&id);
+                    if s.is_none() {
+                        p.reclaimed_early.insert(id);
+                    }
+                    s
+                };
                 if let Some(s) = s {
                     // The guard runtime calls this only after the code was
                     // unplugged and drained: no thread is in it or can
@@ -715,7 +731,18 @@ impl Specializer {
                 return Err(why);
             }
         };
-        self.plugged.lock().unwrap_or_else(|p| p.into_inner()).insert(id, s);
+        {
+            // Not held across the install: a draining writer may be waiting
+            // for it in the reclaim callback while the install waits for
+            // that writer to pass a quiescent point.
+            let mut plugged = self.plugged.lock().unwrap_or_else(|p| p.into_inner());
+            if plugged.reclaimed_early.remove(&id) {
+                drop(plugged);
+                self.keep_for_reuse(s);
+            } else {
+                plugged.live.insert(id, s);
+            }
+        }
         if p.obj_slot.is_some() {
             self.object_plugs.lock().unwrap_or_else(|p| p.into_inner()).insert(slot, id);
         }
