@@ -73,6 +73,45 @@ pub(crate) struct FnLower<'a, 'm> {
     /// Blocks created mid-block and filled at the end (Cranelift cannot
     /// switch away from an unfinished block).
     pending: Vec<Pending>,
+    /// Loads whose value is zero- or sign-extended later (see
+    /// [`extending_loads`]), and the widened value each one produced.
+    ext_loads: HashMap<InstId, ExtLoad>,
+    ext_loaded: HashMap<InstId, cl::Value>,
+    /// Each block's position in the reverse post-order the body is lowered
+    /// in: an edge to a block at or before its source is a loop's back edge.
+    rpo_pos: Vec<usize>,
+}
+
+/// An integer load lowered as one extending load (`uload16` and kin): the
+/// `zext`/`sext` that follows it then costs nothing. Cranelift would fuse
+/// the pair itself only when no other load or store sits between them.
+#[derive(Clone, Copy)]
+struct ExtLoad {
+    signed: bool,
+    /// The extension's result type: `I16`, `I32` or `I64`.
+    wide: Type,
+}
+
+/// For each plain (non-atomic) `i8`/`i16`/`i32` scalar load with a
+/// `zext`/`sext` user to a whole container, the first such extension.
+fn extending_loads(m: &Module, f: &jitty_ir::Function) -> HashMap<InstId, ExtLoad> {
+    let mut out = HashMap::new();
+    for inst in &f.insts {
+        let InstKind::Cast { op: op @ (CastOp::ZExt | CastOp::SExt), val: IrValue::Inst(load), .. } = inst.kind else {
+            continue;
+        };
+        let ld = f.inst(load);
+        let (Some(from), Some(to)) = (m.types.int_bits(ld.ty), m.types.int_bits(inst.ty)) else { continue };
+        if !matches!(ld.kind, InstKind::Load { atomic: None, .. })
+            || !matches!(from, 8 | 16 | 32)
+            || !matches!(to, 16 | 32 | 64)
+            || to <= from
+        {
+            continue;
+        }
+        out.entry(load).or_insert(ExtLoad { signed: op == CastOp::SExt, wide: int_container(to) });
+    }
+    out
 }
 
 /// A block whose contents are emitted after the body.
@@ -849,6 +888,38 @@ impl<'a, 'm> FnLower<'a, 'm> {
     // Memory
     // ------------------------------------------------------------------
 
+    /// A load planned by [`extending_loads`]: one widening load, recorded
+    /// for the extension; the load's own value is its low part.
+    fn extending_load(&mut self, id: InstId, ext: ExtLoad, ty: Ty, p: cl::Value) -> Result<cl::Value> {
+        let from = self.m.types.int_bits(ty).ok_or_else(|| self.unsup("extending load of a non-integer"))?;
+        let flags = mflags();
+        let ins = self.b.ins();
+        let wide = match (from, ext.signed) {
+            (8, false) => ins.uload8(ext.wide, flags, p, 0),
+            (8, true) => ins.sload8(ext.wide, flags, p, 0),
+            (16, false) => ins.uload16(ext.wide, flags, p, 0),
+            (16, true) => ins.sload16(ext.wide, flags, p, 0),
+            (32, false) => ins.uload32(flags, p, 0),
+            (32, true) => ins.sload32(flags, p, 0),
+            _ => return Err(self.unsup("extending load of an odd width")),
+        };
+        self.ext_loaded.insert(id, wide);
+        Ok(self.b.ins().ireduce(int_container(from), wide))
+    }
+
+    /// The widened value of an extending load, when `op val` to `to_ty` is
+    /// the extension it was planned for.
+    fn pre_extended(&self, op: CastOp, val: IrValue, to_ty: Ty) -> Option<cl::Value> {
+        let IrValue::Inst(load) = val else { return None };
+        let ext = self.ext_loads.get(&load)?;
+        let wide = *self.ext_loaded.get(&load)?;
+        let matches = ext.signed == (op == CastOp::SExt)
+            && matches!(op, CastOp::ZExt | CastOp::SExt)
+            && self.m.types.int_bits(to_ty).map(int_container) == Some(ext.wide)
+            && self.m.types.int_bits(to_ty).map(|b| b == ext.wide.bits()) == Some(true);
+        matches.then_some(wide)
+    }
+
     /// Loads one scalar at `addr + off`.
     pub(crate) fn load_scalar(&mut self, s: Scalar, addr: cl::Value, off: i32, atomic: Option<Ordering>) -> cl::Value {
         let size = s.store_size();
@@ -1079,6 +1150,42 @@ impl<'a, 'm> FnLower<'a, 'm> {
     // Control flow
     // ------------------------------------------------------------------
 
+    /// Whether an edge from the block being lowered to `dest` goes back to a
+    /// loop header.
+    fn is_back_edge(&self, dest: BlockId) -> bool {
+        self.rpo_pos.get(dest.index()).is_some_and(|&d| d <= self.rpo_pos[self.cur_block.index()])
+    }
+
+    /// A branch condition that is a short-circuit `select` of `i1`s:
+    /// `select a, b, false` (`a && b`) gives `(a, b, true)` and
+    /// `select a, true, b` (`a || b`) gives `(a, b, false)`. Branching on
+    /// `a`, then on `b`, takes the same edge: `b` is an SSA value already
+    /// computed (no side effect is skipped or added).
+    fn short_circuit(&self, cond: IrValue) -> Option<(IrValue, IrValue, bool)> {
+        let IrValue::Inst(id) = cond else { return None };
+        let inst = self.f.inst(id);
+        let InstKind::Select { cond: a, if_true, if_false, .. } = inst.kind else { return None };
+        if self.m.types.int_bits(inst.ty) != Some(1) {
+            return None;
+        }
+        match (self.const_int(if_true), self.const_int(if_false)) {
+            (_, Some(0)) => Some((a, if_true, true)),
+            (Some(1), _) => Some((a, if_false, false)),
+            _ => None,
+        }
+    }
+
+    /// A new block placed right after the current one, so that a branch to
+    /// it falls through (`create_block` alone would append it at the end of
+    /// the function, and the hot path would jump there and back).
+    fn fallthrough_block(&mut self) -> cl::Block {
+        let next = self.b.create_block();
+        if let Some(cur) = self.b.current_block() {
+            self.b.insert_block_after(next, cur);
+        }
+        next
+    }
+
     /// Block arguments for the edge from the current IR block to `dest`.
     fn edge_args(&mut self, dest: BlockId) -> Result<Vec<BlockArg>> {
         let mut out = Vec::new();
@@ -1151,15 +1258,51 @@ impl<'a, 'm> FnLower<'a, 'm> {
             self.b.ins().jump(default_blk, &[]);
             return Ok(());
         }
-        let mut sw = Switch::new();
         let mut seen = HashSet::new();
+        targets.retain(|&(cv, _)| seen.insert(cv));
+        if let Some(table) = dense_table(bits, &targets) {
+            self.jump_table(v, bits, &table, default_blk);
+            return Ok(());
+        }
+        let mut sw = Switch::new();
         for (cv, blk) in targets {
-            if seen.insert(cv) {
-                sw.set_entry(cv, blk);
-            }
+            sw.set_entry(cv, blk);
         }
         sw.emit(&mut self.b, v, default_blk);
         Ok(())
+    }
+
+    /// A switch whose cases fill most of one range, as one `br_table`: the
+    /// index is `v - min` in the switch's own width, so every value outside
+    /// `[min, min + len)` wraps to an index past the table and takes the
+    /// default, as the holes do. `cranelift_frontend::Switch` splits cases
+    /// into contiguous runs and searches them, which costs a compare and a
+    /// branch per run before the table (a state machine's `switch` with one
+    /// missing state paid two).
+    fn jump_table(&mut self, v: cl::Value, bits: u32, table: &DenseTable, default_blk: cl::Block) {
+        let min = self.iconst(bits, table.min);
+        let mut idx = self.b.ins().isub(v, min);
+        let ty = self.b.func.dfg.value_type(idx);
+        if ty.bits() > 32 {
+            // `br_table` takes an i32 index: larger offsets go to the default
+            // before the narrowing.
+            let in_range = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, idx, table.blocks.len() as i64);
+            let next = self.fallthrough_block();
+            self.b.ins().brif(in_range, next, &[], default_blk, &[]);
+            self.b.switch_to_block(next);
+            idx = self.b.ins().ireduce(types::I32, idx);
+        } else if ty.bits() < 32 {
+            idx = self.b.ins().uextend(types::I32, idx);
+        }
+        let pool = &mut self.b.func.dfg.value_lists;
+        let default_call = cl::BlockCall::new(default_blk, std::iter::empty(), pool);
+        let calls: Vec<cl::BlockCall> = table
+            .blocks
+            .iter()
+            .map(|b| cl::BlockCall::new(b.unwrap_or(default_blk), std::iter::empty(), pool))
+            .collect();
+        let jt = self.b.create_jump_table(cl::JumpTableData::new(default_call, &calls));
+        self.b.ins().br_table(idx, jt);
     }
 
     /// `indirectbr`: a switch over the destinations' block addresses (the
@@ -1327,7 +1470,10 @@ impl<'a, 'm> FnLower<'a, 'm> {
             InstKind::Binary { op, lhs, rhs, .. } => Some(self.binary(*op, *lhs, *rhs)?),
             InstKind::ICmp { pred, lhs, rhs, .. } => Some(self.icmp(*pred, *lhs, *rhs)?),
             InstKind::FCmp { pred, lhs, rhs, .. } => Some(self.fcmp(*pred, *lhs, *rhs)?),
-            InstKind::Cast { op, val, .. } => Some(self.cast(*op, *val, ty)?),
+            InstKind::Cast { op, val, .. } => match self.pre_extended(*op, *val, ty) {
+                Some(wide) => Some(vec![wide]),
+                None => Some(self.cast(*op, *val, ty)?),
+            },
             InstKind::Select { cond, if_true, if_false, .. } => {
                 let c = self.val(*cond)?;
                 let (t, f) = (self.val(*if_true)?, self.val(*if_false)?);
@@ -1352,7 +1498,11 @@ impl<'a, 'm> FnLower<'a, 'm> {
                     return Err(self.unsup("load of an i1 vector"));
                 }
                 let p = self.val1(*ptr)?;
-                Some(leaves.iter().map(|l| self.load_scalar(l.scalar, p, l.offset as i32, *atomic)).collect())
+                if let Some(ext) = self.ext_loads.get(&id).copied() {
+                    Some(vec![self.extending_load(id, ext, ty, p)?])
+                } else {
+                    Some(leaves.iter().map(|l| self.load_scalar(l.scalar, p, l.offset as i32, *atomic)).collect())
+                }
             }
             InstKind::Store { val, ptr, atomic, .. } => {
                 let vty = self.ty_of(*val);
@@ -1426,11 +1576,33 @@ impl<'a, 'm> FnLower<'a, 'm> {
                 None
             }
             InstKind::CondBr { cond, if_true, if_false } => {
-                let c = self.val1(*cond)?;
                 let ta = self.edge_args(*if_true)?;
                 let fa = self.edge_args(*if_false)?;
                 let (tb, fb) = (self.cl_block(*if_true)?, self.cl_block(*if_false)?);
-                self.b.ins().brif(c, tb, &ta, fb, &fa);
+                let latch = self.is_back_edge(*if_true) || self.is_back_edge(*if_false);
+                match self.short_circuit(*cond).filter(|_| latch) {
+                    Some((first, second, is_and)) => {
+                        // A loop's `while (a && b)` as two compare-and-branch
+                        // pairs, as LLVM's code generator splits it: Cranelift
+                        // would compute the `select` into a register (setcc,
+                        // cmov, test) and branch on that. Only at latches:
+                        // elsewhere the extra edge into a block with many phis
+                        // cost a spill in a hot loop (CoreMark's list sort).
+                        let (a, b) = (self.val1(first)?, self.val1(second)?);
+                        let next = self.fallthrough_block();
+                        if is_and {
+                            self.b.ins().brif(a, next, &[], fb, &fa);
+                        } else {
+                            self.b.ins().brif(a, tb, &ta, next, &[]);
+                        }
+                        self.b.switch_to_block(next);
+                        self.b.ins().brif(b, tb, &ta, fb, &fa);
+                    }
+                    None => {
+                        let c = self.val1(*cond)?;
+                        self.b.ins().brif(c, tb, &ta, fb, &fa);
+                    }
+                }
                 None
             }
             InstKind::Switch { val, default, cases } => {
@@ -1457,6 +1629,43 @@ impl<'a, 'm> FnLower<'a, 'm> {
         }
         Ok(())
     }
+}
+
+/// The cases of a switch laid out as one table (see `FnLower::jump_table`).
+struct DenseTable {
+    min: u128,
+    /// One entry per value from `min`; `None` is a hole (the default).
+    blocks: Vec<Option<cl::Block>>,
+}
+
+/// Cases dense enough for one jump table: at least four, filling at least a
+/// third of their range, as LLVM's own lowering would put in one table at
+/// `-O2` (its threshold is laxer: 10%; a third keeps tables small).
+fn dense_table(bits: u32, cases: &[(u128, cl::Block)]) -> Option<DenseTable> {
+    const MIN_CASES: usize = 4;
+    const MAX_ENTRIES: u128 = 4096;
+    // Whole containers only: the subtraction wraps in the container's width.
+    if cases.len() < MIN_CASES || !matches!(bits, 8 | 16 | 32 | 64) {
+        return None;
+    }
+    // The cases' span read unsigned or signed, whichever is shorter: the
+    // index wraps, so any run of consecutive values (mod 2^bits) works.
+    let mask = u128::MAX >> (128 - bits);
+    let signed = |v: u128| ((v << (128 - bits)) as i128) >> (128 - bits);
+    let values = || cases.iter().map(|c| c.0);
+    let unsigned_span = (values().min()?, values().max()?);
+    let signed_span = (values().min_by_key(|&v| signed(v))?, values().max_by_key(|&v| signed(v))?);
+    let len_of = |(lo, hi): (u128, u128)| (hi.wrapping_sub(lo) & mask) + 1;
+    let (min, max) = [unsigned_span, signed_span].into_iter().min_by_key(|&span| len_of(span))?;
+    let len = len_of((min, max));
+    if len > MAX_ENTRIES || len > 3 * cases.len() as u128 {
+        return None;
+    }
+    let mut blocks = vec![None; len as usize];
+    for &(cv, blk) in cases {
+        blocks[(cv.wrapping_sub(min) & mask) as usize] = Some(blk);
+    }
+    Some(DenseTable { min, blocks })
 }
 
 fn v_ty_bits(size: u32) -> u32 {
@@ -1599,6 +1808,15 @@ pub(crate) fn lower_function<'a, 'm>(
         cur_inst: None,
         scratch: None,
         pending: Vec::new(),
+        ext_loads: extending_loads(m, f),
+        ext_loaded: HashMap::new(),
+        rpo_pos: {
+            let mut pos = vec![usize::MAX; f.blocks.len()];
+            for (k, b) in order.iter().enumerate() {
+                pos[b.index()] = k;
+            }
+            pos
+        },
     };
     for &bid in &order {
         let blk = fl.b.create_block();

@@ -436,3 +436,138 @@ define i32 @va(i32 %n, ...) {
     assert_eq!(unit.functions().len(), 1);
     assert!(matches!(&unit.failures()[0], jitty_jit::JitError::Unsupported { func, .. } if func == "va"));
 }
+
+/// Compiles `text` and returns the unit with `f`'s disassembly.
+#[cfg(target_arch = "x86_64")]
+fn compile_with_asm(text: &str) -> (jitty_jit::JitUnit, jitty_ir::FuncId, String) {
+    let module = std::sync::Arc::new(jitty_llvm::parse_module(text, "t.ll").expect("parse"));
+    let image = common::image(module.clone());
+    let f = module.func_by_name("f").unwrap();
+    let opts = jitty_jit::JitOptions { dump_asm: true, ..Default::default() };
+    let unit = jitty_jit::compile_unit(&module, &[f], &*image, &opts).expect("jit");
+    let asm = unit.functions()[0].asm.clone().expect("disassembly");
+    (unit, f, asm)
+}
+
+/// A switch whose cases fill most of one range is one jump table behind no
+/// other test (CoreMark's state machine: states 0 and 2..=7, state 1 is the
+/// default), and every value outside the range, including values that wrap
+/// around the switch's width, takes the default.
+#[test]
+#[cfg(target_arch = "x86_64")]
+fn dense_switches_are_one_table_and_keep_their_default() {
+    let cases = |ty: &str, vals: &[i64]| -> String {
+        vals.iter().enumerate().map(|(k, v)| format!("    {ty} {v}, label %c{k}\n")).collect()
+    };
+    let arms = |ty: &str, n: usize| -> String { (0..n).map(|k| format!("c{k}:\n  ret {ty} {}\n", 100 + k)).collect() };
+    for (ty, vals, probes) in [
+        ("i32", vec![0i64, 2, 3, 4, 5, 6, 7], vec![-1i64, 0, 1, 2, 7, 8, 1 << 20]),
+        ("i8", vec![-3, -2, -1, 0, 1], vec![-128, -4, -3, 0, 1, 2, 127]),
+        ("i64", vec![1000, 1001, 1003, 1004, 1005], vec![999, 1000, 1002, 1005, 1006, 1000 + (1 << 32), -1]),
+    ] {
+        let text = format!(
+            "define {ty} @f({ty} %x) {{\n  switch {ty} %x, label %dflt [\n{}  ]\ndflt:\n  ret {ty} 7\n{}}}\n",
+            cases(ty, &vals),
+            arms(ty, vals.len())
+        );
+        let (unit, f, asm) = compile_with_asm(&text);
+        assert_eq!(asm.matches("br_table").count(), 1, "{ty}:\n{asm}");
+        let before_table = &asm[..asm.find("br_table").unwrap()];
+        let tests = before_table.lines().filter(|l| l.trim_start().starts_with('j') && !l.contains("jmp")).count();
+        // i64 needs one range test before narrowing the index to i32.
+        assert_eq!(tests, usize::from(ty == "i64"), "{ty}:\n{asm}");
+        let addr = unit.addr(f).unwrap();
+        for &p in &probes {
+            let want = vals.iter().position(|&v| v == p).map_or(7, |k| 100 + k as i64);
+            let got = match ty {
+                "i8" => {
+                    // SAFETY: the signature matches the IR definition.
+                    let g: extern "C" fn(i8) -> i8 = unsafe { std::mem::transmute(addr) };
+                    i64::from(g(p as i8))
+                }
+                "i32" => {
+                    // SAFETY: the signature matches the IR definition.
+                    let g: extern "C" fn(i32) -> i32 = unsafe { std::mem::transmute(addr) };
+                    i64::from(g(p as i32))
+                }
+                _ => {
+                    // SAFETY: the signature matches the IR definition.
+                    let g: extern "C" fn(i64) -> i64 = unsafe { std::mem::transmute(addr) };
+                    g(p)
+                }
+            };
+            assert_eq!(got, want, "{ty} switch on {p}");
+        }
+    }
+}
+
+/// A narrow load that is extended later is one extending `mov`, even with
+/// a store between the two; its own narrow value stays usable.
+#[test]
+#[cfg(target_arch = "x86_64")]
+fn extended_loads_are_one_extending_mov() {
+    let text = "define i64 @f(ptr %p, ptr %q) {
+  %a = load i16, ptr %p, align 2
+  %b = load i8, ptr %q, align 1
+  store i16 %a, ptr %q, align 2
+  %c = add i16 %a, 1
+  %sa = sext i16 %a to i32
+  %zb = zext i8 %b to i64
+  %za = zext i16 %a to i64
+  %sc = sext i16 %c to i64
+  %s64 = sext i32 %sa to i64
+  %t1 = add i64 %s64, %zb
+  %t2 = mul i64 %za, 3
+  %t3 = add i64 %t1, %t2
+  %t4 = mul i64 %sc, 5
+  %r = add i64 %t3, %t4
+  ret i64 %r
+}
+";
+    let (unit, f, asm) = compile_with_asm(text);
+    assert!(asm.contains("movswl (") || asm.contains("movswq ("), "sext i16 load not fused:\n{asm}");
+    assert!(asm.contains("movzbq ("), "zext i8 load not fused:\n{asm}");
+    // SAFETY: the signature matches the IR definition.
+    let run: extern "C" fn(*const i16, *mut [u8; 2]) -> i64 = unsafe { std::mem::transmute(unit.addr(f).unwrap()) };
+    for (a, b) in [(0i16, 0u8), (-1, 255), (i16::MIN, 128), (i16::MAX, 1), (-2, 7)] {
+        let mut q = [b, 0xAA];
+        let got = run(&a, &mut q);
+        let want = i64::from(a) + i64::from(b) + 3 * i64::from(a as u16) + 5 * i64::from(a.wrapping_add(1));
+        assert_eq!(got, want, "a={a} b={b}");
+        assert_eq!(i16::from_ne_bytes(q), a, "the narrow value stored");
+    }
+}
+
+/// A loop's `while (a && b)` (clang writes it `select i1 a, i1 b, false`)
+/// is two compare-and-branch pairs at the latch, not a `setcc`/`cmov`
+/// computation of the condition; it stops where the C loop stops.
+#[test]
+#[cfg(target_arch = "x86_64")]
+fn latch_and_of_conditions_is_two_branches() {
+    let text = "define i64 @f(ptr %s, i64 %n) {
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %next, %loop ]
+  %next = add i64 %i, 1
+  %p = getelementptr i8, ptr %s, i64 %next
+  %c = load i8, ptr %p, align 1
+  %more = icmp ne i8 %c, 0
+  %room = icmp ne i64 %next, %n
+  %go = select i1 %more, i1 %room, i1 false
+  br i1 %go, label %loop, label %done
+done:
+  ret i64 %next
+}
+";
+    let (unit, f, asm) = compile_with_asm(text);
+    let computed = asm.lines().map(str::trim_start).any(|l| l.starts_with("set") || l.starts_with("cmov"));
+    assert!(!computed, "condition computed, not branched on:\n{asm}");
+    // SAFETY: the signature matches the IR definition.
+    let run: extern "C" fn(*const u8, i64) -> i64 = unsafe { std::mem::transmute(unit.addr(f).unwrap()) };
+    let s = b"xabcdef\0tail\0";
+    for n in 1..12 {
+        let oracle = (1..).find(|&i| s[i] == 0 || i as i64 == n).unwrap() as i64;
+        assert_eq!(run(s.as_ptr(), n), oracle, "n = {n}");
+    }
+}

@@ -29,8 +29,8 @@ use crate::liveness::Liveness;
 use crate::record::{Decision, LoadKind, Record};
 use crate::{Classified, GuardTerm, Options, Oracle, Residual, Result, SpecError, StaticArg};
 use jitty_ir::{
-    BinOp, BlockId, CastOp, ConstData, ConstExpr, ConstId, FuncId, Function, InstData, InstId, InstKind, IntPred,
-    Intrinsic, Module, Param, Ty, TypeData, Value,
+    BlockId, CastOp, ConstData, ConstExpr, ConstId, FuncId, Function, InstData, InstId, InstKind, IntPred, Intrinsic,
+    Module, Param, Ty, TypeData, Value,
 };
 use jitty_sem::int::{OverflowOp, SatOp, icmp, int_bin, mask128, saturating, sext128, with_overflow};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -481,34 +481,39 @@ impl<'e, 'm> Pe<'e, 'm> {
     }
 
     /// The entry test of the static arguments: on a mismatch, the generic
-    /// function runs with the same arguments.
+    /// function runs with the same arguments. One compare-and-branch per
+    /// argument, so the fast path runs a compare and a branch per static
+    /// argument (an `or` of the mismatches would be computed into a
+    /// register first).
     fn emit_arg_guard(&mut self, entry: FuncId, args: &[StaticArg], fallback: &str) -> Result<()> {
         let m = self.m();
         let ef = m.func(entry);
         let i1 = self.imp.dst.types.int(1);
-        let mut miss: Option<Value> = None;
+        let vt = self.imp.dst.types.void();
+        let mut tests = Vec::new();
         for (i, (p, a)) in ef.params.iter().zip(args).enumerate() {
             let StaticArg::Value(v) = *a else { continue };
             // The value at the parameter's width (an `int` argument may
             // come sign-extended to 64 bits).
             let width = m.types.int_bits(p.ty).unwrap_or(64);
-            let known = self.residual_leaf(&Av::S { bits: u128::from(v) & mask128(width), ty: p.ty });
+            tests.push((i as u32, u128::from(v) & mask128(width), p.ty));
+        }
+        if tests.is_empty() {
+            return Ok(());
+        }
+        let slow = self.out.push_block(Some("generic".into()));
+        let last = tests.len() - 1;
+        for (k, (i, bits, ty)) in tests.into_iter().enumerate() {
+            let known = self.residual_leaf(&Av::S { bits, ty });
             let ne = self.emit(
-                InstKind::ICmp { pred: IntPred::Ne, lhs: Value::Arg(i as u32), rhs: known, flags: Default::default() },
+                InstKind::ICmp { pred: IntPred::Ne, lhs: Value::Arg(i), rhs: known, flags: Default::default() },
                 i1,
             );
-            miss = Some(match miss {
-                None => ne,
-                Some(prev) => {
-                    self.emit(InstKind::Binary { op: BinOp::Or, lhs: prev, rhs: ne, flags: Default::default() }, i1)
-                }
-            });
+            let next = self.out.push_block((k == last).then(|| "specialized".into()));
+            self.emit(InstKind::CondBr { cond: ne, if_true: slow, if_false: next }, vt);
+            self.cur = next;
         }
-        let Some(miss) = miss else { return Ok(()) };
-        let slow = self.out.push_block(Some("generic".into()));
-        let fast = self.out.push_block(Some("specialized".into()));
-        let vt = self.imp.dst.types.void();
-        self.emit(InstKind::CondBr { cond: miss, if_true: slow, if_false: fast }, vt);
+        let fast = self.cur;
         self.cur = slow;
         let fty = self.imp.ty(ef.ty);
         let callee = match m.func_by_name(fallback) {
@@ -535,7 +540,6 @@ impl<'e, 'm> Pe<'e, 'm> {
             ret_ty,
         );
         let void = self.imp.dst.types.is_void(ret_ty);
-        let vt = self.imp.dst.types.void();
         self.emit(InstKind::Ret { val: (!void).then_some(r) }, vt);
         self.cur = fast;
         Ok(())
