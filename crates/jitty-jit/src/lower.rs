@@ -1199,6 +1199,28 @@ impl<'a, 'm> FnLower<'a, 'm> {
         Ok(out)
     }
 
+    /// The target and arguments of one edge of a conditional branch. An
+    /// edge that passes a constant to a phi goes through its own block
+    /// (unless it is a loop's back edge): Cranelift materializes a block
+    /// argument before the branch, so the constant would be computed on
+    /// both edges (a `xor` on every iteration of a search loop whose exit
+    /// passes `null`); in the edge's block it is computed only when taken.
+    fn cond_edge(&mut self, dest: BlockId) -> Result<(cl::Block, Vec<BlockArg>)> {
+        let passes_const = self.phis[dest.index()].iter().any(|&phi| {
+            matches!(&self.f.inst(phi).kind, InstKind::Phi { incoming }
+                if incoming.iter().any(|(v, b)| *b == self.cur_block && matches!(v, IrValue::Const(_))))
+        });
+        if passes_const && !self.is_back_edge(dest) {
+            let blk = self.edge_block(dest)?;
+            // Right after the branch, so that taking the edge costs no jump.
+            if let Some(cur) = self.b.current_block() {
+                self.b.insert_block_after(blk, cur);
+            }
+            return Ok((blk, Vec::new()));
+        }
+        Ok((self.cl_block(dest)?, self.edge_args(dest)?))
+    }
+
     fn cl_block(&self, b: BlockId) -> Result<cl::Block> {
         self.blocks[b.index()].ok_or_else(|| self.unsup("branch to an unreachable block"))
     }
@@ -1576,9 +1598,8 @@ impl<'a, 'm> FnLower<'a, 'm> {
                 None
             }
             InstKind::CondBr { cond, if_true, if_false } => {
-                let ta = self.edge_args(*if_true)?;
-                let fa = self.edge_args(*if_false)?;
-                let (tb, fb) = (self.cl_block(*if_true)?, self.cl_block(*if_false)?);
+                let (tb, ta) = self.cond_edge(*if_true)?;
+                let (fb, fa) = self.cond_edge(*if_false)?;
                 let latch = self.is_back_edge(*if_true) || self.is_back_edge(*if_false);
                 match self.short_circuit(*cond).filter(|_| latch) {
                     Some((first, second, is_and)) => {

@@ -571,3 +571,51 @@ done:
         assert_eq!(run(s.as_ptr(), n), oracle, "n = {n}");
     }
 }
+
+/// An edge that passes a constant to a phi materializes it on that edge
+/// only: a list search whose exit passes `null` computes no zero on the
+/// iterations that go on.
+#[test]
+#[cfg(target_arch = "x86_64")]
+fn constants_passed_on_an_edge_are_made_on_that_edge() {
+    let text = "define ptr @f(ptr %head, i32 %key) {
+entry:
+  br label %loop
+loop:
+  %p = phi ptr [ %head, %entry ], [ %next, %step ]
+  %v.addr = getelementptr i8, ptr %p, i64 8
+  %v = load i32, ptr %v.addr, align 4
+  %hit = icmp eq i32 %v, %key
+  br i1 %hit, label %done, label %step
+step:
+  %next = load ptr, ptr %p, align 8
+  %end = icmp eq ptr %next, null
+  br i1 %end, label %done, label %loop
+done:
+  %r = phi ptr [ %p, %loop ], [ null, %step ]
+  ret ptr %r
+}
+";
+    let (unit, f, asm) = compile_with_asm(text);
+    // Per block of the listing: a block that makes a zero must not be one
+    // that decides whether the loop goes on.
+    for block in asm.split("\nblock").skip(1) {
+        let lines: Vec<&str> = block.lines().map(str::trim_start).collect();
+        let zeroes = lines.iter().any(|l| l.starts_with("xor"));
+        let branches = lines.iter().any(|l| l.starts_with('j') && !l.starts_with("jmp"));
+        assert!(!(zeroes && branches), "null made before the loop's branch:\n{asm}");
+    }
+    // SAFETY: the signature matches the IR definition.
+    let run: extern "C" fn(*const Node, i32) -> *const Node = unsafe { std::mem::transmute(unit.addr(f).unwrap()) };
+    #[repr(C)]
+    struct Node {
+        next: *const Node,
+        v: i32,
+    }
+    let c = Node { next: std::ptr::null(), v: 3 };
+    let b = Node { next: &c, v: 2 };
+    let a = Node { next: &b, v: 1 };
+    for (key, want) in [(1, &a as *const Node), (2, &b), (3, &c), (4, std::ptr::null())] {
+        assert_eq!(run(&a, key), want, "key {key}");
+    }
+}
