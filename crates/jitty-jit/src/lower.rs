@@ -920,6 +920,27 @@ impl<'a, 'm> FnLower<'a, 'm> {
         matches.then_some(wide)
     }
 
+    /// `fence`, mapped to x86-64 as LLVM maps it: under TSO only a
+    /// seq_cst fence needs an instruction, and LLVM uses a locked `or` of
+    /// zero into the stack, which orders like `mfence` for ordinary memory
+    /// and costs less (Cranelift's `fence` is `mfence`). Weaker fences are
+    /// compiler barriers only: an atomic load of the stack keeps Cranelift
+    /// from moving or merging memory accesses across them, for one `mov`.
+    fn fence(&mut self, ordering: Ordering) {
+        if !cfg!(target_arch = "x86_64") {
+            self.b.ins().fence();
+            return;
+        }
+        let slot = self.scratch();
+        let addr = self.b.ins().stack_addr(types::I64, slot, 0);
+        if ordering == Ordering::SeqCst {
+            let zero = self.b.ins().iconst(types::I32, 0);
+            self.b.ins().atomic_rmw(types::I32, mflags(), AtomicRmwOp::Or, addr, zero);
+        } else {
+            self.b.ins().atomic_load(types::I32, mflags(), addr);
+        }
+    }
+
     /// Loads one scalar at `addr + off`.
     pub(crate) fn load_scalar(&mut self, s: Scalar, addr: cl::Value, off: i32, atomic: Option<Ordering>) -> cl::Value {
         let size = s.store_size();
@@ -1583,8 +1604,8 @@ impl<'a, 'm> FnLower<'a, 'm> {
                 let ok = self.b.ins().icmp(IntCC::Equal, old, e);
                 Some(vec![old, ok])
             }
-            InstKind::Fence { .. } => {
-                self.b.ins().fence();
+            InstKind::Fence { ordering } => {
+                self.fence(*ordering);
                 None
             }
             InstKind::Freeze { val } => Some(self.val(*val)?),

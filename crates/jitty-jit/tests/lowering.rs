@@ -619,3 +619,23 @@ done:
         assert_eq!(run(&a, key), want, "key {key}");
     }
 }
+
+/// Fences follow LLVM's x86-64 mapping: seq_cst is a locked `or` into the
+/// stack (no `mfence`), weaker fences emit no barrier instruction but still
+/// keep two loads of one address on either side of them apart.
+#[test]
+#[cfg(target_arch = "x86_64")]
+fn fences_map_like_llvm_and_stay_compiler_barriers() {
+    for ord in ["acquire", "release", "acq_rel", "seq_cst"] {
+        let text = format!(
+            "define i32 @f(ptr %p) {{\n  %a = load i32, ptr %p, align 4\n  fence {ord}\n  %b = load i32, ptr %p, align 4\n  %d = sub i32 %b, %a\n  ret i32 %d\n}}\n"
+        );
+        let (unit, f, asm) = compile_with_asm(&text);
+        assert!(!asm.contains("mfence"), "{ord}:\n{asm}");
+        assert_eq!(asm.contains("lock or"), ord == "seq_cst", "{ord}:\n{asm}");
+        assert_eq!(asm.matches("(%rdi)").count(), 2, "{ord}: the loads were merged across the fence:\n{asm}");
+        // SAFETY: the signature matches the IR definition.
+        let run: extern "C" fn(*const i32) -> i32 = unsafe { std::mem::transmute(unit.addr(f).unwrap()) };
+        assert_eq!(run(&7), 0, "{ord}");
+    }
+}
