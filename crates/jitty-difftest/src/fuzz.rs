@@ -6,11 +6,18 @@
 //! under test run the `.ll`; stdout and exit status must equal native's. The
 //! programs are UB-free by construction, so `lli-22` disagreeing with native
 //! is a generator bug, and is reported like any failure. A run killed by a
-//! signal, a timeout or an engine error is a failure. A failing seed's
+//! signal, a timeout or an engine error is a failure.
+//!
+//! When a run disagrees with the oracle, the seed is also built at `-O2`:
+//! a UB-free program means the same at every level, so if the two native
+//! builds disagree the oracle is a miscompile (clang-22 `-O0` computes one
+//! lane of `llvm.fshl.v3i32` wrongly, seed 350). A run that agrees with the
+//! `-O2` build is then skipped with that reason; one that agrees with
+//! neither build still fails. A failing seed's
 //! `.ll` is kept as `DIR/seedN.ll` (default `target/difftest-fuzz/`), and
 //! the failure names the seed and the file.
 
-use crate::compare::Verdict;
+use crate::compare::{Verdict, compare};
 use crate::engine::EngineSpec;
 use crate::report::{Progress, Summary};
 use crate::run::{Status, run};
@@ -133,14 +140,37 @@ pub fn run_fuzz(cfg: &FuzzConfig, tools: &Tools) -> Result<Summary> {
             clean();
             return;
         }
+        let runs: Vec<_> = engines
+            .iter()
+            .filter_map(|eng| {
+                let name = format!("{unit} [{}]", eng.label);
+                let run = eng.run_against(&name, &ll, libstd.as_deref(), cfg.timeout, &native, &progress)?;
+                Some((name, run))
+            })
+            .collect();
+        // A second oracle, built only when the first is contradicted.
+        let disputed = runs.iter().any(|(_, (_, _, v))| !v.passed()).then(|| {
+            let exe2 = work.join(format!("seed{seed}-O2"));
+            let args = vec!["-O2".into(), "-w".into(), p(&ll), "-o".into(), p(&exe2), "-lm".into()];
+            let built = run(&tools.clang, &args, Duration::from_secs(120), None).status.success();
+            let o2 = built.then(|| run(&p(&exe2), &[], cfg.timeout, None));
+            let _ = std::fs::remove_file(&exe2);
+            o2.filter(|o2| matches!(o2.status, Status::Exited(_)) && !compare(&native, o2).passed())
+        });
         let mut failed = false;
-        for eng in &engines {
-            let name = format!("{unit} [{}]", eng.label);
-            let Some((cmd, out, mut verdict)) =
-                eng.run_against(&name, &ll, libstd.as_deref(), cfg.timeout, &native, &progress)
-            else {
+        for (name, (cmd, out, mut verdict)) in runs {
+            if let (Verdict::Fail(_), Some(Some(o2))) = (&verdict, &disputed)
+                && compare(o2, &out).passed()
+            {
+                let saved = keep();
+                let why = format!(
+                    "clang-22 -O0 and -O2 builds of this UB-free program disagree (a miscompile: no oracle); \
+                     this run agrees with -O2; saved: {}",
+                    saved.display()
+                );
+                progress.skip(&name, 1, &why);
                 continue;
-            };
+            }
             if let Verdict::Fail(why) = &mut verdict {
                 failed = true;
                 let saved = cfg.out_dir.join(format!("seed{seed}.ll"));

@@ -65,3 +65,40 @@ fn usage_errors_exit_2() {
     assert_eq!(code, 0);
     assert!(out.contains("engine SPEC"));
 }
+
+/// Seed 350's program is one that clang-22 miscompiles at `-O0` (a lane of
+/// `llvm.fshl.v3i32`): the `-O2` build is the second oracle, so a run that
+/// agrees with it is skipped with the reason, and a run that agrees with
+/// neither build still fails.
+#[test]
+fn fuzz_oracle_dispute_skips_only_runs_that_agree_with_o2() {
+    let tools = jitty_difftest::tools::Tools::from_env();
+    if jitty_difftest::tools::version(&tools.clang, "--version").is_none()
+        || jitty_difftest::tools::version(&tools.lli, "--version").is_none()
+    {
+        return;
+    }
+    let out_dir = std::env::temp_dir().join(format!("jitty-fuzz-dispute-{}", std::process::id()));
+    let lli = format!("lli2={} {{ll}} {{args}}", tools.lli);
+    let (code, out) = difftest(&[
+        "fuzz",
+        "--seeds",
+        "350..=350",
+        "--no-lli",
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--engine",
+        &lli,
+        "--engine",
+        "fake=sh -c 'echo wrong' sh {ll} {args}",
+    ]);
+    let _ = std::fs::remove_dir_all(&out_dir);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("FAIL seed 350 [fake]"), "{out}");
+    assert!(!out.contains("FAIL seed 350 [lli2]"), "{out}");
+    // While clang-22 miscompiles the seed at -O0, lli's run is skipped, and why.
+    if out.contains("SKIP seed 350 [lli2]") {
+        assert!(out.contains("-O0 and -O2 builds of this UB-free program disagree"), "{out}");
+        assert_eq!(last_line(&out), "0 passed, 1 failed, 1 skipped");
+    }
+}

@@ -913,10 +913,9 @@ impl<'a, 'm> FnLower<'a, 'm> {
         let IrValue::Inst(load) = val else { return None };
         let ext = self.ext_loads.get(&load)?;
         let wide = *self.ext_loaded.get(&load)?;
-        let matches = ext.signed == (op == CastOp::SExt)
-            && matches!(op, CastOp::ZExt | CastOp::SExt)
-            && self.m.types.int_bits(to_ty).map(int_container) == Some(ext.wide)
-            && self.m.types.int_bits(to_ty).map(|b| b == ext.wide.bits()) == Some(true);
+        let matches = matches!(op, CastOp::ZExt | CastOp::SExt)
+            && ext.signed == (op == CastOp::SExt)
+            && self.m.types.int_bits(to_ty) == Some(ext.wide.bits());
         matches.then_some(wide)
     }
 
