@@ -1411,11 +1411,28 @@ impl<'a> Cx<'a> {
         // `Op::InsElt` updates the lane in place instead of copying the
         // vector (a chain of inserts building a vector copied it per lane).
         let mut block_of = vec![u32::MAX; f.insts.len()];
+        // Casts that only move a one-slot value (`zext` and pointer casts
+        // between one-slot scalars, whose slots hold values zero-extended)
+        // share their operand's slot once the phis are coalesced (below).
+        let mut aliases: Vec<(InstId, InstId)> = Vec::new();
         for (bi, b) in f.blocks.iter().enumerate() {
             for &i in &b.insts {
                 block_of[i.index()] = bi as u32;
                 let r = repr_of(m, f.inst(i).ty).unwrap_or(Repr::None);
                 let n = r.slots();
+                if let InstKind::Cast { op, val: Value::Inst(u), .. } = &f.inst(i).kind
+                    && !matches!(f.inst(*u).kind, InstKind::Phi { .. })
+                    && let (Ok(Repr::S(from)), Repr::S(to)) = (repr_of(m, f.inst(*u).ty), &r)
+                    && matches!(op, CastOp::ZExt | CastOp::PtrToInt | CastOp::PtrToAddr | CastOp::IntToPtr)
+                    && from.slots() == 1
+                    && to.slots() == 1
+                    && !matches!(from, Scalar::F(_))
+                    && !matches!(to, Scalar::F(_))
+                    && from.int_bits() <= to.int_bits()
+                {
+                    aliases.push((i, *u));
+                    continue;
+                }
                 let reuse = match &f.inst(i).kind {
                     InstKind::InsertElement { vec: Value::Inst(u), .. }
                         if self.uses[u.index()] == 1
@@ -1435,7 +1452,18 @@ impl<'a> Cx<'a> {
                 };
             }
         }
+        let before = self.inst_slot.clone();
         self.coalesce_loop_phis();
+        // A move-only cast reads the same slot as its operand: in SSA form
+        // every use of the cast sees the operand's latest definition, the
+        // one the cast copied (the operand's definition dominates the
+        // cast's, which dominates the use), so no copy is needed. Not when
+        // the operand is a phi or was coalesced into a phi's slot (edge
+        // moves write those slots outside the operand's definition).
+        for &(d, u) in &aliases {
+            let su = self.inst_slot[u.index()];
+            self.inst_slot[d.index()] = if su != u32::MAX && su == before[u.index()] { su } else { self.alloc(1) };
+        }
         if let Some(e) = const_err {
             self.cur = f.blocks.first().and_then(|b| b.insts.first().copied()).unwrap_or(InstId(0));
             self.trap(Trap::Unsupported, format!("constant: {e}"));
@@ -1699,6 +1727,10 @@ impl<'a> Cx<'a> {
     }
 
     fn mov(&mut self, d: u32, s: u32, n: u32) {
+        if d == s {
+            // A move-only cast that shares its operand's slot.
+            return;
+        }
         if n == 1 {
             self.emit(Op::Mov { d, s });
         } else if n > 1 {
