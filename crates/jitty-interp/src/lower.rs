@@ -1411,6 +1411,17 @@ impl<'a> Cx<'a> {
         // `Op::InsElt` updates the lane in place instead of copying the
         // vector (a chain of inserts building a vector copied it per lane).
         let mut block_of = vec![u32::MAX; f.insts.len()];
+        // No slot is shared (these two, and a loop phi with its back-edge
+        // value below) in a function that calls `setjmp`: a `longjmp`
+        // resumes after the `setjmp` with the slots as they are, an edge the
+        // CFG does not show, along which a shared slot may have been
+        // overwritten while the value it held is still live.
+        let calls_setjmp = f.blocks.iter().flat_map(|b| &b.insts).any(|&i| match &f.inst(i).kind {
+            InstKind::Call { callee: Value::Const(c), .. } | InstKind::Invoke { callee: Value::Const(c), .. } => {
+                matches!(m.constant(*c), ConstData::Func { id, .. } if jitty_rt::sjlj::is_setjmp(&m.func(*id).name))
+            }
+            _ => false,
+        });
         // Casts that only move a one-slot value (`zext` and pointer casts
         // between one-slot scalars, whose slots hold values zero-extended)
         // share their operand's slot once the phis are coalesced (below).
@@ -1421,6 +1432,7 @@ impl<'a> Cx<'a> {
                 let r = repr_of(m, f.inst(i).ty).unwrap_or(Repr::None);
                 let n = r.slots();
                 if let InstKind::Cast { op, val: Value::Inst(u), .. } = &f.inst(i).kind
+                    && !calls_setjmp
                     && !matches!(f.inst(*u).kind, InstKind::Phi { .. })
                     && let (Ok(Repr::S(from)), Repr::S(to)) = (repr_of(m, f.inst(*u).ty), &r)
                     && matches!(op, CastOp::ZExt | CastOp::PtrToInt | CastOp::PtrToAddr | CastOp::IntToPtr)
@@ -1435,7 +1447,8 @@ impl<'a> Cx<'a> {
                 }
                 let reuse = match &f.inst(i).kind {
                     InstKind::InsertElement { vec: Value::Inst(u), .. }
-                        if self.uses[u.index()] == 1
+                        if !calls_setjmp
+                            && self.uses[u.index()] == 1
                             && block_of[u.index()] == bi as u32
                             && !matches!(f.inst(*u).kind, InstKind::Phi { .. })
                             && matches!(r, Repr::V { elem, .. } if elem.slots() == 1)
@@ -1453,7 +1466,9 @@ impl<'a> Cx<'a> {
             }
         }
         let before = self.inst_slot.clone();
-        self.coalesce_loop_phis();
+        if !calls_setjmp {
+            self.coalesce_loop_phis();
+        }
         // A move-only cast reads the same slot as its operand: in SSA form
         // every use of the cast sees the operand's latest definition, the
         // one the cast copied (the operand's definition dominates the
