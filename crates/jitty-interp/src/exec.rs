@@ -6,7 +6,7 @@
 //! are reserved once per thread with `mmap`, so executing an instruction never
 //! touches the heap.
 
-use crate::lower::{CallSite, Lowered, Op, Slow, lower_in_image};
+use crate::lower::{CallSite, FastCall, Lowered, Op, Slow, lower_in_image};
 use crate::{InterpEntries, InterpError, Trap};
 use jitty_ir::{FuncId, Intrinsic, Module, RmwOp};
 use jitty_rt::Image;
@@ -532,7 +532,7 @@ impl Inner {
         // SAFETY: `top + n <= regs_len`, inside the mapped register stack.
         let base = unsafe { ts.regs_base.add(top) };
         // SAFETY: the constant image fits the frame (consts.len() <= nslots).
-        unsafe { copy_slots(f.consts.as_ptr(), base, f.consts.len()) };
+        unsafe { copy_image(&f.consts, base) };
         ts.regs_top.set(top + n);
         let regs = Regs(base);
         let r = init(regs).and_then(|()| {
@@ -686,7 +686,7 @@ impl Inner {
                         // SAFETY: as above.
                         let cr = Regs(unsafe { hp.add(HDR) });
                         // SAFETY: the constant image fits the window (consts.len() <= nslots).
-                        unsafe { copy_slots(callee.consts.as_ptr(), cr.0, callee.consts.len()) };
+                        unsafe { copy_image(&callee.consts, cr.0) };
                         for (a, &(ps, pn)) in cs.args.iter().zip(&callee.params) {
                             // SAFETY: both windows hold these slots (lowering).
                             unsafe { copy_slots(r.ptr(a.slot), cr.ptr(ps), pn.min(a.n) as usize) };
@@ -753,6 +753,8 @@ impl Inner {
                     // past the last op; branch targets are op indices from lowering.
                     let op = unsafe { ops.get_unchecked(pc) };
                     pc += 1;
+                    #[cfg(feature = "op-stats")]
+                    crate::opstats::record(op);
                     match *op {
                         Op::Br { t, cost } => {
                             charge!(cost);
@@ -845,6 +847,20 @@ impl Inner {
                             break 'body fail(kind, pc - 1, "");
                         }
                         Op::Mov { d, s } => r.set(d, r.get(s)),
+                        Op::Mov2 { d1, s1, d2, s2 } => {
+                            r.set(d1, r.get(s1));
+                            r.set(d2, r.get(s2));
+                        }
+                        Op::Mov2Br { d1, s1, d2, s2, t } => {
+                            r.set(d1, r.get(s1));
+                            r.set(d2, r.get(s2));
+                            pc = t as usize;
+                        }
+                        Op::Moves { info } => apply_moves(r, f, info),
+                        Op::MovesBr { info, t } => {
+                            apply_moves(r, f, info);
+                            pc = t as usize;
+                        }
                         Op::MovN { d, s, n } => r.copy(d, s, n),
                         Op::Zext128 { d, s } => {
                             r.set(d, r.get(s));
@@ -1036,7 +1052,55 @@ impl Inner {
                             r.set(d, p);
                         }
                         Op::Call { site } => {
-                            let cs = &f.calls[site as usize];
+                            // SAFETY: lowering numbers the call sites of `f`
+                            // `0..f.calls.len()`.
+                            let cs = unsafe { f.calls.get_unchecked(site as usize) };
+                            let fast = cs.fast.get();
+                            // SAFETY: `fc.callee` is the address of a `Lowered` of
+                            // this interpreter (see `FastCall::callee`).
+                            let fast_callee = fast.map(|fc| (fc, unsafe { &*(fc.callee as *const Lowered) }));
+                            if let Some((fc, callee)) = fast_callee
+                                && !(cs.sig.is_ok() && plugged(callee))
+                            {
+                                let top = ts.regs_top.get();
+                                let n = callee.nslots as usize;
+                                if top + HDR + n > ts.regs_len {
+                                    break 'body fail(Trap::StackOverflow, pc - 1, "register stack exhausted");
+                                }
+                                // SAFETY: `top + HDR + n <= regs_len`: inside the mapped
+                                // register stack, above every live window.
+                                let hp = unsafe { ts.regs_base.add(top) };
+                                // SAFETY: as above.
+                                let cr = Regs(unsafe { hp.add(HDR) });
+                                // SAFETY: the constant image fits the window (consts.len() <= nslots).
+                                unsafe { copy_image(&callee.consts, cr.0) };
+                                // `s < f.nslots`, `d < callee.nslots` (checked when `fc`
+                                // was built), so both are inside their windows.
+                                match *fc.moves {
+                                    [] => {}
+                                    [(s, d)] => cr.set(d, r.get(s)),
+                                    [(s0, d0), (s1, d1)] => {
+                                        cr.set(d0, r.get(s0));
+                                        cr.set(d1, r.get(s1));
+                                    }
+                                    ref moves => {
+                                        for &(s, d) in moves {
+                                            cr.set(d, r.get(s));
+                                        }
+                                    }
+                                }
+                                let h = InlineFrame { f, r: r.0, pc, jmp_frame, alloca: ts.alloca_top.get(), top, cs };
+                                // SAFETY: `HDR` slots at `hp`, 8-aligned, reserved above.
+                                unsafe { (hp as *mut InlineFrame).write(h) };
+                                ts.regs_top.set(top + HDR + n);
+                                f = callee;
+                                ops = &f.ops[..];
+                                r = cr;
+                                pc = 0;
+                                jmp_frame = 0;
+                                nested += 1;
+                                continue;
+                            }
                             let target = cs.target.unwrap_or(FuncId(0));
                             // Code plugged into the callee (the JIT's) runs natively.
                             if cs.sig.is_ok() && self.image.plugged(target).is_some() {
@@ -1046,6 +1110,9 @@ impl Inner {
                             } else {
                                 let callee = self.code(target);
                                 if cs.no_byval && !callee.varargs {
+                                    if fast.is_none() {
+                                        let _ = cs.fast.set(fast_call(f, cs, callee));
+                                    }
                                     inline_call!(callee, cs);
                                 } else {
                                     ts.fuel.set(fuel);
@@ -1472,6 +1539,70 @@ unsafe fn variadic_entry_args(
 /// Copies `n` slots; a plain loop for the usual handful (avoids a libc
 /// `memmove` call per IR call).
 ///
+/// Applies the move list `f.moves[info]` in frame `r`. Out of line: its
+/// loop in the dispatch loop made the loop's register allocation worse
+/// (callgrind).
+#[inline(never)]
+fn apply_moves(r: Regs, f: &Lowered, info: u32) {
+    // SAFETY: lowering numbers move lists `0..moves.len()`; their slots lie
+    // in the frame.
+    for &(d, s) in unsafe { f.moves.get_unchecked(info as usize) }.iter() {
+        r.set(d, r.get(s));
+    }
+}
+
+/// Whether code is plugged into `l`'s dispatch slot (the JIT's): one load
+/// and a compare, the test every direct call makes.
+#[inline(always)]
+fn plugged(l: &Lowered) -> bool {
+    l.plug_slot != 0 && {
+        // SAFETY: `plug_slot` is the address of the function's slot, an
+        // `AtomicU64` owned by the image's entry stubs; the interpreter
+        // holds the image (`Inner::image`) as long as this code.
+        let slot = unsafe { &*(l.plug_slot as *const AtomicU64) };
+        slot.load(AO::Acquire) != l.plug_generic
+    }
+}
+
+/// The fast path of call site `cs` of `caller` to `callee` (see
+/// [`FastCall`]): its argument moves, slot by slot, each checked to lie in
+/// both windows.
+fn fast_call(caller: &Lowered, cs: &CallSite, callee: &Lowered) -> FastCall {
+    let mut moves = Vec::new();
+    for (a, &(ps, pn)) in cs.args.iter().zip(&callee.params) {
+        for j in 0..pn.min(a.n) {
+            let (s, d) = (a.slot + j, ps + j);
+            assert!(s < caller.nslots && d < callee.nslots, "argument slot outside its frame");
+            moves.push((s, d));
+        }
+    }
+    FastCall { callee: std::ptr::from_ref(callee) as usize, moves: moves.into_boxed_slice() }
+}
+
+/// Copies a constant image (see [`Lowered::consts`]: a multiple of four
+/// slots) into a new frame at `dst`, four slots at a time.
+///
+/// # Safety
+/// `dst` valid for `src.len()` slots, not overlapping `src`.
+#[inline(always)]
+unsafe fn copy_image(src: &[u64], dst: *mut u64) {
+    debug_assert!(src.len().is_multiple_of(4));
+    let (s, d) = (src.as_ptr() as *const [u64; 4], dst as *mut [u64; 4]);
+    // SAFETY: per the caller; `[u64; 4]` has the alignment of `u64`, and
+    // the image holds `src.len() / 4` whole groups.
+    unsafe {
+        match src.len() {
+            0 => {}
+            4 => *d = *s,
+            8 => {
+                *d = *s;
+                *d.add(1) = *s.add(1);
+            }
+            n => std::ptr::copy_nonoverlapping(src.as_ptr(), dst, n),
+        }
+    }
+}
+
 /// # Safety
 /// Both ranges valid for `n` slots and not overlapping.
 #[inline(always)]
@@ -1543,6 +1674,7 @@ fn set_pair(r: Regs, d: u32, ret: &Repr, v: u128, flag: bool, bits: u32) {
     }
 }
 
+#[inline(never)]
 fn intrinsic(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Trap> {
     let it = &f.intrs[info as usize];
     let a = &it.args;
@@ -1941,9 +2073,24 @@ fn minmax(which: Intrinsic, p: u128, q: u128, bits: u32) -> u128 {
     }
 }
 
+// Out of line, like `intrinsic`: inlined, these big functions crowded the
+// dispatch loop's registers.
+#[inline(never)]
 fn slow(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Trap> {
     let _ = ts;
     match &f.slow[info as usize] {
+        // Packed `double` and `float` lanes: one slot each, the rule is
+        // `float_bin`'s as for every float lane.
+        Slow::VBin { op, elem: Scalar::F(Fk::F64), len, d, a, b } => {
+            for l in 0..*len {
+                r.set(d + l, sem::float_bin(*op, r.f64(a + l), r.f64(b + l)).to_bits());
+            }
+        }
+        Slow::VBin { op, elem: Scalar::F(Fk::F32), len, d, a, b } => {
+            for l in 0..*len {
+                r.set(d + l, u64::from(sem::float_bin32(*op, r.f32(a + l), r.f32(b + l)).to_bits()));
+            }
+        }
         Slow::VBin { op, elem, len, d, a, b } => {
             let n = elem.slots();
             for l in 0..*len {
@@ -2016,9 +2163,9 @@ fn slow(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Trap> {
             // Gather into a small stack buffer first (d may alias a or b only
             // if lowering reused slots, which it does not; still cheap).
             let total = mask.len() * *elem_n as usize;
-            let mut buf = [0u64; 64];
+            let mut buf = [0u64; 16];
             let mut big;
-            let out: &mut [u64] = if total <= 64 {
+            let out: &mut [u64] = if total <= 16 {
                 &mut buf[..total]
             } else {
                 big = vec![0u64; total];

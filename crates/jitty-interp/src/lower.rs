@@ -23,6 +23,7 @@ use jitty_rt::consts::ConstEval;
 use jitty_sem::gep_walk;
 use jitty_sem::{self as sem, Fk, Repr, Scalar, repr_of};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// One pre-decoded operation. Slot operands are frame slot indices; branch
 /// targets are op indices; `cost` is the instruction count charged to fuel.
@@ -37,6 +38,31 @@ pub enum Op {
     MovBr {
         d: u32,
         s: u32,
+        t: u32,
+    },
+    /// Two one-slot moves of an edge, in order (`d1 <- s1`, then
+    /// `d2 <- s2`).
+    Mov2 {
+        d1: u32,
+        s1: u32,
+        d2: u32,
+        s2: u32,
+    },
+    /// The last two one-slot moves of an edge, in order, then a jump.
+    Mov2Br {
+        d1: u32,
+        s1: u32,
+        d2: u32,
+        s2: u32,
+        t: u32,
+    },
+    /// The one-slot moves [`Lowered::moves`]`[info]` of an edge, in order.
+    Moves {
+        info: u32,
+    },
+    /// The one-slot moves `moves[info]` of an edge, in order, then a jump.
+    MovesBr {
+        info: u32,
         t: u32,
     },
     CondBr {
@@ -703,11 +729,14 @@ pub enum Op {
     },
 }
 
+// Ops stay at most 24 bytes (three per 64-byte cache line and a half).
+const _: () = assert!(std::mem::size_of::<Op>() <= 24);
+
 impl Op {
     /// The branch targets of a control-transfer op.
     fn targets_mut(&mut self) -> (Option<&mut u32>, Option<&mut u32>) {
         match self {
-            Op::Br { t, .. } | Op::MovBr { t, .. } => (Some(t), None),
+            Op::Br { t, .. } | Op::MovBr { t, .. } | Op::Mov2Br { t, .. } | Op::MovesBr { t, .. } => (Some(t), None),
             Op::CondBr { t, f, .. }
             | Op::BrEq { t, f, .. }
             | Op::BrNe { t, f, .. }
@@ -827,6 +856,24 @@ pub struct CallSite {
     /// No argument is `byval`: an IR callee that is not variadic runs in
     /// the caller's dispatch loop, its arguments copied slot to slot.
     pub no_byval: bool,
+    /// The call's fast path, set by the first call that runs the callee in
+    /// the caller's loop (see [`FastCall`]). Only direct calls use it.
+    pub fast: OnceLock<FastCall>,
+}
+
+/// What a direct call to an interpreted function needs, resolved once: the
+/// callee's code and the argument moves, slot by slot.
+#[derive(Debug)]
+pub struct FastCall {
+    /// The address of the callee's [`Lowered`], owned by the same
+    /// interpreter as the caller's and never freed or moved while it lives
+    /// (each is boxed once in a `OnceLock`). An address rather than a
+    /// reference or pointer keeps `Lowered` `Send + Sync` without `unsafe`.
+    pub(crate) callee: usize,
+    /// `(caller slot, callee slot)` per argument slot: every slot of every
+    /// argument, with the callee slots checked `< callee.nslots` and the
+    /// caller slots `< caller.nslots` when this is built.
+    pub(crate) moves: Box<[(u32, u32)]>,
 }
 
 /// An intrinsic call.
@@ -1025,7 +1072,8 @@ pub struct Lowered {
     pub name: String,
     /// The code.
     pub ops: Vec<Op>,
-    /// Initial values of slots `0..consts.len()`.
+    /// Initial values of slots `0..consts.len()`: the constants, padded with
+    /// zeros to a multiple of four slots (`consts.len() <= nslots`).
     pub consts: Vec<u64>,
     /// Frame size in slots.
     pub nslots: u32,
@@ -1053,10 +1101,20 @@ pub struct Lowered {
     pub slow: Vec<Slow>,
     /// Dynamic alloca info: `(element size, align, count width)`.
     pub allocas: Vec<(u64, u32, u32)>,
+    /// Move lists of [`Op::Moves`] and [`Op::MovesBr`]: `(dest, source)`
+    /// slot pairs, applied in order.
+    pub moves: Vec<Box<[(u32, u32)]>>,
     /// Trap messages.
     pub msgs: Vec<String>,
     /// Unsupported constructs found: `(location, reason)`.
     pub unsupported: Vec<(String, String)>,
+    /// The address of this function's dispatch slot in the image (an
+    /// `AtomicU64` owned by the image, which outlives this code), 0 when it
+    /// has none, and its generic entry: code is plugged into the function
+    /// exactly when the slot holds another value.
+    pub(crate) plug_slot: usize,
+    /// The generic entry of the function's slot (see `plug_slot`).
+    pub(crate) plug_generic: u64,
 }
 
 impl Lowered {
@@ -1141,7 +1199,12 @@ pub fn unsupported(m: &Module) -> Vec<(String, String)> {
 
 /// Lowers function `id` against a loaded image.
 pub fn lower_in_image(image: &Image, id: FuncId) -> Lowered {
-    lower(image.module(), &image.const_eval(), Some(image), id)
+    let mut l = lower(image.module(), &image.const_eval(), Some(image), id);
+    if let Some((slot, generic)) = image.plug_slot(id) {
+        l.plug_slot = std::ptr::from_ref(slot) as usize;
+        l.plug_generic = generic;
+    }
+    l
 }
 
 const LABEL_BIT: u32 = 1 << 31;
@@ -1195,8 +1258,11 @@ fn lower(m: &Module, ev: &ConstEval<'_>, image: Option<&Image>, id: FuncId) -> L
         intrs: Vec::new(),
         slow: Vec::new(),
         allocas: Vec::new(),
+        moves: Vec::new(),
         msgs: Vec::new(),
         unsupported: Vec::new(),
+        plug_slot: 0,
+        plug_generic: 0,
     };
     let mut cx = Cx {
         m,
@@ -1338,14 +1404,81 @@ impl<'a> Cx<'a> {
             self.out.params.push((s, n));
         }
         self.out.va_slot = self.alloc(1);
-        for b in &f.blocks {
+        // An `insertelement` into a vector of one-slot lanes whose source
+        // vector is used by nothing else, defined earlier in the same block
+        // and not a phi, takes the source's slots: each execution follows a
+        // fresh definition of the source, which is dead after it, so
+        // `Op::InsElt` updates the lane in place instead of copying the
+        // vector (a chain of inserts building a vector copied it per lane).
+        let mut block_of = vec![u32::MAX; f.insts.len()];
+        // No slot is shared (these two, and a loop phi with its back-edge
+        // value below) in a function that calls `setjmp`: a `longjmp`
+        // resumes after the `setjmp` with the slots as they are, an edge the
+        // CFG does not show, along which a shared slot may have been
+        // overwritten while the value it held is still live.
+        let calls_setjmp = f.blocks.iter().flat_map(|b| &b.insts).any(|&i| match &f.inst(i).kind {
+            InstKind::Call { callee: Value::Const(c), .. } | InstKind::Invoke { callee: Value::Const(c), .. } => {
+                matches!(m.constant(*c), ConstData::Func { id, .. } if jitty_rt::sjlj::is_setjmp(&m.func(*id).name))
+            }
+            _ => false,
+        });
+        // Casts that only move a one-slot value (`zext` and pointer casts
+        // between one-slot scalars, whose slots hold values zero-extended)
+        // share their operand's slot once the phis are coalesced (below).
+        let mut aliases: Vec<(InstId, InstId)> = Vec::new();
+        for (bi, b) in f.blocks.iter().enumerate() {
             for &i in &b.insts {
+                block_of[i.index()] = bi as u32;
                 let r = repr_of(m, f.inst(i).ty).unwrap_or(Repr::None);
                 let n = r.slots();
-                self.inst_slot[i.index()] = if n > 0 { self.alloc(n) } else { u32::MAX };
+                if let InstKind::Cast { op, val: Value::Inst(u), .. } = &f.inst(i).kind
+                    && !calls_setjmp
+                    && !matches!(f.inst(*u).kind, InstKind::Phi { .. })
+                    && let (Ok(Repr::S(from)), Repr::S(to)) = (repr_of(m, f.inst(*u).ty), &r)
+                    && matches!(op, CastOp::ZExt | CastOp::PtrToInt | CastOp::PtrToAddr | CastOp::IntToPtr)
+                    && from.slots() == 1
+                    && to.slots() == 1
+                    && !matches!(from, Scalar::F(_))
+                    && !matches!(to, Scalar::F(_))
+                    && from.int_bits() <= to.int_bits()
+                {
+                    aliases.push((i, *u));
+                    continue;
+                }
+                let reuse = match &f.inst(i).kind {
+                    InstKind::InsertElement { vec: Value::Inst(u), .. }
+                        if !calls_setjmp
+                            && self.uses[u.index()] == 1
+                            && block_of[u.index()] == bi as u32
+                            && !matches!(f.inst(*u).kind, InstKind::Phi { .. })
+                            && matches!(r, Repr::V { elem, .. } if elem.slots() == 1)
+                            && self.inst_slot[u.index()] != u32::MAX =>
+                    {
+                        Some(self.inst_slot[u.index()])
+                    }
+                    _ => None,
+                };
+                self.inst_slot[i.index()] = match reuse {
+                    Some(s) => s,
+                    None if n > 0 => self.alloc(n),
+                    None => u32::MAX,
+                };
             }
         }
-        self.coalesce_loop_phis();
+        let before = self.inst_slot.clone();
+        if !calls_setjmp {
+            self.coalesce_loop_phis();
+        }
+        // A move-only cast reads the same slot as its operand: in SSA form
+        // every use of the cast sees the operand's latest definition, the
+        // one the cast copied (the operand's definition dominates the
+        // cast's, which dominates the use), so no copy is needed. Not when
+        // the operand is a phi or was coalesced into a phi's slot (edge
+        // moves write those slots outside the operand's definition).
+        for &(d, u) in &aliases {
+            let su = self.inst_slot[u.index()];
+            self.inst_slot[d.index()] = if su != u32::MAX && su == before[u.index()] { su } else { self.alloc(1) };
+        }
         if let Some(e) = const_err {
             self.cur = f.blocks.first().and_then(|b| b.insts.first().copied()).unwrap_or(InstId(0));
             self.trap(Trap::Unsupported, format!("constant: {e}"));
@@ -1394,7 +1527,12 @@ impl<'a> Cx<'a> {
             }
             sw.make_dense();
         }
-        self.out.nslots = self.next.max(4);
+        // The constant image is copied into every new frame four slots at a
+        // time: pad it with zeros to a multiple of four (the padding lands on
+        // parameter and instruction slots, written before they are read).
+        let image = self.out.consts.len().next_multiple_of(4);
+        self.out.consts.resize(image, 0);
+        self.out.nslots = self.next.max(image as u32).max(4);
     }
 
     /// The label of the edge `from -> to`: the block itself when it has no
@@ -1513,16 +1651,47 @@ impl<'a> Cx<'a> {
             seq = moves;
         }
         self.cur = saved;
-        let last_single = cost == 0 && seq.last().is_some_and(|m| m.2 == 1);
-        let upto = if last_single { seq.len() - 1 } else { seq.len() };
-        for &(d, s, n) in &seq[..upto] {
-            emit_mov(self, d, s, n);
+        // Eight or more one-slot moves are one op over a move list (fewer go
+        // faster as `Mov2` pairs); the jump folds into it when it charges
+        // nothing.
+        if seq.len() >= 8 && seq.iter().all(|m| m.2 == 1) {
+            let info = self.out.moves.len() as u32;
+            self.out.moves.push(seq.iter().map(|&(d, s, _)| (d, s)).collect());
+            if cost == 0 {
+                self.emit(Op::MovesBr { info, t: target });
+            } else {
+                self.emit(Op::Moves { info });
+                self.emit(Op::Br { t: target, cost });
+            }
+            return;
         }
-        if last_single {
+        // Otherwise one-slot moves go two to an op, in order; the last one or
+        // two fold into the jump when it charges nothing.
+        let fold_last = cost == 0 && seq.last().is_some_and(|m| m.2 == 1);
+        let upto = if fold_last { seq.len() - 1 } else { seq.len() };
+        let mut k = 0;
+        let mut pair_br = false;
+        while k < upto {
+            let (d, s, n) = seq[k];
+            if n == 1 && k + 1 < upto && seq[k + 1].2 == 1 {
+                let (d2, s2, _) = seq[k + 1];
+                self.emit(Op::Mov2 { d1: d, s1: s, d2, s2 });
+                k += 2;
+            } else if n == 1 && fold_last && k + 1 == upto {
+                let (d2, s2, _) = seq[upto];
+                self.emit(Op::Mov2Br { d1: d, s1: s, d2, s2, t: target });
+                pair_br = true;
+                k += 1;
+            } else {
+                emit_mov(self, d, s, n);
+                k += 1;
+            }
+        }
+        if !fold_last {
+            self.emit(Op::Br { t: target, cost });
+        } else if !pair_br {
             let (d, s, _) = seq[seq.len() - 1];
             self.emit(Op::MovBr { d, s, t: target });
-        } else {
-            self.emit(Op::Br { t: target, cost });
         }
     }
 
@@ -1573,6 +1742,10 @@ impl<'a> Cx<'a> {
     }
 
     fn mov(&mut self, d: u32, s: u32, n: u32) {
+        if d == s {
+            // A move-only cast that shares its operand's slot.
+            return;
+        }
         if n == 1 {
             self.emit(Op::Mov { d, s });
         } else if n > 1 {
@@ -2230,6 +2403,7 @@ impl<'a> Cx<'a> {
                     dest_n,
                     sig,
                     no_byval,
+                    fast: OnceLock::new(),
                 });
                 self.emit(Op::Call { site });
             }
@@ -2255,6 +2429,7 @@ impl<'a> Cx<'a> {
                     dest_n,
                     sig,
                     no_byval,
+                    fast: OnceLock::new(),
                 });
                 self.emit(Op::CallNative { site });
             }
@@ -2271,6 +2446,7 @@ impl<'a> Cx<'a> {
                     dest_n,
                     sig,
                     no_byval,
+                    fast: OnceLock::new(),
                 });
                 self.emit(Op::CallInd { site });
             }

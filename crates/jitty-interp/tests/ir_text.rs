@@ -300,3 +300,96 @@ define i32 @srem(i32 %a, i32 %b) {
     let e = it.call_by_name("deep", &[u32::MAX as u64]).unwrap_err();
     assert!(matches!(e.trap(), Trap::StackOverflow | Trap::OutOfFuel), "{e}");
 }
+
+/// A value live across a `setjmp` keeps the value it had when a `longjmp`
+/// resumes there (expected values from `lli-22`). The interpreter shares no
+/// slots (move-only casts, in-place `insertelement`, a self-loop phi with
+/// its back-edge value) in a function that calls `setjmp`: with sharing,
+/// these returned 9, 14 and 102.
+#[test]
+fn no_slot_sharing_across_setjmp() {
+    let it = load(
+        r#"
+declare i32 @setjmp(ptr)
+declare void @longjmp(ptr, i32)
+
+define i64 @zext_across_longjmp() {
+entry:
+  %buf = alloca [256 x i8], align 16
+  %p = alloca i32
+  %flag = alloca i32
+  store i32 3, ptr %p
+  store i32 0, ptr %flag
+  br label %a
+a:
+  %s = load i32, ptr %p
+  %f = load i32, ptr %flag
+  %first = icmp eq i32 %f, 0
+  br i1 %first, label %b, label %c
+b:
+  %d = zext i32 %s to i64
+  %r = call i32 @setjmp(ptr %buf)
+  %z = icmp eq i32 %r, 0
+  br i1 %z, label %again, label %done
+again:
+  store i32 9, ptr %p
+  store i32 1, ptr %flag
+  br label %a
+c:
+  call void @longjmp(ptr %buf, i32 1)
+  unreachable
+done:
+  ret i64 %d
+}
+
+define i32 @insert_across_longjmp() {
+entry:
+  %buf = alloca [256 x i8], align 16
+  %flag = alloca i32
+  store i32 0, ptr %flag
+  %u = insertelement <4 x i32> <i32 1, i32 2, i32 3, i32 4>, i32 10, i32 0
+  %r = call i32 @setjmp(ptr %buf)
+  %w = insertelement <4 x i32> %u, i32 7, i32 %r
+  %f = load i32, ptr %flag
+  %first = icmp eq i32 %f, 0
+  br i1 %first, label %jump, label %done
+jump:
+  store i32 1, ptr %flag
+  call void @longjmp(ptr %buf, i32 1)
+  unreachable
+done:
+  %e0 = extractelement <4 x i32> %w, i32 0
+  %e1 = extractelement <4 x i32> %w, i32 1
+  %s = add i32 %e0, %e1
+  ret i32 %s
+}
+
+define i32 @phi_across_longjmp() {
+entry:
+  %buf = alloca [256 x i8], align 16
+  %flag = alloca i32
+  store i32 0, ptr %flag
+  br label %L
+L:
+  %p = phi i32 [ 1, %entry ], [ %v, %L ]
+  %r = call i32 @setjmp(ptr %buf)
+  %x = add i32 %p, %r
+  %v = add i32 %x, 100
+  %f = load i32, ptr %flag
+  switch i32 %f, label %done [
+    i32 0, label %J
+    i32 5, label %L
+  ]
+J:
+  store i32 1, ptr %flag
+  call void @longjmp(ptr %buf, i32 1)
+  unreachable
+done:
+  ret i32 %x
+}
+"#,
+    );
+    assert_eq!(call1(&it, "zext_across_longjmp", &[]), 3);
+    assert_eq!(call1(&it, "insert_across_longjmp", &[]) as u32, 17);
+    assert_eq!(call1(&it, "phi_across_longjmp", &[]) as u32, 2);
+}

@@ -74,6 +74,11 @@ impl EntryStubs {
         self.slots[i].compare_exchange(code, self.defaults[i], Ordering::AcqRel, Ordering::Acquire).is_ok()
     }
 
+    /// The slot of stub `i` and its generic entry.
+    pub(crate) fn slot(&self, i: usize) -> (&AtomicU64, u64) {
+        (&self.slots[i], self.defaults[i])
+    }
+
     /// The plugged code of stub `i`, if it is not the generic entry.
     pub(crate) fn plugged(&self, i: usize) -> Option<u64> {
         let cur = self.slots[i].load(Ordering::Acquire);

@@ -39,6 +39,7 @@ use std::alloc::Layout;
 use std::any::Any;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 /// The generic implementation of a module's functions, provided by the
 /// engine that owns the fallback (the interpreter). The image asks it once
@@ -348,6 +349,14 @@ impl Image {
     /// The code plugged into `f`'s slot, if any.
     pub fn plugged(&self, f: FuncId) -> Option<u64> {
         self.stub(f).and_then(|(stubs, i)| stubs.plugged(i))
+    }
+
+    /// `f`'s dispatch slot and its generic entry, if `f` has a stub: code
+    /// is plugged into `f` exactly when the slot holds another value (what
+    /// [`Image::plugged`] checks). For callers that test this on every call
+    /// (the interpreter's call path) and keep the pair next to their code.
+    pub fn plug_slot(&self, f: FuncId) -> Option<(&AtomicU64, u64)> {
+        self.stub(f).map(|(stubs, i)| stubs.slot(i))
     }
 
     /// The stubs and the stub index of `f`, if it has a stub.
