@@ -6,7 +6,7 @@
 
 use crate::entity::{AliasId, ConstId, FuncId, GlobalId, Ty};
 use crate::inst::{BinOp, CastOp, Flags};
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// One constant value.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]

@@ -5,7 +5,7 @@ use crate::entity::{AliasId, BlockId, ConstId, FuncId, GlobalId, Ty};
 use crate::function::Function;
 use crate::layout::DataLayout;
 use crate::types::TypeStore;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// Symbol linkage.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]

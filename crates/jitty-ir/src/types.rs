@@ -6,7 +6,7 @@
 //! allows forward references and recursive types through `ptr`).
 
 use crate::entity::Ty;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// Floating-point formats.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]

@@ -10,12 +10,12 @@ use super::Parser;
 use super::consts::{bin_op, cast_op, flag_of};
 use crate::Result;
 use crate::lexer::{Kind, Token};
+use foldhash::HashMap;
 use jitty_ir::{
     BlockId, ConstData, FloatPred, Function, InstData, InstId, InstKind, IntPred, Ordering, Param, ParamAttrs, RmwOp,
     Symbol, TailKind, Ty, TypeData, Value,
 };
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// Placeholder instruction ids for forward references start here.
 const FWD_BASE: u32 = 0x8000_0000;
