@@ -672,7 +672,18 @@ impl Inner {
                 // constants and the arguments written straight into its parameter
                 // slots.
                 macro_rules! inline_call {
+                    // The call site's arguments, moved slot range by slot range.
                     ($callee:expr, $cs:expr) => {{
+                        let (args_callee, args_cs): (&Lowered, &CallSite) = ($callee, $cs);
+                        inline_call!(args_callee, args_cs, cr => {
+                            for (a, &(ps, pn)) in args_cs.args.iter().zip(&args_callee.params) {
+                                // SAFETY: both windows hold these slots (lowering).
+                                unsafe { copy_slots(r.ptr(a.slot), cr.ptr(ps), pn.min(a.n) as usize) };
+                            }
+                        })
+                    }};
+                    // `$moves` writes the arguments into the callee's window `$cr`.
+                    ($callee:expr, $cs:expr, $cr:ident => $moves:block) => {{
                         let cs: &CallSite = $cs;
                         let callee: &Lowered = $callee;
                         let top = ts.regs_top.get();
@@ -687,10 +698,8 @@ impl Inner {
                         let cr = Regs(unsafe { hp.add(HDR) });
                         // SAFETY: the constant image fits the window (consts.len() <= nslots).
                         unsafe { copy_image(&callee.consts, cr.0) };
-                        for (a, &(ps, pn)) in cs.args.iter().zip(&callee.params) {
-                            // SAFETY: both windows hold these slots (lowering).
-                            unsafe { copy_slots(r.ptr(a.slot), cr.ptr(ps), pn.min(a.n) as usize) };
-                        }
+                        let $cr = cr;
+                        $moves
                         let h = InlineFrame { f, r: r.0, pc, jmp_frame, alloca: ts.alloca_top.get(), top, cs };
                         // SAFETY: `HDR` slots at `hp`, 8-aligned, reserved above.
                         unsafe { (hp as *mut InlineFrame).write(h) };
@@ -1062,43 +1071,23 @@ impl Inner {
                             if let Some((fc, callee)) = fast_callee
                                 && !(cs.sig.is_ok() && plugged(callee))
                             {
-                                let top = ts.regs_top.get();
-                                let n = callee.nslots as usize;
-                                if top + HDR + n > ts.regs_len {
-                                    break 'body fail(Trap::StackOverflow, pc - 1, "register stack exhausted");
-                                }
-                                // SAFETY: `top + HDR + n <= regs_len`: inside the mapped
-                                // register stack, above every live window.
-                                let hp = unsafe { ts.regs_base.add(top) };
-                                // SAFETY: as above.
-                                let cr = Regs(unsafe { hp.add(HDR) });
-                                // SAFETY: the constant image fits the window (consts.len() <= nslots).
-                                unsafe { copy_image(&callee.consts, cr.0) };
-                                // `s < f.nslots`, `d < callee.nslots` (checked when `fc`
-                                // was built), so both are inside their windows.
-                                match *fc.moves {
-                                    [] => {}
-                                    [(s, d)] => cr.set(d, r.get(s)),
-                                    [(s0, d0), (s1, d1)] => {
-                                        cr.set(d0, r.get(s0));
-                                        cr.set(d1, r.get(s1));
-                                    }
-                                    ref moves => {
-                                        for &(s, d) in moves {
-                                            cr.set(d, r.get(s));
+                                inline_call!(callee, cs, cr => {
+                                    // `s < f.nslots`, `d < callee.nslots` (checked when `fc`
+                                    // was built), so both are inside their windows.
+                                    match *fc.moves {
+                                        [] => {}
+                                        [(s, d)] => cr.set(d, r.get(s)),
+                                        [(s0, d0), (s1, d1)] => {
+                                            cr.set(d0, r.get(s0));
+                                            cr.set(d1, r.get(s1));
+                                        }
+                                        ref moves => {
+                                            for &(s, d) in moves {
+                                                cr.set(d, r.get(s));
+                                            }
                                         }
                                     }
-                                }
-                                let h = InlineFrame { f, r: r.0, pc, jmp_frame, alloca: ts.alloca_top.get(), top, cs };
-                                // SAFETY: `HDR` slots at `hp`, 8-aligned, reserved above.
-                                unsafe { (hp as *mut InlineFrame).write(h) };
-                                ts.regs_top.set(top + HDR + n);
-                                f = callee;
-                                ops = &f.ops[..];
-                                r = cr;
-                                pc = 0;
-                                jmp_frame = 0;
-                                nested += 1;
+                                });
                                 continue;
                             }
                             let target = cs.target.unwrap_or(FuncId(0));
