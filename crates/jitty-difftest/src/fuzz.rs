@@ -148,18 +148,23 @@ pub fn run_fuzz(cfg: &FuzzConfig, tools: &Tools) -> Result<Summary> {
                 Some((name, run))
             })
             .collect();
-        // A second oracle, built only when the first is contradicted.
-        let disputed = runs.iter().any(|(_, (_, _, v))| !v.passed()).then(|| {
-            let exe2 = work.join(format!("seed{seed}-O2"));
-            let args = vec!["-O2".into(), "-w".into(), p(&ll), "-o".into(), p(&exe2), "-lm".into()];
-            let built = run(&tools.clang, &args, Duration::from_secs(120), None).status.success();
-            let o2 = built.then(|| run(&p(&exe2), &[], cfg.timeout, None));
-            let _ = std::fs::remove_file(&exe2);
-            o2.filter(|o2| matches!(o2.status, Status::Exited(_)) && !compare(&native, o2).passed())
-        });
+        // A second oracle, built only when the first is contradicted: the
+        // `-O2` run, kept when it disagrees with the `-O0` one.
+        let disputed = runs
+            .iter()
+            .any(|(_, (_, _, v))| !v.passed())
+            .then(|| {
+                let exe2 = work.join(format!("seed{seed}-O2"));
+                let args = vec!["-O2".into(), "-w".into(), p(&ll), "-o".into(), p(&exe2), "-lm".into()];
+                let built = run(&tools.clang, &args, Duration::from_secs(120), None).status.success();
+                let o2 = built.then(|| run(&p(&exe2), &[], cfg.timeout, None));
+                let _ = std::fs::remove_file(&exe2);
+                o2.filter(|o2| matches!(o2.status, Status::Exited(_)) && !compare(&native, o2).passed())
+            })
+            .flatten();
         let mut failed = false;
         for (name, (cmd, out, mut verdict)) in runs {
-            if let (Verdict::Fail(_), Some(Some(o2))) = (&verdict, &disputed)
+            if let (Verdict::Fail(_), Some(o2)) = (&verdict, &disputed)
                 && compare(o2, &out).passed()
             {
                 let saved = keep();
