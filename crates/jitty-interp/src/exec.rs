@@ -6,6 +6,8 @@
 //! are reserved once per thread with `mmap`, so executing an instruction never
 //! touches the heap.
 
+mod threaded;
+
 use crate::lower::{CallSite, FastCall, Lowered, Op, Slow, lower_in_image};
 use crate::{InterpEntries, InterpError, Trap};
 use jitty_ir::{FuncId, Intrinsic, Module, RmwOp};
@@ -17,6 +19,7 @@ use std::cell::Cell;
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, Ordering as AO};
 use std::sync::{Arc, OnceLock, Weak};
+use threaded::Code;
 
 const REG_STACK_BYTES: usize = 1 << 30;
 const ALLOCA_STACK_BYTES: usize = 1 << 29;
@@ -176,7 +179,7 @@ type R<T> = Result<T, Box<Fail>>;
 /// callee's window.
 #[repr(C)]
 struct InlineFrame {
-    f: *const Lowered,
+    f: *const Code,
     r: *mut u64,
     pc: usize,
     jmp_frame: u64,
@@ -198,6 +201,91 @@ impl InlineFrame {
     unsafe fn read(r: Regs) -> InlineFrame {
         // SAFETY: per the caller, `HDR` slots below `r` hold the header.
         unsafe { (r.0.sub(HDR) as *const InlineFrame).read() }
+    }
+}
+
+/// Pushes the frame of a call run in the caller's own dispatch loop: the
+/// header `caller` (its `top` and `alloca` are filled in here), then the
+/// callee's window with its constants. The arguments are the caller's to
+/// write. `None`: the register stack is exhausted. `SMALL`: the caller
+/// knows the image has at most eight slots (see [`copy_image`]).
+#[inline(always)]
+fn push_frame<const SMALL: bool>(ts: &ThreadState, callee: &Code, caller: InlineFrame) -> Option<Regs> {
+    let top = ts.regs_top.get();
+    let n = callee.nslots as usize;
+    if top + HDR + n > ts.regs_len {
+        return None;
+    }
+    // SAFETY: `top + HDR + n <= regs_len`: inside the mapped register stack,
+    // above every live window.
+    let hp = unsafe { ts.regs_base.add(top) };
+    // SAFETY: as above.
+    let cr = Regs(unsafe { hp.add(HDR) });
+    // SAFETY: the constant image fits the window (consts.len() <= nslots).
+    unsafe { copy_image::<SMALL>(&callee.consts, cr.0) };
+    let h = InlineFrame { alloca: ts.alloca_top.get(), top, ..caller };
+    // SAFETY: `HDR` slots at `hp`, 8-aligned, reserved above.
+    unsafe { (hp as *mut InlineFrame).write(h) };
+    ts.regs_top.set(top + HDR + n);
+    Some(cr)
+}
+
+/// Pops the frame whose window is `r`, pushed by [`push_frame`]: the
+/// register and `alloca` stacks go back to the caller's; returns the
+/// caller's state.
+///
+/// # Safety
+/// `r` is the window of a frame pushed by `push_frame` and not yet popped.
+#[inline(always)]
+unsafe fn pop_frame(ts: &ThreadState, r: Regs) -> InlineFrame {
+    // SAFETY: per the caller.
+    let h = unsafe { InlineFrame::read(r) };
+    ts.regs_top.set(h.top);
+    ts.alloca_top.set(h.alloca);
+    h
+}
+
+/// Writes the `n` result slots at `s` of the frame whose window is `r` to
+/// its call's destination in the caller's window.
+///
+/// # Safety
+/// As for [`pop_frame`], before it.
+#[inline(always)]
+unsafe fn write_result(r: Regs, s: u32, n: u32) {
+    // SAFETY: per the caller.
+    let h = unsafe { InlineFrame::read(r) };
+    // SAFETY: the call site lives in the caller's `Lowered`.
+    let cs = unsafe { &*h.cs };
+    let k = n.min(cs.dest_n);
+    if k == 1 {
+        Regs(h.r).set(cs.dest, r.get(s));
+    } else {
+        // SAFETY: the callee's window holds `n >= k` slots at `s`, the
+        // caller's `dest_n >= k` at `dest`; the windows are disjoint.
+        unsafe { copy_slots(r.ptr(s), Regs(h.r).ptr(cs.dest), k as usize) };
+    }
+}
+
+/// Writes the arguments of a direct call from window `r` into the callee's
+/// window `cr` by the call site's resolved moves. `SMALL`: the caller knows
+/// there are at most two.
+#[inline(always)]
+fn fast_moves<const SMALL: bool>(fc: &FastCall, r: Regs, cr: Regs) {
+    // `s < caller.nslots`, `d < callee.nslots` (checked when `fc` was built),
+    // so both are inside their windows.
+    match *fc.moves {
+        [] => {}
+        [(s, d)] => cr.set(d, r.get(s)),
+        [(s0, d0), (s1, d1), ..] if SMALL => {
+            debug_assert_eq!(fc.moves.len(), 2);
+            cr.set(d0, r.get(s0));
+            cr.set(d1, r.get(s1));
+        }
+        ref moves => {
+            for &(s, d) in moves {
+                cr.set(d, r.get(s));
+            }
+        }
     }
 }
 
@@ -224,7 +312,7 @@ fn jump_fail(j: Jump) -> Box<Fail> {
 
 struct Inner {
     image: Arc<Image>,
-    code: Vec<OnceLock<Box<Lowered>>>,
+    code: Vec<OnceLock<Box<Code>>>,
     fuel: std::sync::Mutex<Option<u64>>,
     /// Calls from native code into IR functions (through libffi closures).
     native_entries: std::sync::atomic::AtomicU64,
@@ -444,8 +532,8 @@ impl Inner {
     }
 
     #[inline]
-    fn code(&self, f: FuncId) -> &Lowered {
-        self.code[f.index()].get_or_init(|| Box::new(lower_in_image(&self.image, f)))
+    fn code(&self, f: FuncId) -> &Code {
+        self.code[f.index()].get_or_init(|| Box::new(Code::new(lower_in_image(&self.image, f))))
     }
 
     #[allow(clippy::boxed_local)]
@@ -523,7 +611,7 @@ impl Inner {
     /// and pops the frame. Returns the frame base (whose first slots hold the
     /// result, valid until the next push) and the result slot count.
     #[inline]
-    fn with_frame(&self, ts: &ThreadState, f: &Lowered, init: impl FnOnce(Regs) -> R<()>) -> R<(*mut u64, u32)> {
+    fn with_frame(&self, ts: &ThreadState, f: &Code, init: impl FnOnce(Regs) -> R<()>) -> R<(*mut u64, u32)> {
         let top = ts.regs_top.get();
         let n = f.nslots as usize;
         if top + n > ts.regs_len {
@@ -532,7 +620,7 @@ impl Inner {
         // SAFETY: `top + n <= regs_len`, inside the mapped register stack.
         let base = unsafe { ts.regs_base.add(top) };
         // SAFETY: the constant image fits the frame (consts.len() <= nslots).
-        unsafe { copy_image(&f.consts, base) };
+        unsafe { copy_image::<false>(&f.consts, base) };
         ts.regs_top.set(top + n);
         let regs = Regs(base);
         let r = init(regs).and_then(|()| {
@@ -614,7 +702,7 @@ impl Inner {
     }
 
     /// Executes `f` in frame `regs`. On return the result is in slots `0..n`.
-    fn run(&self, ts: &ThreadState, f: &Lowered, regs: Regs) -> R<u32> {
+    fn run(&self, ts: &ThreadState, f: &Code, regs: Regs) -> R<u32> {
         let probe = 0u8;
         if (&probe as *const u8 as usize) < ts.stack_limit.get() {
             return Err(fail(Trap::StackOverflow, 0, "native stack exhausted"));
@@ -626,30 +714,29 @@ impl Inner {
     }
 
     #[inline(never)]
-    fn run_loop(&self, ts: &ThreadState, f0: &Lowered, r0: Regs) -> R<u32> {
+    fn run_loop(&self, ts: &ThreadState, f0: &Code, r0: Regs) -> R<u32> {
         // The running frame: its code, registers, next op and the serial it
         // got when it called setjmp (0: never). A direct or indirect call to
         // an IR function runs in this same loop (`inline_call!`): the
         // caller's state goes into an `InlineFrame` header below the
         // callee's window on the register stack, and `nested` counts those
         // frames above the one this loop was entered with.
-        let mut f: &Lowered = f0;
-        let mut ops = &f.ops[..];
+        let mut f: &Code = f0;
         let mut r = r0;
         let mut pc: usize = 0;
         let mut fuel = ts.fuel.get();
         let mut jmp_frame: u64 = 0;
         let mut nested: u32 = 0;
+        let mut lp = threaded::Loop { ts, f, r: r.0, jmp_frame, nested };
         // Returns to the caller of an inline frame.
         macro_rules! pop {
-            ($h:expr) => {{
-                let h: InlineFrame = $h;
-                ts.regs_top.set(h.top);
-                ts.alloca_top.set(h.alloca);
+            () => {{
+                // SAFETY: `nested > 0`: `inline_call!` (or a threaded call)
+                // pushed this frame.
+                let h = unsafe { pop_frame(ts, r) };
                 // SAFETY: the caller's code: a `Lowered` owned by `self`
                 // (or the caller's), which outlives this loop.
                 f = unsafe { &*h.f };
-                ops = &f.ops[..];
                 r = Regs(h.r);
                 pc = h.pc;
                 jmp_frame = h.jmp_frame;
@@ -666,46 +753,24 @@ impl Inner {
                         }
                     };
                 }
-                // A call of IR function `$fid` (not variadic, no `byval` argument)
-                // run in this loop: the caller's state goes into a header on the
-                // register stack, the callee's window follows it, with its
-                // constants and the arguments written straight into its parameter
-                // slots.
+                // A call of IR function `$callee` (not variadic, no `byval`
+                // argument) run in this loop: the caller's state goes into a
+                // header on the register stack, the callee's window follows it,
+                // with its constants and the arguments copied straight into its
+                // parameter slots.
                 macro_rules! inline_call {
-                    // The call site's arguments, moved slot range by slot range.
                     ($callee:expr, $cs:expr) => {{
-                        let (args_callee, args_cs): (&Lowered, &CallSite) = ($callee, $cs);
-                        inline_call!(args_callee, args_cs, cr => {
-                            for (a, &(ps, pn)) in args_cs.args.iter().zip(&args_callee.params) {
-                                // SAFETY: both windows hold these slots (lowering).
-                                unsafe { copy_slots(r.ptr(a.slot), cr.ptr(ps), pn.min(a.n) as usize) };
-                            }
-                        })
-                    }};
-                    // `$moves` writes the arguments into the callee's window `$cr`.
-                    ($callee:expr, $cs:expr, $cr:ident => $moves:block) => {{
                         let cs: &CallSite = $cs;
-                        let callee: &Lowered = $callee;
-                        let top = ts.regs_top.get();
-                        let n = callee.nslots as usize;
-                        if top + HDR + n > ts.regs_len {
+                        let callee: &Code = $callee;
+                        let caller = InlineFrame { f, r: r.0, pc, jmp_frame, alloca: 0, top: 0, cs };
+                        let Some(cr) = push_frame::<false>(ts, callee, caller) else {
                             break 'body fail(Trap::StackOverflow, pc - 1, "register stack exhausted");
+                        };
+                        for (a, &(ps, pn)) in cs.args.iter().zip(&callee.params) {
+                            // SAFETY: both windows hold these slots (lowering).
+                            unsafe { copy_slots(r.ptr(a.slot), cr.ptr(ps), pn.min(a.n) as usize) };
                         }
-                        // SAFETY: `top + HDR + n <= regs_len`: inside the mapped
-                        // register stack, above every live window.
-                        let hp = unsafe { ts.regs_base.add(top) };
-                        // SAFETY: as above.
-                        let cr = Regs(unsafe { hp.add(HDR) });
-                        // SAFETY: the constant image fits the window (consts.len() <= nslots).
-                        unsafe { copy_image(&callee.consts, cr.0) };
-                        let $cr = cr;
-                        $moves
-                        let h = InlineFrame { f, r: r.0, pc, jmp_frame, alloca: ts.alloca_top.get(), top, cs };
-                        // SAFETY: `HDR` slots at `hp`, 8-aligned, reserved above.
-                        unsafe { (hp as *mut InlineFrame).write(h) };
-                        ts.regs_top.set(top + HDR + n);
                         f = callee;
-                        ops = &f.ops[..];
                         r = cr;
                         pc = 0;
                         jmp_frame = 0;
@@ -721,7 +786,7 @@ impl Inner {
                     Err(e) => match e.jump {
                         Some(j) if jmp_frame != 0 && j.frame == jmp_frame => {
                             let (resume, dest) = (j.resume as usize, j.dest as u32);
-                            if !matches!(ops.get(resume.wrapping_sub(1)), Some(Op::SetJmp { d, .. }) if *d == dest) {
+                            if !matches!(f.ops.get(resume.wrapping_sub(1)), Some(Op::SetJmp { d, .. }) if *d == dest) {
                                 break 'body fail(Trap::BadCall, pc - 1, "longjmp with a corrupted jmp_buf");
                             }
                             r.set(dest, u64::from(j.value as u32));
@@ -743,78 +808,55 @@ impl Inner {
                         fuel -= c;
                     }};
                 }
-                macro_rules! br {
-                    ($cost:expr, $cond:expr, $t:expr, $f:expr) => {{
-                        charge!($cost);
-                        pc = if $cond { $t as usize } else { $f as usize };
-                    }};
-                }
-                // Effective address of a fused GEP.
-                macro_rules! ea {
-                    ($b:expr, $i:expr, $scale:expr, $off:expr) => {
-                        r.get($b).wrapping_add(
-                            (r.get($i) as i64).wrapping_mul(i64::from($scale)).wrapping_add(i64::from($off)) as u64,
-                        )
-                    };
-                }
                 loop {
-                    // SAFETY: every block ends in a terminator, so `pc` never runs
-                    // past the last op; branch targets are op indices from lowering.
-                    let op = unsafe { ops.get_unchecked(pc) };
+                    // The simple ops, calls and returns run threaded
+                    // (`threaded`) until an op this `match` executes; the
+                    // running frame may have changed by then.
+                    lp.f = f;
+                    lp.r = r.0;
+                    lp.jmp_frame = jmp_frame;
+                    lp.nested = nested;
+                    // SAFETY: `pc` is an op of `f` (every block ends in a
+                    // terminator; branch targets and resume points are op
+                    // indices); `r` is `f`'s window.
+                    let stop = unsafe { threaded::enter(&mut lp, pc, fuel) };
+                    fuel = stop.fuel;
+                    // SAFETY: threaded calls and returns leave the running
+                    // code, owned by the interpreter, in `lp.f`.
+                    f = unsafe { &*lp.f };
+                    r = Regs(lp.r);
+                    jmp_frame = lp.jmp_frame;
+                    nested = lp.nested;
+                    // SAFETY: `stop.ip` is an op of the running code, `f`.
+                    pc = unsafe { stop.ip.offset_from(f.threaded.as_ptr()) } as usize;
+                    // SAFETY: as above.
+                    let op = unsafe { &(*stop.ip).op };
                     pc += 1;
                     #[cfg(feature = "op-stats")]
                     crate::opstats::record(op);
                     match *op {
-                        Op::Br { t, cost } => {
-                            charge!(cost);
-                            pc = t as usize;
-                        }
-                        Op::MovBr { d, s, t } => {
-                            r.set(d, r.get(s));
-                            pc = t as usize;
-                        }
-                        Op::BrEq { a, b, t, f: fl, cost } => br!(cost, r.get(a) == r.get(b), t, fl),
-                        Op::BrNe { a, b, t, f: fl, cost } => br!(cost, r.get(a) != r.get(b), t, fl),
-                        Op::BrUlt { a, b, t, f: fl, cost } => br!(cost, r.get(a) < r.get(b), t, fl),
-                        Op::BrUle { a, b, t, f: fl, cost } => br!(cost, r.get(a) <= r.get(b), t, fl),
-                        Op::BrUgt { a, b, t, f: fl, cost } => br!(cost, r.get(a) > r.get(b), t, fl),
-                        Op::BrUge { a, b, t, f: fl, cost } => br!(cost, r.get(a) >= r.get(b), t, fl),
-                        Op::BrSlt32 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i32) < (r.get(b) as i32), t, fl),
-                        Op::BrSle32 { a, b, t, f: fl, cost } => {
-                            br!(cost, (r.get(a) as i32) <= (r.get(b) as i32), t, fl)
-                        }
-                        Op::BrSgt32 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i32) > (r.get(b) as i32), t, fl),
-                        Op::BrSge32 { a, b, t, f: fl, cost } => {
-                            br!(cost, (r.get(a) as i32) >= (r.get(b) as i32), t, fl)
-                        }
-                        Op::BrSlt64 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i64) < (r.get(b) as i64), t, fl),
-                        Op::BrSle64 { a, b, t, f: fl, cost } => {
-                            br!(cost, (r.get(a) as i64) <= (r.get(b) as i64), t, fl)
-                        }
-                        Op::BrSgt64 { a, b, t, f: fl, cost } => br!(cost, (r.get(a) as i64) > (r.get(b) as i64), t, fl),
-                        Op::BrSge64 { a, b, t, f: fl, cost } => {
-                            br!(cost, (r.get(a) as i64) >= (r.get(b) as i64), t, fl)
-                        }
-                        Op::CondBr { c, t, f: fl, cost } => {
-                            charge!(cost);
-                            pc = if r.get(c) & 1 != 0 { t as usize } else { fl as usize };
-                        }
-                        Op::Switch { v, table, cost } => {
-                            charge!(cost);
-                            let sw = &f.switches[table as usize];
-                            pc = if !sw.dense.is_empty() {
-                                let k = r.get(v).wrapping_sub(sw.min);
-                                match sw.dense.get(k as usize) {
-                                    Some(&t) => t as usize,
-                                    _ => sw.default as usize,
-                                }
-                            } else {
-                                let x = if sw.wide { r.get128(v) } else { u128::from(r.get(v)) };
-                                match sw.cases.binary_search_by_key(&x, |c| c.0) {
-                                    Ok(i) => sw.cases[i].1 as usize,
-                                    Err(_) => sw.default as usize,
-                                }
-                            };
+                        // A threaded branch stops here only when its cost
+                        // exceeds the fuel left.
+                        Op::Br { cost, .. }
+                        | Op::CondBr { cost, .. }
+                        | Op::BrEq { cost, .. }
+                        | Op::BrNe { cost, .. }
+                        | Op::BrUlt { cost, .. }
+                        | Op::BrUle { cost, .. }
+                        | Op::BrUgt { cost, .. }
+                        | Op::BrUge { cost, .. }
+                        | Op::BrSlt32 { cost, .. }
+                        | Op::BrSle32 { cost, .. }
+                        | Op::BrSgt32 { cost, .. }
+                        | Op::BrSge32 { cost, .. }
+                        | Op::BrSlt64 { cost, .. }
+                        | Op::BrSle64 { cost, .. }
+                        | Op::BrSgt64 { cost, .. }
+                        | Op::BrSge64 { cost, .. }
+                        | Op::Switch { cost, .. } => {
+                            debug_assert!(fuel < u64::from(cost));
+                            ts.fuel.set(0);
+                            break 'body fail(Trap::OutOfFuel, pc - 1, "");
                         }
                         Op::Ret { s, n, cost } => {
                             charge!(cost);
@@ -827,20 +869,9 @@ impl Inner {
                                 }
                                 return Ok(n);
                             }
-                            // SAFETY: `nested > 0`: `inline_call!` pushed this frame.
-                            let h = unsafe { InlineFrame::read(r) };
-                            // SAFETY: the call site lives in the caller's `Lowered`.
-                            let cs = unsafe { &*h.cs };
-                            let k = n.min(cs.dest_n);
-                            if k == 1 {
-                                Regs(h.r).set(cs.dest, r.get(s));
-                            } else {
-                                // SAFETY: the callee's window holds `n >= k` slots at
-                                // `s`, the caller's `dest_n >= k` at `dest`; the
-                                // windows are disjoint.
-                                unsafe { copy_slots(r.ptr(s), Regs(h.r).ptr(cs.dest), k as usize) };
-                            }
-                            pop!(h);
+                            // SAFETY: `nested > 0`: a call pushed this frame.
+                            unsafe { write_result(r, s, n) };
+                            pop!();
                         }
                         Op::RetVoid { cost } => {
                             charge!(cost);
@@ -848,65 +879,11 @@ impl Inner {
                                 ts.fuel.set(fuel);
                                 return Ok(0);
                             }
-                            // SAFETY: as for `Ret`.
-                            pop!(unsafe { InlineFrame::read(r) });
+                            pop!();
                         }
                         Op::Trap { kind, .. } => {
                             ts.fuel.set(fuel);
                             break 'body fail(kind, pc - 1, "");
-                        }
-                        Op::Mov { d, s } => r.set(d, r.get(s)),
-                        Op::Mov2 { d1, s1, d2, s2 } => {
-                            r.set(d1, r.get(s1));
-                            r.set(d2, r.get(s2));
-                        }
-                        Op::Mov2Br { d1, s1, d2, s2, t } => {
-                            r.set(d1, r.get(s1));
-                            r.set(d2, r.get(s2));
-                            pc = t as usize;
-                        }
-                        Op::Moves { info } => apply_moves(r, f, info),
-                        Op::MovesBr { info, t } => {
-                            apply_moves(r, f, info);
-                            pc = t as usize;
-                        }
-                        Op::MovN { d, s, n } => r.copy(d, s, n),
-                        Op::Zext128 { d, s } => {
-                            r.set(d, r.get(s));
-                            r.set(d + 1, 0);
-                        }
-                        Op::Add32 { d, a, b } => r.set(d, u64::from((r.get(a) as u32).wrapping_add(r.get(b) as u32))),
-                        Op::Sub32 { d, a, b } => r.set(d, u64::from((r.get(a) as u32).wrapping_sub(r.get(b) as u32))),
-                        Op::Mul32 { d, a, b } => r.set(d, u64::from((r.get(a) as u32).wrapping_mul(r.get(b) as u32))),
-                        Op::Add64 { d, a, b } => r.set(d, r.get(a).wrapping_add(r.get(b))),
-                        Op::Sub64 { d, a, b } => r.set(d, r.get(a).wrapping_sub(r.get(b))),
-                        Op::Mul64 { d, a, b } => r.set(d, r.get(a).wrapping_mul(r.get(b))),
-                        Op::And { d, a, b } => r.set(d, r.get(a) & r.get(b)),
-                        Op::Or { d, a, b } => r.set(d, r.get(a) | r.get(b)),
-                        Op::Xor { d, a, b } => r.set(d, r.get(a) ^ r.get(b)),
-                        Op::Shl32 { d, a, b } => {
-                            let s = r.get(b);
-                            r.set(d, if s >= 32 { 0 } else { u64::from((r.get(a) as u32) << s) });
-                        }
-                        Op::Shl64 { d, a, b } => {
-                            let s = r.get(b);
-                            r.set(d, if s >= 64 { 0 } else { r.get(a) << s });
-                        }
-                        Op::LShr32 { d, a, b } => {
-                            let s = r.get(b);
-                            r.set(d, if s >= 32 { 0 } else { r.get(a) >> s });
-                        }
-                        Op::LShr64 { d, a, b } => {
-                            let s = r.get(b);
-                            r.set(d, if s >= 64 { 0 } else { r.get(a) >> s });
-                        }
-                        Op::AShr32 { d, a, b } => {
-                            let s = r.get(b);
-                            r.set(d, if s >= 32 { 0 } else { u64::from(((r.get(a) as i32) >> s) as u32) });
-                        }
-                        Op::AShr64 { d, a, b } => {
-                            let s = r.get(b);
-                            r.set(d, if s >= 64 { 0 } else { ((r.get(a) as i64) >> s) as u64 });
                         }
                         Op::IBin { op, bits, d, a, b } => {
                             let v = tryb!(sem::int_bin64(op, r.get(a), r.get(b), u32::from(bits)).map_err(|t| fail(
@@ -924,122 +901,6 @@ impl Inner {
                                     ""
                                 )));
                             r.set128(d, v);
-                        }
-                        Op::Eq { d, a, b } => r.set(d, u64::from(r.get(a) == r.get(b))),
-                        Op::Ne { d, a, b } => r.set(d, u64::from(r.get(a) != r.get(b))),
-                        Op::Ult { d, a, b } => r.set(d, u64::from(r.get(a) < r.get(b))),
-                        Op::Ule { d, a, b } => r.set(d, u64::from(r.get(a) <= r.get(b))),
-                        Op::Ugt { d, a, b } => r.set(d, u64::from(r.get(a) > r.get(b))),
-                        Op::Uge { d, a, b } => r.set(d, u64::from(r.get(a) >= r.get(b))),
-                        Op::Slt32 { d, a, b } => r.set(d, u64::from((r.get(a) as i32) < (r.get(b) as i32))),
-                        Op::Sle32 { d, a, b } => r.set(d, u64::from((r.get(a) as i32) <= (r.get(b) as i32))),
-                        Op::Sgt32 { d, a, b } => r.set(d, u64::from((r.get(a) as i32) > (r.get(b) as i32))),
-                        Op::Sge32 { d, a, b } => r.set(d, u64::from((r.get(a) as i32) >= (r.get(b) as i32))),
-                        Op::Slt64 { d, a, b } => r.set(d, u64::from((r.get(a) as i64) < (r.get(b) as i64))),
-                        Op::Sle64 { d, a, b } => r.set(d, u64::from((r.get(a) as i64) <= (r.get(b) as i64))),
-                        Op::Sgt64 { d, a, b } => r.set(d, u64::from((r.get(a) as i64) > (r.get(b) as i64))),
-                        Op::Sge64 { d, a, b } => r.set(d, u64::from((r.get(a) as i64) >= (r.get(b) as i64))),
-                        Op::ICmp { pred, bits, d, a, b } => {
-                            let bits = u32::from(bits);
-                            let (x, y) = if bits > 64 {
-                                (r.get128(a), r.get128(b))
-                            } else {
-                                (u128::from(r.get(a)), u128::from(r.get(b)))
-                            };
-                            r.set(d, u64::from(sem::icmp(pred, x, y, bits)));
-                        }
-                        Op::Trunc { bits, d, s } => r.set(d, r.get(s) & mask64(u32::from(bits))),
-                        Op::Sext { from, to, d, s } => {
-                            r.set(d, (sext64(r.get(s), u32::from(from)) as u64) & mask64(u32::from(to)))
-                        }
-                        Op::Cast { d, s, info } => {
-                            let c = &f.casts[info as usize];
-                            let v = if c.from.slots() == 2 { r.get128(s) } else { u128::from(r.get(s)) };
-                            let out = sem::cast_scalar(c.op, v, c.from, c.to);
-                            if c.to.slots() == 2 {
-                                r.set128(d, out);
-                            } else {
-                                r.set(d, out as u64);
-                            }
-                        }
-                        Op::FAdd64 { d, a, b } => r.set(d, (r.f64(a) + r.f64(b)).to_bits()),
-                        Op::FSub64 { d, a, b } => r.set(d, (r.f64(a) - r.f64(b)).to_bits()),
-                        Op::FMul64 { d, a, b } => r.set(d, (r.f64(a) * r.f64(b)).to_bits()),
-                        Op::FDiv64 { d, a, b } => r.set(d, (r.f64(a) / r.f64(b)).to_bits()),
-                        Op::FAdd32 { d, a, b } => r.set(d, u64::from((r.f32(a) + r.f32(b)).to_bits())),
-                        Op::FSub32 { d, a, b } => r.set(d, u64::from((r.f32(a) - r.f32(b)).to_bits())),
-                        Op::FMul32 { d, a, b } => r.set(d, u64::from((r.f32(a) * r.f32(b)).to_bits())),
-                        Op::FDiv32 { d, a, b } => r.set(d, u64::from((r.f32(a) / r.f32(b)).to_bits())),
-                        Op::FBin { op, k, d, a, b } => {
-                            let v = if k == Fk::F32 {
-                                u64::from(sem::float_bin32(op, r.f32(a), r.f32(b)).to_bits())
-                            } else {
-                                f_put(sem::float_bin(op, f_get(r.get(a), k), f_get(r.get(b), k)), k)
-                            };
-                            r.set(d, v);
-                        }
-                        Op::FNeg { k, d, s } => {
-                            let sign = match k {
-                                Fk::F32 => 1u64 << 31,
-                                Fk::F64 | Fk::F80 => 1u64 << 63,
-                                Fk::Half | Fk::BF16 => 1u64 << 15,
-                            };
-                            r.set(d, r.get(s) ^ sign);
-                        }
-                        Op::FMulAdd64 { d, a, b, c } => r.set(d, (r.f64(a) * r.f64(b) + r.f64(c)).to_bits()),
-                        Op::FCmp { pred, k, d, a, b } => {
-                            r.set(d, u64::from(sem::fcmp(pred, f_get(r.get(a), k), f_get(r.get(b), k))))
-                        }
-                        Op::Select { d, c, t, f: fl } => r.set(d, if r.get(c) & 1 != 0 { r.get(t) } else { r.get(fl) }),
-                        Op::SelectN { d, c, t, f: fl, n } => r.copy(d, if r.get(c) & 1 != 0 { t } else { fl }, n),
-                        Op::Ld8 { d, a } => r.set(d, u64::from(ld::<u8>(r.get(a)))),
-                        Op::Ld16 { d, a } => r.set(d, u64::from(ld::<u16>(r.get(a)))),
-                        Op::Ld32 { d, a } => r.set(d, u64::from(ld::<u32>(r.get(a)))),
-                        Op::Ld64 { d, a } => r.set(d, ld::<u64>(r.get(a))),
-                        Op::LdR { d, a, r: ri } => {
-                            // SAFETY: as above; the destination has the repr's slots.
-                            unsafe { mem::load_repr(&f.reprs[ri as usize], r.get(a), r.ptr(d)) }
-                        }
-                        Op::Ld8X { d, b, i, scale, off } => r.set(d, u64::from(ld::<u8>(ea!(b, i, scale, off)))),
-                        Op::Ld16X { d, b, i, scale, off } => r.set(d, u64::from(ld::<u16>(ea!(b, i, scale, off)))),
-                        Op::Ld32X { d, b, i, scale, off } => r.set(d, u64::from(ld::<u32>(ea!(b, i, scale, off)))),
-                        Op::Ld64X { d, b, i, scale, off } => r.set(d, ld::<u64>(ea!(b, i, scale, off))),
-                        Op::Ld8O { d, a, off } => r.set(d, u64::from(ld::<u8>(r.get(a).wrapping_add(off as u64)))),
-                        Op::Ld16O { d, a, off } => r.set(d, u64::from(ld::<u16>(r.get(a).wrapping_add(off as u64)))),
-                        Op::Ld32O { d, a, off } => r.set(d, u64::from(ld::<u32>(r.get(a).wrapping_add(off as u64)))),
-                        Op::Ld64O { d, a, off } => r.set(d, ld::<u64>(r.get(a).wrapping_add(off as u64))),
-                        Op::St8X { v, b, i, scale, off } => st::<u8>(ea!(b, i, scale, off), r.get(v) as u8),
-                        Op::St16X { v, b, i, scale, off } => st::<u16>(ea!(b, i, scale, off), r.get(v) as u16),
-                        Op::St32X { v, b, i, scale, off } => st::<u32>(ea!(b, i, scale, off), r.get(v) as u32),
-                        Op::St64X { v, b, i, scale, off } => st::<u64>(ea!(b, i, scale, off), r.get(v)),
-                        Op::St8O { v, a, off } => st::<u8>(r.get(a).wrapping_add(off as u64), r.get(v) as u8),
-                        Op::St16O { v, a, off } => st::<u16>(r.get(a).wrapping_add(off as u64), r.get(v) as u16),
-                        Op::St32O { v, a, off } => st::<u32>(r.get(a).wrapping_add(off as u64), r.get(v) as u32),
-                        Op::St64O { v, a, off } => st::<u64>(r.get(a).wrapping_add(off as u64), r.get(v)),
-                        Op::St8 { v, a } => st::<u8>(r.get(a), r.get(v) as u8),
-                        Op::St16 { v, a } => st::<u16>(r.get(a), r.get(v) as u16),
-                        Op::St32 { v, a } => st::<u32>(r.get(a), r.get(v) as u32),
-                        Op::St64 { v, a } => st::<u64>(r.get(a), r.get(v)),
-                        Op::StR { v, a, r: ri } => {
-                            // SAFETY: as above; the source has the repr's slots.
-                            unsafe { mem::store_repr(&f.reprs[ri as usize], r.get(a), r.ptr(v)) }
-                        }
-                        Op::Fence => std::sync::atomic::fence(AO::SeqCst),
-                        Op::GepC { d, b, off } => r.set(d, r.get(b).wrapping_add(off as u64)),
-                        Op::Gep1 { d, b, i, scale, off } => r.set(
-                            d,
-                            r.get(b).wrapping_add(
-                                (r.get(i) as i64).wrapping_mul(i64::from(scale)).wrapping_add(i64::from(off)) as u64,
-                            ),
-                        ),
-                        Op::GepN { d, b, info } => {
-                            let g = &f.geps[info as usize];
-                            let mut x = r.get(b).wrapping_add(g.off as u64);
-                            for &(s, scale, bits) in &g.terms {
-                                let idx = if bits > 64 { r.get(s) as i64 } else { sext64(r.get(s), bits) };
-                                x = x.wrapping_add(idx.wrapping_mul(scale) as u64);
-                            }
-                            r.set(d, x);
                         }
                         Op::Alloca { d, size, align } => {
                             let p = tryb!(ts.alloca(u64::from(size), u64::from(align)).ok_or_else(|| fail(
@@ -1064,32 +925,9 @@ impl Inner {
                             // SAFETY: lowering numbers the call sites of `f`
                             // `0..f.calls.len()`.
                             let cs = unsafe { f.calls.get_unchecked(site as usize) };
-                            let fast = cs.fast.get();
-                            // SAFETY: `fc.callee` is the address of a `Lowered` of
-                            // this interpreter (see `FastCall::callee`).
-                            let fast_callee = fast.map(|fc| (fc, unsafe { &*(fc.callee as *const Lowered) }));
-                            if let Some((fc, callee)) = fast_callee
-                                && !(cs.sig.is_ok() && plugged(callee))
-                            {
-                                inline_call!(callee, cs, cr => {
-                                    // `s < f.nslots`, `d < callee.nslots` (checked when `fc`
-                                    // was built), so both are inside their windows.
-                                    match *fc.moves {
-                                        [] => {}
-                                        [(s, d)] => cr.set(d, r.get(s)),
-                                        [(s0, d0), (s1, d1)] => {
-                                            cr.set(d0, r.get(s0));
-                                            cr.set(d1, r.get(s1));
-                                        }
-                                        ref moves => {
-                                            for &(s, d) in moves {
-                                                cr.set(d, r.get(s));
-                                            }
-                                        }
-                                    }
-                                });
-                                continue;
-                            }
+                            // The threaded `Call` takes the call site's fast path
+                            // (`FastCall`); it stops here for the first call, a
+                            // plugged callee or an exhausted register stack.
                             let target = cs.target.unwrap_or(FuncId(0));
                             // Code plugged into the callee (the JIT's) runs natively.
                             if cs.sig.is_ok() && self.image.plugged(target).is_some() {
@@ -1099,7 +937,7 @@ impl Inner {
                             } else {
                                 let callee = self.code(target);
                                 if cs.no_byval && !callee.varargs {
-                                    if fast.is_none() {
+                                    if cs.fast.get().is_none() {
                                         let _ = cs.fast.set(fast_call(f, cs, callee));
                                     }
                                     inline_call!(callee, cs);
@@ -1159,16 +997,6 @@ impl Inner {
                                 }
                             }
                         }
-                        // SAFETY (memory intrinsics): addresses and lengths are the
-                        // IR program's, as natively.
-                        Op::MemCpy { d, s, n } | Op::MemMove { d, s, n } => {
-                            // SAFETY: addresses and length are the IR program's, as natively.
-                            unsafe { std::ptr::copy(r.get(s) as *const u8, r.get(d) as *mut u8, r.get(n) as usize) }
-                        }
-                        Op::MemSet { d, v, n } => {
-                            // SAFETY: as for MemCpy.
-                            unsafe { std::ptr::write_bytes(r.get(d) as *mut u8, r.get(v) as u8, r.get(n) as usize) }
-                        }
                         Op::VIBin { op, bits, len, d, a, b } => {
                             let n = usize::from(len);
                             if n <= 16 {
@@ -1199,55 +1027,17 @@ impl Inner {
                                 }
                             }
                         }
-                        Op::VSext { from, to, len, d, s } => {
-                            for l in 0..u32::from(len) {
-                                r.set(d + l, (sext64(r.get(s + l), u32::from(from)) as u64) & mask64(u32::from(to)));
-                            }
-                        }
-                        Op::VTrunc { bits, len, d, s } => {
-                            for l in 0..u32::from(len) {
-                                r.set(d + l, r.get(s + l) & mask64(u32::from(bits)));
-                            }
-                        }
-                        Op::VLd { w, len, d, a } => {
-                            let p = r.get(a);
-                            let len = u64::from(len);
-                            match w {
-                                1 => (0..len).for_each(|l| r.set(d + l as u32, u64::from(ld::<u8>(p + l)))),
-                                2 => (0..len).for_each(|l| r.set(d + l as u32, u64::from(ld::<u16>(p + 2 * l)))),
-                                4 => (0..len).for_each(|l| r.set(d + l as u32, u64::from(ld::<u32>(p + 4 * l)))),
-                                _ => (0..len).for_each(|l| r.set(d + l as u32, ld::<u64>(p + 8 * l))),
-                            }
-                        }
-                        Op::VSt { w, len, v, a } => {
-                            let p = r.get(a);
-                            let len = u64::from(len);
-                            match w {
-                                1 => (0..len).for_each(|l| st::<u8>(p + l, r.get(v + l as u32) as u8)),
-                                2 => (0..len).for_each(|l| st::<u16>(p + 2 * l, r.get(v + l as u32) as u16)),
-                                4 => (0..len).for_each(|l| st::<u32>(p + 4 * l, r.get(v + l as u32) as u32)),
-                                _ => (0..len).for_each(|l| st::<u64>(p + 8 * l, r.get(v + l as u32))),
-                            }
-                        }
-                        Op::InsElt { len, d, v, e, i } => {
-                            let (idx, x) = (r.get(i), r.get(e));
-                            if d != v {
-                                // SAFETY: both windows hold `len` slots; distinct
-                                // values of a frame never share slots partly.
-                                unsafe { copy_slots(r.ptr(v), r.ptr(d), len as usize) };
-                            }
-                            if idx < u64::from(len) {
-                                r.set(d + idx as u32, x);
-                            }
-                        }
-                        Op::ExtElt { len, d, v, i } => {
-                            let idx = r.get(i);
-                            r.set(d, if idx < u64::from(len) { r.get(v + idx as u32) } else { 0 });
-                        }
                         Op::Intr { info } => {
                             tryb!(intrinsic(ts, f, r, info).map_err(|t| fail(t, pc - 1, "")));
                         }
                         Op::Slow { info } => tryb!(slow(ts, f, r, info).map_err(|t| fail(t, pc - 1, ""))),
+                        _ => {
+                            break 'body fail(
+                                Trap::BadCall,
+                                pc - 1,
+                                "internal: a threaded op reached the dispatch loop",
+                            );
+                        } // Every other op runs threaded and never stops here.
                     }
                 }
             };
@@ -1264,12 +1054,11 @@ impl Inner {
                     let l = self.locate(f, e);
                     e = Box::new(Fail { trap: l.trap(), pc: 0, detail: String::new(), located: Some(l), jump: None });
                 }
-                // SAFETY: `nested > 0`: `inline_call!` pushed this frame.
-                pop!(unsafe { InlineFrame::read(r) });
+                pop!();
                 match e.jump {
                     Some(j) if jmp_frame != 0 && j.frame == jmp_frame => {
                         let (resume, dest) = (j.resume as usize, j.dest as u32);
-                        if !matches!(ops.get(resume.wrapping_sub(1)), Some(Op::SetJmp { d, .. }) if *d == dest) {
+                        if !matches!(f.ops.get(resume.wrapping_sub(1)), Some(Op::SetJmp { d, .. }) if *d == dest) {
                             e = fail(Trap::BadCall, pc - 1, "longjmp with a corrupted jmp_buf");
                             continue;
                         }
@@ -1556,7 +1345,7 @@ fn plugged(l: &Lowered) -> bool {
 /// The fast path of call site `cs` of `caller` to `callee` (see
 /// [`FastCall`]): its argument moves, slot by slot, each checked to lie in
 /// both windows.
-fn fast_call(caller: &Lowered, cs: &CallSite, callee: &Lowered) -> FastCall {
+fn fast_call(caller: &Lowered, cs: &CallSite, callee: &Code) -> FastCall {
     let mut moves = Vec::new();
     for (a, &(ps, pn)) in cs.args.iter().zip(&callee.params) {
         for j in 0..pn.min(a.n) {
@@ -1569,13 +1358,14 @@ fn fast_call(caller: &Lowered, cs: &CallSite, callee: &Lowered) -> FastCall {
 }
 
 /// Copies a constant image (see [`Lowered::consts`]: a multiple of four
-/// slots) into a new frame at `dst`, four slots at a time.
+/// slots) into a new frame at `dst`, four slots at a time. `SMALL`: the
+/// image has at most eight slots, so no `memcpy` call.
 ///
 /// # Safety
 /// `dst` valid for `src.len()` slots, not overlapping `src`.
 #[inline(always)]
-unsafe fn copy_image(src: &[u64], dst: *mut u64) {
-    debug_assert!(src.len().is_multiple_of(4));
+unsafe fn copy_image<const SMALL: bool>(src: &[u64], dst: *mut u64) {
+    debug_assert!(src.len().is_multiple_of(4) && (!SMALL || src.len() <= 8));
     let (s, d) = (src.as_ptr() as *const [u64; 4], dst as *mut [u64; 4]);
     // SAFETY: per the caller; `[u64; 4]` has the alignment of `u64`, and
     // the image holds `src.len() / 4` whole groups.
@@ -1587,7 +1377,12 @@ unsafe fn copy_image(src: &[u64], dst: *mut u64) {
                 *d = *s;
                 *d.add(1) = *s.add(1);
             }
-            n => std::ptr::copy_nonoverlapping(src.as_ptr(), dst, n),
+            n => {
+                if SMALL {
+                    std::hint::unreachable_unchecked();
+                }
+                std::ptr::copy_nonoverlapping(src.as_ptr(), dst, n)
+            }
         }
     }
 }

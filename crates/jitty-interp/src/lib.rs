@@ -11,12 +11,15 @@
 //! * [`lower`] translates each function, lazily on first call, into a flat,
 //!   pre-decoded code: register slots, specialized opcodes, phis turned into
 //!   edge moves, GEPs folded to `base + Σ idx·scale + offset`.
-//! * [`Interpreter`] executes that code with a `match` loop; frames and
-//!   `alloca`s live on per-thread stacks, so executing an instruction never
-//!   allocates on the heap. A call of an interpreted function runs in the
-//!   caller's loop: the caller's state goes into a header on the register
-//!   stack below the callee's window and `ret` pops it, so IR calls cost no
-//!   Rust recursion. A direct call resolves its callee and argument moves
+//! * [`Interpreter`] executes that code by threaded dispatch: each op's
+//!   handler ends by jumping to the next op's handler, and the ops that
+//!   need more (traps, intrinsics, calls into native code) return to a
+//!   `match` loop that runs them; frames and `alloca`s live on per-thread
+//!   stacks, so executing an instruction never allocates on the heap. A
+//!   call of an interpreted function runs in the caller's dispatch: the
+//!   caller's state goes into a header on the register stack below the
+//!   callee's window and `ret` pops it, so IR calls cost no Rust
+//!   recursion. A direct call resolves its callee and argument moves
 //!   once (the call site's `FastCall`) and then only checks, with one load,
 //!   that no compiled code was plugged into the callee. Vectors of one-slot
 //!   lanes have dedicated ops for the common integer arithmetic, casts,

@@ -865,10 +865,11 @@ pub struct CallSite {
 /// callee's code and the argument moves, slot by slot.
 #[derive(Debug)]
 pub struct FastCall {
-    /// The address of the callee's [`Lowered`], owned by the same
-    /// interpreter as the caller's and never freed or moved while it lives
-    /// (each is boxed once in a `OnceLock`). An address rather than a
-    /// reference or pointer keeps `Lowered` `Send + Sync` without `unsafe`.
+    /// The address of the callee's code (the interpreter's `Code`: its
+    /// [`Lowered`] with the threaded ops), owned by the same interpreter as
+    /// the caller's and never freed or moved while it lives (each is boxed
+    /// once in a `OnceLock`). An address rather than a reference or pointer
+    /// keeps `Lowered` `Send + Sync` without `unsafe`.
     pub(crate) callee: usize,
     /// `(caller slot, callee slot)` per argument slot: every slot of every
     /// argument, with the callee slots checked `< callee.nslots` and the
