@@ -181,7 +181,8 @@ type R<T> = Result<T, Box<Fail>>;
 struct InlineFrame {
     f: *const Code,
     r: *mut u64,
-    pc: usize,
+    /// The caller's op after the call, in `f.threaded`.
+    resume: *const threaded::TOp,
     jmp_frame: u64,
     alloca: u64,
     /// `regs_top` before the call (where this header starts).
@@ -738,7 +739,8 @@ impl Inner {
                 // (or the caller's), which outlives this loop.
                 f = unsafe { &*h.f };
                 r = Regs(h.r);
-                pc = h.pc;
+                // SAFETY: `h.resume` is an op of the caller's code.
+                pc = unsafe { h.resume.offset_from(f.threaded.as_ptr()) } as usize;
                 jmp_frame = h.jmp_frame;
                 nested -= 1;
             }};
@@ -762,7 +764,9 @@ impl Inner {
                     ($callee:expr, $cs:expr) => {{
                         let cs: &CallSite = $cs;
                         let callee: &Code = $callee;
-                        let caller = InlineFrame { f, r: r.0, pc, jmp_frame, alloca: 0, top: 0, cs };
+                        // SAFETY: `pc`, the op after the call, is an op of `f`.
+                        let resume = unsafe { f.threaded.as_ptr().add(pc) };
+                        let caller = InlineFrame { f, r: r.0, resume, jmp_frame, alloca: 0, top: 0, cs };
                         let Some(cr) = push_frame::<false>(ts, callee, caller) else {
                             break 'body fail(Trap::StackOverflow, pc - 1, "register stack exhausted");
                         };
@@ -1354,7 +1358,8 @@ fn fast_call(caller: &Lowered, cs: &CallSite, callee: &Code) -> FastCall {
             moves.push((s, d));
         }
     }
-    FastCall { callee: std::ptr::from_ref(callee) as usize, moves: moves.into_boxed_slice() }
+    let small = matches!(callee.consts.len(), 0 | 4 | 8) && moves.len() <= 2;
+    FastCall { callee: std::ptr::from_ref(callee) as usize, moves: moves.into_boxed_slice(), small }
 }
 
 /// Copies a constant image (see [`Lowered::consts`]: a multiple of four

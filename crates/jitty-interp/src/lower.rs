@@ -875,6 +875,9 @@ pub struct FastCall {
     /// argument, with the callee slots checked `< callee.nslots` and the
     /// caller slots `< caller.nslots` when this is built.
     pub(crate) moves: Box<[(u32, u32)]>,
+    /// The callee's constant image has at most eight slots and there are at
+    /// most two moves (the interpreter's cheapest call).
+    pub(crate) small: bool,
 }
 
 /// An intrinsic call.
@@ -1572,14 +1575,26 @@ impl<'a> Cx<'a> {
         moves
     }
 
-    /// Gives a phi of a single-block loop and its back-edge value the same
-    /// slots when that is safe, so the back edge needs no move: the value
-    /// must be defined in the loop block after every use of the phi, and the
-    /// phi must be used nowhere else (not even by another phi).
+    /// Gives a loop phi and its back-edge value the same slots when that is
+    /// safe, so the back edge needs no move. For phi `p` of header `h` and
+    /// the value `v` it receives along a back edge:
+    /// * `v` is not a phi, takes as many slots as `p`, and is defined in a
+    ///   block `bv` that `h` dominates (so every path into the loop writes
+    ///   `p`'s slot before `v` is defined, and `v` is dead at those writes:
+    ///   a use of `v` reached after one would not be dominated by `v`);
+    /// * no use of `p` can run after `v`'s definition before control comes
+    ///   back to `h`: each use's block (for a phi using `p`, the edge's
+    ///   source, where its move runs) is not reachable from `bv` without
+    ///   entering `h`, and is not `bv` itself unless the use comes before
+    ///   `v` in it (an edge out of `bv` runs after `v`).
+    ///
+    /// Reachability is searched per `(h, bv)`, at most once each.
     fn coalesce_loop_phis(&mut self) {
         let f = self.f;
+        let nb = f.blocks.len();
         let mut pos = vec![(u32::MAX, 0u32); f.insts.len()];
         let mut users: Vec<Vec<InstId>> = vec![Vec::new(); f.insts.len()];
+        let mut succs: Vec<Vec<u32>> = vec![Vec::new(); nb];
         for (bid, b) in f.blocks_iter() {
             for (k, &i) in b.insts.iter().enumerate() {
                 pos[i.index()] = (bid.0, k as u32);
@@ -1589,30 +1604,71 @@ impl<'a> Cx<'a> {
                     }
                 });
             }
+            if let Some(t) = f.terminator(bid) {
+                succs[bid.index()] = t.successors().iter().map(|s| s.0).collect();
+            }
         }
-        let mut taken = vec![false; f.insts.len()];
-        for (bid, b) in f.blocks_iter() {
-            for &p in &b.insts {
-                let InstKind::Phi { incoming } = &f.inst(p).kind else { break };
-                let Some((Value::Inst(v), _)) = incoming.iter().find(|(_, from)| *from == bid) else { continue };
-                let v = *v;
-                let (vb, vk) = pos[v.index()];
-                if vb != bid.0
-                    || taken[v.index()]
-                    || matches!(f.inst(v).kind, InstKind::Phi { .. })
-                    || self.inst_slot[p.index()] == u32::MAX
-                    || repr_of(self.m, f.inst(p).ty).map(|r| r.slots()).ok()
-                        != repr_of(self.m, f.inst(v).ty).map(|r| r.slots()).ok()
-                {
+        // Blocks reached from `from`'s successors without entering `avoid`
+        // (`from` itself only through a cycle); from the entry, `from` is
+        // `None` and the entry counts as reached.
+        let reach = |from: Option<u32>, avoid: u32| -> Vec<bool> {
+            let mut seen = vec![false; nb];
+            let mut stack: Vec<u32> = match from {
+                Some(b) => succs[b as usize].clone(),
+                None => vec![0],
+            };
+            while let Some(b) = stack.pop() {
+                if b == avoid || std::mem::replace(&mut seen[b as usize], true) {
                     continue;
                 }
-                let ok = users[p.index()].iter().all(|&u| {
-                    let (ub, uk) = pos[u.index()];
-                    ub == bid.0 && uk <= vk && !matches!(f.inst(u).kind, InstKind::Phi { .. })
-                });
-                if ok {
-                    taken[v.index()] = true;
-                    self.inst_slot[v.index()] = self.inst_slot[p.index()];
+                stack.extend(&succs[b as usize]);
+            }
+            seen
+        };
+        let mut taken = vec![false; f.insts.len()];
+        let mut after: HashMap<u32, Vec<bool>> = HashMap::new();
+        for (bid, b) in f.blocks_iter() {
+            if !matches!(b.insts.first().map(|&i| &f.inst(i).kind), Some(InstKind::Phi { .. })) {
+                continue;
+            }
+            let h = bid.0;
+            // Blocks `h` dominates: not reached from the entry around it.
+            let outside = reach(None, h);
+            after.clear();
+            for &p in &b.insts {
+                let InstKind::Phi { incoming } = &f.inst(p).kind else { break };
+                if self.inst_slot[p.index()] == u32::MAX {
+                    continue;
+                }
+                for (val, from) in incoming {
+                    let Value::Inst(v) = *val else { continue };
+                    let (bv, vk) = pos[v.index()];
+                    if outside[from.index()]
+                        || bv == u32::MAX
+                        || outside[bv as usize]
+                        || taken[v.index()]
+                        || matches!(f.inst(v).kind, InstKind::Phi { .. })
+                        || repr_of(self.m, f.inst(p).ty).map(|r| r.slots()).ok()
+                            != repr_of(self.m, f.inst(v).ty).map(|r| r.slots()).ok()
+                    {
+                        continue;
+                    }
+                    let later = after.entry(bv).or_insert_with(|| reach(Some(bv), h));
+                    let ok = users[p.index()].iter().all(|&u| match &f.inst(u).kind {
+                        InstKind::Phi { incoming } => incoming
+                            .iter()
+                            .filter(|(x, _)| *x == Value::Inst(p))
+                            .all(|(_, x)| x.0 != bv && !later[x.index()]),
+                        _ => {
+                            let (ub, uk) = pos[u.index()];
+                            !later[ub as usize] && (ub != bv || uk <= vk)
+                        }
+                    });
+                    if ok {
+                        taken[v.index()] = true;
+                        self.inst_slot[v.index()] = self.inst_slot[p.index()];
+                        break;
+                    }
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! Semantics checked on hand-written `.ll` snippets parsed by jitty-llvm:
 //! vectors, wide integers, atomics, aggregates, intrinsics, calls.
 
+use jitty_interp::lower::Op;
 use jitty_interp::{Interpreter, Trap};
 use std::sync::Arc;
 
@@ -392,4 +393,112 @@ done:
     assert_eq!(call1(&it, "zext_across_longjmp", &[]), 3);
     assert_eq!(call1(&it, "insert_across_longjmp", &[]) as u32, 17);
     assert_eq!(call1(&it, "phi_across_longjmp", &[]) as u32, 2);
+}
+
+/// A loop phi shares its back-edge value's slot only when no use of the
+/// phi can run after that value's definition: in `interfere` the phi is
+/// read in later blocks of the iteration, in `edge_use` by another phi on
+/// the back edge itself. Expected values: the same loops in Rust.
+#[test]
+fn loop_phis_share_slots_only_without_interference() {
+    let it = load(
+        r#"
+define i64 @interfere(i64 %n) {
+entry:
+  br label %h
+h:
+  %p = phi i64 [ 1, %entry ], [ %v, %latch ]
+  %acc = phi i64 [ 0, %entry ], [ %acc1, %latch ]
+  %v = add i64 %p, 3
+  %c = icmp ult i64 %p, %n
+  br i1 %c, label %body, label %exit
+body:
+  %acc1 = add i64 %acc, %p
+  br label %latch
+latch:
+  br label %h
+exit:
+  %r = add i64 %acc, %p
+  ret i64 %r
+}
+
+define i64 @edge_use(i64 %n) {
+entry:
+  br label %h
+h:
+  %p = phi i64 [ 0, %entry ], [ %v, %b ]
+  %q = phi i64 [ 100, %entry ], [ %p, %b ]
+  %c = icmp ult i64 %p, %n
+  br i1 %c, label %b, label %exit
+b:
+  %v = add i64 %p, 1
+  br label %h
+exit:
+  %r = mul i64 %q, 1000
+  %r2 = add i64 %r, %p
+  ret i64 %r2
+}
+"#,
+    );
+    let interfere = |n: u64| {
+        let (mut p, mut acc) = (1u64, 0u64);
+        while p < n {
+            acc += p;
+            p += 3;
+        }
+        acc + p
+    };
+    for n in [0, 1, 2, 10, 1000] {
+        assert_eq!(call1(&it, "interfere", &[n]), interfere(n), "interfere({n})");
+        let expect = if n == 0 { 100 * 1000 } else { (n - 1) * 1000 + n };
+        assert_eq!(call1(&it, "edge_use", &[n]), expect, "edge_use({n})");
+    }
+}
+
+/// The phis of a loop whose body spans several blocks share their slots
+/// with their back-edge values when nothing reads them later, so the back
+/// edge moves nothing: the only moves left are the entry edge's (`i`, `s`)
+/// and the two into `%add`.
+#[test]
+fn multi_block_loop_back_edge_moves_nothing() {
+    let it = load(
+        r#"
+define i64 @count(i64 %n) {
+entry:
+  br label %h
+h:
+  %i = phi i64 [ 0, %entry ], [ %i1, %latch ]
+  %s = phi i64 [ 0, %entry ], [ %s1, %latch ]
+  %c = icmp ult i64 %i, %n
+  br i1 %c, label %body, label %exit
+body:
+  %odd = and i64 %i, 1
+  %t = icmp eq i64 %odd, 0
+  br i1 %t, label %even, label %latch
+even:
+  br label %latch
+latch:
+  %add = phi i64 [ %i, %even ], [ 0, %body ]
+  %s1 = add i64 %s, %add
+  %i1 = add i64 %i, 1
+  br label %h
+exit:
+  ret i64 %s
+}
+"#,
+    );
+    assert_eq!(call1(&it, "count", &[10]), 2 + 4 + 6 + 8);
+    let m = it.image().module();
+    let code = it.lowered(m.func_by_name("count").expect("count"));
+    let moved: usize = code
+        .ops
+        .iter()
+        .map(|op| match op {
+            Op::Mov { .. } | Op::MovBr { .. } | Op::MovN { .. } => 1,
+            Op::Mov2 { .. } | Op::Mov2Br { .. } => 2,
+            Op::Moves { info } | Op::MovesBr { info, .. } => code.moves[*info as usize].len(),
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(moved, 4, "{:#?}", code.ops);
 }

@@ -81,7 +81,7 @@ impl std::ops::Deref for Code {
 
 impl Code {
     pub(super) fn new(lowered: Lowered) -> Code {
-        let threaded = lowered.ops.iter().map(|&op| TOp { h: handler(&op), op }).collect();
+        let threaded = lowered.ops.iter().map(|&op| TOp { h: handler(&op, &lowered), op }).collect();
         Code { lowered, threaded }
     }
 }
@@ -227,17 +227,19 @@ cmp_branch!(h_br_sle64, BrSle64, |x, y| (x as i64) <= (y as i64));
 cmp_branch!(h_br_sgt64, BrSgt64, |x, y| (x as i64) > (y as i64));
 cmp_branch!(h_br_sge64, BrSge64, |x, y| (x as i64) >= (y as i64));
 branch!(h_switch, |r, f| Op::Switch { v, table, cost }, cost => {
-    let sw = &f.switches[table as usize];
-    if !sw.dense.is_empty() {
-        let k = r.get(v).wrapping_sub(sw.min);
-        sw.dense.get(k as usize).copied().unwrap_or(sw.default)
-    } else {
-        let x = if sw.wide { r.get128(v) } else { u128::from(r.get(v)) };
-        match sw.cases.binary_search_by_key(&x, |c| c.0) {
-            Ok(i) => sw.cases[i].1,
-            Err(_) => sw.default,
-        }
+    // SAFETY: lowering numbers the switch tables `0..switches.len()`.
+    let sw = unsafe { f.switches.get_unchecked(table as usize) };
+    let x = if sw.wide { r.get128(v) } else { u128::from(r.get(v)) };
+    match sw.cases.binary_search_by_key(&x, |c| c.0) {
+        Ok(i) => sw.cases[i].1,
+        Err(_) => sw.default,
     }
+});
+branch!(h_switch_dense, |r, f| Op::Switch { v, table, cost }, cost => {
+    // SAFETY: as for `h_switch`.
+    let sw = unsafe { f.switches.get_unchecked(table as usize) };
+    let k = r.get(v).wrapping_sub(sw.min);
+    sw.dense.get(k as usize).copied().unwrap_or(sw.default)
 });
 
 straight!(h_mov, |r, _f| Op::Mov { d, s } => r.set(d, r.get(s)));
@@ -284,6 +286,30 @@ straight!(h_trunc, |r, _f| Op::Trunc { bits, d, s } => r.set(d, r.get(s) & mask6
 straight!(h_sext, |r, _f| Op::Sext { from, to, d, s } => {
     r.set(d, (sext64(r.get(s), u32::from(from)) as u64) & mask64(u32::from(to)))
 });
+
+/// `Trunc` to the width of `$t`: a cast instead of a computed mask.
+macro_rules! trunc_to {
+    ($name:ident, $t:ty) => {
+        straight!($name, |r, _f| Op::Trunc { d, s, .. } => r.set(d, u64::from(r.get(s) as $t)));
+    };
+}
+trunc_to!(h_trunc8, u8);
+trunc_to!(h_trunc16, u16);
+trunc_to!(h_trunc32, u32);
+
+/// `Sext` from the width of `$from` (signed) to that of `$to` (signed,
+/// then its unsigned twin `$tu`): casts instead of computed shifts.
+macro_rules! sext_to {
+    ($name:ident, $from:ty, $to:ty, $tu:ty) => {
+        straight!($name, |r, _f| Op::Sext { d, s, .. } => r.set(d, u64::from(((r.get(s) as $from) as $to) as $tu)));
+    };
+}
+sext_to!(h_sext8_16, i8, i16, u16);
+sext_to!(h_sext8_32, i8, i32, u32);
+sext_to!(h_sext8_64, i8, i64, u64);
+sext_to!(h_sext16_32, i16, i32, u32);
+sext_to!(h_sext16_64, i16, i64, u64);
+sext_to!(h_sext32_64, i32, i64, u64);
 fbin!(h_fadd64, FAdd64, f64, |x, y| x + y);
 fbin!(h_fsub64, FSub64, f64, |x, y| x - y);
 fbin!(h_fmul64, FMul64, f64, |x, y| x * y);
@@ -449,12 +475,19 @@ straight!(h_ext_elt, |r, _f| Op::ExtElt { len, d, v, i } => {
 /// A handler of `IBin` for one operator: with the operator constant, the
 /// shared rule folds to that operator's code. A trap (division by zero or
 /// overflow) stops at the loop, which runs the op again to report it.
+/// `$bits`, when given, is the op's width, so the rule's mask folds too.
 macro_rules! ibin {
     ($name:ident, $binop:ident) => {
+        ibin!($name, $binop, |bits| u32::from(bits));
+    };
+    ($name:ident, $binop:ident, $bits:literal) => {
+        ibin!($name, $binop, |_bits| $bits);
+    };
+    ($name:ident, $binop:ident, |$b:ident| $width:expr) => {
         unsafe fn $name(ip: *const TOp, r: *mut u64, fuel: u64, base: *const TOp, f: &Code, lp: *mut Loop) -> Exit {
-            operands!(ip, Op::IBin { bits, d, a, b, .. });
+            operands!(ip, Op::IBin { bits: $b, d, a, b, .. });
             let r = Regs(r);
-            match sem::int_bin64(BinOp::$binop, r.get(a), r.get(b), u32::from(bits)) {
+            match sem::int_bin64(BinOp::$binop, r.get(a), r.get(b), $width) {
                 Ok(v) => r.set(d, v),
                 Err(_) => return Exit { ip, fuel },
             }
@@ -477,8 +510,32 @@ ibin!(h_ibin_and, And);
 ibin!(h_ibin_or, Or);
 ibin!(h_ibin_xor, Xor);
 
-/// The handler of `IBin` with operator `op`.
-fn ibin_handler(op: BinOp) -> Handler {
+ibin!(h_ibin_add8, Add, 8);
+ibin!(h_ibin_add16, Add, 16);
+ibin!(h_ibin_sub8, Sub, 8);
+ibin!(h_ibin_sub16, Sub, 16);
+ibin!(h_ibin_mul16, Mul, 16);
+ibin!(h_ibin_shl16, Shl, 16);
+ibin!(h_ibin_lshr8, LShr, 8);
+ibin!(h_ibin_lshr16, LShr, 16);
+
+/// The handler of `IBin` with operator `op` at width `bits`.
+fn ibin_handler(op: BinOp, bits: u8) -> Handler {
+    match (op, bits) {
+        (BinOp::Add, 8) => h_ibin_add8,
+        (BinOp::Add, 16) => h_ibin_add16,
+        (BinOp::Sub, 8) => h_ibin_sub8,
+        (BinOp::Sub, 16) => h_ibin_sub16,
+        (BinOp::Mul, 16) => h_ibin_mul16,
+        (BinOp::Shl, 16) => h_ibin_shl16,
+        (BinOp::LShr, 8) => h_ibin_lshr8,
+        (BinOp::LShr, 16) => h_ibin_lshr16,
+        _ => ibin_op_handler(op),
+    }
+}
+
+/// The handler of `IBin` with operator `op`, any width.
+fn ibin_op_handler(op: BinOp) -> Handler {
     match op {
         BinOp::Add => h_ibin_add,
         BinOp::Sub => h_ibin_sub,
@@ -526,17 +583,15 @@ unsafe fn call<const SMALL: bool>(
     if cs.sig.is_ok() && plugged(callee) {
         return Exit { ip, fuel };
     }
-    // After the (atomic) plug test, so that the frame push below reuses
-    // these loads and drops its `memcpy` path.
-    if SMALL && (!matches!(callee.consts.len(), 0 | 4 | 8) || fc.moves.len() > 2) {
+    if SMALL && !fc.small {
         // SAFETY: the same arguments.
         return unsafe { h_call_any(ip, r, fuel, base, f, lp) };
     }
     // SAFETY: the loop's state outlives its threaded code.
     let lp = unsafe { &mut *lp };
-    // SAFETY: `ip` is an op of the code at `base`.
-    let resume = unsafe { ip.offset_from(base) } as usize + 1;
-    let caller = InlineFrame { f, r, pc: resume, jmp_frame: lp.jmp_frame, alloca: 0, top: 0, cs };
+    // SAFETY: a call is never a block's last op.
+    let resume = unsafe { ip.add(1) };
+    let caller = InlineFrame { f, r, resume, jmp_frame: lp.jmp_frame, alloca: 0, top: 0, cs };
     // SAFETY: `lp.ts` is the running thread's state.
     let Some(cr) = push_frame::<SMALL>(unsafe { &*lp.ts }, callee, caller) else { return Exit { ip, fuel } };
     fast_moves::<SMALL>(fc, Regs(r), cr);
@@ -560,34 +615,11 @@ unsafe fn h_call_any(ip: *const TOp, r: *mut u64, fuel: u64, base: *const TOp, f
 }
 
 /// Returns to the caller of a frame pushed by a call in this loop, which
-/// goes on threaded. A return from the frame the loop was entered with, and
-/// a return whose cost exceeds the fuel left, stop at the loop.
-///
-/// `SMALL`: the variant for no result or a one-slot one; it hands the
-/// others to [`h_ret_any`] by a tail call (as [`call`] does).
+/// goes on threaded; `result` is the returned value's `(slot, slot count)`.
+/// A return from the frame the loop was entered with, and a return whose
+/// cost exceeds the fuel left, stop at the loop.
 #[inline(always)]
-unsafe fn ret<const SMALL: bool>(
-    ip: *const TOp,
-    r: *mut u64,
-    fuel: u64,
-    base: *const TOp,
-    f: &Code,
-    lp: *mut Loop,
-) -> Exit {
-    // SAFETY: a handler runs the op it was paired with, in its code.
-    let op = unsafe { &(*ip).op };
-    #[cfg(feature = "op-stats")]
-    crate::opstats::record(op);
-    let (result, cost) = match *op {
-        Op::Ret { s, n, cost } => (Some((s, n)), cost),
-        Op::RetVoid { cost } => (None, cost),
-        // SAFETY: `handler` gives this handler to returns only.
-        _ => unsafe { unreachable_unchecked() },
-    };
-    if SMALL && matches!(result, Some((_, n)) if n != 1) {
-        // SAFETY: the same arguments.
-        return unsafe { h_ret_any(ip, r, fuel, base, f, lp) };
-    }
+unsafe fn ret(ip: *const TOp, r: *mut u64, fuel: u64, cost: u32, lp: *mut Loop, result: Option<(u32, u32)>) -> Exit {
     // SAFETY: the loop's state outlives its threaded code.
     let lp = unsafe { &mut *lp };
     let cost = u64::from(cost);
@@ -609,24 +641,32 @@ unsafe fn ret<const SMALL: bool>(
     // SAFETY: the caller's code, owned by the interpreter.
     let caller = unsafe { &*h.f };
     let b = caller.threaded.as_ptr();
-    // SAFETY: `h.pc`, the op after the call, is an op of the caller.
-    next!(unsafe { b.add(h.pc) }, Regs(h.r), fuel - cost, b, caller, lp)
+    next!(h.resume, Regs(h.r), fuel - cost, b, caller, lp)
 }
 
-unsafe fn h_ret(ip: *const TOp, r: *mut u64, fuel: u64, base: *const TOp, f: &Code, lp: *mut Loop) -> Exit {
+/// `ret` of a one-slot value (the common case: no copy loop, so no
+/// registers saved).
+unsafe fn h_ret1(ip: *const TOp, r: *mut u64, fuel: u64, _base: *const TOp, _f: &Code, lp: *mut Loop) -> Exit {
+    operands!(ip, Op::Ret { s, cost, .. });
     // SAFETY: per `ret`.
-    unsafe { ret::<true>(ip, r, fuel, base, f, lp) }
+    unsafe { ret(ip, r, fuel, cost, lp, Some((s, 1))) }
 }
 
-#[inline(never)]
-unsafe fn h_ret_any(ip: *const TOp, r: *mut u64, fuel: u64, base: *const TOp, f: &Code, lp: *mut Loop) -> Exit {
+unsafe fn h_ret(ip: *const TOp, r: *mut u64, fuel: u64, _base: *const TOp, _f: &Code, lp: *mut Loop) -> Exit {
+    operands!(ip, Op::Ret { s, n, cost });
     // SAFETY: per `ret`.
-    unsafe { ret::<false>(ip, r, fuel, base, f, lp) }
+    unsafe { ret(ip, r, fuel, cost, lp, Some((s, n))) }
 }
 
-/// The handler of `op`: its own for the simple ops, [`exit`] for the
-/// ops the loop executes.
-fn handler(op: &Op) -> Handler {
+unsafe fn h_ret_void(ip: *const TOp, r: *mut u64, fuel: u64, _base: *const TOp, _f: &Code, lp: *mut Loop) -> Exit {
+    operands!(ip, Op::RetVoid { cost });
+    // SAFETY: per `ret`.
+    unsafe { ret(ip, r, fuel, cost, lp, None) }
+}
+
+/// The handler of `op` of `l`: its own for the simple ops (one per width
+/// or table kind for some), [`exit`] for the ops the loop executes.
+fn handler(op: &Op, l: &Lowered) -> Handler {
     match op {
         Op::Br { .. } => h_br,
         Op::MovBr { .. } => h_mov_br,
@@ -647,6 +687,7 @@ fn handler(op: &Op) -> Handler {
         Op::BrSle64 { .. } => h_br_sle64,
         Op::BrSgt64 { .. } => h_br_sgt64,
         Op::BrSge64 { .. } => h_br_sge64,
+        Op::Switch { table, .. } if !l.switches[*table as usize].dense.is_empty() => h_switch_dense,
         Op::Switch { .. } => h_switch,
         Op::Mov { .. } => h_mov,
         Op::Mov2 { .. } => h_mov2,
@@ -682,7 +723,16 @@ fn handler(op: &Op) -> Handler {
         Op::Sle64 { .. } => h_sle64,
         Op::Sgt64 { .. } => h_sgt64,
         Op::Sge64 { .. } => h_sge64,
+        Op::Trunc { bits: 8, .. } => h_trunc8,
+        Op::Trunc { bits: 16, .. } => h_trunc16,
+        Op::Trunc { bits: 32, .. } => h_trunc32,
         Op::Trunc { .. } => h_trunc,
+        Op::Sext { from: 8, to: 16, .. } => h_sext8_16,
+        Op::Sext { from: 8, to: 32, .. } => h_sext8_32,
+        Op::Sext { from: 8, to: 64, .. } => h_sext8_64,
+        Op::Sext { from: 16, to: 32, .. } => h_sext16_32,
+        Op::Sext { from: 16, to: 64, .. } => h_sext16_64,
+        Op::Sext { from: 32, to: 64, .. } => h_sext32_64,
         Op::Sext { .. } => h_sext,
         Op::FAdd64 { .. } => h_fadd64,
         Op::FSub64 { .. } => h_fsub64,
@@ -738,9 +788,11 @@ fn handler(op: &Op) -> Handler {
         Op::VSt { .. } => h_v_st,
         Op::InsElt { .. } => h_ins_elt,
         Op::ExtElt { .. } => h_ext_elt,
-        Op::IBin { op, .. } => ibin_handler(*op),
+        Op::IBin { op, bits, .. } => ibin_handler(*op, *bits),
         Op::Call { .. } => h_call,
-        Op::Ret { .. } | Op::RetVoid { .. } => h_ret,
+        Op::Ret { n: 1, .. } => h_ret1,
+        Op::Ret { .. } => h_ret,
+        Op::RetVoid { .. } => h_ret_void,
         _ => exit,
     }
 }
