@@ -14,6 +14,7 @@
 
 use crate::Trap;
 use crate::ffi::FfiSig;
+use jitty_ir::dom::DomTree;
 use jitty_ir::{
     BinOp, BlockId, CastOp, ConstData, ConstId, FloatPred, FuncId, Function, InstId, InstKind, IntPred, Intrinsic,
     Module, Ordering, ParamAttrs, RmwOp, Ty, TypeData, Value,
@@ -1588,13 +1589,21 @@ impl<'a> Cx<'a> {
     ///   entering `h`, and is not `bv` itself unless the use comes before
     ///   `v` in it (an edge out of `bv` runs after `v`).
     ///
-    /// Reachability is searched per `(h, bv)`, at most once each.
+    /// Reachability is searched per `(h, bv)`, at most once each, and only
+    /// among the blocks `h` dominates.
     fn coalesce_loop_phis(&mut self) {
         let f = self.f;
+        let has_phis = |b: &jitty_ir::function::BlockData| {
+            matches!(b.insts.first().map(|&i| &f.inst(i).kind), Some(InstKind::Phi { .. }))
+        };
+        if !f.blocks.iter().any(has_phis) {
+            return;
+        }
         let nb = f.blocks.len();
         let mut pos = vec![(u32::MAX, 0u32); f.insts.len()];
         let mut users: Vec<Vec<InstId>> = vec![Vec::new(); f.insts.len()];
-        let mut succs: Vec<Vec<u32>> = vec![Vec::new(); nb];
+        let mut succs: Vec<Vec<BlockId>> = vec![Vec::new(); nb];
+        let mut preds: Vec<Vec<BlockId>> = vec![Vec::new(); nb];
         for (bid, b) in f.blocks_iter() {
             for (k, &i) in b.insts.iter().enumerate() {
                 pos[i.index()] = (bid.0, k as u32);
@@ -1605,35 +1614,45 @@ impl<'a> Cx<'a> {
                 });
             }
             if let Some(t) = f.terminator(bid) {
-                succs[bid.index()] = t.successors().iter().map(|s| s.0).collect();
+                succs[bid.index()] = t.successors();
+                for s in &succs[bid.index()] {
+                    preds[s.index()].push(bid);
+                }
             }
         }
-        // Blocks reached from `from`'s successors without entering `avoid`
-        // (`from` itself only through a cycle); from the entry, `from` is
-        // `None` and the entry counts as reached.
-        let reach = |from: Option<u32>, avoid: u32| -> Vec<bool> {
-            let mut seen = vec![false; nb];
-            let mut stack: Vec<u32> = match from {
-                Some(b) => succs[b as usize].clone(),
-                None => vec![0],
-            };
+        let dom = DomTree::new(nb, &succs, &preds);
+        // Blocks reached from `bv`'s successors without entering `h` (`bv`
+        // itself only through a cycle). The search stays among the blocks
+        // `h` dominates: a path that leaves them comes back only through
+        // `h`, and every use of `h`'s phis lies among them.
+        // Sorted; `stamp` marks the blocks seen by the current search.
+        let (mut stamp, mut seen) = (0u32, vec![0u32; nb]);
+        let mut reach_from = |bv: u32, h: u32| -> Vec<u32> {
+            stamp += 1;
+            let mut reached = Vec::new();
+            let mut stack: Vec<u32> = succs[bv as usize].iter().map(|b| b.0).collect();
             while let Some(b) = stack.pop() {
-                if b == avoid || std::mem::replace(&mut seen[b as usize], true) {
+                if b == h || seen[b as usize] == stamp || !dom.dominates(h as usize, b as usize) {
                     continue;
                 }
-                stack.extend(&succs[b as usize]);
+                seen[b as usize] = stamp;
+                reached.push(b);
+                stack.extend(succs[b as usize].iter().map(|b| b.0));
             }
-            seen
+            reached.sort_unstable();
+            reached
         };
         let mut taken = vec![false; f.insts.len()];
-        let mut after: HashMap<u32, Vec<bool>> = HashMap::new();
+        let mut after: HashMap<u32, Vec<u32>> = HashMap::new();
         for (bid, b) in f.blocks_iter() {
-            if !matches!(b.insts.first().map(|&i| &f.inst(i).kind), Some(InstKind::Phi { .. })) {
+            if !has_phis(b) {
                 continue;
             }
             let h = bid.0;
-            // Blocks `h` dominates: not reached from the entry around it.
-            let outside = reach(None, h);
+            if !dom.reachable(h as usize) {
+                continue;
+            }
+            let inside = |b: u32| dom.reachable(b as usize) && dom.dominates(h as usize, b as usize);
             after.clear();
             for &p in &b.insts {
                 let InstKind::Phi { incoming } = &f.inst(p).kind else { break };
@@ -1643,9 +1662,9 @@ impl<'a> Cx<'a> {
                 for (val, from) in incoming {
                     let Value::Inst(v) = *val else { continue };
                     let (bv, vk) = pos[v.index()];
-                    if outside[from.index()]
+                    if !inside(from.0)
                         || bv == u32::MAX
-                        || outside[bv as usize]
+                        || !inside(bv)
                         || taken[v.index()]
                         || matches!(f.inst(v).kind, InstKind::Phi { .. })
                         || repr_of(self.m, f.inst(p).ty).map(|r| r.slots()).ok()
@@ -1653,15 +1672,16 @@ impl<'a> Cx<'a> {
                     {
                         continue;
                     }
-                    let later = after.entry(bv).or_insert_with(|| reach(Some(bv), h));
+                    let later = after.entry(bv).or_insert_with(|| reach_from(bv, h));
+                    let is_later = |b: u32| later.binary_search(&b).is_ok();
                     let ok = users[p.index()].iter().all(|&u| match &f.inst(u).kind {
                         InstKind::Phi { incoming } => incoming
                             .iter()
                             .filter(|(x, _)| *x == Value::Inst(p))
-                            .all(|(_, x)| x.0 != bv && !later[x.index()]),
+                            .all(|(_, x)| x.0 != bv && !is_later(x.0)),
                         _ => {
                             let (ub, uk) = pos[u.index()];
-                            !later[ub as usize] && (ub != bv || uk <= vk)
+                            !is_later(ub) && (ub != bv || uk <= vk)
                         }
                     });
                     if ok {

@@ -7,7 +7,8 @@
 //!
 //! The crate also holds what every consumer of the IR shares: the data
 //! [`layout`] (sizes, alignments, field offsets), intrinsic recognition
-//! ([`intrinsics`]), the [`verifier`] and the `.ll` [`printer`].
+//! ([`intrinsics`]), dominators ([`dom`]), the [`verifier`] and the `.ll`
+//! [`printer`].
 //!
 //! It knows no LLVM text syntax beyond printing it; reading `.ll` text is
 //! `jitty-llvm`'s job.
@@ -15,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 pub mod constant;
+pub mod dom;
 pub mod entity;
 pub mod function;
 pub mod inst;
