@@ -783,31 +783,51 @@ pub struct SwitchTable {
     pub default: u32,
     /// The condition takes two slots.
     pub wide: bool,
-    /// Dense cases (not `wide`): the target of value `min + k` is
-    /// `dense[k]` (the default for values without a case); empty when the
-    /// cases are too sparse, and the sorted `cases` are searched instead.
+    /// The condition's width in bits (64 for an `indirectbr`'s address).
+    pub bits: u32,
+    /// Dense cases (not `wide`): the target of value `v` is
+    /// `dense[(v - min) mod 2^bits]` (the default for values without a case
+    /// and past the end); empty when the cases are too sparse, and the
+    /// sorted `cases` are searched instead.
     pub dense: Vec<u32>,
-    /// The smallest case value, when `dense` is not empty.
+    /// The first value of the dense range (see `dense`).
     pub min: u64,
+    /// `2^bits - 1`, the wrap of `v - min`.
+    pub mask: u64,
 }
 
 impl SwitchTable {
-    /// Fills `dense` when the cases span at most 4096 values and at most
-    /// four times their number (Lua's `indirectbr` dispatch: 83 block
-    /// addresses `base + i`).
+    fn new(cases: Vec<(u128, u32)>, default: u32, wide: bool, bits: u32) -> SwitchTable {
+        SwitchTable { cases, default, wide, bits, dense: Vec::new(), min: 0, mask: sem::mask64(bits.min(64)) }
+    }
+
+    /// Fills `dense` when the cases, read unsigned or signed (whichever
+    /// range is shorter: `switch i16 %w` over -1, 0, 1 in Lua's
+    /// `luaD_poscall`), span at most 256 values, or at most 4096 and at most
+    /// sixteen times their number (Lua's `indirectbr` dispatch: 83 block
+    /// addresses `base + block` spread over about 700 blocks, which a
+    /// binary search made 11% of `fib.lua`'s instructions). A table holds
+    /// at most 16 KiB. The range wraps in the condition's width, so
+    /// `(v - min) mod 2^bits` indexes it either way.
     fn make_dense(&mut self) {
         let (Some(first), Some(last)) = (self.cases.first(), self.cases.last()) else { return };
-        if self.wide || last.0 > u128::from(u64::MAX) {
+        if self.wide || self.bits > 64 || last.0 > u128::from(u64::MAX) {
             return;
         }
-        let span = last.0 - first.0 + 1;
-        if span > 4096 || span > 4 * self.cases.len() as u128 {
+        let (lo, hi) = (first.0 as u64, last.0 as u64);
+        let signed = self.cases.iter().map(|c| sem::sext64(c.0 as u64 & self.mask, self.bits));
+        let (slo, shi) = (signed.clone().min().unwrap_or(0), signed.max().unwrap_or(0));
+        let (min, span) = if (shi.wrapping_sub(slo) as u64) < hi - lo {
+            (slo as u64 & self.mask, (shi.wrapping_sub(slo) as u64).saturating_add(1))
+        } else {
+            (lo, (hi - lo).saturating_add(1))
+        };
+        if span > 4096 || (span > 256 && span > 16 * self.cases.len() as u64) {
             return;
         }
-        let min = first.0 as u64;
         let mut dense = vec![self.default; span as usize];
         for &(v, t) in &self.cases {
-            dense[(v as u64 - min) as usize] = t;
+            dense[((v as u64).wrapping_sub(min) & self.mask) as usize] = t;
         }
         self.dense = dense;
         self.min = min;
@@ -2124,6 +2144,10 @@ impl<'a> Cx<'a> {
                     return;
                 }
                 let wide = vslots == 2;
+                let bits = match self.repr(self.ty_of(*val)) {
+                    Repr::S(sc) => sc.int_bits(),
+                    _ => 128,
+                };
                 let def = self.edge(bid, *default);
                 let mut cs = Vec::new();
                 for (c, b) in cases {
@@ -2136,7 +2160,7 @@ impl<'a> Cx<'a> {
                 }
                 cs.sort_by_key(|c| c.0);
                 let table = self.out.switches.len() as u32;
-                self.out.switches.push(SwitchTable { cases: cs, default: def, wide, dense: Vec::new(), min: 0 });
+                self.out.switches.push(SwitchTable::new(cs, def, wide, bits));
                 self.emit(Op::Switch { v, table, cost });
             }
             InstKind::IndirectBr { addr, dests } => {
@@ -2156,7 +2180,7 @@ impl<'a> Cx<'a> {
                 let table = self.out.switches.len() as u32;
                 // The default is the trap right after the switch.
                 let def = self.out.ops.len() as u32 + 1;
-                self.out.switches.push(SwitchTable { cases: cs, default: def, wide: false, dense: Vec::new(), min: 0 });
+                self.out.switches.push(SwitchTable::new(cs, def, false, 64));
                 self.emit(Op::Switch { v, table, cost });
                 self.trap(Trap::Unreachable, "indirectbr to an address that is none of its destinations");
             }

@@ -502,3 +502,82 @@ exit:
         .sum();
     assert_eq!(moved, 4, "{:#?}", code.ops);
 }
+
+/// Switches whose cases span a short range only when read signed get a
+/// dense table indexed by `(v - min) mod 2^bits`: every value of the
+/// condition's width lands on its case or the default.
+#[test]
+fn dense_switch_over_a_signed_range() {
+    let it = load(
+        r#"
+define i32 @s16(i16 %w) {
+entry:
+  switch i16 %w, label %d [ i16 -1, label %m1
+                            i16 0, label %z
+                            i16 1, label %p1 ]
+m1:
+  ret i32 10
+z:
+  ret i32 20
+p1:
+  ret i32 30
+d:
+  ret i32 0
+}
+
+define i32 @s8(i8 %w) {
+entry:
+  switch i8 %w, label %d [ i8 -128, label %a
+                           i8 127, label %b
+                           i8 0, label %c ]
+a:
+  ret i32 1
+b:
+  ret i32 2
+c:
+  ret i32 3
+d:
+  ret i32 0
+}
+
+define i32 @s64(i64 %w) {
+entry:
+  switch i64 %w, label %d [ i64 -9223372036854775808, label %a
+                            i64 9223372036854775807, label %b ]
+a:
+  ret i32 1
+b:
+  ret i32 2
+d:
+  ret i32 0
+}
+"#,
+    );
+    let m = it.image().module();
+    // `s64`'s cases are adjacent read unsigned (2^63 - 1, 2^63).
+    for (name, dense) in [("s16", true), ("s8", true), ("s64", true)] {
+        let code = it.lowered(m.func_by_name(name).expect(name));
+        assert_eq!(!code.switches[0].dense.is_empty(), dense, "{name}");
+    }
+    for w in 0..=u16::MAX {
+        let expect = match w as i16 {
+            -1 => 10,
+            0 => 20,
+            1 => 30,
+            _ => 0,
+        };
+        assert_eq!(call1(&it, "s16", &[u64::from(w)]), expect, "s16({w})");
+    }
+    for w in 0..=u8::MAX {
+        let expect = match w as i8 {
+            -128 => 1,
+            127 => 2,
+            0 => 3,
+            _ => 0,
+        };
+        assert_eq!(call1(&it, "s8", &[u64::from(w)]), expect, "s8({w})");
+    }
+    for (w, expect) in [(1u64 << 63, 1), (u64::MAX >> 1, 2), (0, 0), (u64::MAX, 0), (1, 0)] {
+        assert_eq!(call1(&it, "s64", &[w]), expect, "s64({w:#x})");
+    }
+}

@@ -238,7 +238,7 @@ branch!(h_switch, |r, f| Op::Switch { v, table, cost }, cost => {
 branch!(h_switch_dense, |r, f| Op::Switch { v, table, cost }, cost => {
     // SAFETY: as for `h_switch`.
     let sw = unsafe { f.switches.get_unchecked(table as usize) };
-    let k = r.get(v).wrapping_sub(sw.min);
+    let k = r.get(v).wrapping_sub(sw.min) & sw.mask;
     sw.dense.get(k as usize).copied().unwrap_or(sw.default)
 });
 
