@@ -37,7 +37,7 @@ use crate::resolve::{HostResolver, SymbolResolver};
 use jitty_ir::{AliasId, FuncId, GlobalId, Module, Symbol};
 use std::alloc::Layout;
 use std::any::Any;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 
@@ -112,7 +112,10 @@ pub struct Image {
     alias_addrs: Vec<u64>,
     /// Base of each function's block-address table (0: none).
     block_bases: Vec<u64>,
-    by_addr: HashMap<u64, FuncId>,
+    /// Each function by its address (its entry stub, or its generic entry
+    /// where there are no stubs); an interpreter looks it up on every
+    /// indirect call, so it is hashed with foldhash, not SipHash.
+    by_addr: foldhash::HashMap<u64, FuncId>,
     unresolved: HashSet<String>,
     allocations: Vec<Allocation>,
     /// The generic entries' owner (keeps them callable).
@@ -186,7 +189,7 @@ impl Image {
             func_addrs: vec![0; m.funcs.len()],
             alias_addrs: vec![0; m.aliases.len()],
             block_bases: vec![0; m.funcs.len()],
-            by_addr: HashMap::new(),
+            by_addr: foldhash::HashMap::default(),
             unresolved: HashSet::new(),
             allocations: Vec::new(),
             generic,
