@@ -942,7 +942,7 @@ impl Inner {
                                 let callee = self.code(target);
                                 if cs.no_byval && !callee.varargs {
                                     if cs.fast.get().is_none() {
-                                        let _ = cs.fast.set(fast_call(f, cs, callee));
+                                        let _ = cs.fast.set(fast_call(f, cs, callee, cs.addr));
                                     }
                                     inline_call!(callee, cs);
                                 } else {
@@ -988,6 +988,11 @@ impl Inner {
                                 Some(fid) if cs.sig.is_err() || self.image.plugged(fid).is_none() => {
                                     let callee = self.code(fid);
                                     if cs.no_byval && !callee.varargs {
+                                        // The threaded `CallInd` takes this path
+                                        // for `addr` from now on.
+                                        if cs.fast.get().is_none() {
+                                            let _ = cs.fast.set(fast_call(f, cs, callee, addr));
+                                        }
                                         inline_call!(callee, cs);
                                     } else {
                                         call_result!(self.call_ir(ts, f, r, site, Some(fid)));
@@ -1349,7 +1354,7 @@ fn plugged(l: &Lowered) -> bool {
 /// The fast path of call site `cs` of `caller` to `callee` (see
 /// [`FastCall`]): its argument moves, slot by slot, each checked to lie in
 /// both windows.
-fn fast_call(caller: &Lowered, cs: &CallSite, callee: &Code) -> FastCall {
+fn fast_call(caller: &Lowered, cs: &CallSite, callee: &Code, addr: u64) -> FastCall {
     let mut moves = Vec::new();
     for (a, &(ps, pn)) in cs.args.iter().zip(&callee.params) {
         for j in 0..pn.min(a.n) {
@@ -1359,7 +1364,7 @@ fn fast_call(caller: &Lowered, cs: &CallSite, callee: &Code) -> FastCall {
         }
     }
     let small = matches!(callee.consts.len(), 0 | 4 | 8) && moves.len() <= 2;
-    FastCall { callee: std::ptr::from_ref(callee) as usize, moves: moves.into_boxed_slice(), small }
+    FastCall { callee: std::ptr::from_ref(callee) as usize, addr, moves: moves.into_boxed_slice(), small }
 }
 
 /// Copies a constant image (see [`Lowered::consts`]: a multiple of four

@@ -877,8 +877,9 @@ pub struct CallSite {
     /// No argument is `byval`: an IR callee that is not variadic runs in
     /// the caller's dispatch loop, its arguments copied slot to slot.
     pub no_byval: bool,
-    /// The call's fast path, set by the first call that runs the callee in
-    /// the caller's loop (see [`FastCall`]). Only direct calls use it.
+    /// The call's fast path, set by the first call that runs an IR callee
+    /// in the caller's loop (see [`FastCall`]); an indirect call's is for
+    /// that first callee's address only.
     pub fast: OnceLock<FastCall>,
 }
 
@@ -892,6 +893,9 @@ pub struct FastCall {
     /// once in a `OnceLock`). An address rather than a reference or pointer
     /// keeps `Lowered` `Send + Sync` without `unsafe`.
     pub(crate) callee: usize,
+    /// The callee's address as the call site gives it (an indirect call
+    /// takes the fast path only when its pointer is this address).
+    pub(crate) addr: u64,
     /// `(caller slot, callee slot)` per argument slot: every slot of every
     /// argument, with the callee slots checked `< callee.nslots` and the
     /// caller slots `< caller.nslots` when this is built.

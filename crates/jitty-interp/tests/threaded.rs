@@ -1,9 +1,11 @@
 //! The threaded dispatch keeps the native stack flat: each handler ends by
 //! jumping to the next op's handler, so a long run of threaded ops (calls
-//! and returns included) must fit in a small thread stack. A handler that
-//! made a real call instead would grow the stack by a frame per op and
-//! overflow it within the first few thousand iterations here. The result is
-//! checked against the same computation in Rust.
+//! and returns included, direct and through a pointer) must fit in a small
+//! thread stack. A handler that made a real call instead would grow the
+//! stack by a frame per op and overflow it within the first few thousand
+//! iterations here. The result is checked against the same computation in
+//! Rust; the pointer call's two callees also check that an indirect call's
+//! fast path is taken only for the address it was made for.
 
 use jitty_interp::Interpreter;
 use std::sync::Arc;
@@ -13,6 +15,11 @@ define i32 @leaf(i32 %x) {
   %y = mul i32 %x, 3
   %z = add i32 %y, 1
   ret i32 %z
+}
+
+define i32 @leaf2(i32 %x) {
+  %y = xor i32 %x, 255
+  ret i32 %y
 }
 
 define i64 @spin(i32 %n) {
@@ -40,7 +47,10 @@ c2:
   %sv = select i1 %lt, i32 5, i32 9
   br label %latch
 c3:
-  %x = xor i32 %i, 255
+  %b4 = and i32 %i, 4
+  %hasb4 = icmp ne i32 %b4, 0
+  %fp = select i1 %hasb4, ptr @leaf, ptr @leaf2
+  %x = call i32 %fp(i32 %i)
   br label %latch
 latch:
   %v = phi i32 [ %l, %c0 ], [ %qz, %c1 ], [ %sv, %c2 ], [ %x, %c3 ]
@@ -103,6 +113,7 @@ fn spin(n: u32) -> u64 {
                     9
                 }
             }
+            _ if i & 4 != 0 => i.wrapping_mul(3).wrapping_add(1),
             _ => i ^ 255,
         };
         buf[k] = buf[k].wrapping_add(u64::from(v));

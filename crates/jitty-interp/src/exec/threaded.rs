@@ -554,18 +554,22 @@ fn ibin_op_handler(op: BinOp) -> Handler {
     }
 }
 
-/// A direct call by its call site's fast path (`FastCall`): the callee
-/// runs threaded in a frame pushed as `inline_call!` pushes it. The first
-/// call (no fast path yet), a callee with compiled code plugged in and an
+/// A call by its call site's fast path (`FastCall`): the callee runs
+/// threaded in a frame pushed as `inline_call!` pushes it. The first call
+/// (no fast path yet), a callee with compiled code plugged in and an
 /// exhausted register stack stop at the loop.
 ///
+/// `IND`: an indirect call (`CallInd`), whose fast path is for the one
+/// function address it was made for (the site's first IR callee); any
+/// other address stops at the loop.
+///
 /// `SMALL`: the variant for callees whose constant image and argument
-/// moves take a few loads and stores; it hands the others to
-/// [`h_call_any`] by a tail call. With no call left in it, it saves no
-/// registers (callgrind: fib's calls cost 85 instructions with `memcpy`'s
-/// path inline).
+/// moves take a few loads and stores; it hands the others to the `_any`
+/// handler by a tail call. With no call left in it, it saves no registers
+/// (callgrind: fib's calls cost 85 instructions with `memcpy`'s path
+/// inline).
 #[inline(always)]
-unsafe fn call<const SMALL: bool>(
+unsafe fn call<const SMALL: bool, const IND: bool>(
     ip: *const TOp,
     r: *mut u64,
     fuel: u64,
@@ -573,10 +577,19 @@ unsafe fn call<const SMALL: bool>(
     f: &Code,
     lp: *mut Loop,
 ) -> Exit {
-    operands!(ip, Op::Call { site });
+    let site = if IND {
+        operands!(ip, Op::CallInd { site });
+        site
+    } else {
+        operands!(ip, Op::Call { site });
+        site
+    };
     // SAFETY: lowering numbers the call sites of `f` `0..f.calls.len()`.
     let cs = unsafe { f.calls.get_unchecked(site as usize) };
     let Some(fc) = cs.fast.get() else { return Exit { ip, fuel } };
+    if IND && Regs(r).get(cs.callee) != fc.addr {
+        return Exit { ip, fuel };
+    }
     // SAFETY: `fc.callee` is the address of a `Code` of this interpreter
     // (see `FastCall::callee`).
     let callee = unsafe { &*(fc.callee as *const Code) };
@@ -585,7 +598,9 @@ unsafe fn call<const SMALL: bool>(
     }
     if SMALL && !fc.small {
         // SAFETY: the same arguments.
-        return unsafe { h_call_any(ip, r, fuel, base, f, lp) };
+        return unsafe {
+            if IND { h_call_ind_any(ip, r, fuel, base, f, lp) } else { h_call_any(ip, r, fuel, base, f, lp) }
+        };
     }
     // SAFETY: the loop's state outlives its threaded code.
     let lp = unsafe { &mut *lp };
@@ -605,13 +620,24 @@ unsafe fn call<const SMALL: bool>(
 
 unsafe fn h_call(ip: *const TOp, r: *mut u64, fuel: u64, base: *const TOp, f: &Code, lp: *mut Loop) -> Exit {
     // SAFETY: per `call`.
-    unsafe { call::<true>(ip, r, fuel, base, f, lp) }
+    unsafe { call::<true, false>(ip, r, fuel, base, f, lp) }
 }
 
 #[inline(never)]
 unsafe fn h_call_any(ip: *const TOp, r: *mut u64, fuel: u64, base: *const TOp, f: &Code, lp: *mut Loop) -> Exit {
     // SAFETY: per `call`.
-    unsafe { call::<false>(ip, r, fuel, base, f, lp) }
+    unsafe { call::<false, false>(ip, r, fuel, base, f, lp) }
+}
+
+unsafe fn h_call_ind(ip: *const TOp, r: *mut u64, fuel: u64, base: *const TOp, f: &Code, lp: *mut Loop) -> Exit {
+    // SAFETY: per `call`.
+    unsafe { call::<true, true>(ip, r, fuel, base, f, lp) }
+}
+
+#[inline(never)]
+unsafe fn h_call_ind_any(ip: *const TOp, r: *mut u64, fuel: u64, base: *const TOp, f: &Code, lp: *mut Loop) -> Exit {
+    // SAFETY: per `call`.
+    unsafe { call::<false, true>(ip, r, fuel, base, f, lp) }
 }
 
 /// Returns to the caller of a frame pushed by a call in this loop, which
@@ -790,6 +816,7 @@ fn handler(op: &Op, l: &Lowered) -> Handler {
         Op::ExtElt { .. } => h_ext_elt,
         Op::IBin { op, bits, .. } => ibin_handler(*op, *bits),
         Op::Call { .. } => h_call,
+        Op::CallInd { .. } => h_call_ind,
         Op::Ret { n: 1, .. } => h_ret1,
         Op::Ret { .. } => h_ret,
         Op::RetVoid { .. } => h_ret_void,
