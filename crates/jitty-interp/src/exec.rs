@@ -247,7 +247,10 @@ unsafe fn pop_frame(ts: &ThreadState, r: Regs) -> InlineFrame {
 }
 
 /// Writes the `n` result slots at `s` of the frame whose window is `r` to
-/// its call's destination in the caller's window.
+/// its call's destination in the caller's window. It reads the header
+/// itself, before [`pop_frame`] reads it again: taking the header from the
+/// caller keeps all seven fields live across the write, and the threaded
+/// return then saves two registers (fib: 2% more instructions).
 ///
 /// # Safety
 /// As for [`pop_frame`], before it.
@@ -862,28 +865,32 @@ impl Inner {
                             ts.fuel.set(0);
                             break 'body fail(Trap::OutOfFuel, pc - 1, "");
                         }
+                        // A threaded return stops here only from the frame
+                        // this loop was entered with, or when its cost
+                        // exceeds the fuel left; returns to inline frames
+                        // are the handler's.
+                        Op::Ret { cost, .. } | Op::RetVoid { cost } if nested != 0 => {
+                            charge!(cost);
+                            break 'body fail(
+                                Trap::BadCall,
+                                pc - 1,
+                                "internal: a threaded return reached the dispatch loop",
+                            );
+                        }
                         Op::Ret { s, n, cost } => {
                             charge!(cost);
-                            if nested == 0 {
-                                ts.fuel.set(fuel);
-                                if n == 1 {
-                                    r.set(0, r.get(s));
-                                } else {
-                                    r.copy(0, s, n);
-                                }
-                                return Ok(n);
+                            ts.fuel.set(fuel);
+                            if n == 1 {
+                                r.set(0, r.get(s));
+                            } else {
+                                r.copy(0, s, n);
                             }
-                            // SAFETY: `nested > 0`: a call pushed this frame.
-                            unsafe { write_result(r, s, n) };
-                            pop!();
+                            return Ok(n);
                         }
                         Op::RetVoid { cost } => {
                             charge!(cost);
-                            if nested == 0 {
-                                ts.fuel.set(fuel);
-                                return Ok(0);
-                            }
-                            pop!();
+                            ts.fuel.set(fuel);
+                            return Ok(0);
                         }
                         Op::Trap { kind, .. } => {
                             ts.fuel.set(fuel);
