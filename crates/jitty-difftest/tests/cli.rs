@@ -78,7 +78,8 @@ fn fuzz_oracle_dispute_skips_only_runs_that_agree_with_o2() {
     {
         return;
     }
-    let out_dir = std::env::temp_dir().join(format!("jitty-fuzz-dispute-{}", std::process::id()));
+    let out_dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("jitty-fuzz-dispute-{}", std::process::id()));
     let lli = format!("lli2={} {{ll}} {{args}}", tools.lli);
     let (code, out) = difftest(&[
         "fuzz",

@@ -32,7 +32,7 @@ fn vector_intrinsics_match_lli() {
         return;
     }
     let m = vecmatrix::generate(1);
-    let dir = std::env::temp_dir().join(format!("jitty-vecmatrix-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("jitty-vecmatrix-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let ll = dir.join("matrix.ll");
     std::fs::write(&ll, &m.ll).unwrap();

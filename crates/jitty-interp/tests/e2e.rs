@@ -45,11 +45,16 @@ fn child_entry() {
 
 fn tool(name: &str) -> bool {
     // Run in the temp dir: csmith writes platform.info into its working directory.
-    Command::new(name).arg("--version").current_dir(std::env::temp_dir()).output().is_ok_and(|o| o.status.success())
+    Command::new(name)
+        .arg("--version")
+        .current_dir(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")))
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("jitty-interp-e2e-{}-{tag}", std::process::id()));
+    let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("jitty-interp-e2e-{}-{tag}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     d
 }

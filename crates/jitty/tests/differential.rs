@@ -82,7 +82,8 @@ fn printer_output_is_accepted_by_llvm_as_and_round_trips_over_the_corpus() {
     run_corpus(&cfg, &tools).expect("corpus run");
     let files = corpus_ir_files(&cfg.cache_dir);
     assert!(files.len() >= 45 * 2, "expected the corpus IR in {}, found {}", cfg.cache_dir.display(), files.len());
-    let scratch = std::env::temp_dir().join(format!("jitty-printer-{}", std::process::id()));
+    let scratch =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("jitty-printer-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).unwrap();
     for file in &files {
         let src = std::fs::read_to_string(file).unwrap();
@@ -118,7 +119,7 @@ fn c_program_matches_native_at(src: &Path, opt: &str, args: &[&str]) -> std::pro
     let tools = Tools::from_env();
     require_tools(&tools);
     let stem = src.file_stem().unwrap().to_string_lossy().into_owned();
-    let dir = std::env::temp_dir().join(format!("jitty-{stem}-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("jitty-{stem}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (native, ll) = (dir.join(&stem), dir.join(format!("{stem}.ll")));
     let cc = |extra: &[&std::ffi::OsStr]| {
@@ -227,7 +228,8 @@ fn setjmp_and_longjmp_run_as_natively() {
         assert_eq!(c_program_matches_native_at(&src, opt, &["x"]).code(), Some(35), "{opt}");
     }
     let tools = Tools::from_env();
-    let dir = std::env::temp_dir().join(format!("jitty-setjmp-stats-{}", std::process::id()));
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("jitty-setjmp-stats-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let ll = dir.join("setjmp.ll");
     let ok = std::process::Command::new(&tools.clang)

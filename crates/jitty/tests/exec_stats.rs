@@ -33,7 +33,8 @@ define i32 @main() {{
 }
 
 fn write_program(exit: bool) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("jitty-exec-stats-{}", std::process::id()));
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("jitty-exec-stats-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(if exit { "exits.ll" } else { "returns.ll" });
     std::fs::write(&path, program(exit)).unwrap();

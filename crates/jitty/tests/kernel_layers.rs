@@ -142,7 +142,8 @@ fn kernel_modules_have_no_import_cycle() {
 /// `crate::x::y` path and a doc comment, and ignores test blocks.
 #[test]
 fn the_rule_detects_cycles() {
-    let dir = std::env::temp_dir().join(format!("jitty-kernel-layers-{}", std::process::id()));
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("jitty-kernel-layers-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("c")).unwrap();
     std::fs::write(dir.join("lib.rs"), "pub mod a; pub mod b; pub mod c; use crate::a::x;").unwrap();
     std::fs::write(dir.join("a.rs"), "//! A.\nuse crate::{b::Y, hal};\n").unwrap();

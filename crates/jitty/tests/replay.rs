@@ -10,7 +10,8 @@ fn jitty(args: &[&str]) -> Output {
 }
 
 fn temp(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("jitty-replay-cli-{}", std::process::id()));
+    let dir =
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("jitty-replay-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let p = dir.join(name);
     std::fs::write(&p, text).expect("write script");

@@ -13,7 +13,7 @@ pub fn have(tool: &str) -> bool {
 
 /// A fresh scratch directory under the target dir.
 pub fn scratch(name: &str) -> PathBuf {
-    let base = std::env::var_os("CARGO_TARGET_TMPDIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir);
+    let base = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let dir = base.join(format!("jitty-llvm-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create scratch dir");
