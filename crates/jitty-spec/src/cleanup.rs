@@ -14,15 +14,17 @@
 //! 5. Unreachable blocks are dropped and the arena is compacted.
 
 use jitty_ir::{BlockId, Function, InstData, InstId, InstKind, Value};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Runs all passes to a fixed point.
 pub fn run(f: &mut Function) {
-    let mut repl: HashMap<InstId, Value> = HashMap::new();
+    let mut repl: HashMap<InstId, Value> = HashMap::default();
+    // Both CFG passes keep the predecessor lists right as they edit.
+    let mut p = preds(f);
     loop {
         let mut changed = trivial_phis(f, &mut repl);
-        changed |= merge_blocks(f, &mut repl);
-        changed |= bypass_empty(f);
+        changed |= merge_blocks(f, &mut repl, &mut p);
+        changed |= bypass_empty(f, &mut p);
         if !changed {
             break;
         }
@@ -118,9 +120,8 @@ fn rename_incoming(f: &mut Function, block: BlockId, from: BlockId, to: BlockId)
     }
 }
 
-fn merge_blocks(f: &mut Function, repl: &mut HashMap<InstId, Value>) -> bool {
+fn merge_blocks(f: &mut Function, repl: &mut HashMap<InstId, Value>, p: &mut [Vec<BlockId>]) -> bool {
     let mut changed = false;
-    let mut p = preds(f);
     for b in 1..f.blocks.len() {
         let bid = BlockId::new(b);
         if p[b].len() != 1 || f.blocks[b].insts.is_empty() {
@@ -156,9 +157,8 @@ fn merge_blocks(f: &mut Function, repl: &mut HashMap<InstId, Value>) -> bool {
     changed
 }
 
-fn bypass_empty(f: &mut Function) -> bool {
+fn bypass_empty(f: &mut Function, p: &mut [Vec<BlockId>]) -> bool {
     let mut changed = false;
-    let mut p = preds(f);
     for t in 1..f.blocks.len() {
         let tid = BlockId::new(t);
         let Some(InstKind::Br { dest }) = f.terminator(tid) else { continue };
@@ -268,7 +268,7 @@ fn compact(f: &mut Function) {
     for (k, b) in order.iter().enumerate() {
         bmap[b.index()] = Some(BlockId::new(k));
     }
-    let mut imap: HashMap<InstId, InstId> = HashMap::new();
+    let mut imap: Vec<InstId> = vec![InstId(u32::MAX); f.insts.len()];
     let mut insts: Vec<InstData> = Vec::new();
     let mut blocks = Vec::new();
     for &b in &order {
@@ -276,7 +276,7 @@ fn compact(f: &mut Function) {
         for i in bd.insts.iter_mut() {
             let ni = InstId::new(insts.len());
             insts.push(f.insts[i.index()].clone());
-            imap.insert(*i, ni);
+            imap[i.index()] = ni;
             *i = ni;
         }
         blocks.push(bd);
@@ -284,7 +284,7 @@ fn compact(f: &mut Function) {
     for d in insts.iter_mut() {
         d.kind.for_each_operand_mut(|v| {
             if let Value::Inst(i) = v {
-                *v = Value::Inst(imap[i]);
+                *v = Value::Inst(imap[i.index()]);
             }
         });
         d.kind.for_each_successor_mut(|s| *s = bmap[s.index()].expect("reachable successor"));

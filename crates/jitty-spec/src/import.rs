@@ -6,7 +6,7 @@ use jitty_ir::{
     ConstData, ConstExpr, ConstId, FuncId, Function, Global, GlobalId, Linkage, Module, Param, ParamAttrs, Symbol, Ty,
     TypeData,
 };
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The residual module under construction and the maps from source ids.
 #[derive(Debug)]
@@ -28,10 +28,10 @@ impl<'a> Importer<'a> {
         Importer {
             src,
             dst,
-            tys: HashMap::new(),
-            consts: HashMap::new(),
-            funcs: HashMap::new(),
-            globals: HashMap::new(),
+            tys: HashMap::default(),
+            consts: HashMap::default(),
+            funcs: HashMap::default(),
+            globals: HashMap::default(),
         }
     }
 

@@ -9,7 +9,12 @@
 //! without `s`'s phi results, plus the operands `s`'s phis take from `b`.
 
 use jitty_ir::{BlockId, Function, InstKind, Value};
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// A set of live values, shared by the cache and its readers.
+pub type LiveSet = Arc<BTreeSet<Value>>;
 
 /// A function's live sets, and its loop heads.
 #[derive(Debug)]
@@ -19,7 +24,7 @@ pub struct Liveness {
     loop_heads: Vec<bool>,
     live_in: Vec<BTreeSet<Value>>,
     live_out: Vec<BTreeSet<Value>>,
-    after: std::sync::Mutex<HashMap<(BlockId, usize), BTreeSet<Value>>>,
+    after: std::sync::Mutex<HashMap<(BlockId, usize), LiveSet>>,
 }
 
 fn is_var(v: Value) -> bool {
@@ -34,7 +39,7 @@ impl Liveness {
         let mut defs: Vec<BTreeSet<Value>> = vec![BTreeSet::new(); n];
         let mut phi_defs: Vec<BTreeSet<Value>> = vec![BTreeSet::new(); n];
         // Phi operands per (pred, succ).
-        let mut phi_uses: HashMap<(usize, usize), BTreeSet<Value>> = HashMap::new();
+        let mut phi_uses: HashMap<(usize, usize), BTreeSet<Value>> = HashMap::default();
         let mut succs: Vec<Vec<usize>> = vec![Vec::new(); n];
         for (b, bd) in f.blocks_iter() {
             let bi = b.index();
@@ -120,7 +125,7 @@ impl Liveness {
 
     /// Values live just after instruction `idx` of block `b` (a call site
     /// the evaluator returns to).
-    pub fn live_after(&self, f: &Function, b: BlockId, idx: usize) -> BTreeSet<Value> {
+    pub fn live_after(&self, f: &Function, b: BlockId, idx: usize) -> LiveSet {
         let mut cache = self.after.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(s) = cache.get(&(b, idx)) {
             return s.clone();
@@ -135,6 +140,7 @@ impl Liveness {
                 }
             });
         }
+        let live = Arc::new(live);
         cache.insert((b, idx), live.clone());
         live
     }

@@ -122,6 +122,9 @@ struct Frame {
     /// Top frame: the next instruction. Other frames: the call being made.
     pos: usize,
     env: BTreeMap<Value, Av>,
+    /// A caller frame already pruned to what is live after its call at
+    /// `pos` (its values cannot change until the callee returns).
+    pruned_caller: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -133,10 +136,14 @@ struct State {
     dyn_branches: u64,
     /// Per program point on this path: dynamic branches at the last visit,
     /// dynamic iterations so far, and the key then.
-    history: Arc<HashMap<Point, (u64, usize, Key)>>,
+    history: Arc<HashMap<Point, Visit>>,
 }
 
 type Point = Vec<(FuncId, BlockId, usize)>;
+
+/// A loop head's last visit along a path: dynamic branches then, dynamic
+/// iterations so far, and the entry key then.
+type Visit = (u64, usize, Arc<Key>);
 
 /// A frame of a key: function, block, position, live values.
 type FrameKey = (FuncId, BlockId, usize, Vec<(Value, Kav)>);
@@ -359,7 +366,9 @@ struct Pe<'e, 'm> {
     imp: Importer<'m>,
     out: Function,
     cur: BlockId,
-    memo: HashMap<Key, Arc<Made>>,
+    /// Residual blocks by entry key (keys shared with `last_key` and the
+    /// states' histories).
+    memo: HashMap<Arc<Key>, Arc<Made>>,
     work: Vec<(BlockId, State)>,
     variants: HashMap<Point, usize>,
     /// Source locations as the record prints them.
@@ -367,7 +376,7 @@ struct Pe<'e, 'm> {
     /// Residual blocks made per source function (to explain a blow-up).
     blocks_by_func: HashMap<FuncId, usize>,
     /// The entry key of the last block made at each point.
-    last_key: HashMap<Point, Key>,
+    last_key: HashMap<Point, Arc<Key>>,
     /// The residual `alloca` of each materialized virtual object.
     slots: HashMap<VirtId, Value>,
     guards: Vec<GuardTerm>,
@@ -456,7 +465,7 @@ impl<'e, 'm> Pe<'e, 'm> {
             self.emit_arg_guard(entry, args, &fallback)?;
         }
         let st = State {
-            frames: vec![Frame { func: entry, block: BlockId(0), pos: 0, env }],
+            frames: vec![Frame { func: entry, block: BlockId(0), pos: 0, env, pruned_caller: false }],
             virts: BTreeMap::new(),
             quasi_ok: true,
             dyn_branches: 0,
@@ -556,9 +565,10 @@ impl<'e, 'm> Pe<'e, 'm> {
             if k + 1 == n {
                 let live = lv.live_in(fr.block);
                 fr.env.retain(|v, _| live.contains(v));
-            } else {
+            } else if !fr.pruned_caller {
                 let live = lv.live_after(f, fr.block, fr.pos);
                 fr.env.retain(|v, _| live.contains(v));
+                fr.pruned_caller = true;
             }
         }
         // Virtual objects no live value reaches are dead.
@@ -673,7 +683,7 @@ impl<'e, 'm> Pe<'e, 'm> {
                 }
             }
             if let Some(made) = self.memo.get(&probe.key()).cloned() {
-                self.memo.insert(key, made.clone());
+                self.memo.insert(Arc::new(key), made.clone());
                 self.pass(&mut st, &made)?;
                 return Ok(made.block);
             }
@@ -721,12 +731,12 @@ impl<'e, 'm> Pe<'e, 'm> {
             self.out.blocks[block.index()].insts.push(*id);
         }
         let made = Arc::new(Made { block, phis });
-        let entry_key = entry.key();
+        let entry_key = Arc::new(entry.key());
         self.last_key.insert(point.clone(), entry_key.clone());
         if head {
             Arc::make_mut(&mut entry.history).insert(point, (entry.dyn_branches, dyn_iters, entry_key.clone()));
         }
-        self.memo.insert(key, made.clone());
+        self.memo.insert(Arc::new(key), made.clone());
         self.memo.entry(entry_key).or_insert_with(|| made.clone());
         self.pass(&mut st, &made)?;
         self.work.push((block, entry));
@@ -735,6 +745,9 @@ impl<'e, 'm> Pe<'e, 'm> {
 
     /// Adds the current block's values of `st`'s leaves to `made`'s phis.
     fn pass(&mut self, st: &mut State, made: &Made) -> Result<()> {
+        if made.phis.iter().all(Option::is_none) {
+            return Ok(());
+        }
         let leaves: Vec<Av> = st.leaves_mut().into_iter().map(|a| a.clone()).collect();
         for (leaf, phi) in leaves.iter().zip(&made.phis) {
             if let Some(phi) = phi {
@@ -1411,6 +1424,7 @@ impl<'e, 'm> Pe<'e, 'm> {
                 st.frames.pop();
                 st.virts.retain(|id, _| id.0 < depth);
                 let caller = st.top_mut();
+                caller.pruned_caller = false;
                 let call_pos = caller.pos;
                 caller.pos = call_pos + 1;
                 let cf = m.func(caller.func);
@@ -1632,7 +1646,7 @@ impl<'e, 'm> Pe<'e, 'm> {
                         }
                         let caller = st.top_mut();
                         caller.pos -= 1;
-                        st.frames.push(Frame { func: id, block: BlockId(0), pos: 0, env });
+                        st.frames.push(Frame { func: id, block: BlockId(0), pos: 0, env, pruned_caller: false });
                         let from_here = self.edge(st.clone(), BlockId(0))?;
                         let void = self.imp.dst.types.void();
                         self.emit(InstKind::Br { dest: from_here }, void);

@@ -2,7 +2,7 @@
 //! refused, and why. `jitty explain` prints it; a kernel developer reads it
 //! to see what to annotate next (Regehr).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
 /// Regehr's four kinds of values, as the evaluator met them on a load or an
