@@ -118,6 +118,43 @@ d:
   ret i64 -1
 }
 
+define i64 @code_of(i64 %a, i64 %b) {
+entry:
+  %s = and i64 %a, 3
+  switch i64 %s, label %other [ i64 0, label %z
+                                i64 1, label %one
+                                i64 2, label %two ]
+z:
+  ret i64 0
+one:
+  ret i64 -11
+two:
+  ret i64 -22
+other:
+  %n = add i64 %b, 7
+  ret i64 %n
+}
+
+; The continuation of an inlined call that returns static codes is
+; evaluated once per code (a restart test on the code folds in each copy).
+define i64 @f6(ptr %o, i64 %a, i64 %b) {
+entry:
+  %r = call i64 @code_of(i64 %a, i64 %b)
+  %restart = icmp eq i64 %r, -512
+  br i1 %restart, label %out, label %exit
+exit:
+  %qp = getelementptr inbounds i8, ptr %o, i64 16
+  %q = load i64, ptr %qp
+  %big = icmp ugt i64 %q, 100
+  br i1 %big, label %work, label %out
+work:
+  %w = call i64 @twice_plus(i64 %r, i64 %q)
+  br label %out
+out:
+  %v = phi i64 [ %r, %entry ], [ %r, %exit ], [ %w, %work ]
+  ret i64 %v
+}
+
 define i64 @f5(ptr %o, i64 %a, i64 %b) {
   %fp = load ptr, ptr %o
   %r = call i64 %fp(i64 %a, i64 %b)
@@ -128,7 +165,7 @@ define i64 @f5(ptr %o, i64 %a, i64 %b) {
 }
 "#;
 
-const FUNCS: [&str; 5] = ["f1", "f2", "f3", "f4", "f5"];
+const FUNCS: [&str; 6] = ["f1", "f2", "f3", "f4", "f5", "f6"];
 
 /// The source module on the interpreter (its image gives the functions'
 /// native entries, which the memory's function pointer holds).
@@ -165,7 +202,7 @@ fn oracle(obj: u64) -> MapOracle {
     o.cells.push(Cell { addr: obj + 24, size: 8, value: w(3), quasi: None, what: "Obj.arr[0..2]".into() });
     o.cells.push(Cell { addr: obj + 32, size: 8, value: w(4), quasi: None, what: "Obj.arr[2..4]".into() });
     let m = g.image().module();
-    for f in ["scale", "twice_plus", "f1", "f2", "f3", "f4", "f5"] {
+    for f in ["scale", "twice_plus", "code_of", "f1", "f2", "f3", "f4", "f5", "f6"] {
         o.symbols.insert(f.into(), g.image().func_addr(m.func_by_name(f).unwrap()));
     }
     o
