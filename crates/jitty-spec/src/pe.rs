@@ -35,6 +35,7 @@ use jitty_ir::{
 use jitty_sem::int::{OverflowOp, SatOp, icmp, int_bin, mask128, saturating, sext128, with_overflow};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
 /// A loop head reached again after a dynamic branch is widened after this
@@ -115,13 +116,52 @@ struct VirtObj {
     materialized: bool,
 }
 
+/// A frame's values, sorted by value as a `BTreeMap` would keep them, in
+/// one allocation: the evaluator clones, prunes, keys and drops the
+/// frames' values at every edge, and a frame holds a few dozen at most.
+#[derive(Clone, Debug, Default)]
+struct Env(Vec<(Value, Av)>);
+
+impl Env {
+    fn find(&self, v: &Value) -> std::result::Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.cmp(v))
+    }
+
+    fn get(&self, v: &Value) -> Option<&Av> {
+        self.find(v).ok().map(|i| &self.0[i].1)
+    }
+
+    fn insert(&mut self, v: Value, a: Av) {
+        match self.find(&v) {
+            Ok(i) => self.0[i].1 = a,
+            Err(i) => self.0.insert(i, (v, a)),
+        }
+    }
+
+    fn retain(&mut self, mut keep: impl FnMut(&Value, &mut Av) -> bool) {
+        self.0.retain_mut(|(v, a)| keep(v, a));
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&Value, &Av)> {
+        self.0.iter().map(|(v, a)| (v, a))
+    }
+
+    fn values(&self) -> impl Iterator<Item = &Av> {
+        self.0.iter().map(|(_, a)| a)
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut Av> {
+        self.0.iter_mut().map(|(_, a)| a)
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Frame {
     func: FuncId,
     block: BlockId,
     /// Top frame: the next instruction. Other frames: the call being made.
     pos: usize,
-    env: BTreeMap<Value, Av>,
+    env: Env,
     /// A caller frame already pruned to what is live after its call at
     /// `pos` (its values cannot change until the callee returns).
     pruned_caller: bool,
@@ -150,14 +190,30 @@ type FrameKey = (FuncId, BlockId, usize, Vec<(Value, Kav)>);
 /// A virtual object of a key: id, size, materialized, tracked entries.
 type VirtKey = (VirtId, u64, bool, Vec<(i64, u64, Kav)>);
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// The part of a state that selects a residual block. Its hash is taken
+/// once, when it is made (a key is looked up and inserted several times),
+/// and compared first.
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Key {
+    hash: u64,
     frames: Vec<FrameKey>,
     virts: Vec<VirtKey>,
     quasi_ok: bool,
 }
 
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        h.write_u64(self.hash);
+    }
+}
+
 impl Key {
+    fn new(frames: Vec<FrameKey>, virts: Vec<VirtKey>, quasi_ok: bool) -> Key {
+        let mut h = rustc_hash::FxHasher::default();
+        (&frames, &virts, quasi_ok).hash(&mut h);
+        Key { hash: h.finish(), frames, virts, quasi_ok }
+    }
+
     fn leaves(&self) -> Vec<&Kav> {
         let mut out = Vec::new();
         for (_, _, _, env) in &self.frames {
@@ -170,19 +226,17 @@ impl Key {
     }
 
     fn shape(&self) -> Key {
-        Key {
-            frames: self
-                .frames
+        Key::new(
+            self.frames
                 .iter()
                 .map(|(f, b, p, env)| (*f, *b, *p, env.iter().map(|(v, k)| (*v, k.shape())).collect()))
                 .collect(),
-            virts: self
-                .virts
+            self.virts
                 .iter()
                 .map(|(id, s, m, e)| (*id, *s, *m, e.iter().map(|(o, z, k)| (*o, *z, k.shape())).collect()))
                 .collect(),
-            quasi_ok: self.quasi_ok,
-        }
+            self.quasi_ok,
+        )
     }
 }
 
@@ -200,21 +254,19 @@ impl State {
     }
 
     fn key(&self) -> Key {
-        Key {
-            frames: self
-                .frames
+        Key::new(
+            self.frames
                 .iter()
                 .map(|f| (f.func, f.block, f.pos, f.env.iter().map(|(v, a)| (*v, a.key())).collect()))
                 .collect(),
-            virts: self
-                .virts
+            self.virts
                 .iter()
                 .map(|(id, o)| {
                     (*id, o.size, o.materialized, o.entries.iter().map(|(off, (s, a))| (*off, *s, a.key())).collect())
                 })
                 .collect(),
-            quasi_ok: self.quasi_ok,
-        }
+            self.quasi_ok,
+        )
     }
 
     /// The static and dynamic leaves, in the order of [`Key::leaves`].
@@ -444,7 +496,7 @@ impl<'e, 'm> Pe<'e, 'm> {
         self.out.linkage = jitty_ir::Linkage::External;
         let entry_block = self.out.push_block(Some("entry".into()));
         self.cur = entry_block;
-        let mut env = BTreeMap::new();
+        let mut env = Env::default();
         for (i, (p, a)) in ef.params.iter().zip(args).enumerate() {
             let av = match *a {
                 StaticArg::Value(v) if m.types.int_bits(p.ty).is_some() || m.types.is_ptr(p.ty) => {
@@ -1640,7 +1692,7 @@ impl<'e, 'm> Pe<'e, 'm> {
                             callee: callee_f.name.clone(),
                             devirtualized: devirt,
                         });
-                        let mut env = BTreeMap::new();
+                        let mut env = Env::default();
                         for (i, a) in avs.into_iter().enumerate() {
                             env.insert(Value::Arg(i as u32), a);
                         }
