@@ -3,8 +3,6 @@
 //! lowering (loop phi coalescing).
 
 use crate::entity::BlockId;
-use crate::function::Function;
-use crate::inst::InstKind;
 
 /// Immediate dominators over reachable blocks (Cooper, Harvey, Kennedy).
 #[derive(Debug)]
@@ -16,21 +14,6 @@ pub struct DomTree {
 }
 
 impl DomTree {
-    /// The dominator tree of `f`, whose branch targets must be in range
-    /// (as the verifier checks).
-    pub fn of(f: &Function) -> DomTree {
-        let nb = f.blocks.len();
-        let mut preds: Vec<Vec<BlockId>> = vec![Vec::new(); nb];
-        let mut succs: Vec<Vec<BlockId>> = vec![Vec::new(); nb];
-        for (b, _) in f.blocks_iter() {
-            for s in f.terminator(b).map(InstKind::successors).unwrap_or_default() {
-                preds[s.index()].push(b);
-                succs[b.index()].push(s);
-            }
-        }
-        DomTree::new(nb, &succs, &preds)
-    }
-
     /// The dominator tree of the CFG of `n` blocks with these successor and
     /// predecessor lists (in range), entered at block 0.
     pub fn new(n: usize, succs: &[Vec<BlockId>], preds: &[Vec<BlockId>]) -> DomTree {

@@ -612,13 +612,12 @@ impl<'e, 'm> Pe<'e, 'm> {
     fn prune(&self, st: &mut State) {
         let n = st.frames.len();
         for (k, fr) in st.frames.iter_mut().enumerate() {
-            let f = self.m().func(fr.func);
-            let lv = self.ev.liveness(fr.func);
             if k + 1 == n {
+                let lv = self.ev.liveness(fr.func);
                 let live = lv.live_in(fr.block);
                 fr.env.retain(|v, _| live.contains(v));
             } else if !fr.pruned_caller {
-                let live = lv.live_after(f, fr.block, fr.pos);
+                let live = self.ev.liveness(fr.func).live_after(self.m().func(fr.func), fr.block, fr.pos);
                 fr.env.retain(|v, _| live.contains(v));
                 fr.pruned_caller = true;
             }
