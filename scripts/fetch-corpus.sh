@@ -16,6 +16,9 @@
 #   libsqlite3-sys 0.40.0    the SQLite amalgamation (sqlite3/sqlite3.c)
 #   libz-sys 1.1.33          zlib (src/zlib/)
 #   bzip2-sys 0.1.13+1.0.8   bzip2 1.0.8 (bzip2-1.0.8/)
+#   rquickjs-sys 0.14.0      QuickJS-ng 0.16.2 (quickjs/): the engine, its
+#                            libc, its test runner run-test262.c and its own
+#                            tests/ with tests.conf
 #
 # Usage: scripts/fetch-corpus.sh [DEST]   (default: <repo>/target/corpus-src)
 # Prints the destination directory on its last line.
@@ -30,6 +33,7 @@ crates=(
     "libsqlite3-sys 0.40.0 b06e69070b7e12262b0cd90832f0a7396f142a2b330181255562decf9f0c6215"
     "libz-sys 1.1.33 fee3f59f4321dab0c78d828942e7aa09d0bd8ad6e78a501977e6bf3d02938045"
     "bzip2-sys 0.1.13+1.0.8 225bff33b2141874fe80d71e07d6eec4f85c5c216453dd96388240f96e1acc14"
+    "rquickjs-sys 0.14.0 cee271d0eeba64f0915b846cb7ae02e16faf3dfdffdca91731101d9d30fe3423"
 )
 
 mkdir -p "$dest"

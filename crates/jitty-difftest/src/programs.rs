@@ -1,7 +1,9 @@
-//! Programs mode: well-known C programs (Lua, SQLite, zlib, bzip2) built by
-//! clang and run natively and on each engine. Lua is built twice: as
-//! released (`lua`, computed-goto dispatch) and with its `switch` dispatch
-//! (`lua-switch`), so that a missing computed goto does not hide the rest.
+//! Programs mode: well-known C programs (Lua, SQLite, zlib, bzip2,
+//! QuickJS) built by clang and run natively and on each engine. Lua is built
+//! twice: as released (`lua`, computed-goto dispatch) and with its `switch`
+//! dispatch (`lua-switch`), so that a missing computed goto does not hide the
+//! rest. QuickJS runs its own test suite (`run-test262 -c tests.conf`, the
+//! runner and the tests of its release) and the repository's scripts.
 //!
 //! The third-party sources are not in the repository: `scripts/fetch-corpus.sh`
 //! fetches them, pinned by version and sha256, into `target/corpus-src/`
@@ -73,6 +75,7 @@ const ZLIB_DIR: &str = "libz-sys-1.1.33/src/zlib";
 const BZIP2_DIR: &str = "bzip2-sys-0.1.13+1.0.8/bzip2-1.0.8";
 const SQLITE_DIR: &str = "libsqlite3-sys-0.40.0/sqlite3";
 const LUA_DIR: &str = "lua-src-551.1.0/lua-5.4.9";
+const QUICKJS_DIR: &str = "rquickjs-sys-0.14.0/quickjs";
 
 /// The programs: third-party sources under `src` (the fetched tree) and the
 /// repository's drivers and scripts under `root/tests/programs`.
@@ -120,12 +123,31 @@ pub fn catalogue(root: &Path, src: &Path) -> Result<Vec<Program>> {
     let mut switch_flags = lua_flags.clone();
     switch_flags.push("-DLUA_USE_JUMPTABLE=0".into());
 
+    // QuickJS: the engine with its libc and its test runner, which runs a
+    // directory of tests named by a config file: the release's own
+    // (`tests.conf`: tests/*.js) and the repository's (`jitty.conf`:
+    // tests/programs/quickjs/scripts/*.js). Failures go to stdout, and the
+    // exit status is 1, so both are compared with the native run's.
+    let mut quickjs =
+        files(QUICKJS_DIR, &["run-test262", "dtoa", "libregexp", "libunicode", "quickjs", "quickjs-libc"]);
+    quickjs.sort();
+    let quickjs_flags = vec![include(QUICKJS_DIR), "-D_GNU_SOURCE".into(), "-DQJS_BUILD_LIBC".into()];
+    let config_run = |name: &str, conf: PathBuf| ProgramRun {
+        name: name.to_string(),
+        args: vec!["-c".into(), conf.to_string_lossy().into_owned()],
+    };
+    let quickjs_runs = vec![
+        config_run("quickjs:test-suite", src.join(QUICKJS_DIR).join("tests.conf")),
+        config_run("quickjs:jitty", own.join("quickjs/jitty.conf")),
+    ];
+
     Ok(vec![
         Program { name: "zlib".into(), sources: zlib, flags: vec![include(ZLIB_DIR)], runs: single("zlib") },
         Program { name: "bzip2".into(), sources: bzip2, flags: vec![include(BZIP2_DIR)], runs: single("bzip2") },
         Program { name: "sqlite".into(), sources: sqlite, flags: vec![include(SQLITE_DIR)], runs: single("sqlite") },
         Program { name: "lua".into(), sources: lua.clone(), flags: lua_flags, runs: lua_runs("lua") },
         Program { name: "lua-switch".into(), sources: lua, flags: switch_flags, runs: lua_runs("lua-switch") },
+        Program { name: "quickjs".into(), sources: quickjs, flags: quickjs_flags, runs: quickjs_runs },
     ])
 }
 

@@ -185,6 +185,8 @@ pub enum Kind {
     FToIRound(&'static str),
     /// `<N x i1> is.fpclass(V, i32 TEST)`.
     FpClass(u32),
+    /// `{V, V} modf(V)`: fractional and integral parts.
+    Modf,
 }
 
 impl Kind {
@@ -209,6 +211,7 @@ impl Kind {
             Kind::FToISat(n, false) => n.to_string(),
             Kind::FToISat(n, true) => format!("{n}.to.i8"),
             Kind::FpClass(t) => format!("is.fpclass.{t:#x}"),
+            Kind::Modf => "modf".into(),
         }
     }
     fn is_float(self) -> bool {
@@ -223,6 +226,7 @@ impl Kind {
                 | Kind::FToISat(..)
                 | Kind::FToIRound(_)
                 | Kind::FpClass(_)
+                | Kind::Modf
         )
     }
     fn applies(self, s: Shape) -> bool {
@@ -300,6 +304,7 @@ pub fn kinds() -> Vec<Kind> {
     for t in [0x3, 0x204, 0x60, 0x90, 0x108, 0x3ff] {
         k.push(Kind::FpClass(t));
     }
+    k.push(Kind::Modf);
     k
 }
 
@@ -633,6 +638,22 @@ impl Gen {
                     "  %r = call <{n} x i1> @{f}({t} %a0, i32 {test})\n  %z = zext <{n} x i1> %r to <{n} x i8>\n  store <{n} x i8> %z, ptr %out, align 1"
                 );
                 (f, 1, n as usize)
+            }
+            Kind::Modf => {
+                let f = format!("llvm.modf.{sfx}");
+                let rt = format!("{{ {t}, {t} }}");
+                self.decls.insert(format!("declare {rt} @{f}({t})"));
+                load(&mut body, 0, &t);
+                let _ = writeln!(body, "  %s = call {rt} @{f}({t} %a0)\n  %q = getelementptr i8, ptr %out, i64 {v}");
+                // Both parts, NaNs canonicalized as `store_float` does.
+                for (k, dst) in [(0, "%out"), (1, "%q")] {
+                    let _ = writeln!(
+                        body,
+                        "  %r{k} = extractvalue {rt} %s, {k}\n  %n{k} = fcmp uno {t} %r{k}, %r{k}\n  %c{k} = select <{n} x i1> %n{k}, {t} {nan}, {t} %r{k}\n  store {t} %c{k}, ptr {dst}, align 1",
+                        nan = s.splat("0x7FF8000000000000")
+                    );
+                }
+                (f, 1, 2 * v)
             }
         };
         let _ = write!(self.funcs, "define void @{name}(ptr %in, ptr %out) noinline {{\n{body}  ret void\n}}\n\n");

@@ -96,6 +96,24 @@ impl ThreadState {
         }
     }
 
+    /// `llvm.frameaddress(0)`: the native stack pointer here less the
+    /// bytes of this thread's interpreted allocas. Interpreted frames keep
+    /// their memory (allocas) in a region of their own; counting it as if
+    /// it continued the native stack downwards makes the address fall as
+    /// interpreted calls nest and allocate, as a native frame address falls,
+    /// and keeps it below the frames of the JIT or native code that called
+    /// in (a callback re-entering the interpreter runs deeper on the native
+    /// stack). Register windows are not counted: they hold every SSA value
+    /// of a frame, which native code keeps mostly in registers, so they
+    /// would make interpreted recursion look many times deeper than it is
+    /// and trip stack-depth checks (QuickJS's `js_check_stack_overflow`)
+    /// that native code passes.
+    fn frame_address(&self) -> u64 {
+        let probe = 0u8;
+        let native_sp = std::ptr::addr_of!(probe) as u64;
+        native_sp.saturating_sub(self.alloca_top.get().saturating_sub(self.alloca_base))
+    }
+
     #[inline]
     fn alloca(&self, size: u64, align: u64) -> Option<u64> {
         let top = self.alloca_top.get();
@@ -1708,6 +1726,38 @@ fn intrinsic(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Tr
             }
         }
         I::LRint | I::LLRint | I::LRound | I::LLRound | I::FpToSiSat | I::FpToUiSat | I::IsFpClass => lanewise(r, it)?,
+        I::Modf => {
+            // `{ T, T }` for a float or float vector `T`: both parts lane by
+            // lane, stored into the pair's image at the fields' offsets.
+            let (Repr::A { size, .. }, Some((int_off, _))) = (&it.ret_repr, &it.flags) else {
+                return Err(Trap::Unsupported);
+            };
+            let (k, len) = match it.arg_repr {
+                Repr::S(Scalar::F(k)) => (k, 1),
+                Repr::V { elem: Scalar::F(k), len, .. } => (k, len),
+                _ => return Err(Trap::Unsupported),
+            };
+            let mut frac = vec![0u64; len as usize];
+            let mut int = vec![0u64; len as usize];
+            for l in 0..len {
+                let (fp, ip) = sem::modf(f_get(r.get(a[0] + l), k));
+                frac[l as usize] = f_put(fp, k);
+                int[l as usize] = f_put(ip, k);
+            }
+            let base = r.ptr(d) as u64;
+            // SAFETY: the destination window holds the pair's `size`-byte
+            // image; both fields lie inside it (offsets from the layout),
+            // and `frac`/`int` hold one slot per lane of the field's repr.
+            unsafe {
+                std::ptr::write_bytes(base as *mut u8, 0, *size as usize);
+                mem::store_repr(&it.arg_repr, base, frac.as_ptr());
+                mem::store_repr(&it.arg_repr, base + u64::from(*int_off), int.as_ptr());
+            }
+        }
+        I::FrameAddress => {
+            let depth = a.first().map_or(0, |&s| r.get(s) as u32);
+            r.set(d, if depth == 0 { ts.frame_address() } else { 0 });
+        }
         I::VectorReduceAdd
         | I::VectorReduceMul
         | I::VectorReduceAnd

@@ -78,6 +78,10 @@ pub enum Intrinsic {
     UbsanTrap,
     StackSave,
     StackRestore,
+    /// `llvm.frameaddress`: the address of the running function's frame,
+    /// for stack-depth checks (QuickJS's `js_check_stack_overflow`).
+    /// Depth 0 only; other depths give 0, which LLVM allows.
+    FrameAddress,
     VaStart,
     VaEnd,
     VaCopy,
@@ -115,6 +119,8 @@ pub enum Intrinsic {
     FpToUiSat,
     Canonicalize,
     IsFpClass,
+    /// `llvm.modf`: `{ fractional part, integral part }`, as C's `modf`.
+    Modf,
     // vector reductions
     VectorReduceAdd,
     VectorReduceMul,
@@ -196,6 +202,7 @@ const TABLE: &[(&str, Intrinsic)] = {
         ("llvm.ubsantrap", UbsanTrap),
         ("llvm.stacksave", StackSave),
         ("llvm.stackrestore", StackRestore),
+        ("llvm.frameaddress", FrameAddress),
         ("llvm.va_start", VaStart),
         ("llvm.va_end", VaEnd),
         ("llvm.va_copy", VaCopy),
@@ -232,6 +239,7 @@ const TABLE: &[(&str, Intrinsic)] = {
         ("llvm.fptoui.sat", FpToUiSat),
         ("llvm.canonicalize", Canonicalize),
         ("llvm.is.fpclass", IsFpClass),
+        ("llvm.modf", Modf),
         ("llvm.vector.reduce.add", VectorReduceAdd),
         ("llvm.vector.reduce.mul", VectorReduceMul),
         ("llvm.vector.reduce.and", VectorReduceAnd),

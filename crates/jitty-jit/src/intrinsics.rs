@@ -8,6 +8,7 @@ use crate::flat::{Scalar, int_container};
 use crate::lower::FnLower;
 use crate::runtime;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
 use cranelift_codegen::ir::{self as cl, InstBuilder, types};
 use jitty_ir::{Intrinsic, Ty, Value as IrValue};
 use jitty_sem::OverflowOp;
@@ -344,6 +345,14 @@ impl FnLower<'_, '_> {
             StackSave => {
                 vec![self.call_helper(runtime::jitty_jit_shadow_mark as *const () as usize, &[], &[types::I64], &[])[0]]
             }
+            FrameAddress => {
+                // The stack pointer, not `rbp`: a leaf function may run
+                // without a frame of its own, and then `rbp` is whatever the
+                // caller left in it (native callers may not keep frame
+                // pointers). Other depths give 0, as LLVM allows.
+                let depth = args.first().and_then(|a| self.const_int(*a)).unwrap_or(1);
+                if depth == 0 { vec![self.b.ins().get_stack_pointer(types::I64)] } else { vec![self.ptr_const(0)] }
+            }
             StackRestore => {
                 let m = self.val1(args[0])?;
                 self.call_helper(runtime::jitty_jit_shadow_release as *const () as usize, &[types::I64], &[], &[m]);
@@ -453,6 +462,33 @@ impl FnLower<'_, '_> {
                         self.fp_to_int(r, fs, bits, true, true)
                     })
                     .collect::<Result<_>>()?
+            }
+            Modf => {
+                // The steps of `jitty_sem::modf`, lane by lane: the
+                // fractional parts of every lane, then the integral parts.
+                let zero = match self.elem_scalar(self.ty_of(args[0]))? {
+                    Scalar::F32 => self.b.ins().f32const(Ieee32::with_bits(0)),
+                    Scalar::F64 => self.b.ins().f64const(Ieee64::with_bits(0)),
+                    _ => return Err(self.unsup("llvm.modf of a type other than f32 or f64 lanes")),
+                };
+                let inf = match self.elem_scalar(self.ty_of(args[0]))? {
+                    Scalar::F32 => self.b.ins().f32const(Ieee32::with_bits(f32::INFINITY.to_bits())),
+                    _ => self.b.ins().f64const(Ieee64::with_bits(f64::INFINITY.to_bits())),
+                };
+                let lanes = self.lanes(args, 0)?;
+                let mut fracs = Vec::with_capacity(2 * lanes.len());
+                let mut ints = Vec::with_capacity(lanes.len());
+                for x in lanes {
+                    let int = self.b.ins().trunc(x);
+                    let diff = self.b.ins().fsub(x, int);
+                    let abs = self.b.ins().fabs(x);
+                    let infinite = self.b.ins().fcmp(FloatCC::Equal, abs, inf);
+                    let frac = self.b.ins().select(infinite, zero, diff);
+                    fracs.push(self.b.ins().fcopysign(frac, x));
+                    ints.push(int);
+                }
+                fracs.extend(ints);
+                fracs
             }
             FpToSiSat | FpToUiSat => {
                 let fs = self.elem_scalar(self.ty_of(args[0]))?;

@@ -220,6 +220,17 @@ pub fn maximum(a: f64, b: f64) -> f64 {
     }
 }
 
+/// `llvm.modf` (C's `modf`): `(fractional part, integral part)`. The
+/// integral part is `trunc(x)`; the fractional part is `x - trunc(x)` with
+/// the sign of `x` (so `-2.0` gives `-0.0`), and `±0` for `±inf`; NaN gives
+/// NaN in both. The JIT emits the same steps (`trunc`, `fsub`, a select on
+/// infinity, `fcopysign`), so both engines agree bit for bit, NaNs included.
+pub fn modf(x: f64) -> (f64, f64) {
+    let int = x.trunc();
+    let frac = if x.is_infinite() { 0.0 } else { x - int };
+    (frac.copysign(x), int)
+}
+
 /// A register-format float slot as `f64`.
 #[inline]
 pub fn f_get(v: u64, k: Fk) -> f64 {
@@ -312,6 +323,20 @@ mod tests {
 
 #[cfg(test)]
 mod minmax_tests {
+    #[test]
+    fn modf_matches_c() {
+        use super::modf;
+        let bits = |(f, i): (f64, f64)| (f.to_bits(), i.to_bits());
+        assert_eq!(bits(modf(-2.5)), bits((-0.5, -2.0)));
+        assert_eq!(bits(modf(3.25)), bits((0.25, 3.0)));
+        assert_eq!(bits(modf(-2.0)), bits((-0.0, -2.0)));
+        assert_eq!(bits(modf(-0.5)), bits((-0.5, -0.0)));
+        assert_eq!(bits(modf(f64::INFINITY)), bits((0.0, f64::INFINITY)));
+        assert_eq!(bits(modf(f64::NEG_INFINITY)), bits((-0.0, f64::NEG_INFINITY)));
+        let (f, i) = modf(-f64::NAN);
+        assert!(f.is_nan() && i.is_nan() && f.is_sign_negative());
+    }
+
     use super::{Fk, fp_class, maximum, minimum};
 
     #[test]

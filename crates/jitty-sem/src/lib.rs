@@ -33,7 +33,9 @@ pub mod repr;
 pub mod trap;
 pub mod wide;
 
-pub use float::{Fk, f_get, f_put, f64_to_f80, f80_to_f64, fcmp, float_bin, float_bin32, fp_class, maximum, minimum};
+pub use float::{
+    Fk, f_get, f_put, f64_to_f80, f80_to_f64, fcmp, float_bin, float_bin32, fp_class, maximum, minimum, modf,
+};
 pub use gep::{gep_address, gep_walk, load_relative};
 pub use int::{
     OverflowOp, SatOp, icmp, int_bin, int_bin64, int_bin64_lanes, mask64, mask128, saturating, sext64, sext128,
