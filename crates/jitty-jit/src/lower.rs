@@ -1200,10 +1200,20 @@ impl<'a, 'm> FnLower<'a, 'm> {
     /// the function, and the hot path would jump there and back).
     fn fallthrough_block(&mut self) -> cl::Block {
         let next = self.b.create_block();
-        if let Some(cur) = self.b.current_block() {
-            self.b.insert_block_after(next, cur);
-        }
+        self.place_after_current(next);
         next
+    }
+
+    /// Puts `blk` in the layout right after the current block. The current
+    /// block goes into the layout first if it has no instruction yet (an IR
+    /// block that is only a branch on values of other blocks): inserting
+    /// after a block that is not in the layout would leave both out of it,
+    /// and Cranelift would then panic on a jump to a missing block.
+    fn place_after_current(&mut self, blk: cl::Block) {
+        if let Some(cur) = self.b.current_block() {
+            self.b.ensure_inserted_block();
+            self.b.insert_block_after(blk, cur);
+        }
     }
 
     /// Block arguments for the edge from the current IR block to `dest`.
@@ -1233,9 +1243,7 @@ impl<'a, 'm> FnLower<'a, 'm> {
         if passes_const && !self.is_back_edge(dest) {
             let blk = self.edge_block(dest)?;
             // Right after the branch, so that taking the edge costs no jump.
-            if let Some(cur) = self.b.current_block() {
-                self.b.insert_block_after(blk, cur);
-            }
+            self.place_after_current(blk);
             return Ok((blk, Vec::new()));
         }
         Ok((self.cl_block(dest)?, self.edge_args(dest)?))

@@ -224,6 +224,10 @@ pub fn compile_unit(m: &Module, funcs: &[FuncId], env: &dyn JitEnv, opts: &JitOp
                     let defined = catch_unwind(AssertUnwindSafe(|| {
                         cx.module.define_function(clid, &mut ctx).map_err(|e| format!("{e:?}"))
                     }));
+                    if let (Some(c), Err(_) | Ok(Err(_))) = (&clif, &defined) {
+                        // The CLIF Cranelift refused, for the bug report.
+                        eprintln!("; jitty-jit CLIF of @{} (code generation failed)\n{c}", func.name);
+                    }
                     match defined {
                         Err(p) => Err(JitError::Codegen { func: func.name.clone(), reason: panic_message(&*p) }),
                         Ok(Err(reason)) => Err(JitError::Codegen { func: func.name.clone(), reason }),

@@ -64,8 +64,10 @@ pub fn parse_module(src: &str, filename: &str) -> Result<jitty_ir::Module> {
 /// executable (inline asm, scalable vectors,
 /// metadata operands of calls that were kept, ...), with their locations.
 ///
-/// Inline asm callees are represented as `undef` of type `ptr`; such a call is
-/// always listed here so that engines (and `jitty ir check`) can refuse it.
+/// An inline asm callee is a declaration of its own, `inline asm at
+/// LINE:COL: TEMPLATE`, which no library defines, so each engine refuses the
+/// call cleanly where it runs; such a call is always listed here too, for
+/// `jitty ir check`.
 pub fn parse_module_with_report(src: &str, filename: &str) -> Result<(jitty_ir::Module, Vec<Unsupported>)> {
     parser::Parser::new(src, filename).parse()
 }

@@ -1017,16 +1017,18 @@ impl<'a> Body<'_, 'a> {
         let ty = self.p.parse_type()?;
         let callee_pos = self.p.tok.start;
         let ptr = self.p.t.ptr;
+        let mut asm_template = None;
         let callee = if self.p.eat_ident("asm") {
             while self.p.eat_ident("sideeffect")
                 || self.p.eat_ident("alignstack")
                 || self.p.eat_ident("inteldialect")
                 || self.p.eat_ident("unwind")
             {}
-            self.p.expect_string()?;
+            asm_template = Some(self.p.expect_string()?);
             self.p.expect_punct(b',')?;
             self.p.expect_string()?;
             self.p.unsupported(callee_pos, "inline asm call");
+            // Replaced below, once the call's function type is known.
             Value::Const(self.p.m.intern_const(ConstData::Undef(ptr)))
         } else {
             self.value(ptr)?
@@ -1083,7 +1085,37 @@ impl<'a> Body<'_, 'a> {
         if has_md && !is_dbg {
             self.p.unsupported(pos, format!("metadata operand in call to `{}`", callee_name.as_deref().unwrap_or("?")));
         }
+        let callee = match asm_template {
+            Some(template) => self.inline_asm_callee(callee_pos, &template, fn_ty),
+            None => callee,
+        };
         Ok(CallParts { callee, fn_ty, args, arg_attrs, ret_attrs, cconv, flags, drop: is_dbg })
+    }
+
+    /// The callee of an inline asm call: a declaration of its own, named
+    /// `inline asm at LINE:COL: TEMPLATE`, which no library defines. Both
+    /// engines then refuse the call where it runs, as a call to an
+    /// unresolved external that names the asm and its place (the JIT leaves
+    /// the caller to the interpreter, which stops with exit 125), rather
+    /// than calling through a null pointer.
+    fn inline_asm_callee(&mut self, pos: usize, template: &str, fn_ty: Ty) -> Value {
+        let (line, col) = self.p.line_col(pos);
+        let mut shown: String = template.chars().take(48).collect();
+        if shown.len() < template.len() {
+            shown.push_str("...");
+        }
+        let name = format!("inline asm at {line}:{col}: {shown}");
+        let params = match self.p.m.types.get(fn_ty) {
+            TypeData::Func { params, .. } => {
+                params.iter().map(|&ty| Param { ty, name: None, attrs: ParamAttrs::default() }).collect()
+            }
+            _ => Vec::new(),
+        };
+        let id = match self.p.m.func_by_name(&name) {
+            Some(id) => id,
+            None => self.p.m.add_func(Function::declaration(name, fn_ty, params)),
+        };
+        Value::Const(self.p.m.intern_const(ConstData::Func { ty: self.p.t.ptr, id }))
     }
 
     /// Skips the operand after `metadata` in a call.
