@@ -16,6 +16,7 @@
 #   libsqlite3-sys 0.40.0    the SQLite amalgamation (sqlite3/sqlite3.c)
 #   libz-sys 1.1.33          zlib (src/zlib/)
 #   bzip2-sys 0.1.13+1.0.8   bzip2 1.0.8 (bzip2-1.0.8/)
+#   lz4-sys 1.11.1+lz4-1.10.0  LZ4 1.10.0 (liblz4/): lib/ and its own tests/
 #   rquickjs-sys 0.14.0      QuickJS-ng 0.16.2 (quickjs/): the engine, its
 #                            libc, its test runner run-test262.c and its own
 #                            tests/ with tests.conf
@@ -34,6 +35,7 @@ crates=(
     "libz-sys 1.1.33 fee3f59f4321dab0c78d828942e7aa09d0bd8ad6e78a501977e6bf3d02938045"
     "bzip2-sys 0.1.13+1.0.8 225bff33b2141874fe80d71e07d6eec4f85c5c216453dd96388240f96e1acc14"
     "rquickjs-sys 0.14.0 cee271d0eeba64f0915b846cb7ae02e16faf3dfdffdca91731101d9d30fe3423"
+    "lz4-sys 1.11.1+lz4-1.10.0 6bd8c0d6c6ed0cd30b3652886bb8711dc4bb01d637a68105a3d5158039b418e6"
 )
 
 mkdir -p "$dest"

@@ -1,9 +1,11 @@
 //! Programs mode: well-known C programs (Lua, SQLite, zlib, bzip2,
-//! QuickJS) built by clang and run natively and on each engine. Lua is built
+//! QuickJS, LZ4) built by clang and run natively and on each engine. Lua is built
 //! twice: as released (`lua`, computed-goto dispatch) and with its `switch`
 //! dispatch (`lua-switch`), so that a missing computed goto does not hide the
 //! rest. QuickJS runs its own test suite (`run-test262 -c tests.conf`, the
-//! runner and the tests of its release) and the repository's scripts.
+//! runner and the tests of its release) and the repository's scripts; LZ4
+//! runs its own frame-format tester (`tests/frametest.c`, as `make test`
+//! does under valgrind: 256 random tests) with fixed seeds.
 //!
 //! The third-party sources are not in the repository: `scripts/fetch-corpus.sh`
 //! fetches them, pinned by version and sha256, into `target/corpus-src/`
@@ -76,6 +78,7 @@ const BZIP2_DIR: &str = "bzip2-sys-0.1.13+1.0.8/bzip2-1.0.8";
 const SQLITE_DIR: &str = "libsqlite3-sys-0.40.0/sqlite3";
 const LUA_DIR: &str = "lua-src-551.1.0/lua-5.4.9";
 const QUICKJS_DIR: &str = "rquickjs-sys-0.14.0/quickjs";
+const LZ4_DIR: &str = "lz4-sys-1.11.1+lz4-1.10.0/liblz4";
 
 /// The programs: third-party sources under `src` (the fetched tree) and the
 /// repository's drivers and scripts under `root/tests/programs`.
@@ -141,6 +144,19 @@ pub fn catalogue(root: &Path, src: &Path) -> Result<Vec<Program>> {
         config_run("quickjs:jitty", own.join("quickjs/jitty.conf")),
     ];
 
+    // LZ4: the library and its frame-format tester, whose report goes to
+    // stderr; a failed test exits non-zero.
+    let lz4_lib = format!("{LZ4_DIR}/lib");
+    let mut lz4 = files(&lz4_lib, &["lz4", "lz4hc", "lz4frame", "xxhash"]);
+    lz4.push(src.join(LZ4_DIR).join("tests/frametest.c"));
+    let lz4_flags = vec![include(&lz4_lib), include(&format!("{LZ4_DIR}/programs"))];
+    let lz4_runs = ["1", "2"]
+        .map(|seed| ProgramRun {
+            name: format!("lz4:frametest-s{seed}"),
+            args: vec!["-i256".into(), format!("-s{seed}")],
+        })
+        .to_vec();
+
     Ok(vec![
         Program { name: "zlib".into(), sources: zlib, flags: vec![include(ZLIB_DIR)], runs: single("zlib") },
         Program { name: "bzip2".into(), sources: bzip2, flags: vec![include(BZIP2_DIR)], runs: single("bzip2") },
@@ -148,6 +164,7 @@ pub fn catalogue(root: &Path, src: &Path) -> Result<Vec<Program>> {
         Program { name: "lua".into(), sources: lua.clone(), flags: lua_flags, runs: lua_runs("lua") },
         Program { name: "lua-switch".into(), sources: lua, flags: switch_flags, runs: lua_runs("lua-switch") },
         Program { name: "quickjs".into(), sources: quickjs, flags: quickjs_flags, runs: quickjs_runs },
+        Program { name: "lz4".into(), sources: lz4, flags: lz4_flags, runs: lz4_runs },
     ])
 }
 
@@ -281,10 +298,26 @@ impl Cell {
     }
 }
 
-/// Classifies an engine run against the native run.
+/// Classifies an engine run against the native run. A run whose output
+/// matches still fails when the engine panicked where native did not: a
+/// panic caught inside jitty (Cranelift refusing a function, which then runs
+/// interpreted) prints a backtrace to stderr, which is not compared.
 pub fn classify(native: &Output, engine: &Output) -> Cell {
+    let panicked =
+        |o: &Output| String::from_utf8_lossy(&o.stderr).lines().find(|l| l.contains("panicked at")).map(str::to_string);
     match compare(native, engine) {
-        Verdict::Pass => Cell::Pass,
+        Verdict::Pass => match (panicked(engine), panicked(native)) {
+            (Some(line), None) => {
+                let what = String::from_utf8_lossy(&engine.stderr)
+                    .lines()
+                    .skip_while(|l| !l.contains("panicked at"))
+                    .nth(1)
+                    .unwrap_or("")
+                    .to_string();
+                Cell::Fail(vec![format!("the engine panicked (output matched): {line}"), what])
+            }
+            _ => Cell::Pass,
+        },
         Verdict::Fail(mut why) => {
             if engine.status == Status::Exited(ENGINE_ERROR_STATUS)
                 && native.status != engine.status
@@ -732,6 +765,10 @@ mod tests {
         let Cell::Fail(why) = classify(&native, &out(b"x\n", b"", Status::Signaled(11))) else { panic!() };
         assert!(why[0].contains("SIGSEGV"), "{why:?}");
         let Cell::Fail(_) = classify(&native, &out(b"y\n", b"", Status::Exited(0))) else { panic!() };
+        // Same output, but a panic caught inside the engine: FAIL.
+        let caught = b"thread 'main' panicked at lower.rs:1011:17:\nshould be implemented in ISLE\n";
+        let Cell::Fail(why) = classify(&native, &out(b"x\n", caught, Status::Exited(0))) else { panic!() };
+        assert!(why[0].contains("panicked") && why[1].contains("ISLE"), "{why:?}");
     }
 
     #[test]

@@ -55,7 +55,7 @@ fn bench_sources_declare_arguments() {
 #[test]
 fn real_bench_programs_declare_arguments() {
     let root = workspace_root();
-    let own = ["zlib", "bzip2", "sqlite", "lua", "lua-switch", "quickjs"];
+    let own = ["zlib", "bzip2", "sqlite", "lua", "lua-switch", "quickjs", "lz4"];
     for (name, program, file) in jitty_difftest::bench::REAL_PROGRAMS {
         assert!(own.contains(&program), "{name}: {program} is not a corpus program");
         let text = std::fs::read_to_string(root.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
