@@ -44,16 +44,18 @@ csmith:
   --clang-arg ARG      extra clang option (repeatable)
 fuzz:
   --seeds LIST         as for csmith (default $JITTY_FUZZ_SEEDS, else 1..=100)
-  --jitty PATH         engines interp and jit of this jitty binary (default
-                       when no --engine: $JITTY_BIN, else TARGET/release/jitty)
+  --jitty PATH         engines interp and jit (with --verify-clif) of this
+                       jitty binary (default when no --engine: $JITTY_BIN,
+                       else TARGET/release/jitty)
   --no-lli             do not run lli-22 (it checks the generator)
   --out DIR            failing programs are saved here as seedN.ll
                        (default target/difftest-fuzz)
   --timeout SECS       per run (20)
 programs:
   --opt LIST           opt levels (default 0,2)
-  --jitty PATH         engines interp and jit of this jitty binary (default
-                       when no --engine: $JITTY_BIN, else TARGET/release/jitty)
+  --jitty PATH         engines interp and jit (with --verify-clif) of this
+                       jitty binary (default when no --engine: $JITTY_BIN,
+                       else TARGET/release/jitty)
   --lli                add lli-22 as an engine column
   --known FILE         known failures: `RUN OPT ENGINE REASON` lines; listed
                        cases are shown but do not fail the run
@@ -185,7 +187,10 @@ fn jitty_engines(a: &Args, root: &std::path::Path) -> Result<Vec<EngineSpec>> {
         let mut own = Vec::new();
         for e in ["interp", "jit"] {
             let quoted = jitty.to_string_lossy().replace('\'', "'\\''");
-            own.push(EngineSpec::parse(&format!("{e}='{quoted}' exec --engine {e}"))?);
+            // The JIT checks its CLIF, so a bug of its own fails the run
+            // instead of hiding behind a fallback to the interpreter.
+            let verify = if e == "jit" { " --verify-clif" } else { "" };
+            own.push(EngineSpec::parse(&format!("{e}='{quoted}' exec --engine {e}{verify}"))?);
         }
         own.extend(specs);
         specs = own;

@@ -286,6 +286,8 @@ fn run_jit(
     let started = Instant::now();
     let unit: JitUnit = match compile_unit(module, &funcs, image, &opts.jit) {
         Ok(unit) => unit,
+        // Under `verify`, a bug of the JIT stops the run (exit 125).
+        Err(e @ jitty_jit::JitError::Internal { .. }) => return Err(ExecError::Jit(e)),
         Err(e) => {
             // The unit could not be built at all (no usable code generator
             // for this host): the whole program runs on the interpreter, and

@@ -179,7 +179,8 @@ fn check_file(path: &Path) -> Result<usize, String> {
     jitty_ir::verify_module(&module).map_err(|e| format!("{e:?}"))?;
     let interp = Interpreter::load_host(module.clone()).map_err(|e| e.to_string())?;
     let defs: Vec<FuncId> = module.funcs_iter().filter(|(_, f)| !f.is_declaration()).map(|(id, _)| id).collect();
-    let unit = compile_unit(&module, &defs, &**interp.image(), &JitOptions::default()).map_err(|e| e.to_string())?;
+    let unit = compile_unit(&module, &defs, &**interp.image(), &JitOptions { verify: true, ..JitOptions::default() })
+        .map_err(|e| e.to_string())?;
     if !unit.failures().is_empty() {
         return Err(format!("the JIT must compile every function: {:?}", unit.failures()));
     }

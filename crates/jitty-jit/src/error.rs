@@ -27,6 +27,16 @@ pub enum JitError {
         /// Cranelift's message.
         reason: String,
     },
+    /// A bug of the JIT, reported only under [`crate::JitOptions::verify`]:
+    /// the CLIF it built fails Cranelift's verifier, or lowering or code
+    /// generation panicked.
+    #[error("{func}: internal error of the JIT: {reason}")]
+    Internal {
+        /// Name of the function.
+        func: String,
+        /// The verifier's errors or the panic's message.
+        reason: String,
+    },
     /// The host ISA could not be set up.
     #[error("host ISA unavailable: {0}")]
     Isa(String),

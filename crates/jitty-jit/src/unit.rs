@@ -45,6 +45,12 @@ pub struct JitOptions {
     pub dump_asm: bool,
     /// Cranelift optimization level.
     pub opt_level: OptLevel,
+    /// Check every function's CLIF with Cranelift's verifier, and make
+    /// invalid CLIF or a panic in lowering or code generation an error of
+    /// the whole unit ([`JitError::Internal`]) rather than a fallback to the
+    /// interpreter: for tests and differential runs, where a bug of the JIT
+    /// must not hide behind a fallback that still gives the right output.
+    pub verify: bool,
 }
 
 /// One compiled function of a unit.
@@ -195,7 +201,7 @@ pub fn compile_unit(m: &Module, funcs: &[FuncId], env: &dyn JitEnv, opts: &JitOp
     // goes straight to code generation (a specialization's residual: the
     // pre-pass was an eighth of its compile time).
     if funcs.iter().filter(|f| !excluded.contains(f)).count() > 1 {
-        exclude_unlowerable(m, funcs, env, &isa, &mut excluded, &mut failures)?;
+        exclude_unlowerable(m, funcs, env, &isa, &mut excluded, &mut failures, opts.verify)?;
     }
     'attempt: loop {
         let mut cx = new_ctx(m, env, &isa);
@@ -217,10 +223,19 @@ pub fn compile_unit(m: &Module, funcs: &[FuncId], env: &dyn JitEnv, opts: &JitOp
                 lower_function(&mut cx, f, b, name)
             }));
             let outcome: Result<Lowered> = match lowered {
+                Err(p) if opts.verify => {
+                    return Err(JitError::Internal { func: func.name.clone(), reason: panic_message(&*p) });
+                }
                 Err(p) => Err(JitError::Codegen { func: func.name.clone(), reason: panic_message(&*p) }),
                 Ok(Err(e)) => Err(e),
                 Ok(Ok(referenced)) => {
                     let clif = opts.dump_clif.then(|| ctx.func.display().to_string());
+                    if opts.verify
+                        && let Err(errors) = cranelift_codegen::verify_function(&ctx.func, cx.module.isa())
+                    {
+                        let reason = format!("invalid CLIF: {errors}");
+                        return Err(JitError::Internal { func: func.name.clone(), reason });
+                    }
                     let defined = catch_unwind(AssertUnwindSafe(|| {
                         cx.module.define_function(clid, &mut ctx).map_err(|e| format!("{e:?}"))
                     }));
@@ -229,6 +244,9 @@ pub fn compile_unit(m: &Module, funcs: &[FuncId], env: &dyn JitEnv, opts: &JitOp
                         eprintln!("; jitty-jit CLIF of @{} (code generation failed)\n{c}", func.name);
                     }
                     match defined {
+                        Err(p) if opts.verify => {
+                            return Err(JitError::Internal { func: func.name.clone(), reason: panic_message(&*p) });
+                        }
                         Err(p) => Err(JitError::Codegen { func: func.name.clone(), reason: panic_message(&*p) }),
                         Ok(Err(reason)) => Err(JitError::Codegen { func: func.name.clone(), reason }),
                         Ok(Ok(())) => {
@@ -295,6 +313,7 @@ fn exclude_unlowerable(
     isa: &OwnedTargetIsa,
     excluded: &mut HashSet<FuncId>,
     failures: &mut Vec<JitError>,
+    verify: bool,
 ) -> Result<()> {
     loop {
         let mut cx = new_ctx(m, env, isa);
@@ -313,6 +332,9 @@ fn exclude_unlowerable(
             let err = match lowered {
                 Ok(Ok(_)) => continue,
                 Ok(Err(e)) => e,
+                Err(p) if verify => {
+                    return Err(JitError::Internal { func: m.func(f).name.clone(), reason: panic_message(&*p) });
+                }
                 Err(p) => JitError::Codegen { func: m.func(f).name.clone(), reason: panic_message(&*p) },
             };
             fbc = FunctionBuilderContext::new();

@@ -27,7 +27,7 @@ define void @f(ptr %pa, ptr %pb, ptr %out) {
     let module = jitty_llvm::parse_module(src, "packed.ll").unwrap();
     let image = common::image(std::sync::Arc::new(module.clone()));
     let f = module.func_by_name("f").unwrap();
-    let opts = jitty_jit::JitOptions { dump_clif: true, ..Default::default() };
+    let opts = jitty_jit::JitOptions { dump_clif: true, verify: true, ..Default::default() };
     let unit = jitty_jit::compile_unit(&module, &[f], &*image, &opts).unwrap();
     let clif = unit.functions()[0].clif.clone().unwrap();
     for op in ["swiden_low", "imul", "icmp sgt", "bitselect", "ishl", "fcvt_from_sint.f32x4", "fmul"] {

@@ -229,8 +229,13 @@ fn run_case(f: &str, obj: u64, a: u64, b: u64, static_mask: u8) -> Result<(), Te
     let ri = Interpreter::new(Arc::new(img));
     let got = ri.call(r.func, &[obj, a, b]).map_err(|e| TestCaseError::fail(format!("residual: {e}")))?[0];
     prop_assert_eq!(got, want, "{} interpreted residual, mask {:#b}", f, static_mask);
-    let unit = jitty_jit::compile_unit(&rm, &[r.func], &**ri.image(), &jitty_jit::JitOptions::default())
-        .map_err(|e| TestCaseError::fail(format!("JIT: {e}")))?;
+    let unit = jitty_jit::compile_unit(
+        &rm,
+        &[r.func],
+        &**ri.image(),
+        &jitty_jit::JitOptions { verify: true, ..jitty_jit::JitOptions::default() },
+    )
+    .map_err(|e| TestCaseError::fail(format!("JIT: {e}")))?;
     let code = unit.addr(r.func).ok_or_else(|| TestCaseError::fail("JIT: not compiled"))?;
     // SAFETY: the residual function has the entry's signature i64 (ptr, i64, i64).
     let native: extern "C" fn(u64, u64, u64) -> u64 = unsafe { std::mem::transmute(code as usize) };

@@ -53,6 +53,11 @@ enum Command {
         /// JIT: print each function's disassembly on stderr.
         #[arg(long)]
         dump_asm: bool,
+        /// JIT: check each function's Cranelift IR with Cranelift's verifier;
+        /// invalid IR, or a panic while compiling, stops the run (exit 125)
+        /// instead of leaving the function to the interpreter
+        #[arg(long)]
+        verify_clif: bool,
         /// Arguments passed to the program (after `--`).
         #[arg(last = true)]
         args: Vec<String>,
@@ -235,7 +240,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     // The main job (no subcommand): the kernel's experiments E1-E8, quick.
     match cli.command.unwrap_or(Command::Bench { json: false, what: None }) {
-        Command::Exec { file, engine, entry, fuel, lazy, stats, perf_map, dump_clif, dump_asm, args } => {
+        Command::Exec { file, engine, entry, fuel, lazy, stats, perf_map, dump_clif, dump_asm, verify_clif, args } => {
             let module = read_module(&file)?;
             let opts = jitty_exec::Options {
                 engine: match engine {
@@ -243,7 +248,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     Engine::Jit => jitty_exec::Engine::Jit,
                 },
                 fuel,
-                jit: jitty_jit::JitOptions { perf_map, dump_clif, dump_asm, ..Default::default() },
+                jit: jitty_jit::JitOptions { perf_map, dump_clif, dump_asm, verify: verify_clif, ..Default::default() },
                 lazy,
             };
             if stats {

@@ -38,8 +38,8 @@ pub fn engines_lenient(src: &str, keep: impl Fn(&str) -> bool) -> Engines {
     let interp = Interpreter::load_host(module.clone()).unwrap_or_else(|e| panic!("load: {e}"));
     let funcs: Vec<FuncId> =
         module.funcs_iter().filter(|(_, f)| !f.is_declaration() && keep(&f.name)).map(|(id, _)| id).collect();
-    let unit =
-        compile_unit(&module, &funcs, &**interp.image(), &JitOptions::default()).unwrap_or_else(|e| panic!("jit: {e}"));
+    let unit = compile_unit(&module, &funcs, &**interp.image(), &JitOptions { verify: true, ..JitOptions::default() })
+        .unwrap_or_else(|e| panic!("jit: {e}"));
     Engines { module, interp, unit }
 }
 

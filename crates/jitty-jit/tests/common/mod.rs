@@ -34,7 +34,8 @@ pub fn jit(src: &str) -> Jit {
     let module = Arc::new(jitty_llvm::parse_module(src, "test.ll").unwrap_or_else(|e| panic!("parse: {e}\n{src}")));
     let image = image(module.clone());
     let funcs: Vec<FuncId> = module.funcs_iter().filter(|(_, f)| !f.is_declaration()).map(|(id, _)| id).collect();
-    let unit = compile_unit(&module, &funcs, &*image, &JitOptions::default()).unwrap_or_else(|e| panic!("jit: {e}"));
+    let unit = compile_unit(&module, &funcs, &*image, &JitOptions { verify: true, ..JitOptions::default() })
+        .unwrap_or_else(|e| panic!("jit: {e}"));
     assert!(unit.failures().is_empty(), "failures: {:?}", unit.failures());
     Jit { module, image, unit }
 }
