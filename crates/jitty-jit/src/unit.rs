@@ -224,7 +224,7 @@ pub fn compile_unit(m: &Module, funcs: &[FuncId], env: &dyn JitEnv, opts: &JitOp
             }));
             let outcome: Result<Lowered> = match lowered {
                 Err(p) if opts.verify => {
-                    return Err(JitError::Internal { func: func.name.clone(), reason: panic_message(&*p) });
+                    Err(JitError::Internal { func: func.name.clone(), reason: panic_message(&*p) })
                 }
                 Err(p) => Err(JitError::Codegen { func: func.name.clone(), reason: panic_message(&*p) }),
                 Ok(Err(e)) => Err(e),
@@ -234,6 +234,8 @@ pub fn compile_unit(m: &Module, funcs: &[FuncId], env: &dyn JitEnv, opts: &JitOp
                         && let Err(errors) = cranelift_codegen::verify_function(&ctx.func, cx.module.isa())
                     {
                         let reason = format!("invalid CLIF: {errors}");
+                        // SAFETY: nothing of this attempt was finalized or run.
+                        unsafe { cx.module.free_memory() };
                         return Err(JitError::Internal { func: func.name.clone(), reason });
                     }
                     let defined = catch_unwind(AssertUnwindSafe(|| {
@@ -245,7 +247,7 @@ pub fn compile_unit(m: &Module, funcs: &[FuncId], env: &dyn JitEnv, opts: &JitOp
                     }
                     match defined {
                         Err(p) if opts.verify => {
-                            return Err(JitError::Internal { func: func.name.clone(), reason: panic_message(&*p) });
+                            Err(JitError::Internal { func: func.name.clone(), reason: panic_message(&*p) })
                         }
                         Err(p) => Err(JitError::Codegen { func: func.name.clone(), reason: panic_message(&*p) }),
                         Ok(Err(reason)) => Err(JitError::Codegen { func: func.name.clone(), reason }),
@@ -259,6 +261,11 @@ pub fn compile_unit(m: &Module, funcs: &[FuncId], env: &dyn JitEnv, opts: &JitOp
                 }
             };
             match outcome {
+                Err(e @ JitError::Internal { .. }) => {
+                    // SAFETY: nothing of this attempt was finalized or run.
+                    unsafe { cx.module.free_memory() };
+                    return Err(e);
+                }
                 Ok((referenced, clif, size, asm)) => {
                     refs.push((f, referenced));
                     compiled.push((f, clid, size, clif, asm, started.elapsed()));
@@ -333,6 +340,8 @@ fn exclude_unlowerable(
                 Ok(Ok(_)) => continue,
                 Ok(Err(e)) => e,
                 Err(p) if verify => {
+                    // SAFETY: nothing of this pass was defined, finalized or run.
+                    unsafe { cx.module.free_memory() };
                     return Err(JitError::Internal { func: m.func(f).name.clone(), reason: panic_message(&*p) });
                 }
                 Err(p) => JitError::Codegen { func: m.func(f).name.clone(), reason: panic_message(&*p) },
