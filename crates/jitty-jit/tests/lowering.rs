@@ -437,6 +437,51 @@ define i32 @va(i32 %n, ...) {
     assert!(matches!(&unit.failures()[0], jitty_jit::JitError::Unsupported { func, .. } if func == "va"));
 }
 
+/// A `byval` argument whose size is not a multiple of 8 (csmith's packed
+/// structs) made Cranelift panic ("StructArgument size is not properly
+/// aligned"); the function, and a caller passing one, are now refused as
+/// unsupported, so a verifying compile still succeeds and keeps the rest.
+#[test]
+fn odd_sized_byval_is_refused_not_a_panic() {
+    let module = jitty_llvm::parse_module(
+        r#"
+%P = type <{ i8, i32 }>
+define i32 @takes(ptr byval(%P) align 1 %p) {
+  %a = getelementptr inbounds i8, ptr %p, i64 1
+  %v = load i32, ptr %a, align 1
+  ret i32 %v
+}
+define i32 @passes(ptr %q) {
+  %r = call i32 @takes(ptr byval(%P) align 1 %q)
+  ret i32 %r
+}
+define i32 @ok(i32 %a) {
+  ret i32 %a
+}
+"#,
+        "t.ll",
+    )
+    .unwrap();
+    let module = std::sync::Arc::new(module);
+    let image = common::image(module.clone());
+    let ids: Vec<_> = module.funcs_iter().map(|(id, _)| id).collect();
+    let opts = jitty_jit::JitOptions { verify: true, ..Default::default() };
+    let unit = jitty_jit::compile_unit(&module, &ids, &*image, &opts).expect("no internal error");
+    let refused: Vec<&str> = unit
+        .failures()
+        .iter()
+        .map(|e| match e {
+            jitty_jit::JitError::Unsupported { func, reason, .. } => {
+                assert!(reason.contains("byval argument of 5 bytes"), "{reason}");
+                func.as_str()
+            }
+            other => panic!("not a clean refusal: {other}"),
+        })
+        .collect();
+    assert_eq!(refused, ["takes", "passes"]);
+    assert_eq!(unit.functions().len(), 1);
+}
+
 /// Compiles `text` and returns the unit with `f`'s disassembly.
 #[cfg(target_arch = "x86_64")]
 fn compile_with_asm(text: &str) -> (jitty_jit::JitUnit, jitty_ir::FuncId, String) {
