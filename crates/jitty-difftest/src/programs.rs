@@ -303,19 +303,16 @@ impl Cell {
 /// panic caught inside jitty (Cranelift refusing a function, which then runs
 /// interpreted) prints a backtrace to stderr, which is not compared.
 pub fn classify(native: &Output, engine: &Output) -> Cell {
-    let panicked =
-        |o: &Output| String::from_utf8_lossy(&o.stderr).lines().find(|l| l.contains("panicked at")).map(str::to_string);
+    // The panic's line and the message under it.
+    let panic = |o: &Output| -> Option<Vec<String>> {
+        let text = String::from_utf8_lossy(&o.stderr);
+        let mut lines = text.lines().skip_while(|l| !l.contains("panicked at"));
+        let at = lines.next()?;
+        Some(vec![format!("the engine panicked (output matched): {at}"), lines.next().unwrap_or("").to_string()])
+    };
     match compare(native, engine) {
-        Verdict::Pass => match (panicked(engine), panicked(native)) {
-            (Some(line), None) => {
-                let what = String::from_utf8_lossy(&engine.stderr)
-                    .lines()
-                    .skip_while(|l| !l.contains("panicked at"))
-                    .nth(1)
-                    .unwrap_or("")
-                    .to_string();
-                Cell::Fail(vec![format!("the engine panicked (output matched): {line}"), what])
-            }
+        Verdict::Pass => match (panic(engine), panic(native)) {
+            (Some(why), None) => Cell::Fail(why),
             _ => Cell::Pass,
         },
         Verdict::Fail(mut why) => {

@@ -467,17 +467,19 @@ struct Gen {
     funcs: String,
 }
 
-/// The NaN-canonicalizing tail: stores `r` of shape `s` at `%out`.
-fn store_float(body: &mut String, s: Shape, r: &str, fold_zero: bool) {
+/// The NaN-canonicalizing tail: stores `r` of shape `s` at `dst`; `tag`
+/// keeps the names of one call apart from another's in the same function.
+fn store_float(body: &mut String, s: Shape, r: &str, fold_zero: bool, dst: &str, tag: &str) {
     let t = s.ty();
     let mut r = r.to_string();
     if fold_zero {
-        let _ = writeln!(body, "  %z = fadd {t} {r}, {}", s.splat("0.0"));
-        r = "%z".into();
+        let _ = writeln!(body, "  %z{tag} = fadd {t} {r}, {}", s.splat("0.0"));
+        r = format!("%z{tag}");
     }
-    let _ = writeln!(body, "  %n = fcmp uno {t} {r}, {r}");
-    let _ = writeln!(body, "  %c = select <{} x i1> %n, {t} {}, {t} {r}", s.lanes, s.splat("0x7FF8000000000000"));
-    let _ = writeln!(body, "  store {t} %c, ptr %out, align 1");
+    let _ = writeln!(body, "  %n{tag} = fcmp uno {t} {r}, {r}");
+    let nan = s.splat("0x7FF8000000000000");
+    let _ = writeln!(body, "  %c{tag} = select <{} x i1> %n{tag}, {t} {nan}, {t} {r}", s.lanes);
+    let _ = writeln!(body, "  store {t} %c{tag}, ptr {dst}, align 1");
 }
 
 impl Gen {
@@ -579,7 +581,7 @@ impl Gen {
                 self.decls.insert(format!("declare {t} @{f}({t})"));
                 load(&mut body, 0, &t);
                 let _ = writeln!(body, "  %r = call {t} @{f}({t} %a0)");
-                store_float(&mut body, s, "%r", false);
+                store_float(&mut body, s, "%r", false, "%out", "");
                 (f, 1, v)
             }
             Kind::FBin(op) | Kind::FMinMaxNum(op) => {
@@ -588,7 +590,7 @@ impl Gen {
                 load(&mut body, 0, &t);
                 load(&mut body, 1, &t);
                 let _ = writeln!(body, "  %r = call {t} @{f}({t} %a0, {t} %a1)");
-                store_float(&mut body, s, "%r", matches!(kind, Kind::FMinMaxNum(_)));
+                store_float(&mut body, s, "%r", matches!(kind, Kind::FMinMaxNum(_)), "%out", "");
                 (f, 2, v)
             }
             Kind::Fma | Kind::FMulAdd => {
@@ -599,7 +601,7 @@ impl Gen {
                     load(&mut body, k, &t);
                 }
                 let _ = writeln!(body, "  %r = call {t} @{f}({t} %a0, {t} %a1, {t} %a2)");
-                store_float(&mut body, s, "%r", false);
+                store_float(&mut body, s, "%r", false, "%out", "");
                 (f, 3, v)
             }
             Kind::PowI => {
@@ -608,7 +610,7 @@ impl Gen {
                 load(&mut body, 0, &t);
                 load(&mut body, 1, "i32");
                 let _ = writeln!(body, "  %r = call {t} @{f}({t} %a0, i32 %a1)");
-                store_float(&mut body, s, "%r", false);
+                store_float(&mut body, s, "%r", false, "%out", "");
                 (f, 2, v)
             }
             Kind::FToISat(op, to_i8) => {
@@ -645,13 +647,9 @@ impl Gen {
                 self.decls.insert(format!("declare {rt} @{f}({t})"));
                 load(&mut body, 0, &t);
                 let _ = writeln!(body, "  %s = call {rt} @{f}({t} %a0)\n  %q = getelementptr i8, ptr %out, i64 {v}");
-                // Both parts, NaNs canonicalized as `store_float` does.
                 for (k, dst) in [(0, "%out"), (1, "%q")] {
-                    let _ = writeln!(
-                        body,
-                        "  %r{k} = extractvalue {rt} %s, {k}\n  %n{k} = fcmp uno {t} %r{k}, %r{k}\n  %c{k} = select <{n} x i1> %n{k}, {t} {nan}, {t} %r{k}\n  store {t} %c{k}, ptr {dst}, align 1",
-                        nan = s.splat("0x7FF8000000000000")
-                    );
+                    let _ = writeln!(body, "  %r{k} = extractvalue {rt} %s, {k}");
+                    store_float(&mut body, s, &format!("%r{k}"), false, dst, &k.to_string());
                 }
                 (f, 1, 2 * v)
             }

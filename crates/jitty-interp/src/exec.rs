@@ -58,6 +58,14 @@ fn map_region(bytes: usize) -> *mut u8 {
     if p == libc::MAP_FAILED { std::ptr::null_mut() } else { p as *mut u8 }
 }
 
+/// About where the native stack pointer is: the address of a local of the
+/// caller's frame (inlined into it).
+#[inline(always)]
+fn native_stack_pointer() -> usize {
+    let probe = 0u8;
+    std::ptr::addr_of!(probe) as usize
+}
+
 fn native_stack_low() -> usize {
     let mut attr = std::mem::MaybeUninit::<libc::pthread_attr_t>::uninit();
     // SAFETY: standard pthread attribute query for the calling thread; the
@@ -109,9 +117,7 @@ impl ThreadState {
     /// and trip stack-depth checks (QuickJS's `js_check_stack_overflow`)
     /// that native code passes.
     fn frame_address(&self) -> u64 {
-        let probe = 0u8;
-        let native_sp = std::ptr::addr_of!(probe) as u64;
-        native_sp.saturating_sub(self.alloca_top.get().saturating_sub(self.alloca_base))
+        (native_stack_pointer() as u64).saturating_sub(self.alloca_top.get().saturating_sub(self.alloca_base))
     }
 
     #[inline]
@@ -725,8 +731,7 @@ impl Inner {
 
     /// Executes `f` in frame `regs`. On return the result is in slots `0..n`.
     fn run(&self, ts: &ThreadState, f: &Code, regs: Regs) -> R<u32> {
-        let probe = 0u8;
-        if (&probe as *const u8 as usize) < ts.stack_limit.get() {
+        if native_stack_pointer() < ts.stack_limit.get() {
             return Err(fail(Trap::StackOverflow, 0, "native stack exhausted"));
         }
         let saved_alloca = ts.alloca_top.get();

@@ -466,14 +466,16 @@ impl FnLower<'_, '_> {
             Modf => {
                 // The steps of `jitty_sem::modf`, lane by lane: the
                 // fractional parts of every lane, then the integral parts.
-                let zero = match self.elem_scalar(self.ty_of(args[0]))? {
-                    Scalar::F32 => self.b.ins().f32const(Ieee32::with_bits(0)),
-                    Scalar::F64 => self.b.ins().f64const(Ieee64::with_bits(0)),
+                let (zero, inf) = match self.elem_scalar(self.ty_of(args[0]))? {
+                    Scalar::F32 => (
+                        self.b.ins().f32const(Ieee32::with_bits(0)),
+                        self.b.ins().f32const(Ieee32::with_bits(f32::INFINITY.to_bits())),
+                    ),
+                    Scalar::F64 => (
+                        self.b.ins().f64const(Ieee64::with_bits(0)),
+                        self.b.ins().f64const(Ieee64::with_bits(f64::INFINITY.to_bits())),
+                    ),
                     _ => return Err(self.unsup("llvm.modf of a type other than f32 or f64 lanes")),
-                };
-                let inf = match self.elem_scalar(self.ty_of(args[0]))? {
-                    Scalar::F32 => self.b.ins().f32const(Ieee32::with_bits(f32::INFINITY.to_bits())),
-                    _ => self.b.ins().f64const(Ieee64::with_bits(f64::INFINITY.to_bits())),
                 };
                 let lanes = self.lanes(args, 0)?;
                 let mut fracs = Vec::with_capacity(2 * lanes.len());

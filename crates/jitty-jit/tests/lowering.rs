@@ -417,7 +417,7 @@ define void @unreach() {
 
 #[test]
 fn unsupported_is_reported_per_function() {
-    let module = jitty_llvm::parse_module(
+    let unit = compile_all(
         r#"
 define i32 @ok(i32 %a) {
   ret i32 %a
@@ -426,15 +426,19 @@ define i32 @va(i32 %n, ...) {
   ret i32 %n
 }
 "#,
-        "t.ll",
+        &Default::default(),
     )
     .unwrap();
-    let module = std::sync::Arc::new(module);
-    let image = common::image(module.clone());
-    let ids: Vec<_> = module.funcs_iter().map(|(id, _)| id).collect();
-    let unit = jitty_jit::compile_unit(&module, &ids, &*image, &Default::default()).unwrap();
     assert_eq!(unit.functions().len(), 1);
     assert!(matches!(&unit.failures()[0], jitty_jit::JitError::Unsupported { func, .. } if func == "va"));
+}
+
+/// Compiles every definition of `text` as one unit with `opts`.
+fn compile_all(text: &str, opts: &jitty_jit::JitOptions) -> jitty_jit::Result<jitty_jit::JitUnit> {
+    let module = std::sync::Arc::new(jitty_llvm::parse_module(text, "t.ll").expect("parse"));
+    let image = common::image(module.clone());
+    let ids: Vec<_> = module.funcs_iter().filter(|(_, f)| !f.is_declaration()).map(|(id, _)| id).collect();
+    jitty_jit::compile_unit(&module, &ids, &*image, opts)
 }
 
 /// A `byval` argument whose size is not a multiple of 8 (csmith's packed
@@ -443,7 +447,7 @@ define i32 @va(i32 %n, ...) {
 /// unsupported, so a verifying compile still succeeds and keeps the rest.
 #[test]
 fn odd_sized_byval_is_refused_not_a_panic() {
-    let module = jitty_llvm::parse_module(
+    let unit = compile_all(
         r#"
 %P = type <{ i8, i32 }>
 define i32 @takes(ptr byval(%P) align 1 %p) {
@@ -459,14 +463,9 @@ define i32 @ok(i32 %a) {
   ret i32 %a
 }
 "#,
-        "t.ll",
+        &jitty_jit::JitOptions { verify: true, ..Default::default() },
     )
-    .unwrap();
-    let module = std::sync::Arc::new(module);
-    let image = common::image(module.clone());
-    let ids: Vec<_> = module.funcs_iter().map(|(id, _)| id).collect();
-    let opts = jitty_jit::JitOptions { verify: true, ..Default::default() };
-    let unit = jitty_jit::compile_unit(&module, &ids, &*image, &opts).expect("no internal error");
+    .expect("no internal error");
     let refused: Vec<&str> = unit
         .failures()
         .iter()

@@ -1017,24 +1017,23 @@ impl<'a> Body<'_, 'a> {
         let ty = self.p.parse_type()?;
         let callee_pos = self.p.tok.start;
         let ptr = self.p.t.ptr;
-        let mut asm_template = None;
+        let mut asm_template = String::new();
         let callee = if self.p.eat_ident("asm") {
             while self.p.eat_ident("sideeffect")
                 || self.p.eat_ident("alignstack")
                 || self.p.eat_ident("inteldialect")
                 || self.p.eat_ident("unwind")
             {}
-            asm_template = Some(self.p.expect_string()?);
+            asm_template = self.p.expect_string()?;
             self.p.expect_punct(b',')?;
             self.p.expect_string()?;
             self.p.unsupported(callee_pos, "inline asm call");
-            // Replaced below, once the call's function type is known.
-            Value::Const(self.p.m.intern_const(ConstData::Undef(ptr)))
+            None // made once the call's function type is known, below
         } else {
-            self.value(ptr)?
+            Some(self.value(ptr)?)
         };
         let callee_name = match callee {
-            Value::Const(c) => match self.p.m.constant(c) {
+            Some(Value::Const(c)) => match self.p.m.constant(c) {
                 ConstData::Func { id, .. } => Some(self.p.m.func(*id).name.clone()),
                 _ => None,
             },
@@ -1085,9 +1084,9 @@ impl<'a> Body<'_, 'a> {
         if has_md && !is_dbg {
             self.p.unsupported(pos, format!("metadata operand in call to `{}`", callee_name.as_deref().unwrap_or("?")));
         }
-        let callee = match asm_template {
-            Some(template) => self.inline_asm_callee(callee_pos, &template, fn_ty),
-            None => callee,
+        let callee = match callee {
+            Some(callee) => callee,
+            None => self.inline_asm_callee(callee_pos, &asm_template, fn_ty),
         };
         Ok(CallParts { callee, fn_ty, args, arg_attrs, ret_attrs, cconv, flags, drop: is_dbg })
     }
