@@ -131,16 +131,26 @@ pub(crate) fn announce_process(mode: SpecMode, pid: Pid) {
 /// (`Policy::FORCE`). Fails when the driver is unavailable (the kernel image
 /// check failed), saying why.
 pub fn use_kernel_driver() -> Result<(), String> {
+    use_kernel_driver_with(jitty_os::spec::policy::Policy::ON)
+}
+
+/// [`use_kernel_driver`] with `on` as the policy of `On` (`jitty replay
+/// --spec on --spec-after N --spec-compile sync|background`).
+pub fn use_kernel_driver_with(on: jitty_os::spec::policy::Policy) -> Result<(), String> {
     jitty_os::spec::Specializer::get()?;
+    *ON_POLICY.lock().unwrap_or_else(|e| e.into_inner()) = on;
     set_spec_hook(kernel_policy);
     Ok(())
 }
+
+/// The policy `On` stands for with the kernel's driver.
+static ON_POLICY: Mutex<jitty_os::spec::policy::Policy> = Mutex::new(jitty_os::spec::policy::Policy::ON);
 
 fn kernel_policy(mode: SpecMode) {
     use jitty_os::spec::policy::{Policy, set_policy};
     set_policy(match mode {
         SpecMode::Off => Policy::Off,
-        SpecMode::On => Policy::ON,
+        SpecMode::On => *ON_POLICY.lock().unwrap_or_else(|e| e.into_inner()),
         SpecMode::Force => Policy::FORCE,
     });
 }

@@ -114,6 +114,15 @@ enum Command {
         /// policy), force (every spec point specialized at its first call).
         #[arg(long, value_enum, default_value_t = Spec::Off)]
         spec: Spec,
+        /// With `--spec on`: calls with the same static arguments before a
+        /// spec point is specialized (default 64, `Policy::DEFAULT_AFTER`).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        spec_after: Option<u32>,
+        /// With `--spec on`: who specializes, the calling thread at its N-th
+        /// call (`sync`) or the compiler thread while callers stay generic
+        /// (`background`, the default).
+        #[arg(long, value_enum)]
+        spec_compile: Option<SpecCompile>,
         /// Print the digest's text, not only its hash.
         #[arg(long)]
         verbose: bool,
@@ -140,6 +149,12 @@ enum Spec {
     Off,
     On,
     Force,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum SpecCompile {
+    Sync,
+    Background,
 }
 
 #[derive(Subcommand, Debug)]
@@ -286,8 +301,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Replay { file, spec, verbose, timeout, generate, stats } => {
-            replay(file, &ReplayArgs { spec, verbose, timeout, stats }, generate)
+        Command::Replay { file, spec, spec_after, spec_compile, verbose, timeout, generate, stats } => {
+            replay(file, &ReplayArgs { spec, spec_after, spec_compile, verbose, timeout, stats }, generate)
         }
         Command::Demo => demo(),
     }
@@ -300,6 +315,8 @@ const REPLAY_BAD_SCRIPT: u8 = 2;
 /// `jitty replay`'s options for a run.
 struct ReplayArgs {
     spec: Spec,
+    spec_after: Option<u32>,
+    spec_compile: Option<SpecCompile>,
     verbose: bool,
     timeout: u64,
     stats: bool,
@@ -307,7 +324,7 @@ struct ReplayArgs {
 
 /// `jitty replay`.
 fn replay(file: Option<PathBuf>, args: &ReplayArgs, generate: Option<u64>) -> Result<ExitCode> {
-    let &ReplayArgs { spec, verbose, timeout, stats } = args;
+    let &ReplayArgs { spec, spec_after, spec_compile, verbose, timeout, stats } = args;
     use jitty_replay::{RunError, SpecMode};
     if let Some(seed) = generate {
         print!("{}", jitty_replay::generate(seed));
@@ -331,8 +348,17 @@ fn replay(file: Option<PathBuf>, args: &ReplayArgs, generate: Option<u64>) -> Re
         Spec::On => SpecMode::On,
         Spec::Force => SpecMode::Force,
     };
+    use jitty_os::spec::policy::Policy;
+    let on = match (spec_compile, spec_after) {
+        (Some(SpecCompile::Sync), after) => Policy::Sync { after: after.unwrap_or(Policy::DEFAULT_AFTER) },
+        (_, Some(after)) => Policy::Background { after },
+        (_, None) => Policy::ON,
+    };
+    if (spec_after.is_some() || spec_compile.is_some()) && mode != SpecMode::On {
+        return bad(format!("replay: --spec-after and --spec-compile go with --spec on, not --spec {mode}"));
+    }
     if mode != SpecMode::Off
-        && let Err(e) = jitty_replay::use_kernel_driver()
+        && let Err(e) = jitty_replay::use_kernel_driver_with(on)
     {
         return bad(format!("replay --spec {mode}: specialization unavailable: {e}"));
     }

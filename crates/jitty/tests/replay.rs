@@ -81,6 +81,39 @@ fn spec_force_prints_what_spec_off_prints() {
     }
 }
 
+/// The count before `what` on the `specializations:` line `--stats` prints.
+fn count(o: &Output, what: &str) -> u64 {
+    let e = String::from_utf8_lossy(&o.stderr).into_owned();
+    let line = e.lines().find(|l| l.starts_with("specializations: ")).unwrap_or_else(|| panic!("no stats: {e}"));
+    let at = line.find(what).unwrap_or_else(|| panic!("no `{what}` in {line}"));
+    let n = line[..at].trim_end().rsplit([' ', ',']).next().unwrap();
+    n.parse().unwrap_or_else(|_| panic!("count of `{what}` in {line}"))
+}
+
+/// `--spec on --spec-after N --spec-compile sync`: the N-th call with the
+/// same static arguments specializes, not one call earlier; the output is
+/// `--spec off`'s. The options go only with `--spec on`.
+#[test]
+fn spec_after_sets_the_call_that_specializes() {
+    let f = temp(
+        "after.replay",
+        "spawn p1\np1: pipe -> r w\np1: write w \"a\"\np1: write w \"b\"\np1: write w \"c\"\np1: read r 8\n",
+    );
+    let off = jitty(&["replay", &f]);
+    assert!(off.status.success(), "{}", String::from_utf8_lossy(&off.stderr));
+    let on = |after: &str| {
+        let o = jitty(&["replay", &f, "--stats", "--spec", "on", "--spec-after", after, "--spec-compile", "sync"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(o.stdout, off.stdout);
+        o
+    };
+    assert!(count(&on("3"), "produced") >= 1, "the third write specializes");
+    assert_eq!(count(&on("4"), "produced"), 0, "three writes and one read never reach four calls");
+    let bad = jitty(&["replay", &f, "--spec", "force", "--spec-after", "2"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr_line(&bad).contains("--spec on"));
+}
+
 /// `--stats` prints the driver's and the guard runtime's counters on stderr
 /// (stdout stays the replay's own): with `force`, the write is specialized
 /// and plugged, and the O_NONBLOCK flip on its fd invalidates it.
@@ -90,13 +123,6 @@ fn stats_show_specializations_and_invalidations() {
         "stats.replay",
         "spawn p1\np1: pipe -> r w\np1: write w \"ab\"\np1: fcntl w setfl O_NONBLOCK\np1: write w \"c\"\np1: read r 8\n",
     );
-    let count = |o: &Output, what: &str| -> u64 {
-        let e = String::from_utf8_lossy(&o.stderr).into_owned();
-        let line = e.lines().find(|l| l.starts_with("specializations: ")).unwrap_or_else(|| panic!("no stats: {e}"));
-        let at = line.find(what).unwrap_or_else(|| panic!("no `{what}` in {line}"));
-        let n = line[..at].trim_end().rsplit([' ', ',']).next().unwrap();
-        n.parse().unwrap_or_else(|_| panic!("count of `{what}` in {line}"))
-    };
     let off = jitty(&["replay", &f, "--stats"]);
     assert!(off.status.success(), "{}", String::from_utf8_lossy(&off.stderr));
     assert_eq!(count(&off, "produced"), 0);

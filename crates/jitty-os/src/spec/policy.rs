@@ -45,8 +45,11 @@ pub enum Policy {
 }
 
 impl Policy {
-    /// The default of `--spec on`: a background compile after 64 calls.
-    pub const ON: Policy = Policy::Background { after: 64 };
+    /// Calls before `--spec on` specializes, unless told otherwise.
+    pub const DEFAULT_AFTER: u32 = 64;
+    /// The default of `--spec on`: a background compile after
+    /// [`Policy::DEFAULT_AFTER`] calls.
+    pub const ON: Policy = Policy::Background { after: Policy::DEFAULT_AFTER };
     /// `--spec force`: synchronously at the first call.
     pub const FORCE: Policy = Policy::Sync { after: 1 };
 }
