@@ -20,6 +20,12 @@
 #   rquickjs-sys 0.14.0      QuickJS-ng 0.16.2 (quickjs/): the engine, its
 #                            libc, its test runner run-test262.c and its own
 #                            tests/ with tests.conf
+#   mbedtls-sys-auto 2.28.15 Mbed TLS 2.28 (vendor/): the library, its
+#                            self-test program and its unit-test suites; the
+#                            suites named in $mbedtls_suites are generated
+#                            from tests/suites/*.function and *.data by its
+#                            own tests/scripts/generate_test_code.py (as its
+#                            tests/Makefile does) into vendor/jitty-suites/
 #
 # Usage: scripts/fetch-corpus.sh [DEST]   (default: <repo>/target/corpus-src)
 # Prints the destination directory on its last line.
@@ -36,7 +42,24 @@ crates=(
     "bzip2-sys 0.1.13+1.0.8 225bff33b2141874fe80d71e07d6eec4f85c5c216453dd96388240f96e1acc14"
     "rquickjs-sys 0.14.0 cee271d0eeba64f0915b846cb7ae02e16faf3dfdffdca91731101d9d30fe3423"
     "lz4-sys 1.11.1+lz4-1.10.0 6bd8c0d6c6ed0cd30b3652886bb8711dc4bb01d637a68105a3d5158039b418e6"
+    "mbedtls-sys-auto 2.28.15 2fdbd15978db1dec7592cf8864094bcf6f7a101d7f84af15c2423967079982c1"
 )
+
+# Mbed TLS unit-test suites the corpus runs (jitty-difftest's catalogue
+# names the same ones).
+mbedtls_suites=(bignum.generated ecp gcm.aes128_en)
+
+# Generates the Mbed TLS suites into DIR/vendor/jitty-suites.
+generate_mbedtls_suites() {
+    local t="$1/vendor/tests" s
+    mkdir -p "$1/vendor/jitty-suites"
+    for s in "${mbedtls_suites[@]}"; do
+        (cd "$t" && python3 scripts/generate_test_code.py \
+            -f "suites/test_suite_${s%%.*}.function" -d "suites/test_suite_$s.data" \
+            -t suites/main_test.function -p suites/host_test.function -s suites \
+            --helpers-file suites/helpers.function -o ../jitty-suites >/dev/null)
+    done
+}
 
 mkdir -p "$dest"
 
@@ -103,6 +126,7 @@ for c in "${missing[@]}"; do
     rm -rf "$out" "$out.tmp"
     mkdir -p "$out.tmp"
     tar -xzf "$crate" -C "$out.tmp" --strip-components=1
+    [ "$name" = mbedtls-sys-auto ] && generate_mbedtls_suites "$out.tmp"
     touch "$out.tmp/.done"
     mv "$out.tmp" "$out"
     echo "fetch-corpus: $name $ver unpacked (sha256 ok)"
