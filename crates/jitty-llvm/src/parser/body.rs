@@ -142,7 +142,7 @@ fn map_blocks(kind: &mut InstKind, mut f: impl FnMut(&mut BlockId)) {
 
 /// The result of parsing a call's common part.
 struct CallParts {
-    callee: Value,
+    callee: CallTarget,
     fn_ty: Ty,
     args: Vec<Value>,
     arg_attrs: Vec<ParamAttrs>,
@@ -151,6 +151,19 @@ struct CallParts {
     flags: jitty_ir::Flags,
     /// Dropped entirely (`llvm.dbg.*`, noalias scope declarations).
     drop: bool,
+}
+
+/// What a call calls.
+enum CallTarget {
+    /// A function value.
+    Value(Value),
+    /// An inline asm call that executes nothing: an empty template and no
+    /// outputs (a compiler barrier such as Rust's `black_box` or C's
+    /// `asm volatile("" ::: "memory")`), at byte `at`. A `call` of one is
+    /// dropped: its clobbers only constrain an optimizer, and an access
+    /// they could order against another thread without atomics would be a
+    /// data race. An `invoke` of one stays refused.
+    NoopAsm { at: usize, template: String },
 }
 
 impl<'a> Parser<'a> {
@@ -639,6 +652,13 @@ impl<'a> Body<'_, 'a> {
             "unreachable" => (InstKind::Unreachable, void),
             "invoke" => {
                 let c = self.call_parts(pos)?;
+                let callee = match c.callee {
+                    CallTarget::Value(callee) => callee,
+                    CallTarget::NoopAsm { at, template } => {
+                        self.p.unsupported(at, "inline asm call");
+                        self.inline_asm_callee(at, &template, c.fn_ty)
+                    }
+                };
                 self.p.expect_ident("to")?;
                 let normal = self.label()?;
                 self.p.expect_ident("unwind")?;
@@ -646,7 +666,7 @@ impl<'a> Body<'_, 'a> {
                 let ret = self.p.m.types.func_sig(c.fn_ty).map_or(void, |s| s.0);
                 (
                     InstKind::Invoke {
-                        callee: c.callee,
+                        callee,
                         fn_ty: c.fn_ty,
                         args: c.args,
                         arg_attrs: c.arg_attrs,
@@ -669,14 +689,17 @@ impl<'a> Body<'_, 'a> {
                     self.p.expect_ident("call")?;
                 }
                 let c = self.call_parts(pos)?;
-                if c.drop {
-                    self.trailer()?;
-                    return Ok(None);
-                }
+                let callee = match c.callee {
+                    CallTarget::Value(callee) if !c.drop => callee,
+                    _ => {
+                        self.trailer()?;
+                        return Ok(None);
+                    }
+                };
                 let ret = self.p.m.types.func_sig(c.fn_ty).map_or(void, |s| s.0);
                 (
                     InstKind::Call {
-                        callee: c.callee,
+                        callee,
                         fn_ty: c.fn_ty,
                         args: c.args,
                         arg_attrs: c.arg_attrs,
@@ -1018,6 +1041,7 @@ impl<'a> Body<'_, 'a> {
         let callee_pos = self.p.tok.start;
         let ptr = self.p.t.ptr;
         let mut asm_template = String::new();
+        let mut asm_constraints = None;
         let callee = if self.p.eat_ident("asm") {
             while self.p.eat_ident("sideeffect")
                 || self.p.eat_ident("alignstack")
@@ -1026,8 +1050,7 @@ impl<'a> Body<'_, 'a> {
             {}
             asm_template = self.p.expect_string()?;
             self.p.expect_punct(b',')?;
-            self.p.expect_string()?;
-            self.p.unsupported(callee_pos, "inline asm call");
+            asm_constraints = Some(self.p.expect_string()?);
             None // made once the call's function type is known, below
         } else {
             Some(self.value(ptr)?)
@@ -1084,9 +1107,17 @@ impl<'a> Body<'_, 'a> {
         if has_md && !is_dbg {
             self.p.unsupported(pos, format!("metadata operand in call to `{}`", callee_name.as_deref().unwrap_or("?")));
         }
+        let noop_asm = asm_constraints.as_deref().is_some_and(|constraints| {
+            let void = self.p.m.types.func_sig(fn_ty).is_some_and(|(ret, _, _)| self.p.m.types.is_void(ret));
+            asm_template.trim().is_empty() && void && !constraints.split(',').any(|c| c.starts_with('='))
+        });
         let callee = match callee {
-            Some(callee) => callee,
-            None => self.inline_asm_callee(callee_pos, &asm_template, fn_ty),
+            Some(callee) => CallTarget::Value(callee),
+            None if noop_asm => CallTarget::NoopAsm { at: callee_pos, template: asm_template },
+            None => {
+                self.p.unsupported(callee_pos, "inline asm call");
+                CallTarget::Value(self.inline_asm_callee(callee_pos, &asm_template, fn_ty))
+            }
         };
         Ok(CallParts { callee, fn_ty, args, arg_attrs, ret_attrs, cconv, flags, drop: is_dbg })
     }

@@ -1,6 +1,8 @@
 ; Attributes, calling conventions, tail calls, varargs, bundles, metadata,
 ; debug records, dropped debug intrinsics, inline asm (a declaration of its
-; own that no library defines, so engines refuse the call where it runs).
+; own that no library defines, so engines refuse the call where it runs;
+; an empty one without outputs, a compiler barrier, is dropped, but one
+; with an output is not).
 %S = type { i64, i64 }
 
 declare i32 @printf(ptr noundef, ...) #0
@@ -24,6 +26,8 @@ entry:
   notail call void @llvm.assume(i1 true) [ "align"(ptr %s, i64 8) ]
   call cc 10 void @ghc()
   call void asm sideeffect "nop", "~{memory}"()
+  call void asm sideeffect "", "r,~{memory}"(ptr %s)
+  %garbage = call i32 asm sideeffect "", "=r,~{dirflag},~{fpsr},~{flags}"()
   %v = call fast double @llvm.fabs.f64(double 1.500000e+00)
   %x = call i64 @r(ptr %s), !range !13
   ret i32 %call
@@ -46,7 +50,8 @@ attributes #1 = { cold }
 !13 = !{i64 0, i64 10}
 
 ; ---- expected ----
-; 26:13: unsupported: inline asm call
+; 28:13: unsupported: inline asm call
+; 30:23: unsupported: inline asm call
 ;
 ; %S = type { i64, i64 }
 ; @fmt = private constant [4 x i8] c"%d\0A\00"
@@ -72,7 +77,8 @@ attributes #1 = { cold }
 ;   tail call fastcc void @callee(ptr byval(%S) align 8 %s, ptr sret(%S) %out, i8 zeroext 1, i16 signext -2, i32 inreg 3)
 ;   notail call void @llvm.assume(i1 true)
 ;   call cc 10 void @ghc()
-;   call void @"inline asm at 26:13: nop"()
+;   call void @"inline asm at 28:13: nop"()
+;   %garbage = call i32 @"inline asm at 30:23: "()
 ;   %v = call nnan ninf nsz arcp contract afn reassoc double @llvm.fabs.f64(double 0x3FF8000000000000)
 ;   %x = call i64 @r(ptr %s)
 ;   ret i32 %call
@@ -80,4 +86,6 @@ attributes #1 = { cold }
 ;
 ; declare double @llvm.fabs.f64(double)
 ;
-; declare void @"inline asm at 26:13: nop"()
+; declare void @"inline asm at 28:13: nop"()
+;
+; declare i32 @"inline asm at 30:23: "()
