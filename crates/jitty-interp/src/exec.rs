@@ -14,7 +14,7 @@ use jitty_ir::{FuncId, Intrinsic, Module, RmwOp};
 use jitty_rt::Image;
 use jitty_rt::mem::{self, rd, wr};
 use jitty_rt::sjlj::{self, Jump, JumpRecord};
-use jitty_sem::{self as sem, Fk, Repr, Scalar, f_get, f_put, mask64, mask128, sext64, sext128};
+use jitty_sem::{self as sem, Fk, Libm, Repr, Scalar, f_get, f_put, mask64, mask128, sext64, sext128};
 use std::cell::Cell;
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicU8, AtomicU16, AtomicU32, AtomicU64, Ordering as AO};
@@ -1647,7 +1647,8 @@ fn intrinsic(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Tr
         | I::Cos
         | I::Canonicalize => {
             let k = fk(arg_sc);
-            let one = |v: f64| -> f64 {
+            let one = |v: f64, k: Fk| -> f64 {
+                let libm = |f| sem::libm1(f, v, k);
                 match it.which {
                     I::FAbs => v.abs(),
                     I::Sqrt => v.sqrt(),
@@ -1656,47 +1657,45 @@ fn intrinsic(ts: &ThreadState, f: &Lowered, r: Regs, info: u32) -> Result<(), Tr
                     I::Trunc => v.trunc(),
                     I::Round => v.round(),
                     I::RoundEven | I::Rint | I::NearbyInt => v.round_ties_even(),
-                    I::Exp => v.exp(),
-                    I::Exp2 => v.exp2(),
-                    I::Log => v.ln(),
-                    I::Log2 => v.log2(),
-                    I::Log10 => v.log10(),
-                    I::Sin => v.sin(),
-                    I::Cos => v.cos(),
+                    I::Exp => libm(Libm::Exp),
+                    I::Exp2 => libm(Libm::Exp2),
+                    I::Log => libm(Libm::Ln),
+                    I::Log2 => libm(Libm::Log2),
+                    I::Log10 => libm(Libm::Log10),
+                    I::Sin => libm(Libm::Sin),
+                    I::Cos => libm(Libm::Cos),
                     _ => v,
                 }
             };
             if let Repr::V { elem: Scalar::F(ek), len, .. } = it.arg_repr {
                 for l in 0..len {
-                    r.set(d + l, f_put(one(f_get(r.get(a[0] + l), ek)), ek));
+                    r.set(d + l, f_put(one(f_get(r.get(a[0] + l), ek), ek), ek));
                 }
             } else if k == Fk::F32 && matches!(it.which, I::Sqrt) {
                 r.set(d, u64::from(r.f32(a[0]).sqrt().to_bits()));
             } else {
-                r.set(d, f_put(one(fx(0)), k));
+                r.set(d, f_put(one(fx(0), k), k));
             }
         }
         I::CopySign | I::MinNum | I::MaxNum | I::Minimum | I::Maximum | I::Pow => {
             let k = fk(arg_sc);
-            let two = |p: f64, q: f64| -> f64 {
+            let two = |p: f64, q: f64, k: Fk| -> f64 {
                 match it.which {
                     I::CopySign => p.copysign(q),
                     I::MinNum => p.min(q),
                     I::MaxNum => p.max(q),
                     I::Minimum => sem::minimum(p, q),
                     I::Maximum => sem::maximum(p, q),
-                    _ => p.powf(q),
+                    _ => sem::pow(p, q, k),
                 }
             };
             if let Repr::V { elem: Scalar::F(ek), len, .. } = it.arg_repr {
                 for l in 0..len {
-                    let v = two(f_get(r.get(a[0] + l), ek), f_get(r.get(a[1] + l), ek));
+                    let v = two(f_get(r.get(a[0] + l), ek), f_get(r.get(a[1] + l), ek), ek);
                     r.set(d + l, f_put(v, ek));
                 }
-            } else if k == Fk::F32 && it.which == I::Pow {
-                r.set(d, u64::from(r.f32(a[0]).powf(r.f32(a[1])).to_bits()));
             } else {
-                r.set(d, f_put(two(fx(0), fx(1)), k));
+                r.set(d, f_put(two(fx(0), fx(1), k), k));
             }
         }
         I::PowI => lanewise(r, it)?,

@@ -227,24 +227,25 @@ pub(crate) unsafe extern "C" fn jitty_jit_f32_i128(op: u32, bits: u32, io: *mut 
     f32::from_bits(unsafe { float_int(op, bits, io, u64::from(x.to_bits()), Fk::F32) } as u32)
 }
 
+/// The math-library helpers: the rules are `jitty_sem::libm_f64` and
+/// `libm_f32`, shared with the interpreter.
 macro_rules! libm1 {
-    ($($name:ident: $f:ident;)*) => {$(
-        pub(crate) extern "C" fn $name(x: f64) -> f64 { x.$f() }
-    )*};
-}
-macro_rules! libm1f {
-    ($($name:ident: $f:ident;)*) => {$(
-        pub(crate) extern "C" fn $name(x: f32) -> f32 { x.$f() }
+    ($($name:ident, $namef:ident: $f:ident;)*) => {$(
+        pub(crate) extern "C" fn $name(x: f64) -> f64 { jitty_sem::libm_f64(jitty_sem::Libm::$f, x) }
+        pub(crate) extern "C" fn $namef(x: f32) -> f32 { jitty_sem::libm_f32(jitty_sem::Libm::$f, x) }
     )*};
 }
 
 libm1! {
-    m_exp: exp; m_exp2: exp2; m_ln: ln; m_log2: log2; m_log10: log10; m_sin: sin; m_cos: cos;
-    m_round: round;
+    m_exp, mf_exp: Exp; m_exp2, mf_exp2: Exp2; m_ln, mf_ln: Ln; m_log2, mf_log2: Log2;
+    m_log10, mf_log10: Log10; m_sin, mf_sin: Sin; m_cos, mf_cos: Cos;
 }
-libm1f! {
-    mf_exp: exp; mf_exp2: exp2; mf_ln: ln; mf_log2: log2; mf_log10: log10; mf_sin: sin; mf_cos: cos;
-    mf_round: round;
+
+pub(crate) extern "C" fn m_round(x: f64) -> f64 {
+    x.round()
+}
+pub(crate) extern "C" fn mf_round(x: f32) -> f32 {
+    x.round()
 }
 
 /// `llvm.is.fpclass`'s class bit of a `float` (`is_f32` 1) or `double`
@@ -254,10 +255,10 @@ pub(crate) extern "C" fn jitty_jit_fp_class(bits: u64, is_f32: u32) -> u32 {
 }
 
 pub(crate) extern "C" fn m_pow(x: f64, y: f64) -> f64 {
-    x.powf(y)
+    jitty_sem::pow(x, y, Fk::F64)
 }
 pub(crate) extern "C" fn mf_pow(x: f32, y: f32) -> f32 {
-    x.powf(y)
+    jitty_sem::pow(f64::from(x), f64::from(y), Fk::F32) as f32
 }
 pub(crate) extern "C" fn m_powi(x: f64, y: i32) -> f64 {
     x.powi(y)

@@ -231,6 +231,72 @@ pub fn modf(x: f64) -> (f64, f64) {
     (frac.copysign(x), int)
 }
 
+/// A math-library function of one operand (`llvm.exp`, `llvm.sin`, ...).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Libm {
+    /// `e^x`.
+    Exp,
+    /// `2^x`.
+    Exp2,
+    /// Natural logarithm.
+    Ln,
+    /// Base-2 logarithm.
+    Log2,
+    /// Base-10 logarithm.
+    Log10,
+    /// Sine.
+    Sin,
+    /// Cosine.
+    Cos,
+}
+
+/// `f(x)` in single precision: the C library's `float` function (`sinf`),
+/// which is what native code calls.
+pub fn libm_f32(f: Libm, x: f32) -> f32 {
+    match f {
+        Libm::Exp => x.exp(),
+        Libm::Exp2 => x.exp2(),
+        Libm::Ln => x.ln(),
+        Libm::Log2 => x.log2(),
+        Libm::Log10 => x.log10(),
+        Libm::Sin => x.sin(),
+        Libm::Cos => x.cos(),
+    }
+}
+
+/// `f(x)` in double precision (`sin`).
+pub fn libm_f64(f: Libm, x: f64) -> f64 {
+    match f {
+        Libm::Exp => x.exp(),
+        Libm::Exp2 => x.exp2(),
+        Libm::Ln => x.ln(),
+        Libm::Log2 => x.log2(),
+        Libm::Log10 => x.log10(),
+        Libm::Sin => x.sin(),
+        Libm::Cos => x.cos(),
+    }
+}
+
+/// Whether a kind's math-library calls are made in single precision: the
+/// `float` functions serve `float`, and LLVM promotes `half` and `bfloat`
+/// to `float` for them. Computing a `float` in `double` and rounding is
+/// more accurate, but it is not what the program computes natively:
+/// glibc's `sinf(587.8125)` is one ulp from that.
+fn single(k: Fk) -> bool {
+    matches!(k, Fk::F32 | Fk::Half | Fk::BF16)
+}
+
+/// `f(x)` for a float of kind `k` (held as `f64`), as native code computes it.
+pub fn libm1(f: Libm, x: f64, k: Fk) -> f64 {
+    if single(k) { f64::from(libm_f32(f, x as f32)) } else { libm_f64(f, x) }
+}
+
+/// `llvm.pow` for a float of kind `k` (held as `f64`): `powf` or `pow`, as
+/// [`libm1`] chooses.
+pub fn pow(x: f64, y: f64, k: Fk) -> f64 {
+    if single(k) { f64::from((x as f32).powf(y as f32)) } else { x.powf(y) }
+}
+
 /// A register-format float slot as `f64`.
 #[inline]
 pub fn f_get(v: u64, k: Fk) -> f64 {

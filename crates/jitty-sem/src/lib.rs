@@ -34,7 +34,8 @@ pub mod trap;
 pub mod wide;
 
 pub use float::{
-    Fk, f_get, f_put, f64_to_f80, f80_to_f64, fcmp, float_bin, float_bin32, fp_class, maximum, minimum, modf,
+    Fk, Libm, f_get, f_put, f64_to_f80, f80_to_f64, fcmp, float_bin, float_bin32, fp_class, libm_f32, libm_f64, libm1,
+    maximum, minimum, modf, pow,
 };
 pub use gep::{gep_address, gep_walk, load_relative};
 pub use int::{
