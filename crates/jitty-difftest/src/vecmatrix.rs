@@ -149,7 +149,7 @@ pub const FLOAT_SHAPES: &[Shape] = &[
 /// What an intrinsic takes and gives, which decides its body and inputs.
 #[derive(Clone, Copy, Debug)]
 pub enum Kind {
-    /// `V op(V, V)`: saturating add/sub, min/max.
+    /// `V op(V, V)`: saturating add/sub, min/max, expect.
     IntBin(&'static str),
     /// `V op(V, V)` with the shift amount reduced modulo the width.
     ShlSat(&'static str),
@@ -187,6 +187,11 @@ pub enum Kind {
     FpClass(u32),
     /// `{V, V} modf(V)`: fractional and integral parts.
     Modf,
+    /// `V expect.with.probability(V, V, double 0.5)`: its first operand.
+    ExpectWithProbability,
+    /// `i1 is.constant(V)` on integer and float vectors, stored as an `i8`:
+    /// the operand is loaded, never a constant, so the answer is `false`.
+    IsConstant,
 }
 
 impl Kind {
@@ -212,6 +217,8 @@ impl Kind {
             Kind::FToISat(n, true) => format!("{n}.to.i8"),
             Kind::FpClass(t) => format!("is.fpclass.{t:#x}"),
             Kind::Modf => "modf".into(),
+            Kind::ExpectWithProbability => "expect.with.probability".into(),
+            Kind::IsConstant => "is.constant".into(),
         }
     }
     fn is_float(self) -> bool {
@@ -235,6 +242,7 @@ impl Kind {
             // LLVM 22's x86 instruction selection crashes on
             // `llvm.canonicalize.v2f32` (and odd shapes): full vectors only.
             Kind::FUn("canonicalize") => s.elem.is_float() && matches!(s.bytes(), 16 | 32),
+            Kind::IsConstant => true,
             _ => self.is_float() == s.elem.is_float(),
         }
     }
@@ -305,6 +313,10 @@ pub fn kinds() -> Vec<Kind> {
         k.push(Kind::FpClass(t));
     }
     k.push(Kind::Modf);
+    // Last, so the rows above keep the inputs they had before these.
+    k.push(Kind::IntBin("expect"));
+    k.push(Kind::ExpectWithProbability);
+    k.push(Kind::IsConstant);
     k
 }
 
@@ -652,6 +664,27 @@ impl Gen {
                     store_float(&mut body, s, &format!("%r{k}"), false, dst, &k.to_string());
                 }
                 (f, 1, 2 * v)
+            }
+            Kind::ExpectWithProbability => {
+                let f = format!("llvm.expect.with.probability.{sfx}");
+                self.decls.insert(format!("declare {t} @{f}({t}, {t}, double)"));
+                load(&mut body, 0, &t);
+                load(&mut body, 1, &t);
+                let _ = writeln!(
+                    body,
+                    "  %r = call {t} @{f}({t} %a0, {t} %a1, double 5.0e-01)\n  store {t} %r, ptr %out, align 1"
+                );
+                (f, 2, v)
+            }
+            Kind::IsConstant => {
+                let f = format!("llvm.is.constant.{sfx}");
+                self.decls.insert(format!("declare i1 @{f}({t})"));
+                load(&mut body, 0, &t);
+                let _ = writeln!(
+                    body,
+                    "  %r = call i1 @{f}({t} %a0)\n  %z = zext i1 %r to i8\n  store i8 %z, ptr %out, align 1"
+                );
+                (f, 1, 1)
             }
         };
         let _ = write!(self.funcs, "define void @{name}(ptr %in, ptr %out) noinline {{\n{body}  ret void\n}}\n\n");

@@ -268,6 +268,14 @@ impl Intrinsic {
         })
     }
 
+    /// Every base name [`Intrinsic::from_name`] recognizes, with the
+    /// intrinsic it maps to, in matching order (longest first where one base
+    /// is a prefix of another): the whole table, for tests that check some
+    /// other list covers every intrinsic the engines accept.
+    pub fn base_names() -> &'static [(&'static str, Intrinsic)] {
+        TABLE
+    }
+
     /// True for intrinsics that have no run-time effect and return nothing
     /// (engines may skip them).
     pub fn is_marker(self) -> bool {
