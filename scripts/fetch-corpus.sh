@@ -26,6 +26,10 @@
 #                            from tests/suites/*.function and *.data by its
 #                            own tests/scripts/generate_test_code.py (as its
 #                            tests/Makefile does) into vendor/jitty-suites/
+#   coremark 1.0.0           CoreMark 1.0 ported to Rust (src/: list,
+#                            matrix, state and util as EEMBC's C files; its
+#                            CRCs match the C reference); EEMBC's C sources
+#                            are in no registry these machines reach
 #
 # Usage: scripts/fetch-corpus.sh [DEST]   (default: <repo>/target/corpus-src)
 # Prints the destination directory on its last line.
@@ -43,6 +47,7 @@ crates=(
     "rquickjs-sys 0.14.0 cee271d0eeba64f0915b846cb7ae02e16faf3dfdffdca91731101d9d30fe3423"
     "lz4-sys 1.11.1+lz4-1.10.0 6bd8c0d6c6ed0cd30b3652886bb8711dc4bb01d637a68105a3d5158039b418e6"
     "mbedtls-sys-auto 2.28.15 2fdbd15978db1dec7592cf8864094bcf6f7a101d7f84af15c2423967079982c1"
+    "coremark 1.0.0 d53e4b2bd78a36a0b0ccf1e94d68643201b131c712621f8855be6538f6206f48"
 )
 
 # Mbed TLS unit-test suites the corpus runs (jitty-difftest's catalogue

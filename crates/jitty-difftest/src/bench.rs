@@ -346,7 +346,11 @@ fn prepare_real(cfg: &BenchConfig, tools: &Tools, cache: &Cache, clang_version: 
         programs::fetch_sources(&cfg.root, &cfg.corpus_src)?;
     }
     let all = catalogue(&cfg.root, &cfg.corpus_src)?;
-    let tc = Toolchain { clang: clang_version.to_string(), link: tools::require(&tools.llvm_link, "--version")? };
+    let tc = Toolchain {
+        clang: clang_version.to_string(),
+        link: tools::require(&tools.llvm_link, "--version")?,
+        rustc: tools::require(&tools.rustc, "-vV")?,
+    };
     let probe = runtime_probe_so(tools, cache, clang_version)?;
     let mut out = Vec::new();
     for &&(name, program, args_file) in &chosen {

@@ -22,7 +22,7 @@ usage: jitty-difftest <corpus|csmith|fuzz|programs|bench|help> [options]
   csmith   run csmith programs natively and on each engine, compare
   fuzz     run random IR programs (testgen) natively (clang -O0 of the .ll),
            on lli-22 and on each engine, compare
-  programs build Lua, SQLite, zlib, bzip2, QuickJS, LZ4, Mbed TLS (scripts/fetch-corpus.sh) with
+  programs build Lua, SQLite, zlib, bzip2, QuickJS, LZ4, Mbed TLS, CoreMark (Rust) (scripts/fetch-corpus.sh) with
            clang, run them natively and on each engine, print the matrix
   bench    time engines against native, lli's interpreter (and JITs with --jit)
 

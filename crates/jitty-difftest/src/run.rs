@@ -183,7 +183,18 @@ pub fn run_tool(program: &str, args: &[String], timeout: Duration) -> crate::Res
 /// [`run_tool`] in directory `cwd` (for tools that drop temporary files
 /// into the current directory).
 pub fn run_tool_in(program: &str, args: &[String], timeout: Duration, cwd: Option<&Path>) -> crate::Result<Output> {
-    let out = run(program, args, timeout, cwd);
+    run_tool_env(program, args, &[], timeout, cwd)
+}
+
+/// [`run_tool_in`] with the variables `env` added to the environment.
+pub fn run_tool_env(
+    program: &str,
+    args: &[String],
+    env: &[(String, String)],
+    timeout: Duration,
+    cwd: Option<&Path>,
+) -> crate::Result<Output> {
+    let out = run_env(program, args, env, timeout, cwd);
     if out.status.success() {
         Ok(out)
     } else {

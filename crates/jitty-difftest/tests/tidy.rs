@@ -67,6 +67,7 @@ fn real_bench_programs_declare_arguments() {
         "mbedtls-bignum.generated",
         "mbedtls-ecp",
         "mbedtls-gcm.aes128_en",
+        "coremark",
     ];
     for (name, program, file) in jitty_difftest::bench::REAL_PROGRAMS {
         assert!(own.contains(&program), "{name}: {program} is not a corpus program");
@@ -75,7 +76,10 @@ fn real_bench_programs_declare_arguments() {
         assert!(a.full.len() == 1 && a.quick.len() == 1, "{file}: needs `jitty-bench: full=N quick=N`");
     }
     let src = root.join("target/corpus-src");
-    if src.join("lua-src-551.1.0/.done").exists() && src.join("mbedtls-sys-auto-2.28.15/.done").exists() {
+    if src.join("lua-src-551.1.0/.done").exists()
+        && src.join("mbedtls-sys-auto-2.28.15/.done").exists()
+        && src.join("coremark-1.0.0/.done").exists()
+    {
         let names: Vec<String> =
             jitty_difftest::programs::catalogue(&root, &src).unwrap().into_iter().map(|p| p.name).collect();
         assert_eq!(names, own, "the list above follows the catalogue");

@@ -154,6 +154,47 @@ fn c_program_matches_native_at(src: &Path, opt: &str, args: &[&str]) -> std::pro
     expected.status
 }
 
+/// An ordinary `std` Rust program (`fn main` through `lang_start`, whose
+/// `black_box` is an empty inline asm: every such program exited 125
+/// before), built by rustc at `-C opt-level` 0 and 2, runs on both engines
+/// as natively.
+#[test]
+fn std_rust_programs_run_as_natively() {
+    let tools = Tools::from_env();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/std_main.rs");
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("jitty-std-main-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for opt in ["0", "2"] {
+        let (native, ll) = (dir.join(format!("std_main{opt}")), dir.join(format!("std_main{opt}.ll")));
+        let emit = format!("--emit=link={},llvm-ir={}", native.display(), ll.display());
+        let ok = std::process::Command::new(&tools.rustc)
+            .args(["--edition=2021", "-C", &format!("opt-level={opt}"), "-C", "panic=abort", "-C", "codegen-units=1"])
+            .arg(&emit)
+            .arg(&src)
+            .current_dir(&dir)
+            .status()
+            .expect("rustc runs")
+            .success();
+        assert!(ok, "rustc failed on {}", src.display());
+        let args = ["alpha", "beta"];
+        let expected = std::process::Command::new(&native).args(args).output().unwrap();
+        assert!(expected.status.code().is_some_and(|c| c > 0), "the program exits with a status of its own");
+        for engine in ["interp", "jit"] {
+            let got = std::process::Command::new(env!("CARGO_BIN_EXE_jitty"))
+                .args(["exec", "--engine", engine])
+                .arg(&ll)
+                .arg("--")
+                .args(args)
+                .output()
+                .unwrap();
+            let what = format!("opt-level={opt} on {engine}: {}", String::from_utf8_lossy(&got.stderr));
+            assert_eq!(got.status, expected.status, "{what}");
+            assert_eq!(String::from_utf8_lossy(&got.stdout), String::from_utf8_lossy(&expected.stdout), "{what}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// A program writing into a pipe with no reader is killed by SIGPIPE natively;
 /// under jitty it must be too (Rust's runtime ignores SIGPIPE unless jitty
 /// restores the default), on both engines.

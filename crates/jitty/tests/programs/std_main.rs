@@ -1,12 +1,13 @@
-//! Corpus program: an ordinary `std` program (the other corpus programs are
-//! `no_std`): `fn main` entered through std's `lang_start`, whose
+//! An ordinary `std` Rust program (the corpus programs are `no_std`):
+//! `fn main` entered through std's `lang_start`, whose
 //! `__rust_begin_short_backtrace` calls `black_box` (an empty inline asm, a
 //! compiler barrier), `println!` formatting, `String`, `Vec`, `BTreeMap`,
 //! `Box<dyn Trait>`, iterators, `std::env::args`, and an exit status set
 //! by `std::process::exit`.
 //!
-//! Built natively and to LLVM IR by jitty-difftest; engines must print
-//! exactly what the native build prints and exit with the same status.
+//! `tests/differential.rs` builds it natively and to LLVM IR with rustc;
+//! both engines must print what the native build prints and exit with the
+//! same status.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
