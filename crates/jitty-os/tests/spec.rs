@@ -1,6 +1,8 @@
 //! Run-time specialization of the live kernel: the driver specializes a
 //! spec point for a live process, compiles it, plugs it into the process's
 //! dispatch table, and calls through it behave as the generic kernel's.
+//! The oracle vouches only for the annotated fields of the objects the
+//! point's typed paths reach; the policies decide when to specialize.
 
 mod common;
 
@@ -115,6 +117,80 @@ fn the_oracle_vouches_only_for_objects_its_paths_reach() {
     let f_op = file_field(w, "f_op");
     assert!(matches!(oracle.classify(f_op, 8), Classified::Const { .. }));
     assert!(matches!(oracle.classify(f_op + 4, 8), Classified::No { .. }));
+}
+
+/// Within an object the paths do reach, the oracle vouches only for the
+/// annotated fields: the position and the reference count of the File
+/// behind the specialized fd (dynamic, so not annotated) are refused with
+/// a reason and never read, while that File's `Const` and `Quasi` fields
+/// are accepted; and a real specialization of the point guards no byte of
+/// an unannotated field.
+#[test]
+fn the_oracle_refuses_the_unannotated_fields_of_a_reached_object() {
+    use jitty_spec::{Classified, Oracle};
+    let _s = serial();
+    let _t = user();
+    let d = Specializer::get().expect("driver");
+    let path = tmp("jitty-oracle-fpos");
+    let fd = sys::open(&path, O_RDWR | O_CREAT | O_TRUNC, 0o600).unwrap();
+    assert_eq!(sys::write(fd, b"0123456789"), Ok(10));
+    assert_eq!(sys::lseek(fd, 7, SEEK_SET), Ok(7));
+    let ty = d.annotations().type_named("File").expect("File");
+    let field = |name: &str| ty.fields.iter().find(|f| f.name == name);
+    assert!(field("f_pos").is_none() && field("f_count").is_none(), "f_pos and f_count carry no annotation");
+    let offset = |name: &str| field(name).unwrap_or_else(|| panic!("File.{name} is annotated")).offset;
+    // Their offsets come from the kernel's layout probe, whose File words
+    // agree with the type descriptor.
+    let probe = &kernel().image_report().probe;
+    assert_eq!((probe[14], probe[15], probe[16]), (ty.size, offset("f_op"), offset("f_flags")), "layout probe");
+    let f_op = file_field(fd, "f_op");
+    let file = f_op - offset("f_op");
+    let (f_pos, f_count) = (file + probe[17], file + probe[18]);
+    // SAFETY: the position of a live File of this single-threaded process,
+    // with no call in progress.
+    assert_eq!(unsafe { std::ptr::read_volatile(f_pos as *const i64) }, 7, "it is the position lseek set");
+    let point = d.annotations().point("write").expect("write").clone();
+    let args = [sys::current() as u64, fd as u64];
+    let oracle = d.oracle(&point, &args).expect("oracle");
+    for (what, addr, size) in
+        [("f_pos", f_pos, 8), ("f_pos", f_pos, 4), ("f_pos", f_pos + 4, 4), ("f_count", f_count, 8)]
+    {
+        match oracle.classify(addr, size) {
+            Classified::No { why } => assert!(!why.is_empty(), "File.{what}: refused with a reason"),
+            other => panic!("File.{what} ({size} bytes at +{}) is not annotated, yet: {other:?}", addr - file),
+        }
+        assert_eq!(oracle.read(addr, size), None, "File.{what} is never read for folding");
+    }
+    // The same File's annotated fields are accepted.
+    let f_flags = file_field(fd, "f_flags");
+    match oracle.classify(f_flags, 4) {
+        Classified::Quasi { what, deps_word, cell } => {
+            assert_eq!(what, "File.f_flags");
+            assert_eq!(deps_word, file + offset("deps"), "guarded by the File's own dependents word");
+            assert_eq!(cell, (f_flags, 4));
+        }
+        other => panic!("File.f_flags: {other:?}"),
+    }
+    assert!(oracle.read(f_flags, 4).is_some());
+    for name in ["f_op", "f_inode"] {
+        assert!(
+            matches!(oracle.classify(file + offset(name), 8), Classified::Const { ref what } if *what == format!("File.{name}")),
+            "File.{name}: {:?}",
+            oracle.classify(file + offset(name), 8)
+        );
+    }
+    // A real specialization folds no byte of them.
+    let s = d.specialize("write", &args).expect("specialize write");
+    assert!(!s.residual.guards.is_empty());
+    for g in &s.residual.guards {
+        for (what, at) in [("f_pos", f_pos), ("f_count", f_count)] {
+            assert!(g.addr + g.size <= at || g.addr >= at + 8, "the guard on {} overlaps File.{what}", g.what);
+        }
+    }
+    // SAFETY: never plugged: no thread is in the code or can reach it.
+    unsafe { s.unit.free() };
+    sys::close(fd).unwrap();
+    sys::unlink(&path).unwrap();
 }
 
 #[test]
