@@ -2,9 +2,12 @@
 //! LLVM's own interpreter.
 //!
 //! Programs are the C files in `tests/bench/`, a few csmith programs and
-//! two real programs of the corpus ([`REAL_PROGRAMS`]): Lua running
-//! `tests/bench/lua/fib.lua` (recursive `fib`) and the SQLite driver's
-//! benchmark workload (`tests/programs/sqlite/sqlite_main.c ROWS`).
+//! three real programs of the corpus ([`REAL_PROGRAMS`]): Lua running
+//! `tests/bench/lua/fib.lua` (recursive `fib`), the SQLite driver's
+//! benchmark workload (`tests/programs/sqlite/sqlite_main.c ROWS`) and
+//! CoreMark ported to Rust (`tests/programs/coremark/coremark_main.rs
+//! ITERATIONS`, whose iterations per second are printed under the table;
+//! `lli`'s JIT gets the toolchain's `libstd-*.so` for it).
 //! A bench source declares its arguments in a header comment:
 //!
 //! ```text
@@ -79,12 +82,16 @@ pub const CSMITH_BENCH_SEEDS: [u64; 3] = [1, 11, 19];
 /// [`programs::catalogue`], the file under the workspace root whose
 /// `jitty-bench:` line gives the arguments). A `.lua` file is also the
 /// script, passed to the Lua driver before those arguments.
-pub const REAL_PROGRAMS: [(&str, &str, &str); 2] =
-    [("lua-fib", "lua", "tests/bench/lua/fib.lua"), ("sqlite", "sqlite", "tests/programs/sqlite/sqlite_main.c")];
+pub const REAL_PROGRAMS: [(&str, &str, &str); 3] = [
+    ("lua-fib", "lua", "tests/bench/lua/fib.lua"),
+    ("sqlite", "sqlite", "tests/programs/sqlite/sqlite_main.c"),
+    ("coremark", "coremark", "tests/programs/coremark/coremark_main.rs"),
+];
 
 /// Why the real programs get no `lli-interp` column.
 pub const REAL_PROGRAMS_NO_LLI_INTERP: &str = "skipped: lli-22's interpreter cannot run the real programs \
-     (it crashes loading Lua's blockaddress dispatch table and aborts on SQLite's `fence seq_cst`)";
+     (it crashes loading Lua's blockaddress dispatch table, aborts on SQLite's `fence seq_cst` and dies by \
+     SIGSEGV in the Rust CoreMark)";
 
 /// Options of a bench run.
 #[derive(Debug, Clone)]
@@ -186,6 +193,9 @@ struct Program {
     /// A shared object to preload into the native run (the run-time probe,
     /// for native builds that do not link it).
     preload: Option<PathBuf>,
+    /// Rust with `std`: `lli`'s JIT loads the toolchain's `libstd-*.so`
+    /// (jitty resolves std from its own image).
+    rust_std: bool,
 }
 
 /// Median time (ms) of one configuration on one program.
@@ -291,7 +301,7 @@ fn prepare(cfg: &BenchConfig, tools: &Tools) -> Result<Vec<Program>> {
         let vec = build_c(tools, &cache, &clang_version, &src, 2, &[], probe)?;
         let novec_ll = build_c(tools, &cache, &clang_version, &src, 2, &novec, &[])?.ll;
         let args = if cfg.quick { a.quick } else { a.full };
-        programs.push(Program { name, args, vec, novec_ll: Ok(novec_ll), preload: None });
+        programs.push(Program { name, args, vec, novec_ll: Ok(novec_ll), preload: None, rust_std: false });
     }
     if !cfg.csmith_seeds.is_empty() {
         let csmith_version = tools::require(&tools.csmith, "--version")?;
@@ -302,7 +312,14 @@ fn prepare(cfg: &BenchConfig, tools: &Tools) -> Result<Vec<Program>> {
             let novec_flags = csmith_clang_flags(tools, &novec);
             let novec_ll = build_c(tools, &cache, &clang_version, &src, 2, &novec_flags, &[])?.ll;
             let name = format!("csmith-{seed}");
-            programs.push(Program { name, args: Vec::new(), vec, novec_ll: Ok(novec_ll), preload: None });
+            programs.push(Program {
+                name,
+                args: Vec::new(),
+                vec,
+                novec_ll: Ok(novec_ll),
+                preload: None,
+                rust_std: false,
+            });
         }
     }
     programs.retain(|p| wanted(cfg, &p.name));
@@ -373,6 +390,7 @@ fn prepare_real(cfg: &BenchConfig, tools: &Tools, cache: &Cache, clang_version: 
             vec: BuiltC { native: built.native, ll: built.ll },
             novec_ll: Err(REAL_PROGRAMS_NO_LLI_INTERP.to_string()),
             preload: Some(probe.clone()),
+            rust_std: matches!(prog.lang, programs::Lang::Rust { .. }),
         });
     }
     Ok(out)
@@ -510,7 +528,15 @@ fn command(
             let ll = p.novec_ll.as_ref().map_err(|why| err!("{why}"))?;
             (tools.lli.clone(), with_args(vec!["-jit-kind=mcjit".into(), "-force-interpreter".into(), path(ll)]))
         }
-        Config::LliOrc => (tools.lli.clone(), with_args(vec![path(&p.vec.ll)])),
+        Config::LliOrc => {
+            let mut a = Vec::new();
+            if p.rust_std {
+                let so = libstd.ok_or_else(|| err!("no libstd-*.so for lli"))?;
+                a.push(format!("--dlopen={}", path(so)));
+            }
+            a.push(path(&p.vec.ll));
+            (tools.lli.clone(), with_args(a))
+        }
         Config::Llc => (
             tools.llc.clone(),
             vec!["-O2".into(), "-filetype=obj".into(), path(&p.vec.ll), "-o".into(), "/dev/null".into()],
@@ -646,7 +672,29 @@ fn text_table(cfg: &BenchConfig, configs: &[Config], programs: &[Program], cells
         if cfg.quick { "; quick inputs" } else { "" }
     );
     out.push_str(&notes);
+    out.push_str(&coremark_rates(cfg, programs, configs, cells));
     out
+}
+
+/// CoreMark's own figure, iterations per second, for every configuration
+/// that reports the time of `main` (native and the engines; lli's JIT by
+/// its wall-clock time, start-up included).
+fn coremark_rates(cfg: &BenchConfig, programs: &[Program], configs: &[Config], cells: &[Vec<Cell>]) -> String {
+    let Some(pi) = programs.iter().position(|p| p.name == "coremark") else { return String::new() };
+    let Some(iterations) = programs[pi].args.last().and_then(|a| a.parse::<f64>().ok()) else { return String::new() };
+    let rates: Vec<String> = configs
+        .iter()
+        .enumerate()
+        .filter_map(|(ci, &c)| {
+            let cell = &cells[pi][ci];
+            let (ms, how) = match c {
+                Config::LliOrc => (cell.median()?, " (wall)"),
+                _ => (cell.run_median()?, ""),
+            };
+            Some(format!("{} {:.0}{how}", label(cfg, c), iterations / (ms / 1000.0)))
+        })
+        .collect();
+    format!("coremark iterations/s ({iterations} iterations): {}\n", rates.join(", "))
 }
 
 fn esc(s: &str) -> String {
@@ -861,6 +909,7 @@ mod tests {
             vec: BuiltC { native: p.clone(), ll: p.clone() },
             novec_ll: Ok(p),
             preload: None,
+            rust_std: false,
         }
     }
 
