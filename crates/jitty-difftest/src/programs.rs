@@ -75,6 +75,13 @@ pub struct Program {
     pub runs: Vec<ProgramRun>,
 }
 
+impl Program {
+    /// A C program.
+    fn c(name: &str, sources: Vec<PathBuf>, flags: Vec<String>, runs: Vec<ProgramRun>) -> Program {
+        Program { name: name.into(), lang: Lang::C, sources, flags, runs }
+    }
+}
+
 /// The language of a program, which decides how it is built.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lang {
@@ -212,16 +219,8 @@ pub fn catalogue(root: &Path, src: &Path) -> Result<Vec<Program>> {
             let mut sources = mbedtls_helpers.clone();
             sources.push(suites_dir.join(format!("test_suite_{suite}.c")));
             let data = suites_dir.join(format!("test_suite_{suite}.datax"));
-            Program {
-                name: format!("mbedtls-{suite}"),
-                lang: Lang::C,
-                sources,
-                flags: mbedtls_flags.clone(),
-                runs: vec![ProgramRun {
-                    name: format!("mbedtls:{suite}"),
-                    args: vec![data.to_string_lossy().into_owned()],
-                }],
-            }
+            let run = ProgramRun { name: format!("mbedtls:{suite}"), args: vec![data.to_string_lossy().into_owned()] };
+            Program::c(&format!("mbedtls-{suite}"), sources, mbedtls_flags.clone(), vec![run])
         })
         .collect();
 
@@ -249,44 +248,14 @@ pub fn catalogue(root: &Path, src: &Path) -> Result<Vec<Program>> {
     };
 
     let mut programs = vec![
-        Program {
-            name: "zlib".into(),
-            lang: Lang::C,
-            sources: zlib,
-            flags: vec![include(ZLIB_DIR)],
-            runs: single("zlib"),
-        },
-        Program {
-            name: "bzip2".into(),
-            lang: Lang::C,
-            sources: bzip2,
-            flags: vec![include(BZIP2_DIR)],
-            runs: single("bzip2"),
-        },
-        Program {
-            name: "sqlite".into(),
-            lang: Lang::C,
-            sources: sqlite,
-            flags: vec![include(SQLITE_DIR)],
-            runs: single("sqlite"),
-        },
-        Program { name: "lua".into(), lang: Lang::C, sources: lua.clone(), flags: lua_flags, runs: lua_runs("lua") },
-        Program {
-            name: "lua-switch".into(),
-            lang: Lang::C,
-            sources: lua,
-            flags: switch_flags,
-            runs: lua_runs("lua-switch"),
-        },
-        Program { name: "quickjs".into(), lang: Lang::C, sources: quickjs, flags: quickjs_flags, runs: quickjs_runs },
-        Program { name: "lz4".into(), lang: Lang::C, sources: lz4, flags: lz4_flags, runs: lz4_runs },
-        Program {
-            name: "mbedtls".into(),
-            lang: Lang::C,
-            sources: mbedtls,
-            flags: mbedtls_flags,
-            runs: single("mbedtls:selftest"),
-        },
+        Program::c("zlib", zlib, vec![include(ZLIB_DIR)], single("zlib")),
+        Program::c("bzip2", bzip2, vec![include(BZIP2_DIR)], single("bzip2")),
+        Program::c("sqlite", sqlite, vec![include(SQLITE_DIR)], single("sqlite")),
+        Program::c("lua", lua.clone(), lua_flags, lua_runs("lua")),
+        Program::c("lua-switch", lua, switch_flags, lua_runs("lua-switch")),
+        Program::c("quickjs", quickjs, quickjs_flags, quickjs_runs),
+        Program::c("lz4", lz4, lz4_flags, lz4_runs),
+        Program::c("mbedtls", mbedtls, mbedtls_flags.clone(), single("mbedtls:selftest")),
     ];
     programs.extend(suites);
     programs.push(coremark);
