@@ -91,26 +91,35 @@ pub struct Built {
     pub ll: PathBuf,
 }
 
+/// The rustc flags of every Rust build of the corpora at `opt`: one
+/// codegen unit, so one `.ll` per crate, and `panic=abort`, so no unwinding.
+pub(crate) fn rustc_flags(edition: &str, opt: u32) -> Vec<String> {
+    vec![
+        format!("--edition={edition}"),
+        "-C".into(),
+        format!("opt-level={opt}"),
+        "-C".into(),
+        "panic=abort".into(),
+        "-C".into(),
+        "codegen-units=1".into(),
+    ]
+}
+
 /// Builds `src` at `opt` (cached by source hash, opt level and rustc version).
 pub fn build(tools: &Tools, cache: &Cache, rustc_version: &str, src: &Path, opt: u32) -> Result<Built> {
     let source = std::fs::read(src).map_err(|e| err!("{}: {e}", src.display()))?;
     let stem = src.file_stem().and_then(|s| s.to_str()).unwrap_or("prog");
     let args = |native: &Path, ll: &Path| -> Vec<String> {
-        vec![
-            "--edition=2021".into(),
-            "-C".into(),
-            format!("opt-level={opt}"),
-            "-C".into(),
-            "panic=abort".into(),
-            "-C".into(),
-            "codegen-units=1".into(),
+        let mut a = rustc_flags("2021", opt);
+        a.extend([
             "--crate-type=bin".into(),
             "-C".into(),
             "link-arg=-lc".into(),
             "-C".into(),
             "link-arg=-lm".into(),
             format!("--emit=link={},llvm-ir={}", native.display(), ll.display()),
-        ]
+        ]);
+        a
     };
     let flags = args(Path::new("N"), Path::new("L")).join(" ");
     let entry =

@@ -382,26 +382,15 @@ fn build_rust(
     let timeout = Duration::from_secs(900);
     let staging = entry.staging_file("native");
     let dir = staging.parent().ok_or_else(|| err!("{}: no staging directory", prog.name))?;
-    let common = |edition: &str| -> Vec<String> {
-        vec![
-            format!("--edition={edition}"),
-            "-C".into(),
-            format!("opt-level={opt}"),
-            "-C".into(),
-            "panic=abort".into(),
-            "-C".into(),
-            "codegen-units=1".into(),
-        ]
-    };
     let rlib = entry.staging_file(&format!("lib{krate}.rlib"));
     let lib_ll = entry.staging_file("lib.ll");
-    let mut a = common(edition);
+    let mut a = crate::corpus::rustc_flags(edition, opt);
     // No bitcode in the rlib: it would come back as `module asm` in the IR.
     a.extend(["-C".into(), "embed-bitcode=no".into(), "--crate-type=rlib".into(), "--crate-name".into()]);
     a.extend([krate.to_string(), format!("--emit=link={},llvm-ir={}", path(&rlib), path(&lib_ll)), path(lib)]);
     run_tool_env(&tools.rustc, &a, env, timeout, Some(dir))?;
     let main_ll = entry.staging_file("main.ll");
-    let mut a = common("2021");
+    let mut a = crate::corpus::rustc_flags("2021", opt);
     a.extend(["--crate-type=bin".into(), "--extern".into(), format!("{krate}={}", path(&rlib))]);
     a.extend([format!("--emit=link={},llvm-ir={}", path(&staging), path(&main_ll)), path(driver)]);
     run_tool_in(&tools.rustc, &a, timeout, Some(dir))?;

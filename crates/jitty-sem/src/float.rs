@@ -250,32 +250,34 @@ pub enum Libm {
     Cos,
 }
 
-/// `f(x)` in single precision: the C library's `float` function (`sinf`),
-/// which is what native code calls.
-pub fn libm_f32(f: Libm, x: f32) -> f32 {
-    match f {
-        Libm::Exp => x.exp(),
-        Libm::Exp2 => x.exp2(),
-        Libm::Ln => x.ln(),
-        Libm::Log2 => x.log2(),
-        Libm::Log10 => x.log10(),
-        Libm::Sin => x.sin(),
-        Libm::Cos => x.cos(),
-    }
+macro_rules! libm_of {
+    ($(#[$doc:meta])* $name:ident, $t:ty) => {
+        $(#[$doc])*
+        pub fn $name(f: Libm, x: $t) -> $t {
+            match f {
+                Libm::Exp => x.exp(),
+                Libm::Exp2 => x.exp2(),
+                Libm::Ln => x.ln(),
+                Libm::Log2 => x.log2(),
+                Libm::Log10 => x.log10(),
+                Libm::Sin => x.sin(),
+                Libm::Cos => x.cos(),
+            }
+        }
+    };
 }
 
-/// `f(x)` in double precision (`sin`).
-pub fn libm_f64(f: Libm, x: f64) -> f64 {
-    match f {
-        Libm::Exp => x.exp(),
-        Libm::Exp2 => x.exp2(),
-        Libm::Ln => x.ln(),
-        Libm::Log2 => x.log2(),
-        Libm::Log10 => x.log10(),
-        Libm::Sin => x.sin(),
-        Libm::Cos => x.cos(),
-    }
-}
+libm_of!(
+    /// `f(x)` in single precision: the C library's `float` function
+    /// (`sinf`), which is what native code calls.
+    libm_f32,
+    f32
+);
+libm_of!(
+    /// `f(x)` in double precision (`sin`).
+    libm_f64,
+    f64
+);
 
 /// Whether a kind's math-library calls are made in single precision: the
 /// `float` functions serve `float`, and LLVM promotes `half` and `bfloat`

@@ -134,23 +134,28 @@ fn c_program_matches_native_at(src: &Path, opt: &str, args: &[&str]) -> std::pro
     };
     cc(&["-o".as_ref(), native.as_os_str()]);
     cc(&["-S".as_ref(), "-emit-llvm".as_ref(), "-o".as_ref(), ll.as_os_str()]);
-    let expected = std::process::Command::new(&native).args(args).output().unwrap();
+    let status = engines_match_native(&native, &ll, args, &stem);
+    std::fs::remove_dir_all(&dir).ok();
+    status
+}
+
+/// Runs the executable `native` and, on each engine, its IR `ll`, with
+/// `args`; requires the same stdout and the same exit status or terminating
+/// signal, and returns the native status.
+fn engines_match_native(native: &Path, ll: &Path, args: &[&str], what: &str) -> std::process::ExitStatus {
+    let expected = std::process::Command::new(native).args(args).output().unwrap();
     for engine in ["interp", "jit"] {
         let got = std::process::Command::new(env!("CARGO_BIN_EXE_jitty"))
             .args(["exec", "--engine", engine])
-            .arg(&ll)
+            .arg(ll)
             .arg("--")
             .args(args)
             .output()
             .unwrap();
-        assert_eq!(got.status, expected.status, "{stem} on {engine}");
-        assert_eq!(
-            String::from_utf8_lossy(&got.stdout),
-            String::from_utf8_lossy(&expected.stdout),
-            "{stem} on {engine}"
-        );
+        let what = format!("{what} on {engine}: {}", String::from_utf8_lossy(&got.stderr));
+        assert_eq!(got.status, expected.status, "{what}");
+        assert_eq!(String::from_utf8_lossy(&got.stdout), String::from_utf8_lossy(&expected.stdout), "{what}");
     }
-    std::fs::remove_dir_all(&dir).ok();
     expected.status
 }
 
@@ -176,21 +181,8 @@ fn std_rust_programs_run_as_natively() {
             .expect("rustc runs")
             .success();
         assert!(ok, "rustc failed on {}", src.display());
-        let args = ["alpha", "beta"];
-        let expected = std::process::Command::new(&native).args(args).output().unwrap();
-        assert!(expected.status.code().is_some_and(|c| c > 0), "the program exits with a status of its own");
-        for engine in ["interp", "jit"] {
-            let got = std::process::Command::new(env!("CARGO_BIN_EXE_jitty"))
-                .args(["exec", "--engine", engine])
-                .arg(&ll)
-                .arg("--")
-                .args(args)
-                .output()
-                .unwrap();
-            let what = format!("opt-level={opt} on {engine}: {}", String::from_utf8_lossy(&got.stderr));
-            assert_eq!(got.status, expected.status, "{what}");
-            assert_eq!(String::from_utf8_lossy(&got.stdout), String::from_utf8_lossy(&expected.stdout), "{what}");
-        }
+        let status = engines_match_native(&native, &ll, &["alpha", "beta"], &format!("opt-level={opt}"));
+        assert!(status.code().is_some_and(|c| c > 0), "the program exits with a status of its own");
     }
     std::fs::remove_dir_all(&dir).ok();
 }
